@@ -1,0 +1,51 @@
+import Type, { type Static } from "typebox";
+import { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
+import { parseEnv } from "./env.ts";
+
+export const apiSettingsSchema = Type.Object({
+  ...commonSettingsSchema.properties,
+  HOST: Type.String({ default: "127.0.0.1", description: "Listen address (0.0.0.0 in containers)" }),
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  TRUST_PROXY: Type.String({ default: "loopback", description: "Fastify trustProxy: hops/addresses/CIDRs" }),
+  ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 900, default: 900 }),
+  REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 60 }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 25_000 }),
+  LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  LOGIN_FAILURES_PER_IP_PER_HOUR: Type.Integer({ minimum: 1, default: 100 }),
+  RUN_EMBEDDED_WORKER: Type.Optional(
+    Type.Boolean({ description: "Run outbox delivery in the API (default: when REDIS_URL is unset)" }),
+  ),
+});
+
+export interface ApiSettings extends CommonSettings {
+  host: string;
+  port: number;
+  trustProxy: string | boolean | number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  bodyLimitBytes: number;
+  shutdownGraceMs: number;
+  loginFailuresPerAccountPerHour: number;
+  loginFailuresPerIpPerHour: number;
+  runEmbeddedWorker: boolean;
+}
+
+export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
+  const parsed = parseEnv(apiSettingsSchema, env);
+  const trust = parsed.TRUST_PROXY;
+  return {
+    ...toCommonSettings(parsed),
+    host: parsed.HOST,
+    port: parsed.PORT,
+    trustProxy:
+      trust === "true" ? true : trust === "false" ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
+    accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: parsed.REFRESH_TOKEN_TTL_DAYS,
+    bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
+    shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
+    loginFailuresPerAccountPerHour: parsed.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
+    loginFailuresPerIpPerHour: parsed.LOGIN_FAILURES_PER_IP_PER_HOUR,
+    runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
+  };
+}

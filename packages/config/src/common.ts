@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import Type, { type Static } from "typebox";
+import { Bool, SettingsError, Url } from "./env.ts";
+
+/** Settings every process role reads. Keys are the environment variable names. */
+export const commonSettingsSchema = Type.Object({
+  NODE_ENV: Type.Union([Type.Literal("development"), Type.Literal("production"), Type.Literal("test")], {
+    default: "development",
+  }),
+  LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((l) => Type.Literal(l)),
+    { default: "info" },
+  ),
+  DATA_DIR: Type.String({ default: "./data", description: "Embedded database, mail and upload folder" }),
+  DATABASE_URL: Type.Optional(Url({ description: "PostgreSQL URL; unset = embedded PGlite in DATA_DIR" })),
+  DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  REDIS_URL: Type.Optional(Url({ description: "Redis URL; unset = in-process queues and limits" })),
+  SMTP_URL: Type.Optional(Url({ description: "smtp(s)://user:pass@host:port; unset = .eml files" })),
+  MAIL_FROM: Type.String({ minLength: 3, default: "honeyDue <no-reply@localhost>" }),
+  PUBLIC_WEB_URL: Url({ default: "http://localhost:3000", description: "Base of links in emails" }),
+  PUBLIC_API_URL: Url({ default: "http://localhost:3000", description: "Public base URL of the API" }),
+  AUTH_SECRET: Type.Optional(Type.String({ minLength: 32, description: "HMAC key for access tokens" })),
+  FEATURE_PUSH_ENABLED: Bool(false, "Send APNs/FCM pushes"),
+});
+
+export type CommonEnv = Static<typeof commonSettingsSchema>;
+
+export interface CommonSettings {
+  env: CommonEnv["NODE_ENV"];
+  logLevel: CommonEnv["LOG_LEVEL"];
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolMax: number;
+  redisUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  publicWebUrl: string;
+  publicApiUrl: string;
+  authSecret: string;
+  featurePushEnabled: boolean;
+}
+
+const stripSlash = (url: string) => url.replace(/\/+$/, "");
+
+export function toCommonSettings(env: CommonEnv): CommonSettings {
+  const dataDir = resolve(env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
+    redisUrl: env.REDIS_URL,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    publicWebUrl: stripSlash(env.PUBLIC_WEB_URL),
+    publicApiUrl: stripSlash(env.PUBLIC_API_URL),
+    authSecret: env.AUTH_SECRET ?? embeddedSecret(env.NODE_ENV, dataDir),
+    featurePushEnabled: env.FEATURE_PUSH_ENABLED,
+  };
+}
+
+/**
+ * Production must be given AUTH_SECRET. Elsewhere a random secret is created once in DATA_DIR so that
+ * tokens survive restarts of a laptop install without anyone having to invent a secret.
+ */
+function embeddedSecret(nodeEnv: CommonEnv["NODE_ENV"], dataDir: string): string {
+  if (nodeEnv === "production") {
+    throw new SettingsError([{ variable: "AUTH_SECRET", message: "is required when NODE_ENV=production" }]);
+  }
+  const file = join(dataDir, "auth-secret");
+  try {
+    return readFileSync(file, "utf8").trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString("base64url");
+    writeFileSync(file, secret, { mode: 0o600, flag: "wx" });
+    return secret;
+  }
+}

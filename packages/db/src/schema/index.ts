@@ -1,0 +1,3 @@
+// One file per domain; each is mirrored by a committed SQL migration in packages/db/migrations.
+export * from "./accounts.ts";
+export * from "./households.ts";
