@@ -13,6 +13,7 @@ export const apiSettingsSchema = Type.Object({
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 25_000 }),
   LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   LOGIN_FAILURES_PER_IP_PER_HOUR: Type.Integer({ minimum: 1, default: 100 }),
+  MIGRATE_ON_START: Type.Boolean({ default: true, description: "Apply pending migrations at boot" }),
   RUN_EMBEDDED_WORKER: Type.Optional(
     Type.Boolean({ description: "Run outbox delivery in the API (default: when REDIS_URL is unset)" }),
   ),
@@ -29,6 +30,7 @@ export interface ApiSettings extends CommonSettings {
   loginFailuresPerAccountPerHour: number;
   loginFailuresPerIpPerHour: number;
   runEmbeddedWorker: boolean;
+  migrateOnStart: boolean;
 }
 
 export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
@@ -46,6 +48,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     loginFailuresPerAccountPerHour: parsed.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
     loginFailuresPerIpPerHour: parsed.LOGIN_FAILURES_PER_IP_PER_HOUR,
-    runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
+    runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? true,
+    migrateOnStart: parsed.MIGRATE_ON_START,
   };
 }

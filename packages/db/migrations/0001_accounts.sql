@@ -74,9 +74,11 @@ CREATE TABLE outbox (
   locked_until timestamptz,
   published_at timestamptz,
   processed_at timestamptz,
+  -- Set when a job has used up its attempts; kept for inspection and retry.
+  failed_at timestamptz,
   last_error text
 );
-CREATE INDEX outbox_pending_idx ON outbox (available_at) WHERE published_at IS NULL AND processed_at IS NULL;
+CREATE INDEX outbox_pending_idx ON outbox (available_at) WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL;
 
 -- What was emailed to whom: the delivery record that makes a retried job send at most once.
 CREATE TABLE email_messages (

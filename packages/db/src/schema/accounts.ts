@@ -94,6 +94,7 @@ export const outbox = pgTable("outbox", {
   lockedUntil: timestamptz(),
   publishedAt: timestamptz(),
   processedAt: timestamptz(),
+  failedAt: timestamptz(),
   lastError: text(),
 });
 

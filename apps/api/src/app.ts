@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
+import type { ApiDeps } from "./deps.ts";
+import { registerHealthRoutes } from "./health/routes.ts";
+import type { App } from "./http/app-type.ts";
+import { createAuthGuard } from "./http/auth.ts";
+import { registerErrorHandling } from "./http/errors.ts";
+import { registerOpenApi } from "./http/openapi.ts";
+
+export const API_VERSION = "1.0.0";
+
+/**
+ * Builds the HTTP API: Fastify with the shared conventions (problem+json errors, request ids, OpenAPI),
+ * then every route module, each given exactly the dependencies it uses.
+ */
+export async function buildApp(deps: ApiDeps): Promise<App> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: "requestId" }),
+    // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
+    trustProxy: deps.settings.trustProxy as string | boolean,
+    bodyLimit: deps.settings.bodyLimitBytes,
+    requestIdHeader: "x-request-id",
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      customOptions: { removeAdditional: "all", coerceTypes: "array", useDefaults: true, allErrors: true },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // One log line per request, with the route template, the status and the time it took.
+  app.addHook("onResponse", async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "(unmatched)",
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        requestId: request.id,
+      },
+      "request",
+    );
+  });
+  app.addHook("onSend", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  registerErrorHandling(app);
+  await registerOpenApi(app, { publicApiUrl: deps.settings.publicApiUrl, version: API_VERSION });
+
+  const auth = createAuthGuard({ db: deps.db, accessKey: deps.accessKey });
+  registerHealthRoutes(app, deps);
+  void auth;
+
+  return app;
+}

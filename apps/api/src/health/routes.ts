@@ -1,0 +1,76 @@
+import { migrationStatus } from "@honeydue/db";
+import { sql } from "drizzle-orm";
+import Type from "typebox";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../http/app-type.ts";
+
+const Check = Type.Object({ name: Type.String(), ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
+const Readiness = Type.Object({
+  status: Type.Union([Type.Literal("ready"), Type.Literal("not-ready")]),
+  checks: Type.Array(Check),
+});
+
+async function check(name: string, fn: () => Promise<string | undefined>) {
+  try {
+    const problem = await Promise.race([
+      fn(),
+      new Promise<string>((resolve) => setTimeout(() => resolve("timed out after 2 s"), 2000).unref()),
+    ]);
+    return problem ? { name, ok: false, detail: problem } : { name, ok: true };
+  } catch (error) {
+    return { name, ok: false, detail: error instanceof Error ? error.message.split("\n")[0] : "failed" };
+  }
+}
+
+export function registerHealthRoutes(
+  app: App,
+  deps: Pick<ApiDeps, "db" | "database" | "redis" | "lifecycle">,
+) {
+  app.get(
+    "/healthz",
+    {
+      schema: {
+        tags: ["health"],
+        summary: "Liveness: the process is up",
+        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+      },
+    },
+    async () => ({ status: "ok" as const }),
+  );
+
+  app.get(
+    "/readyz",
+    {
+      schema: {
+        tags: ["health"],
+        summary: "Readiness: database reachable, schema current, Redis reachable when configured",
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      const checks = await Promise.all([
+        check("shutdown", async () => (deps.lifecycle.shuttingDown ? "shutting down" : undefined)),
+        check("database", async () => {
+          await deps.db.execute(sql`SELECT 1`);
+          return undefined;
+        }),
+        check("migrations", async () => {
+          const status = await migrationStatus(deps.database);
+          if (status.pending.length) return `pending migrations: ${status.pending.join(", ")}`;
+          if (status.changed.length) return `changed migrations: ${status.changed.join(", ")}`;
+          return undefined;
+        }),
+        ...(deps.redis
+          ? [
+              check("redis", async () => {
+                const pong = await deps.redis!.ping();
+                return pong === "PONG" ? undefined : `unexpected reply ${pong}`;
+              }),
+            ]
+          : []),
+      ]);
+      const ready = checks.every((c) => c.ok);
+      return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "not-ready", checks });
+    },
+  );
+}

@@ -1,0 +1,104 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { defaultTitle, defaultType, HttpProblem, PROBLEM_BASE } from "./problem.ts";
+
+interface ValidationIssue {
+  instancePath: string;
+  message?: string;
+  keyword: string;
+  params: Record<string, unknown>;
+}
+
+/** Turns Ajv issues into `{field, message}` pairs: `body.email`, `query.limit`, `params.taskId`. */
+export function validationErrors(context: string | undefined, issues: ValidationIssue[]) {
+  const prefix = context === "querystring" ? "query" : (context ?? "body");
+  const seen = new Set<string>();
+  const out: { field: string; message: string }[] = [];
+  for (const issue of issues) {
+    let path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
+    if (issue.keyword === "required" && typeof issue.params.missingProperty === "string") {
+      path = path ? `${path}.${issue.params.missingProperty}` : issue.params.missingProperty;
+    }
+    if (issue.keyword === "additionalProperties" && typeof issue.params.additionalProperty === "string") {
+      path = path ? `${path}.${issue.params.additionalProperty}` : issue.params.additionalProperty;
+    }
+    const field = path ? `${prefix}.${path}` : prefix;
+    const message =
+      issue.keyword === "required"
+        ? "is required"
+        : issue.keyword === "additionalProperties"
+          ? "is not allowed"
+          : (issue.message ?? "is invalid");
+    const key = `${field}|${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      out.push({ field, message });
+    }
+  }
+  return out;
+}
+
+function send(reply: FastifyReply, request: FastifyRequest, status: number, body: Record<string, unknown>) {
+  return reply
+    .status(status)
+    .type("application/problem+json")
+    .send({ ...body, status, instance: request.url.split("?")[0], requestId: request.id });
+}
+
+/**
+ * Every error leaves as RFC 9457 problem+json. 4xx errors raised by Fastify (validation, bad JSON,
+ * oversized or unsupported bodies) keep their status with a safe message; anything else is a 500 whose
+ * details stay in the log: no stack trace or SQL reaches a client.
+ */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
+    if (error instanceof HttpProblem) {
+      for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
+      return send(reply, request, error.status, {
+        type: PROBLEM_BASE + error.type,
+        title: error.title,
+        ...(error.detail ? { detail: error.detail } : {}),
+        ...error.extensions,
+      });
+    }
+    if (error.validation) {
+      const errors = validationErrors(error.validationContext, error.validation as ValidationIssue[]);
+      return send(reply, request, 400, {
+        type: `${PROBLEM_BASE}validation-error`,
+        title: "Your request is not valid",
+        detail: errors.map((e) => `${e.field} ${e.message}`).join("; "),
+        errors,
+      });
+    }
+    const status = typeof error.statusCode === "number" ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      if (status === 429 && error.message)
+        reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
+      return send(reply, request, status, {
+        type: PROBLEM_BASE + defaultType(status),
+        title: defaultTitle(status),
+        detail: safeClientMessage(error),
+      });
+    }
+    request.log.error({ err: error }, "request failed");
+    return send(reply, request, 500, {
+      type: `${PROBLEM_BASE}internal`,
+      title: "Internal server error",
+      detail: "Something went wrong on our side. The request id identifies it in our logs.",
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, request, 404, {
+      type: `${PROBLEM_BASE}not-found`,
+      title: "Not found",
+      detail: `No route ${request.method} ${request.url.split("?")[0]}`,
+    }),
+  );
+}
+
+/** Fastify's own client-error messages are safe; JSON parser messages are trimmed to their first line. */
+function safeClientMessage(error: FastifyError): string {
+  if (error instanceof SyntaxError || error.code === "FST_ERR_CTP_INVALID_JSON_BODY")
+    return "The body is not valid JSON";
+  return (error.message || "Bad request").split("\n")[0]!.slice(0, 300);
+}

@@ -1,0 +1,58 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import nodemailer from "nodemailer";
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  headers?: Record<string, string>;
+  /** Our own Message-ID, derived from the job id so a re-sent message is recognisable as the same. */
+  messageId: string;
+}
+
+export interface MailTransport {
+  kind: "smtp" | "files";
+  send(message: OutgoingEmail): Promise<{ messageId: string; location?: string }>;
+  close(): void;
+}
+
+/**
+ * SMTP_URL set: nodemailer over SMTP. Unset (embedded mode): each message is written as an .eml file under
+ * DATA_DIR/mail, so a laptop install needs no mail server and the links can be opened from the file.
+ */
+export function createMailTransport(options: {
+  smtpUrl: string | undefined;
+  dataDir: string;
+}): MailTransport {
+  if (options.smtpUrl) {
+    const transporter = nodemailer.createTransport(options.smtpUrl, {
+      pool: true,
+      maxConnections: 3,
+    } as never);
+    return {
+      kind: "smtp",
+      async send(message) {
+        const info = await transporter.sendMail(message);
+        return { messageId: info.messageId };
+      },
+      close: () => transporter.close(),
+    };
+  }
+  const dir = join(options.dataDir, "mail");
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
+  return {
+    kind: "files",
+    async send(message) {
+      const info = (await builder.sendMail(message)) as { message: Buffer; messageId: string };
+      await mkdir(dir, { recursive: true });
+      const safeId = message.messageId.replace(/[^\w.-]/g, "_");
+      const location = join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}_${safeId}.eml`);
+      await writeFile(location, info.message, { mode: 0o600 });
+      return { messageId: info.messageId, location };
+    },
+    close() {},
+  };
+}

@@ -1,0 +1,136 @@
+import type { Database } from "@honeydue/db";
+import type { Logger } from "@honeydue/observability";
+import { sql } from "drizzle-orm";
+import { isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
+
+export interface EmbeddedRunner {
+  /** Look for work now (called after a commit that enqueued a job). */
+  kick(): void;
+  /** Waits for the job in hand, then stops polling. */
+  stop(): Promise<void>;
+}
+
+interface ClaimedRow extends Record<string, unknown> {
+  id: string;
+  job: string;
+  payload: unknown;
+  attempts: number;
+  trace_context: Record<string, string> | null;
+}
+
+/** Exponential backoff with a cap: 2 s, 4 s, 8 s, ... up to 10 minutes. */
+export function backoffMs(attempt: number): number {
+  return Math.min(2 ** attempt * 1000, 10 * 60 * 1000);
+}
+
+/**
+ * Runs outbox jobs inside the current process, for the embedded mode (no Redis). Rows are claimed with
+ * FOR UPDATE SKIP LOCKED and a lease, so several processes can run it side by side without running a job
+ * twice, and a job whose process died is picked up again when its lease ends.
+ */
+export function startEmbeddedRunner(deps: {
+  db: Database;
+  handlers: JobHandlers;
+  log: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}): EmbeddedRunner {
+  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  async function claim(): Promise<ClaimedRow[]> {
+    const result = (await deps.db.execute(sql`
+      UPDATE outbox SET locked_until = now() + interval '5 minutes', attempts = attempts + 1
+      WHERE id IN (
+        SELECT id FROM outbox
+        WHERE processed_at IS NULL AND published_at IS NULL AND failed_at IS NULL
+          AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
+        ORDER BY available_at
+        LIMIT ${deps.batchSize ?? 10}
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, job, payload, attempts, trace_context`)) as unknown as { rows: ClaimedRow[] };
+    return result.rows;
+  }
+
+  async function runOne(row: ClaimedRow) {
+    const log = deps.log.child({ jobId: row.id, job: row.job, attempt: row.attempts });
+    try {
+      if (!isJobName(row.job)) throw new Error(`Unknown job ${row.job}`);
+      const payload = parsePayload(row.job, row.payload);
+      const handler = deps.handlers[row.job];
+      const timeoutMs = JOBS[row.job].timeoutMs;
+      await Promise.race([
+        handler(payload, { jobId: row.id, attempt: row.attempts, traceContext: row.trace_context }),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref(),
+        ),
+      ]);
+      await deps.db.execute(
+        sql`UPDATE outbox SET processed_at = now(), locked_until = NULL, last_error = NULL WHERE id = ${row.id}`,
+      );
+      log.debug("job done");
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const maxAttempts = isJobName(row.job) ? JOBS[row.job].attempts : 1;
+      if (row.attempts >= maxAttempts) {
+        log.error({ err: error }, "job failed for good");
+        await deps.db.execute(
+          sql`UPDATE outbox SET failed_at = now(), locked_until = NULL, last_error = ${message} WHERE id = ${row.id}`,
+        );
+      } else {
+        const retryAt = new Date(Date.now() + backoffMs(row.attempts));
+        log.warn({ err: error, retryAt }, "job failed, will retry");
+        await deps.db.execute(
+          sql`UPDATE outbox SET available_at = ${retryAt}, locked_until = NULL, last_error = ${message} WHERE id = ${row.id}`,
+        );
+      }
+    }
+  }
+
+  async function drain() {
+    do {
+      again = false;
+      for (;;) {
+        if (stopped) return;
+        const rows = await claim();
+        if (rows.length === 0) break;
+        for (const row of rows) await runOne(row);
+      }
+    } while (again && !stopped);
+  }
+
+  function tick() {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error) => deps.log.error({ err: error }, "outbox runner error"))
+      .finally(() => {
+        running = undefined;
+        schedule();
+      });
+  }
+
+  function schedule() {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, pollIntervalMs);
+    timer.unref();
+  }
+
+  schedule();
+  return {
+    kick: () => setImmediate(tick),
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from "./embedded-runner.ts";
+export * from "./outbox.ts";
+export * from "./registry.ts";

@@ -1,0 +1,66 @@
+import Type, { type Static, type TSchema } from "typebox";
+import Value from "typebox/value";
+
+/**
+ * Every job honeyDue runs: its queue, its payload schema and its retry policy. A job is written to the
+ * outbox with `enqueueJob` and run by exactly one handler (see `assertHandlers`).
+ */
+export interface JobDefinition<P extends TSchema = TSchema> {
+  queue: "email" | "push" | "reminders" | "housekeeping" | "files";
+  payload: P;
+  /** Total attempts before the job is marked failed. */
+  attempts: number;
+  timeoutMs: number;
+}
+
+const define = <P extends TSchema>(d: JobDefinition<P>) => d;
+
+export const EmailSendPayload = Type.Object({
+  template: Type.String({ minLength: 1 }),
+  to: Type.String({ minLength: 3 }),
+  userId: Type.Optional(Type.String()),
+  /** Template data. Links are built from PUBLIC_WEB_URL by the template, never from a request. */
+  data: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const JOBS = {
+  "email.send": define({ queue: "email", payload: EmailSendPayload, attempts: 10, timeoutMs: 60_000 }),
+} as const;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]["payload"]>;
+
+export interface JobContext {
+  /** The outbox id: stable across retries and relays, so handlers use it to make effects happen once. */
+  jobId: string;
+  attempt: number;
+  traceContext?: Record<string, string> | null;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, context: JobContext) => Promise<void>;
+export type JobHandlers = { [N in JobName]: JobHandler<N> };
+
+/** Refuses to start a runner when a job has no handler or a handler names no job. */
+export function assertHandlers(handlers: Record<string, unknown>): asserts handlers is JobHandlers {
+  const missing = Object.keys(JOBS).filter((name) => typeof handlers[name] !== "function");
+  const unknown = Object.keys(handlers).filter((name) => !(name in JOBS));
+  if (missing.length || unknown.length) {
+    throw new Error(
+      `Job registry mismatch: ${missing.length ? `no handler for ${missing.join(", ")}` : ""}${
+        missing.length && unknown.length ? "; " : ""
+      }${unknown.length ? `handler for unknown job ${unknown.join(", ")}` : ""}`,
+    );
+  }
+}
+
+export function isJobName(name: string): name is JobName {
+  return name in JOBS;
+}
+
+/** Validates a payload against its job's schema; throws a descriptive error otherwise. */
+export function parsePayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  const schema = JOBS[name].payload;
+  if (Value.Check(schema, payload)) return payload as JobPayload<N>;
+  const first = Value.Errors(schema, payload)[0];
+  throw new Error(`Invalid payload for job ${name}: ${first?.instancePath || "/"} ${first?.message ?? ""}`);
+}
