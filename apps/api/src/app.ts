@@ -53,6 +53,13 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   const auth = createAuthGuard({ db: deps.db, accessKey: deps.accessKey });
   registerHealthRoutes(app, deps);
+  // Route modules: one line each, in the order of the API reference.
+  // routes:accounts
+  // routes:residences
+  // routes:tasks
+  // routes:contractors-documents
+  // routes:notifications-devices
+  // routes:files
   void auth;
 
   return app;
