@@ -1,3 +1,13 @@
 export { type ApiSettings, apiSettingsSchema, loadApiSettings } from "./api.ts";
 export { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 export { Bool, parseEnv, SettingsError, Url } from "./env.ts";
+export {
+  type FcmServiceAccount,
+  loadPushSettings,
+  loadWorkerSettings,
+  PUSH_SENTINEL,
+  type PushSettings,
+  pushSettingsSchema,
+  type WorkerSettings,
+  workerSettingsSchema,
+} from "./worker.ts";

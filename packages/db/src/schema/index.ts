@@ -1,3 +1,4 @@
 // One file per domain; each is mirrored by a committed SQL migration in packages/db/migrations.
 export * from "./accounts.ts";
 export * from "./households.ts";
+export * from "./notifications.ts";
