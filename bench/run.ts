@@ -97,10 +97,15 @@ async function json(url: string, method: string, body?: unknown, token?: string)
     },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: res.status, body: res.headers.get("content-type")?.includes("json") ? await res.json() : null };
+  return {
+    status: res.status,
+    body: res.headers.get("content-type")?.includes("json") ? await res.json() : null,
+  };
 }
 
-async function runSide(dir: string): Promise<{ results: Record<string, Measured | null>; peakRssMb: number }> {
+async function runSide(
+  dir: string,
+): Promise<{ results: Record<string, Measured | null>; peakRssMb: number }> {
   const port = await freePort();
   const dataDir = join("/tmp", "honeydue-bench", `data-${port}-${Date.now()}`);
   const databaseUrl = await freshDatabaseUrl();
@@ -128,22 +133,43 @@ async function runSide(dir: string): Promise<{ results: Record<string, Measured 
 
   // Setup: a user with a residence and 200 tasks, if this version has those routes.
   const email = `bench-${port}@example.com`;
-  const reg = await json(`${base}/v1/auth/register`, "POST", { email, password: "correct horse battery staple 9", name: "Bench" });
+  const reg = await json(`${base}/v1/auth/register`, "POST", {
+    email,
+    password: "correct horse battery staple 9",
+    name: "Bench",
+  });
   const token: string | undefined = reg.body?.accessToken;
   let residenceId: string | undefined;
   if (token) {
-    const residence = await json(`${base}/v1/residences`, "POST", { name: "Bench house", propertyType: "house" }, token);
+    const residence = await json(
+      `${base}/v1/residences`,
+      "POST",
+      { name: "Bench house", propertyType: "house" },
+      token,
+    );
     residenceId = residence.status === 201 ? residence.body.id : undefined;
     for (let i = 0; residenceId && i < 200; i++) {
       const day = String((i % 28) + 1).padStart(2, "0");
-      await json(`${base}/v1/residences/${residenceId}/tasks`, "POST", { title: `Task ${i}`, dueOn: `2027-03-${day}` }, token);
+      await json(
+        `${base}/v1/residences/${residenceId}/tasks`,
+        "POST",
+        { title: `Task ${i}`, dueOn: `2027-03-${day}` },
+        token,
+      );
     }
   }
   const scenarios: Scenario[] = [
     { name: "GET /healthz", method: "GET", path: "/healthz" },
     { name: "GET /v1/me", method: "GET", path: "/v1/me", auth: true },
     ...(residenceId
-      ? [{ name: "GET tasks (50 of 200)", method: "GET" as const, path: `/v1/residences/${residenceId}/tasks?limit=50`, auth: true }]
+      ? [
+          {
+            name: "GET tasks (50 of 200)",
+            method: "GET" as const,
+            path: `/v1/residences/${residenceId}/tasks?limit=50`,
+            auth: true,
+          },
+        ]
       : []),
     { name: "GET /v1/me/home", method: "GET", path: "/v1/me/home", auth: true },
   ];
@@ -181,8 +207,13 @@ async function runSide(dir: string): Promise<{ results: Record<string, Measured 
 }
 
 const baselineDir = prepareBaseline();
-console.log(`baseline ${baselineRef} (${baselineSha}) vs working tree; ${rounds} round(s) of ${durationS} s per scenario`);
-const samples: { baseline: Awaited<ReturnType<typeof runSide>>[]; candidate: Awaited<ReturnType<typeof runSide>>[] } = {
+console.log(
+  `baseline ${baselineRef} (${baselineSha}) vs working tree; ${rounds} round(s) of ${durationS} s per scenario`,
+);
+const samples: {
+  baseline: Awaited<ReturnType<typeof runSide>>[];
+  candidate: Awaited<ReturnType<typeof runSide>>[];
+} = {
   baseline: [],
   candidate: [],
 };
@@ -212,8 +243,13 @@ const rows = names.map((name) => {
 const rssB = mean(samples.baseline.map((s) => s.peakRssMb));
 const rssC = mean(samples.candidate.map((s) => s.peakRssMb));
 console.table(rows);
-console.log(`peak RSS: baseline ${rssB.toFixed(1)} MB, candidate ${rssC.toFixed(1)} MB, ratio ${(rssC / rssB).toFixed(3)}`);
+console.log(
+  `peak RSS: baseline ${rssB.toFixed(1)} MB, candidate ${rssC.toFixed(1)} MB, ratio ${(rssC / rssB).toFixed(3)}`,
+);
 mkdirSync(join(root, "bench", "results"), { recursive: true });
 const out = join(root, "bench", "results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
-writeFileSync(out, JSON.stringify({ baselineRef, baselineSha, durationS, rounds, connections, rows, rssB, rssC }, null, 2));
+writeFileSync(
+  out,
+  JSON.stringify({ baselineRef, baselineSha, durationS, rounds, connections, rows, rssB, rssC }, null, 2),
+);
 console.log(`written to ${out}`);

@@ -1,4 +1,4 @@
-import Type, { type Static } from "typebox";
+import Type from "typebox";
 import { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 import { parseEnv } from "./env.ts";
 

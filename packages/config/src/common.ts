@@ -23,6 +23,19 @@ export const commonSettingsSchema = Type.Object({
   PUBLIC_API_URL: Url({ default: "http://localhost:3000", description: "Public base URL of the API" }),
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32, description: "HMAC key for access tokens" })),
   FEATURE_PUSH_ENABLED: Bool(false, "Send APNs/FCM pushes"),
+  // Files (photos, documents, avatars): S3-compatible object storage, or a folder in DATA_DIR.
+  STORAGE_DRIVER: Type.Union([Type.Literal("local"), Type.Literal("s3")], { default: "local" }),
+  S3_ENDPOINT: Type.Optional(
+    Url({ description: "S3 endpoint, e.g. https://s3.us-west-004.backblazeb2.com" }),
+  ),
+  S3_REGION: Type.String({ default: "us-east-1" }),
+  S3_BUCKET: Type.Optional(Type.String({ minLength: 3 })),
+  S3_ACCESS_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  S3_SECRET_ACCESS_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  S3_FORCE_PATH_STYLE: Bool(false, "Path-style addressing (MinIO and most test servers)"),
+  UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 25 * 1024 * 1024 }),
+  RESIDENCE_STORAGE_QUOTA_BYTES: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 * 1024 }),
+  IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1, default: 50_000_000 }),
 });
 
 export type CommonEnv = Static<typeof commonSettingsSchema>;
@@ -40,6 +53,24 @@ export interface CommonSettings {
   publicApiUrl: string;
   authSecret: string;
   featurePushEnabled: boolean;
+  storage: StorageSettings;
+}
+
+export interface StorageSettings {
+  driver: "local" | "s3";
+  /** The local driver's folder: DATA_DIR/uploads. */
+  localDir: string;
+  s3: {
+    endpoint: string | undefined;
+    region: string;
+    bucket: string;
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+    forcePathStyle: boolean;
+  };
+  uploadMaxBytes: number;
+  residenceQuotaBytes: number;
+  imageMaxPixels: number;
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, "");
@@ -59,6 +90,28 @@ export function toCommonSettings(env: CommonEnv): CommonSettings {
     publicApiUrl: stripSlash(env.PUBLIC_API_URL),
     authSecret: env.AUTH_SECRET ?? embeddedSecret(env.NODE_ENV, dataDir),
     featurePushEnabled: env.FEATURE_PUSH_ENABLED,
+    storage: toStorageSettings(env, dataDir),
+  };
+}
+
+function toStorageSettings(env: CommonEnv, dataDir: string): StorageSettings {
+  if (env.STORAGE_DRIVER === "s3" && !env.S3_BUCKET) {
+    throw new SettingsError([{ variable: "S3_BUCKET", message: "is required when STORAGE_DRIVER=s3" }]);
+  }
+  return {
+    driver: env.STORAGE_DRIVER,
+    localDir: join(dataDir, "uploads"),
+    s3: {
+      endpoint: env.S3_ENDPOINT,
+      region: env.S3_REGION,
+      bucket: env.S3_BUCKET ?? "",
+      accessKeyId: env.S3_ACCESS_KEY_ID,
+      secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: env.S3_FORCE_PATH_STYLE,
+    },
+    uploadMaxBytes: env.UPLOAD_MAX_BYTES,
+    residenceQuotaBytes: env.RESIDENCE_STORAGE_QUOTA_BYTES,
+    imageMaxPixels: env.IMAGE_MAX_PIXELS,
   };
 }
 

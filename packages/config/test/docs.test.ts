@@ -10,7 +10,10 @@ test("every setting of every role is documented in docs/configuration.md", () =>
   assert.ok(schemas.length >= 2, "found the settings schemas");
   for (const [name, schema] of schemas) {
     for (const variable of Object.keys((schema as { properties: object }).properties)) {
-      assert.ok(doc.includes(`\`${variable}\``), `${variable} (${name}) is missing from docs/configuration.md`);
+      assert.ok(
+        doc.includes(`\`${variable}\``),
+        `${variable} (${name}) is missing from docs/configuration.md`,
+      );
     }
   }
 });

@@ -29,7 +29,9 @@ export async function requireMembership(
   if (!row) throw notFound("Residence");
   if (RANK[row.role] < RANK[atLeast]) {
     throw forbidden(
-      atLeast === "owner" ? "Only an owner of this residence can do this" : "Viewers of this residence cannot make changes",
+      atLeast === "owner"
+        ? "Only an owner of this residence can do this"
+        : "Viewers of this residence cannot make changes",
     );
   }
   return { residenceId, role: row.role, timezone: row.timezone };
