@@ -7,6 +7,7 @@ import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { registerResidenceRoutes } from "./residences/routes.ts";
 
 export const API_VERSION = "1.0.0";
 
@@ -56,6 +57,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
   // routes:residences
+  registerResidenceRoutes(app, { db: deps.db, auth });
   // routes:tasks
   // routes:contractors-documents
   // routes:notifications-devices
