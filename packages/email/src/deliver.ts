@@ -1,0 +1,105 @@
+import { type Database, emailMessages, outbox } from "@honeydue/db";
+import { and, eq, ne, sql } from "drizzle-orm";
+import { renderEmail } from "./render.ts";
+import type { MailTransport } from "./transport.ts";
+
+export interface EmailJob {
+  template: string;
+  to: string;
+  userId?: string;
+  data: Record<string, unknown>;
+}
+
+export interface EmailDeliveryDeps {
+  db: Database;
+  transport: MailTransport;
+  mailFrom: string;
+  publicWebUrl: string;
+  log: { info(obj: object, msg: string): void };
+  /**
+   * Log each message's main link. Only for the embedded mode (mail written to .eml files on a laptop):
+   * links carry tokens, so they never reach production logs.
+   */
+  logLinks: boolean;
+}
+
+export type DeliveryOutcome = "sent" | "already-sent";
+
+/** RFC 5322 Message-ID derived from the job id: a re-sent message carries the same id. */
+export function messageIdFor(jobId: string, mailFrom: string): string {
+  const domain = /@([A-Za-z0-9.-]+)>?\s*$/.exec(mailFrom)?.[1] ?? "honeydue.invalid";
+  return `<${jobId}@${domain}>`;
+}
+
+/**
+ * Sends one email job at most once per outbox job: the `email_messages` row keyed by the job id is
+ * claimed (status 'sending') before sending and marked 'sent' after; a retried job whose message was
+ * already sent is skipped. A failure marks the row 'failed' and rethrows so the runner retries.
+ * After sending, the job's data (which holds single-use tokens) is scrubbed from the outbox row.
+ */
+export async function deliverEmail(
+  deps: EmailDeliveryDeps,
+  job: EmailJob,
+  context: { jobId: string },
+): Promise<DeliveryOutcome> {
+  // Checked before rendering: a sent job's data has been scrubbed and would no longer render.
+  const [previous] = await deps.db
+    .select({ status: emailMessages.status })
+    .from(emailMessages)
+    .where(eq(emailMessages.outboxId, context.jobId));
+  if (previous?.status === "sent") return "already-sent";
+  const rendered = await renderEmail(job.template, job.data, { publicWebUrl: deps.publicWebUrl });
+  const claimed = await deps.db
+    .insert(emailMessages)
+    .values({
+      outboxId: context.jobId,
+      // The user may have been deleted since the job was written.
+      userId: job.userId ? sql`(SELECT id FROM users WHERE id = ${job.userId}::uuid)` : null,
+      toAddress: job.to,
+      template: job.template,
+      subject: rendered.subject,
+      status: "sending",
+    })
+    .onConflictDoUpdate({
+      target: emailMessages.outboxId,
+      set: { status: "sending", error: null },
+      setWhere: ne(emailMessages.status, "sent"),
+    })
+    .returning({ id: emailMessages.id });
+  if (claimed.length === 0) return "already-sent";
+  const rowId = claimed[0]!.id;
+
+  try {
+    const info = await deps.transport.send({
+      from: deps.mailFrom,
+      to: job.to,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId: messageIdFor(context.jobId, deps.mailFrom),
+    });
+    await deps.db
+      .update(emailMessages)
+      .set({ status: "sent", messageId: info.messageId, sentAt: new Date(), error: null })
+      .where(eq(emailMessages.id, rowId));
+    if (deps.logLinks) {
+      deps.log.info(
+        { to: job.to, template: job.template, file: info.location, link: rendered.link },
+        `email written: ${rendered.subject}${rendered.link ? ` — ${rendered.link}` : ""}`,
+      );
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await deps.db
+      .update(emailMessages)
+      .set({ status: "failed", error: message.slice(0, 1000) })
+      .where(and(eq(emailMessages.id, rowId), ne(emailMessages.status, "sent")));
+    throw error;
+  }
+  // Tokens in the job data are not needed any more; keep only the hashes in user_tokens.
+  await deps.db
+    .update(outbox)
+    .set({ payload: sql`jsonb_set(${outbox.payload}, '{data}', '{}'::jsonb)` })
+    .where(eq(outbox.id, context.jobId));
+  return "sent";
+}

@@ -1,0 +1,5 @@
+export * from "./deliver.ts";
+export * from "./render.ts";
+export * from "./template.ts";
+export * from "./templates/index.ts";
+export * from "./transport.ts";

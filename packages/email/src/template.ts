@@ -1,0 +1,62 @@
+/**
+ * An email template: one file per template in `templates/`, registered by one line in `templates/index.ts`.
+ *
+ * `mjml`, `text` and `subject` hold `{{placeholders}}`; `values` turns the job's data into the placeholder
+ * values (building links from PUBLIC_WEB_URL, never from a request). The MJML is compiled to HTML once per
+ * template and cached; values are HTML-escaped into the HTML and inserted as they are into text and subject.
+ */
+export interface EmailTemplate {
+  subject: string;
+  mjml: string;
+  text: string;
+  values(data: Record<string, unknown>, context: RenderContext): Record<string, string>;
+  /**
+   * The placeholder holding the message's main link. In embedded mode (mail written to files) it is logged
+   * so a developer can follow it; it is never logged when mail goes out over SMTP.
+   */
+  linkValue?: string;
+}
+
+export interface RenderContext {
+  publicWebUrl: string;
+}
+
+/** Reads a required string from template data; a job with bad data fails loudly instead of mailing nonsense. */
+export function str(data: Record<string, unknown>, key: string): string {
+  const value = data[key];
+  if (typeof value !== "string" || value === "")
+    throw new Error(`email data: '${key}' must be a non-empty string`);
+  return value;
+}
+
+/** The shared look of every honeyDue email: a header, the template's sections and a footer. */
+export function layout(options: { preview: string; body: string }): string {
+  return `<mjml>
+  <mj-head>
+    <mj-title>{{subject}}</mj-title>
+    <mj-preview>${options.preview}</mj-preview>
+    <mj-attributes>
+      <mj-all font-family="Helvetica, Arial, sans-serif" />
+      <mj-text font-size="15px" line-height="22px" color="#1f2933" />
+      <mj-button background-color="#d97706" color="#ffffff" font-size="15px" border-radius="6px" />
+    </mj-attributes>
+  </mj-head>
+  <mj-body background-color="#f5f3ef">
+    <mj-section padding="24px 0 8px">
+      <mj-column>
+        <mj-text font-size="22px" font-weight="bold" color="#b45309">honeyDue</mj-text>
+      </mj-column>
+    </mj-section>
+    <mj-section background-color="#ffffff" border-radius="8px" padding="16px">
+      <mj-column>
+${options.body}
+      </mj-column>
+    </mj-section>
+    <mj-section>
+      <mj-column>
+        <mj-text font-size="12px" color="#6b7280">You receive this email because of your honeyDue account. honeyDue keeps your home's to-do list.</mj-text>
+      </mj-column>
+    </mj-section>
+  </mj-body>
+</mjml>`;
+}

@@ -1,0 +1,17 @@
+import type { EmailTemplate } from "../template.ts";
+import { passwordChanged } from "./password-changed.ts";
+import { resetPassword } from "./reset-password.ts";
+import { verifyEmail } from "./verify-email.ts";
+
+/** Every email honeyDue sends. To add one: a file in this folder and one line here. */
+export const TEMPLATES = {
+  "verify-email": verifyEmail,
+  "reset-password": resetPassword,
+  "password-changed": passwordChanged,
+} satisfies Record<string, EmailTemplate>;
+
+export type TemplateName = keyof typeof TEMPLATES;
+
+export function isTemplateName(name: string): name is TemplateName {
+  return Object.hasOwn(TEMPLATES, name);
+}
