@@ -41,16 +41,17 @@ async function exportedMetrics(): Promise<Map<string, Known>> {
     for (const metric of await m.registry.getMetricsAsJSON()) {
       const raw = m.registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] };
       const labels = new Set([...(raw.labelNames ?? []), "role", ...TARGET_LABELS]);
+      const type = String(metric.type);
       const names =
-        metric.type === "histogram"
+        type === "histogram"
           ? [`${metric.name}_bucket`, `${metric.name}_sum`, `${metric.name}_count`]
-          : metric.type === "summary"
+          : type === "summary"
             ? [metric.name, `${metric.name}_sum`, `${metric.name}_count`]
             : [metric.name];
       for (const name of names) {
         const l = new Set(labels);
         if (name.endsWith("_bucket")) l.add("le");
-        if (metric.type === "summary" && name === metric.name) l.add("quantile");
+        if (type === "summary" && name === metric.name) l.add("quantile");
         known.set(name, { labels: l });
       }
     }
@@ -99,7 +100,9 @@ export function selectors(expr: string): { metric: string; labels: string[] }[] 
     // Identifiers glued to a digit (1e7, 0.5) are numbers, not names.
     const before = e.slice(0, m.index ?? 0);
     if (name && /[0-9.]$/.test(before)) continue;
-    const labels = [...(matchers ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map((l) => l[1]!);
+    const labels = [...(matchers ?? "").matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)/g)].map(
+      (l) => l[1]!,
+    );
     if (!name && matchers) {
       const n = /__name__\s*=\s*"([^"]+)"/.exec(matchers)?.[1];
       if (n) out.push({ metric: n, labels: labels.filter((l) => l !== "__name__") });
@@ -122,7 +125,9 @@ interface Dashboard {
   uid: string;
   title: string;
   panels: Panel[];
-  templating?: { list: { name: string; datasource?: { uid?: string }; query?: { query?: string } | string }[] };
+  templating?: {
+    list: { name: string; datasource?: { uid?: string }; query?: { query?: string } | string }[];
+  };
 }
 
 const dashboardsDir = join(OBS, "grafana/dashboards");
@@ -187,7 +192,11 @@ describe("dashboards and alerts name only exported metrics", () => {
       "honeydue-jobs.json",
       "honeydue-runtime.json",
     ]);
-    assert.equal(new Set(dashboards.map((d) => d.json.uid)).size, dashboards.length, "dashboard uids are unique");
+    assert.equal(
+      new Set(dashboards.map((d) => d.json.uid)).size,
+      dashboards.length,
+      "dashboard uids are unique",
+    );
   });
 
   it("the selector extractor understands the query shapes we use", () => {
@@ -233,7 +242,10 @@ describe("dashboards and alerts name only exported metrics", () => {
           if (p.type === "row") continue;
           assert.ok(p.datasource?.uid && uids.has(p.datasource.uid), `panel "${p.title}" datasource`);
           for (const t of p.targets ?? []) {
-            assert.ok(!t.datasource?.uid || uids.has(t.datasource.uid), `panel "${p.title}" target datasource`);
+            assert.ok(
+              !t.datasource?.uid || uids.has(t.datasource.uid),
+              `panel "${p.title}" target datasource`,
+            );
           }
         }
       };
@@ -249,7 +261,8 @@ describe("dashboards and alerts name only exported metrics", () => {
       for (const s of selectors(expr)) {
         const k = known.get(s.metric);
         assert.ok(k, `alert ${alert}: metric ${s.metric} is not exported (${expr})`);
-        for (const l of s.labels) assert.ok(k.labels.has(l), `alert ${alert}: ${s.metric} has no label "${l}"`);
+        for (const l of s.labels)
+          assert.ok(k.labels.has(l), `alert ${alert}: ${s.metric} has no label "${l}"`);
       }
     }
   });
