@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
+import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
+import { registerDocumentRoutes } from "./documents/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
@@ -60,6 +62,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerResidenceRoutes(app, { db: deps.db, auth });
   // routes:tasks
   // routes:contractors-documents
+  registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
+  registerDocumentRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
   // routes:notifications-devices
   // routes:files
   void auth;

@@ -1,0 +1,381 @@
+import { contractors, type Database, documents, type Queryable, type Role, tasks } from "@honeydue/db";
+import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
+import type { ApiDeps } from "../deps.ts";
+import type { App } from "../http/app-type.ts";
+import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
+import { problems } from "../http/responses.ts";
+import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
+import { requireMembership } from "../residences/access.ts";
+import { recordActivity } from "../residences/activity.ts";
+import { addDays, containsPattern, localToday } from "../search/text.ts";
+import {
+  Document,
+  DocumentBody,
+  DocumentListQuery,
+  DocumentPage,
+  DocumentParams,
+  DocumentPatch,
+  ResidenceParams,
+} from "./schemas.ts";
+
+/** A document with the names of what it links to; `sortKey` is the exact created_at for cursors. */
+const documentSelect = {
+  id: documents.id,
+  residenceId: documents.residenceId,
+  title: documents.title,
+  kind: documents.kind,
+  fileId: documents.fileId,
+  purchaseOn: documents.purchaseOn,
+  expiresOn: documents.expiresOn,
+  amountCents: documents.amountCents,
+  notes: documents.notes,
+  taskId: documents.taskId,
+  taskTitle: tasks.title,
+  contractorId: documents.contractorId,
+  contractorName: contractors.name,
+  createdAt: documents.createdAt,
+  updatedAt: documents.updatedAt,
+  createdKey: sql<string>`to_char(${documents.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
+type DocumentRow = Awaited<ReturnType<typeof selectDocuments>>[number];
+
+function selectDocuments(db: Queryable, where: SQL | undefined) {
+  return db
+    .select(documentSelect)
+    .from(documents)
+    .leftJoin(tasks, eq(tasks.id, documents.taskId))
+    .leftJoin(contractors, eq(contractors.id, documents.contractorId))
+    .where(where);
+}
+
+export function toDocument(row: DocumentRow) {
+  return {
+    id: row.id,
+    residenceId: row.residenceId,
+    title: row.title,
+    kind: row.kind,
+    fileId: row.fileId,
+    purchaseOn: row.purchaseOn,
+    expiresOn: row.expiresOn,
+    amountCents: row.amountCents,
+    notes: row.notes,
+    taskId: row.taskId,
+    task: row.taskId && row.taskTitle !== null ? { id: row.taskId, title: row.taskTitle } : null,
+    contractorId: row.contractorId,
+    contractor:
+      row.contractorId && row.contractorName !== null
+        ? { id: row.contractorId, name: row.contractorName }
+        : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+async function loadDocument(db: Queryable, documentId: string, userId: string, atLeast: Role) {
+  const [row] = await selectDocuments(db, eq(documents.id, documentId)).limit(1);
+  if (!row) throw notFound("Document");
+  try {
+    await requireMembership(db, row.residenceId, userId, atLeast);
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status === 404) throw notFound("Document");
+    throw error;
+  }
+  return row;
+}
+
+/** A linked task or contractor must belong to the document's residence; anything else is a 400. */
+async function checkLinks(
+  db: Queryable,
+  residenceId: string,
+  links: { taskId?: string | null; contractorId?: string | null },
+) {
+  if (links.taskId) {
+    const [task] = await db
+      .select({ id: tasks.id })
+      .from(tasks)
+      .where(and(eq(tasks.id, links.taskId), eq(tasks.residenceId, residenceId)))
+      .limit(1);
+    if (!task) throw invalidField("body.taskId", "must be a task of this residence");
+  }
+  if (links.contractorId) {
+    const [contractor] = await db
+      .select({ id: contractors.id })
+      .from(contractors)
+      .where(and(eq(contractors.id, links.contractorId), eq(contractors.residenceId, residenceId)))
+      .limit(1);
+    if (!contractor) throw invalidField("body.contractorId", "must be a contractor of this residence");
+  }
+}
+
+function checkDates(purchaseOn: string | null | undefined, expiresOn: string | null | undefined) {
+  if (purchaseOn && expiresOn && expiresOn < purchaseOn)
+    throw invalidField("body.expiresOn", "must not be before purchaseOn");
+}
+
+interface ListCursor {
+  /** c: newest first by creation; e: soonest expiry first. */
+  m: "c" | "e";
+  k: string;
+  i: string;
+}
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isRealDate = (text: string) => {
+  const d = new Date(text);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text.slice(0, 10));
+};
+const isListCursor = (v: unknown): v is ListCursor => {
+  if (typeof v !== "object" || v === null) return false;
+  const c = v as ListCursor;
+  if (typeof c.k !== "string" || typeof c.i !== "string" || !UUID_RE.test(c.i)) return false;
+  if (c.m === "c") return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(c.k) && isRealDate(c.k);
+  if (c.m === "e") return /^\d{4}-\d{2}-\d{2}$/.test(c.k) && isRealDate(c.k);
+  return false;
+};
+
+async function reload(db: Database | Queryable, id: string) {
+  const [row] = await selectDocuments(db, eq(documents.id, id)).limit(1);
+  if (!row) throw notFound("Document");
+  return row;
+}
+
+export function registerDocumentRoutes(
+  app: App,
+  deps: Pick<ApiDeps, "db" | "notifyOutbox"> & { auth: AuthGuard },
+) {
+  const { db, auth } = deps;
+  const tags = ["documents"];
+
+  app.get(
+    "/v1/residences/:residenceId/documents",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary:
+          "List a residence's documents, newest first, or soonest expiry first with expiringWithinDays",
+        params: ResidenceParams,
+        querystring: DocumentListQuery,
+        response: { 200: DocumentPage, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const me = principal(request);
+      const { residenceId } = request.params;
+      const query = request.query;
+      const access = await requireMembership(db, residenceId, me.userId, "viewer");
+      const limit = query.limit ?? 50;
+      const mode = query.expiringWithinDays !== undefined ? "e" : "c";
+      const cursor = decodeCursor(query.cursor, isListCursor);
+      if (query.cursor !== undefined && (!cursor || cursor.m !== mode))
+        throw invalidField("query.cursor", "is not a valid cursor for this list");
+      const conditions: (SQL | undefined)[] = [eq(documents.residenceId, residenceId)];
+      if (query.kind) conditions.push(eq(documents.kind, query.kind));
+      if (query.q) {
+        const pattern = containsPattern(query.q.trim());
+        conditions.push(or(ilike(documents.title, pattern), ilike(documents.notes, pattern)));
+      }
+      if (query.expiringWithinDays !== undefined) {
+        const today = localToday(access.timezone);
+        conditions.push(
+          gte(documents.expiresOn, today),
+          lte(documents.expiresOn, addDays(today, query.expiringWithinDays)),
+        );
+      }
+      if (cursor?.m === "c")
+        conditions.push(
+          sql`(${documents.createdAt}, ${documents.id}) < (${cursor.k}::timestamptz, ${cursor.i}::uuid)`,
+        );
+      if (cursor?.m === "e")
+        conditions.push(
+          sql`(${documents.expiresOn}, ${documents.id}) > (${cursor.k}::date, ${cursor.i}::uuid)`,
+        );
+      const rows = await selectDocuments(db, and(...conditions))
+        .orderBy(
+          ...(mode === "e"
+            ? [asc(documents.expiresOn), asc(documents.id)]
+            : [desc(documents.createdAt), desc(documents.id)]),
+        )
+        .limit(limit + 1);
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toDocument),
+        nextCursor:
+          rows.length > limit && last
+            ? encodeCursor({ m: mode, k: mode === "e" ? last.expiresOn : last.createdKey, i: last.id })
+            : null,
+      };
+    },
+  );
+
+  app.post(
+    "/v1/residences/:residenceId/documents",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "Add a document to a residence (members and owners)",
+        params: ResidenceParams,
+        body: DocumentBody,
+        response: { 201: Document, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const me = principal(request);
+      const { residenceId } = request.params;
+      const body = request.body;
+      const title = body.title.trim();
+      if (!title) throw invalidField("body.title", "must not be blank");
+      checkDates(body.purchaseOn, body.expiresOn);
+      const id = await db.transaction(async (tx) => {
+        await requireMembership(tx, residenceId, me.userId, "member");
+        await checkLinks(tx, residenceId, body);
+        const [created] = await tx
+          .insert(documents)
+          .values({
+            residenceId,
+            title,
+            kind: body.kind ?? "other",
+            purchaseOn: body.purchaseOn ?? null,
+            expiresOn: body.expiresOn ?? null,
+            amountCents: body.amountCents ?? null,
+            notes: body.notes ?? null,
+            taskId: body.taskId ?? null,
+            contractorId: body.contractorId ?? null,
+            createdBy: me.userId,
+          })
+          .returning({ id: documents.id });
+        await recordActivity(tx, {
+          residenceId,
+          actorId: me.userId,
+          action: "document.created",
+          subjectType: "document",
+          subjectId: created!.id,
+          data: { title, kind: body.kind ?? "other" },
+        });
+        return created!.id;
+      });
+      deps.notifyOutbox();
+      return reply.status(201).send(toDocument(await reload(db, id)));
+    },
+  );
+
+  app.get(
+    "/v1/documents/:documentId",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "A document",
+        params: DocumentParams,
+        response: { 200: Document, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const me = principal(request);
+      return toDocument(await loadDocument(db, request.params.documentId, me.userId, "viewer"));
+    },
+  );
+
+  app.patch(
+    "/v1/documents/:documentId",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "Change a document (members and owners); null clears a field",
+        params: DocumentParams,
+        body: DocumentPatch,
+        response: { 200: Document, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const me = principal(request);
+      const body = request.body;
+      const changes: Partial<typeof documents.$inferInsert> = {};
+      if (body.title !== undefined) {
+        const title = body.title.trim();
+        if (!title) throw invalidField("body.title", "must not be blank");
+        changes.title = title;
+      }
+      if (body.kind !== undefined) changes.kind = body.kind;
+      if (body.purchaseOn !== undefined) changes.purchaseOn = body.purchaseOn;
+      if (body.expiresOn !== undefined) changes.expiresOn = body.expiresOn;
+      if (body.amountCents !== undefined) changes.amountCents = body.amountCents;
+      if (body.notes !== undefined) changes.notes = body.notes;
+      if (body.taskId !== undefined) changes.taskId = body.taskId;
+      if (body.contractorId !== undefined) changes.contractorId = body.contractorId;
+      const id = await db.transaction(async (tx) => {
+        const current = await loadDocument(tx, request.params.documentId, me.userId, "member");
+        const fields = Object.keys(changes);
+        if (fields.length === 0) return current.id;
+        checkDates(
+          changes.purchaseOn !== undefined ? changes.purchaseOn : current.purchaseOn,
+          changes.expiresOn !== undefined ? changes.expiresOn : current.expiresOn,
+        );
+        await checkLinks(tx, current.residenceId, {
+          taskId: changes.taskId,
+          contractorId: changes.contractorId,
+        });
+        const updated = await tx
+          .update(documents)
+          .set({ ...changes, updatedAt: new Date() })
+          .where(eq(documents.id, current.id))
+          .returning({ id: documents.id });
+        if (updated.length === 0) throw notFound("Document");
+        await recordActivity(tx, {
+          residenceId: current.residenceId,
+          actorId: me.userId,
+          action: "document.updated",
+          subjectType: "document",
+          subjectId: current.id,
+          data: { title: changes.title ?? current.title, fields },
+        });
+        return current.id;
+      });
+      deps.notifyOutbox();
+      return toDocument(await reload(db, id));
+    },
+  );
+
+  app.delete(
+    "/v1/documents/:documentId",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "Delete a document (members and owners)",
+        params: DocumentParams,
+        response: { 204: NoContent, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const me = principal(request);
+      await db.transaction(async (tx) => {
+        const current = await loadDocument(tx, request.params.documentId, me.userId, "member");
+        const deleted = await tx
+          .delete(documents)
+          .where(eq(documents.id, current.id))
+          .returning({ id: documents.id });
+        if (deleted.length === 0) throw notFound("Document");
+        await recordActivity(tx, {
+          residenceId: current.residenceId,
+          actorId: me.userId,
+          action: "document.deleted",
+          subjectType: "document",
+          subjectId: current.id,
+          data: { title: current.title, kind: current.kind },
+        });
+      });
+      deps.notifyOutbox();
+      return reply.status(204).send(null);
+    },
+  );
+}
