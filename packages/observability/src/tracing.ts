@@ -13,6 +13,10 @@
  *
  *   const tracing = await startTracing({ serviceName: "honeydue-api", ...tracingOptionsFromEnv(process.env) });
  *   await import("./server.ts");
+ *
+ * Modules whose ESM named bindings of node:http were created before startTracing()
+ * keep the unpatched functions (CJS require() and the default export are patched).
+ * Outgoing fetch() (undici) is not instrumented.
  */
 import { register } from "node:module";
 import {
@@ -299,4 +303,13 @@ export function currentTraceIds(): { traceId: string; spanId: string; sampled: b
   const sc = trace.getSpanContext(context.active());
   if (!sc || !trace.isSpanContextValid(sc)) return undefined;
   return { traceId: sc.traceId, spanId: sc.spanId, sampled: (sc.traceFlags & 1) === 1 };
+}
+
+/**
+ * pino `mixin` adding `trace_id` / `span_id` of the active span to every log line
+ * (the field names the log shipper and Grafana's trace links expect).
+ */
+export function traceLogMixin(): { trace_id?: string; span_id?: string } {
+  const ids = currentTraceIds();
+  return ids ? { trace_id: ids.traceId, span_id: ids.spanId } : {};
 }

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { context, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -9,6 +11,7 @@ import {
   parseOtlpHeaders,
   startTracing,
   type TracingHandle,
+  traceLogMixin,
   tracesUrl,
   tracingOptionsFromEnv,
   withExtractedContext,
@@ -66,6 +69,7 @@ describe("tracing with the SDK", () => {
     let parent: { traceId: string; spanId: string } | undefined;
     await withSpan("POST /tasks", async () => {
       parent = currentTraceIds();
+      assert.deepEqual(traceLogMixin(), { trace_id: parent?.traceId, span_id: parent?.spanId });
       carrier = JSON.parse(JSON.stringify(injectTraceContext()));
     });
     assert.ok(parent);
@@ -108,7 +112,9 @@ describe("tracing with the SDK", () => {
 
   it("creates HTTP server and client spans and propagates traceparent", async () => {
     exporter.reset();
-    const http = await import("node:http");
+    // node:http was loaded (by this file) before startTracing(): its ESM named
+    // bindings are the originals, the default export is the patched CJS object.
+    const http = (await import("node:http")).default;
     let seen: string | undefined;
     const server = http.createServer((req, res) => {
       seen = req.headers.traceparent as string | undefined;
@@ -134,5 +140,67 @@ describe("tracing with the SDK", () => {
     assert.ok(kinds.includes(SpanKind.CLIENT), `no client span in ${spans.map((s) => s.name)}`);
     assert.match(seen ?? "", /^00-/);
     assert.equal(new Set(spans.map((s) => s.spanContext().traceId)).size, 1);
+  });
+});
+
+describe("OTLP/HTTP export", () => {
+  const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  let receiver: Server;
+  let handle: TracingHandle;
+  before(async () => {
+    receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => {
+        body += String(d);
+      });
+      req.on("end", () => {
+        received.push({ path: req.url ?? "", headers: req.headers, body });
+        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    const { port } = receiver.address() as AddressInfo;
+    handle = await startTracing({
+      serviceName: "honeydue-export-test",
+      endpoint: `http://127.0.0.1:${port}`,
+      headers: { authorization: "Bearer obs-token" },
+      sampleRatio: 1,
+      instrumentations: [],
+    });
+  });
+  after(async () => {
+    await handle.shutdown();
+    await new Promise<void>((r) => receiver.close(() => r()));
+  });
+
+  it("exports spans to <endpoint>/v1/traces with the configured headers", async () => {
+    assert.equal(handle.enabled, true);
+    await withSpan("job email/send-email", async () => {}, { kind: SpanKind.CONSUMER });
+    await handle.forceFlush();
+    const hit = received.find((r) => r.body.includes("job email/send-email"));
+    assert.ok(hit, `nothing exported; got ${received.length} requests`);
+    assert.equal(hit.path, "/v1/traces");
+    assert.equal(hit.headers.authorization, "Bearer obs-token");
+    assert.match(hit.body, /honeydue-export-test/);
+  });
+
+  it("samples nothing new at ratio 0 but follows a sampled parent", async () => {
+    await handle.shutdown();
+    handle = await startTracing({
+      serviceName: "ratio-zero",
+      sampleRatio: 0,
+      spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())],
+      instrumentations: [],
+    });
+    await withSpan("root", async () => {
+      assert.equal(currentTraceIds()?.sampled, false);
+    });
+    const carrier = { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" };
+    await withExtractedContext(carrier, () =>
+      withSpan("child", async () => {
+        assert.equal(currentTraceIds()?.sampled, true);
+        assert.equal(currentTraceIds()?.traceId, "0af7651916cd43dd8448eb211c80319c");
+      }),
+    );
   });
 });
