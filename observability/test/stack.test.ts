@@ -493,3 +493,119 @@ describe("nginx (project config) in front of a real VictoriaMetrics", {
     });
   });
 });
+
+describe("vmagent applies scrape.yml's pod relabeling", { skip: needs("vmagent") }, () => {
+  let dir: string;
+  let agent: ReturnType<typeof startProcess>;
+  let metrics: MetricsServer;
+  let agentUrl: string;
+
+  /** scrape.yml with kubernetes_sd_configs swapped for static targets carrying the same __meta labels. */
+  function withStaticPods(scrapeYml: string, metricsPort: number): string {
+    const pod = (address: string, meta: Record<string, string>) =>
+      [
+        `      - targets: ["${address}"]`,
+        "        labels:",
+        ...Object.entries({
+          __meta_kubernetes_namespace: "honeydue",
+          __meta_kubernetes_pod_phase: "Running",
+          __meta_kubernetes_pod_node_name: "hetzner1",
+          __meta_kubernetes_pod_annotation_prometheus_io_scrape: "true",
+          __meta_kubernetes_pod_annotation_prometheus_io_port: String(metricsPort),
+          ...meta,
+        }).map(([k, v]) => `          ${k}: "${v}"`),
+      ].join("\n");
+    const statics = [
+      "    static_configs:",
+      // api pod: two container ports -> one target on the annotated port.
+      pod("127.0.0.1:3000", {
+        __meta_kubernetes_pod_name: "api-7f9c",
+        __meta_kubernetes_pod_label_app: "api",
+        __meta_kubernetes_pod_annotation_prometheus_io_path: "/metrics",
+      }),
+      pod("127.0.0.1:3001", {
+        __meta_kubernetes_pod_name: "api-7f9c",
+        __meta_kubernetes_pod_label_app: "api",
+        __meta_kubernetes_pod_annotation_prometheus_io_path: "/metrics",
+      }),
+      // not opted in, and not running: dropped.
+      pod("127.0.0.2:3000", {
+        __meta_kubernetes_pod_name: "redis-0",
+        __meta_kubernetes_pod_annotation_prometheus_io_scrape: "false",
+      }),
+      pod("127.0.0.3:3000", {
+        __meta_kubernetes_pod_name: "api-old",
+        __meta_kubernetes_pod_phase: "Succeeded",
+      }),
+    ].join("\n");
+    const replaced = scrapeYml.replace(/^ {4}kubernetes_sd_configs:\n(?: {6,}.*\n)+/m, `${statics}\n`);
+    assert.notEqual(
+      replaced,
+      scrapeYml,
+      "scrape.yml no longer has the kubernetes_sd_configs block this test replaces",
+    );
+    return replaced;
+  }
+
+  before(async () => {
+    if (required) assertPresent("vmagent");
+    dir = mkdtempSync(join(tmpdir(), "obs-relabel-"));
+    const m = createMetrics("api");
+    m.startHttpRequest("GET")("/health", 200);
+    metrics = await startMetricsServer({ port: 0, host: "127.0.0.1", registry: m.registry });
+    const config = join(dir, "scrape.yml");
+    writeFileSync(
+      config,
+      withStaticPods(readFileSync(join(OBS, "vmagent/scrape.yml"), "utf8"), metrics.port).replace(
+        "scrape_interval: 15s",
+        "scrape_interval: 1s",
+      ),
+    );
+    const port = await freePort();
+    agentUrl = `http://127.0.0.1:${port}`;
+    agent = startProcess(bin.vmagent!, [
+      `-promscrape.config=${config}`,
+      "-remoteWrite.url=http://127.0.0.1:9/api/v1/write",
+      `-remoteWrite.tmpDataPath=${join(dir, "buffer")}`,
+      `-httpListenAddr=127.0.0.1:${port}`,
+      "-loggerLevel=ERROR",
+    ]);
+  });
+
+  after(async () => {
+    await agent?.stop();
+    await metrics?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps one target per annotated running pod, on the annotated port, with the dashboard labels", async () => {
+    type Target = { labels: Record<string, string>; scrapeUrl: string; health: string };
+    const targets = await waitFor(
+      "a healthy target in vmagent",
+      async () => {
+        const r = await fetch(`${agentUrl}/api/v1/targets`);
+        const json = (await r.json()) as { data: { activeTargets: Target[] } };
+        const t = json.data.activeTargets;
+        return t.length > 0 && t.every((x) => x.health === "up") ? t : undefined;
+      },
+      20_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nvmagent output:\n${agent.output()}`);
+    });
+    assert.equal(targets.length, 1, JSON.stringify(targets));
+    const [t] = targets;
+    assert.equal(t?.scrapeUrl, `http://127.0.0.1:${metrics.port}/metrics`);
+    assert.deepEqual(
+      { ...t?.labels },
+      {
+        app: "api",
+        cluster: "honeydue-k3s", // external label
+        instance: `127.0.0.1:${metrics.port}`,
+        job: "honeydue-pods",
+        namespace: "honeydue",
+        node: "hetzner1",
+        pod: "api-7f9c",
+      },
+    );
+  });
+});
