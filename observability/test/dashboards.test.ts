@@ -15,7 +15,7 @@ import { createMetrics } from "../../packages/observability/src/metrics.ts";
 const OBS = resolve(import.meta.dirname, "..");
 
 /** Labels vmagent attaches to every scraped series (scrape.yml relabeling + external labels). */
-const TARGET_LABELS = ["job", "instance", "namespace", "pod", "node", "app", "container", "cluster"];
+const TARGET_LABELS = ["job", "instance", "namespace", "pod", "node", "app", "cluster"];
 /** Series vmagent generates per scrape target. */
 const SYNTHETIC = [
   "up",
