@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
+import { registerAccountRoutes } from "./accounts/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
@@ -58,6 +59,15 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
+  registerAccountRoutes(app, {
+    db: deps.db,
+    settings: deps.settings,
+    redis: deps.redis,
+    accessKey: deps.accessKey,
+    log: deps.log,
+    notifyOutbox: () => deps.notifyOutbox(),
+    auth,
+  });
   // routes:residences
   registerResidenceRoutes(app, { db: deps.db, auth });
   // routes:tasks

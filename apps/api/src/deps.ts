@@ -1,5 +1,8 @@
 import type { ApiSettings } from "@honeydue/config";
 import { type Database, type DatabaseHandle, openDatabase } from "@honeydue/db";
+import { createMailTransport } from "@honeydue/email";
+import { type EmbeddedRunner, startEmbeddedRunner } from "@honeydue/jobs";
+import { createJobHandlers } from "@honeydue/jobs/handlers";
 import type { Logger } from "@honeydue/observability";
 import { Redis } from "ioredis";
 import { accessTokenKey } from "./accounts/access-token.ts";
@@ -15,6 +18,8 @@ export interface ApiDeps {
   accessKey: Uint8Array;
   /** Tells the job runner that a transaction committed new outbox rows. */
   notifyOutbox: () => void;
+  /** The in-process outbox runner (embedded mode), started by `startEmbeddedJobs`. */
+  jobRunner?: EmbeddedRunner;
   /** Set when SIGTERM arrived: readiness fails so the load balancer stops sending traffic. */
   lifecycle: { shuttingDown: boolean };
 }
@@ -31,19 +36,52 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     : undefined;
   // Connection errors are reported by /readyz; an unhandled 'error' event must not crash the API.
   redis?.on("error", (error) => log.warn({ err: error }, "redis connection error"));
-  return {
+  const deps: ApiDeps = {
     settings,
     log,
     database,
     db: database.db,
     redis,
     accessKey: accessTokenKey(settings.authSecret),
-    notifyOutbox: () => {},
+    notifyOutbox: () => deps.jobRunner?.kick(),
     lifecycle: { shuttingDown: false },
   };
+  return deps;
+}
+
+/**
+ * Runs outbox jobs (email delivery) inside the API: the embedded mode, when RUN_EMBEDDED_WORKER is on
+ * (the default without REDIS_URL). Mail goes over SMTP_URL, or to .eml files under DATA_DIR/mail whose
+ * links are logged (outside production). `notifyOutbox` kicks the runner after each commit; it is stopped
+ * by `closeApiDeps` before the database closes. With a worker process, the worker runs the same handlers.
+ */
+export function startEmbeddedJobs(deps: ApiDeps, options: { pollIntervalMs?: number } = {}): EmbeddedRunner {
+  const { settings } = deps;
+  const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
+  const handlers = createJobHandlers({
+    db: deps.db,
+    log: deps.log,
+    mail: {
+      transport,
+      from: settings.mailFrom,
+      publicWebUrl: settings.publicWebUrl,
+      logLinks: transport.kind === "files" && settings.env !== "production",
+    },
+  });
+  const runner = startEmbeddedRunner({ db: deps.db, handlers, log: deps.log, ...options });
+  deps.jobRunner = {
+    kick: () => runner.kick(),
+    async stop() {
+      await runner.stop();
+      transport.close();
+    },
+  };
+  deps.jobRunner.kick();
+  return deps.jobRunner;
 }
 
 export async function closeApiDeps(deps: ApiDeps) {
+  await deps.jobRunner?.stop();
   deps.redis?.disconnect();
   await deps.database.close();
 }

@@ -3,7 +3,7 @@ import { loadApiSettings, SettingsError } from "@honeydue/config";
 import { migrate } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { buildApp } from "./app.ts";
-import { closeApiDeps, createApiDeps } from "./deps.ts";
+import { closeApiDeps, createApiDeps, startEmbeddedJobs } from "./deps.ts";
 import { handleShutdown } from "./server.ts";
 
 let settings: ReturnType<typeof loadApiSettings>;
@@ -20,6 +20,8 @@ try {
 const log = createLogger({ level: settings.logLevel, role: "api" });
 const deps = await createApiDeps(settings, log);
 if (settings.migrateOnStart) await migrate(deps.database, { log: (m) => log.info(m) });
+// Embedded mode: outbox jobs (email) run in this process; otherwise the worker relays and runs them.
+if (settings.runEmbeddedWorker) startEmbeddedJobs(deps);
 const app = await buildApp(deps);
 handleShutdown(app, deps, () => closeApiDeps(deps));
 await app.listen({ host: settings.host, port: settings.port });

@@ -1,22 +1,60 @@
 import { after } from "node:test";
 import { type ApiSettings, loadApiSettings } from "@honeydue/config";
 import { createLogger } from "@honeydue/observability";
-import { createTestDatabase, type TestDatabase } from "@honeydue/testkit";
+import {
+  createTestDatabase,
+  startSmtpServer,
+  TEST_REDIS_URL,
+  type TestDatabase,
+  type TestSmtpServer,
+} from "@honeydue/testkit";
+import { Redis } from "ioredis";
 import { buildApp } from "../src/app.ts";
-import type { ApiDeps } from "../src/deps.ts";
+import { type ApiDeps, startEmbeddedJobs } from "../src/deps.ts";
 import type { App } from "../src/http/app-type.ts";
 
 export interface TestApi {
   app: App;
   deps: ApiDeps;
   database: TestDatabase;
+  /** The SMTP server receiving this API's mail (option `smtp: true`). */
+  smtp: TestSmtpServer | undefined;
 }
+
+export interface TestApiOptions {
+  /** Settings overrides, the way environment variables would set them. */
+  env?: Record<string, string>;
+  /**
+   * Start a real SMTP server and the embedded job runner: jobs written to the outbox run after commit
+   * and their mail arrives at `smtp` (await it with `smtp.waitFor(address)`).
+   */
+  smtp?: boolean;
+  /** Connect `deps.redis` to the test Redis (check `redisReachable()` first and skip without it). */
+  redis?: boolean;
+  /** Use this logger instead of a silent one (e.g. one writing to a stream the test reads). */
+  log?: ApiDeps["log"];
+}
+
+const OPTION_KEYS = new Set(["env", "smtp", "redis", "log"]);
 
 /**
  * The real API on a fresh database of its own (PostgreSQL when available, else PGlite), driven through
  * `app.inject`. `env` overrides settings the way environment variables would.
  */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  envOrOptions: Record<string, string> | TestApiOptions = {},
+): Promise<TestApi> {
+  const options: TestApiOptions = Object.keys(envOrOptions).some((k) => OPTION_KEYS.has(k))
+    ? (envOrOptions as TestApiOptions)
+    : { env: envOrOptions as Record<string, string> };
+  const env = { ...options.env };
+  // Registered first so it runs before the database closes: after-hooks run in registration order.
+  let stopJobs: (() => Promise<void>) | undefined;
+  after(async () => {
+    await stopJobs?.();
+  });
+  const smtp = options.smtp ? await startSmtpServer() : undefined;
+  if (smtp) env.SMTP_URL = smtp.url;
   const database = await createTestDatabase();
   const settings: ApiSettings = loadApiSettings({
     NODE_ENV: "test",
@@ -27,18 +65,25 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
     DATA_DIR: "/tmp/honeydue-test-data",
     ...env,
   });
-  const log = createLogger({ level: settings.logLevel, role: "api" });
+  const log = options.log ?? createLogger({ level: settings.logLevel, role: "api" });
   const deps: ApiDeps = {
     settings,
     log,
     database: database.handle,
     db: database.handle.db,
-    redis: undefined,
+    redis: options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined,
     accessKey: new TextEncoder().encode(settings.authSecret),
-    notifyOutbox: () => {},
+    notifyOutbox: () => deps.jobRunner?.kick(),
     lifecycle: { shuttingDown: false },
   };
   const app = await buildApp(deps);
-  after(() => app.close());
-  return { app, deps, database };
+  if (smtp) {
+    const runner = startEmbeddedJobs(deps, { pollIntervalMs: 100 });
+    stopJobs = () => runner.stop();
+  }
+  after(async () => {
+    await app.close();
+    deps.redis?.disconnect();
+  });
+  return { app, deps, database, smtp };
 }

@@ -1,0 +1,216 @@
+import type { ApiSettings } from "@honeydue/config";
+import type { Database } from "@honeydue/db";
+import type { Logger } from "@honeydue/observability";
+import type { Redis } from "ioredis";
+import type { App } from "../http/app-type.ts";
+import { type AuthGuard, bearer, maybePrincipal, principal } from "../http/auth.ts";
+import { problems } from "../http/responses.ts";
+import { NoContent } from "../http/schemas.ts";
+import { registerMeRoutes } from "../me/routes.ts";
+import * as actions from "./actions.ts";
+import { deviceOf } from "./device.ts";
+import {
+  Accepted,
+  AuthResult,
+  ForgotPasswordBody,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  ResetPasswordBody,
+  TokenPair,
+  User,
+  VerifyEmailBody,
+  VerifyEmailResult,
+} from "./schemas.ts";
+import { createLoginThrottle, createMemoryCounter, createRedisCounter } from "./throttle.ts";
+
+export interface AccountRouteDeps {
+  db: Database;
+  settings: ApiSettings;
+  redis: Redis | undefined;
+  accessKey: Uint8Array;
+  log: Logger;
+  /** Called after a commit that wrote email jobs. */
+  notifyOutbox: () => void;
+  auth: AuthGuard;
+  /** Prefix of the Redis throttle keys (tests give each file its own). */
+  throttlePrefix?: string;
+}
+
+const tags = ["auth"];
+
+/** /v1/auth/* (sign-up, sign-in, tokens, verification, password reset) and /v1/me/*. */
+export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
+  const windowMs = 3600_000;
+  const counter = deps.redis
+    ? createRedisCounter(deps.redis, windowMs, deps.throttlePrefix)
+    : createMemoryCounter(windowMs);
+  const ctx: actions.AccountContext = {
+    db: deps.db,
+    settings: deps.settings,
+    accessKey: deps.accessKey,
+    notifyOutbox: deps.notifyOutbox,
+    log: deps.log,
+    throttle: createLoginThrottle({
+      counter,
+      perAccountPerHour: deps.settings.loginFailuresPerAccountPerHour,
+      perIpPerHour: deps.settings.loginFailuresPerIpPerHour,
+    }),
+  };
+  app.addSchema(User);
+
+  app.post(
+    "/v1/auth/register",
+    {
+      schema: {
+        tags,
+        summary: "Create an account",
+        description:
+          "Creates the account and signs this device in. A verification email (link + 6-digit code) is sent " +
+          "at once; unverified users can use the app. An address already in use (compared " +
+          "case-insensitively) answers 409.",
+        body: RegisterBody,
+        response: { 201: AuthResult, ...problems(400, 409, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const result = await actions.register(ctx, request.body, deviceOf(request, request.body.deviceName));
+      return reply.status(201).send(result);
+    },
+  );
+
+  app.post(
+    "/v1/auth/login",
+    {
+      schema: {
+        tags,
+        summary: "Sign in",
+        description:
+          "Starts a session for this device. A wrong email or password answers 401 without saying which. " +
+          "Failed sign-ins are limited per account and per IP address: past the limit, 429 with Retry-After.",
+        body: LoginBody,
+        response: { 200: AuthResult, ...problems(400, 401, 403, 413, 415, 429) },
+      },
+    },
+    async (request) => actions.login(ctx, request.body, deviceOf(request, request.body.deviceName)),
+  );
+
+  app.post(
+    "/v1/auth/refresh",
+    {
+      schema: {
+        tags,
+        summary: "Exchange a refresh token for a new token pair",
+        description:
+          "Refresh tokens are single use: each call returns a new one. Presenting a refresh token that was " +
+          "already used revokes the whole session (all of its tokens) and answers 401.",
+        body: RefreshBody,
+        response: { 200: TokenPair, ...problems(400, 401, 413, 415) },
+      },
+    },
+    async (request) => actions.refresh(ctx, request.body.refreshToken, deviceOf(request)),
+  );
+
+  app.post(
+    "/v1/auth/logout",
+    {
+      onRequest: deps.auth.required,
+      schema: {
+        tags,
+        summary: "Sign out this device",
+        description: "Revokes the session of the access token: its refresh token stops working at once.",
+        ...bearer,
+        response: { 204: NoContent, ...problems(401) },
+      },
+    },
+    async (request, reply) => {
+      await actions.logout(ctx, principal(request));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    "/v1/auth/verify-email",
+    {
+      onRequest: deps.auth.optional,
+      schema: {
+        tags,
+        summary: "Verify the email address",
+        description:
+          "Public with `{token}` (from the emailed link), or with a bearer token and `{code}` (the 6-digit " +
+          "code from the email). A code can be entered wrongly 5 times; then a new email is needed. " +
+          "Verifying an already verified address with a code answers 200.",
+        security: [{}, { bearerAuth: [] }],
+        body: VerifyEmailBody,
+        response: { 200: VerifyEmailResult, ...problems(400, 401, 413, 415) },
+      },
+    },
+    async (request) => actions.verifyEmail(ctx, request.body, maybePrincipal(request)),
+  );
+
+  app.post(
+    "/v1/auth/resend-verification",
+    {
+      onRequest: deps.auth.required,
+      schema: {
+        tags,
+        summary: "Send the verification email again",
+        description:
+          "Sends a new link and code (the previous ones stop working). At most one a minute and five an " +
+          "hour (429 with Retry-After). An address that is already verified answers 409.",
+        ...bearer,
+        response: { 202: Accepted, ...problems(401, 409, 429) },
+      },
+    },
+    async (request, reply) => {
+      await actions.resendVerification(ctx, principal(request));
+      return reply
+        .status(202)
+        .send({ status: "accepted", message: "A new verification email is on its way" });
+    },
+  );
+
+  const forgotAnswer = {
+    status: "accepted",
+    message: "If an account exists for this address, an email with a reset link is on its way",
+  } as const;
+  app.post(
+    "/v1/auth/forgot-password",
+    {
+      schema: {
+        tags,
+        summary: "Email a password reset link",
+        description:
+          "Always answers 202 with the same body, whether or not the address has an account. The emailed " +
+          "link is single use and expires after one hour.",
+        body: ForgotPasswordBody,
+        response: { 202: Accepted, ...problems(400, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      await actions.forgotPassword(ctx, request.body);
+      return reply.status(202).send(forgotAnswer);
+    },
+  );
+
+  app.post(
+    "/v1/auth/reset-password",
+    {
+      schema: {
+        tags,
+        summary: "Set a new password with the emailed reset token",
+        description:
+          "Signs out every session of the account and emails a notice of the change. An invalid, used or " +
+          "expired token answers 400 (`invalid-token`).",
+        body: ResetPasswordBody,
+        response: { 204: NoContent, ...problems(400, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      await actions.resetPassword(ctx, request.body);
+      return reply.status(204).send(null);
+    },
+  );
+
+  registerMeRoutes(app, { ctx, auth: deps.auth });
+}

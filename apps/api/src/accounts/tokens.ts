@@ -1,0 +1,81 @@
+import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { type Queryable, refreshTokens, sessions } from "@honeydue/db";
+import { signAccessToken } from "./access-token.ts";
+
+/** 32 random bytes (256 bits), base64url: refresh, reset and verification tokens. */
+export function randomToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/** Only this hash of a token is stored: a database leak yields no usable token. */
+export function hashToken(token: string): Buffer {
+  return createHash("sha256").update(token, "utf8").digest();
+}
+
+/** A 6-digit verification code, uniformly random. */
+export function randomCode(): string {
+  return randomInt(0, 1_000_000).toString().padStart(6, "0");
+}
+
+/**
+ * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored
+ * as an HMAC keyed with the server secret and bound to the user.
+ */
+export function hashCode(secret: Uint8Array, userId: string, code: string): Buffer {
+  return createHmac("sha256", secret).update(`${userId}:${code}`).digest();
+}
+
+export function sameHash(a: Buffer | null | undefined, b: Buffer): boolean {
+  return !!a && a.length === b.length && timingSafeEqual(a, b);
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+}
+
+export interface TokenSettings {
+  accessKey: Uint8Array;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+}
+
+export function sessionExpiry(settings: TokenSettings, from = new Date()): Date {
+  return new Date(from.getTime() + settings.refreshTokenTtlDays * 86_400_000);
+}
+
+/** A new refresh token of a session, stored as its hash. */
+export async function addRefreshToken(db: Queryable, sessionId: string, expiresAt: Date): Promise<string> {
+  const token = randomToken();
+  await db.insert(refreshTokens).values({ tokenHash: hashToken(token), sessionId, expiresAt });
+  return token;
+}
+
+/** Signs in a device: a new session (the token family) with its first refresh token and an access token. */
+export async function startSession(
+  db: Queryable,
+  settings: TokenSettings,
+  device: { userId: string; deviceName?: string | null; userAgent?: string | null; ip?: string | null },
+): Promise<TokenPair & { sessionId: string }> {
+  const expiresAt = sessionExpiry(settings);
+  const [session] = await db
+    .insert(sessions)
+    .values({
+      userId: device.userId,
+      deviceName: device.deviceName ?? null,
+      userAgent: device.userAgent?.slice(0, 512) ?? null,
+      ip: device.ip ?? null,
+      expiresAt,
+    })
+    .returning({ id: sessions.id });
+  const sessionId = session!.id;
+  const refreshToken = await addRefreshToken(db, sessionId, expiresAt);
+  const accessToken = await signAccessToken(
+    settings.accessKey,
+    { userId: device.userId, sessionId },
+    settings.accessTokenTtlSeconds,
+  );
+  return { sessionId, accessToken, refreshToken, expiresIn: settings.accessTokenTtlSeconds };
+}
