@@ -10,6 +10,7 @@ import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 
 export const API_VERSION = "1.0.0";
@@ -70,6 +71,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   // routes:residences
   registerResidenceRoutes(app, { db: deps.db, auth });
+  registerInviteRoutes(app, { db: deps.db, auth, notifyOutbox: () => deps.notifyOutbox() })
   // routes:tasks
   // routes:contractors-documents
   registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
