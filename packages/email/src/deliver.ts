@@ -76,6 +76,7 @@ export async function deliverEmail(
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
+      headers: rendered.headers,
       messageId: messageIdFor(context.jobId, deps.mailFrom),
     });
     await deps.db

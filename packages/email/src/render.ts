@@ -8,6 +8,7 @@ export interface RenderedEmail {
   text: string;
   /** The message's main link (see EmailTemplate.linkValue), for the embedded-mode log line. */
   link: string | undefined;
+  headers: Record<string, string>;
 }
 
 const compiled = new Map<string, Promise<string>>();
@@ -59,5 +60,8 @@ export async function renderEmail(
   const all = { ...values, subject };
   const html = fill(await compile(name, template), all, escapeHtml);
   const text = fill(template.text, all, (v) => v);
-  return { subject, html, text, link: template.linkValue ? values[template.linkValue] : undefined };
+  const headers = Object.fromEntries(
+    Object.entries(template.headers?.(values) ?? {}).map(([k, v]) => [k, v.replace(/[\r\n]+/g, " ")]),
+  );
+  return { subject, html, text, link: template.linkValue ? values[template.linkValue] : undefined, headers };
 }

@@ -15,6 +15,11 @@ export interface EmailTemplate {
    * so a developer can follow it; it is never logged when mail goes out over SMTP.
    */
   linkValue?: string;
+  /**
+   * Extra message headers built from the values, e.g. RFC 8058 one-click unsubscribe on reminder emails.
+   * Header values are single-line (line breaks are removed).
+   */
+  headers?(values: Record<string, string>): Record<string, string>;
 }
 
 export interface RenderContext {

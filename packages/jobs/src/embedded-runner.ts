@@ -1,7 +1,7 @@
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
+import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
 
 export interface EmbeddedRunner {
   /** Look for work now (called after a commit that enqueued a job). */
@@ -61,7 +61,7 @@ export function startEmbeddedRunner(deps: {
     try {
       if (!isJobName(row.job)) throw new Error(`Unknown job ${row.job}`);
       const payload = parsePayload(row.job, row.payload);
-      const handler = deps.handlers[row.job];
+      const handler = deps.handlers[row.job] as (p: unknown, c: JobContext) => Promise<void>;
       const timeoutMs = JOBS[row.job].timeoutMs;
       await Promise.race([
         handler(payload, { jobId: row.id, attempt: row.attempts, traceContext: row.trace_context }),

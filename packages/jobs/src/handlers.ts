@@ -1,7 +1,9 @@
 import type { Database } from "@honeydue/db";
 import { deliverEmail, type MailTransport } from "@honeydue/email";
 import type { Logger } from "@honeydue/observability";
-import { assertHandlers, type JobHandlers } from "./registry.ts";
+import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
+import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
+import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
 /** What the job handlers need; the same in the API's embedded runner and in the worker process. */
 export interface JobHandlerDeps {
@@ -14,7 +16,25 @@ export interface JobHandlerDeps {
     /** Log the link of each email: only in embedded mode with mail written to files, never in production. */
     logLinks: boolean;
   };
+  /**
+   * Reminders, push and housekeeping (see worker-handlers.ts). Without it those jobs fail when they run
+   * (they need AUTH_SECRET for unsubscribe links and the push settings).
+   */
+  worker?: WorkerHandlerDeps;
+  /** Thumbnails, deleting stored objects, removing unattached uploads (see files-handlers.ts). */
+  files?: Omit<FilesHandlerDeps, "db" | "log">;
 }
+
+const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
+  storage: new Proxy({} as FilesHandlerDeps["storage"], {
+    get() {
+      throw new Error("File storage is not configured for this job runner");
+    },
+  }),
+  imageMaxPixels: 0,
+};
+
+const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publicWebUrl: "" };
 
 /**
  * The handler of every job in the registry (checked by `assertHandlers`). Whoever runs the jobs (the
@@ -39,6 +59,11 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
       if (outcome === "already-sent") deps.log.info({ jobId: context.jobId }, "email already sent; skipped");
     },
   } satisfies Partial<JobHandlers> as Record<string, unknown>;
-  assertHandlers(handlers);
-  return handlers;
+  const all = combineHandlers(
+    handlers,
+    createWorkerHandlers({ db: deps.db, log: deps.log, ...(deps.worker ?? UNCONFIGURED) }),
+    createFilesHandlers({ db: deps.db, log: deps.log, ...(deps.files ?? NO_STORAGE) }),
+  );
+  assertHandlers(all);
+  return all;
 }

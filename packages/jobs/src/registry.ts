@@ -1,5 +1,7 @@
 import Type, { type Static, type TSchema } from "typebox";
 import Value from "typebox/value";
+import { FILES_JOBS } from "./files-jobs.ts";
+import { WORKER_JOBS } from "./worker-jobs.ts";
 
 /**
  * Every job honeyDue runs: its queue, its payload schema and its retry policy. A job is written to the
@@ -25,6 +27,8 @@ export const EmailSendPayload = Type.Object({
 
 export const JOBS = {
   "email.send": define({ queue: "email", payload: EmailSendPayload, attempts: 10, timeoutMs: 60_000 }),
+  ...WORKER_JOBS,
+  ...FILES_JOBS,
 } as const;
 
 export type JobName = keyof typeof JOBS;
@@ -51,6 +55,21 @@ export function assertHandlers(handlers: Record<string, unknown>): asserts handl
       }${unknown.length ? `handler for unknown job ${unknown.join(", ")}` : ""}`,
     );
   }
+}
+
+/**
+ * Merges the handler maps of several modules into one; a job name handled by two of them is an error
+ * (refuses to boot) instead of one silently replacing the other.
+ */
+export function combineHandlers(...groups: Record<string, unknown>[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const group of groups) {
+    for (const [name, handler] of Object.entries(group)) {
+      if (Object.hasOwn(out, name)) throw new Error(`Job registry mismatch: two handlers for ${name}`);
+      out[name] = handler;
+    }
+  }
+  return out;
 }
 
 export function isJobName(name: string): name is JobName {

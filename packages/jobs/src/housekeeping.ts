@@ -1,0 +1,73 @@
+import type { Database } from "@honeydue/db";
+import type { Logger } from "@honeydue/observability";
+import { sql } from "drizzle-orm";
+import { QUEUE_NAMES, type Queues } from "./queues.ts";
+
+export interface HousekeepingDeps {
+  db: Database;
+  log: Logger;
+  /** Processed/published outbox rows older than this are deleted. */
+  outboxRetentionDays: number;
+  /** Failed outbox rows and failed BullMQ jobs older than this are deleted. */
+  failedJobRetentionDays: number;
+  /** Present in the worker: failed BullMQ jobs past retention are cleaned. */
+  queues?: Queues;
+}
+
+async function count(db: Database, statement: ReturnType<typeof sql>): Promise<number> {
+  const result = (await db.execute(statement)) as unknown as {
+    rowCount?: number | null;
+    affectedRows?: number;
+  };
+  return result.rowCount ?? result.affectedRows ?? 0;
+}
+
+/**
+ * Daily cleanup: expired refresh tokens, ended sessions and used/expired one-time tokens; outbox rows done
+ * long ago; failed jobs past retention (outbox and BullMQ); old push delivery records. Every statement is
+ * idempotent, so two replicas running it (or a retry) do no harm.
+ */
+export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<string, number>> {
+  const keep = deps.outboxRetentionDays;
+  const failedKeep = deps.failedJobRetentionDays;
+  const result: Record<string, number> = {
+    refreshTokens: await count(
+      deps.db,
+      sql`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`,
+    ),
+    sessions: await count(
+      deps.db,
+      sql`DELETE FROM sessions WHERE expires_at < now() - interval '7 days' OR revoked_at < now() - interval '30 days'`,
+    ),
+    userTokens: await count(
+      deps.db,
+      sql`DELETE FROM user_tokens WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '7 days'`,
+    ),
+    outbox: await count(
+      deps.db,
+      sql`DELETE FROM outbox WHERE failed_at IS NULL
+            AND coalesce(processed_at, published_at) < now() - make_interval(days => ${keep}::int)`,
+    ),
+    failedOutbox: await count(
+      deps.db,
+      sql`DELETE FROM outbox WHERE failed_at < now() - make_interval(days => ${failedKeep}::int)`,
+    ),
+    pushDeliveries: await count(
+      deps.db,
+      sql`DELETE FROM push_deliveries WHERE created_at < now() - interval '90 days'`,
+    ),
+    digestRuns: await count(
+      deps.db,
+      sql`DELETE FROM digest_runs WHERE created_at < now() - interval '60 days'`,
+    ),
+  };
+  if (deps.queues) {
+    let failedJobs = 0;
+    for (const name of QUEUE_NAMES) {
+      failedJobs += (await deps.queues[name].clean(failedKeep * 24 * 3600 * 1000, 10_000, "failed")).length;
+    }
+    result.failedJobs = failedJobs;
+  }
+  deps.log.info(result, "housekeeping done");
+  return result;
+}

@@ -1,0 +1,150 @@
+import { notifications, type Queryable } from "@honeydue/db";
+import { sql } from "drizzle-orm";
+import { enqueueJob } from "./outbox.ts";
+
+export type NotificationKind =
+  | "task.assigned"
+  | "task.completed"
+  | "task.due_today"
+  | "invite.accepted"
+  | "warranty.expiring";
+
+export interface NotifyInput {
+  userId: string;
+  kind: NotificationKind;
+  title: string;
+  body?: string;
+  residenceId?: string | null;
+  subjectType?: string | null;
+  subjectId?: string | null;
+  data?: Record<string, string>;
+  /** The same (user, dedupeKey) is notified once, e.g. `task.assigned:<taskId>:<assigneeId>:<version>`. */
+  dedupeKey?: string;
+  /** Also push it to the user's devices (when push is enabled for them). Default true. */
+  push?: boolean;
+}
+
+/** Kinds that also go out as a push (product: due today, assigned to you, completed by someone else). */
+const PUSHED: ReadonlySet<NotificationKind> = new Set(["task.assigned", "task.completed", "task.due_today"]);
+
+/**
+ * Adds an in-app notification and, for the pushed kinds, a `push.send` job. Call it inside the
+ * transaction of the change that causes it (with the change's `enqueueJob`s), then `notifyOutbox()`.
+ * Returns the notification id, or null when the dedupe key was already used.
+ */
+export async function notify(tx: Queryable, input: NotifyInput): Promise<string | null> {
+  const [row] = await tx
+    .insert(notifications)
+    .values({
+      userId: input.userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body ?? "",
+      residenceId: input.residenceId ?? null,
+      subjectType: input.subjectType ?? null,
+      subjectId: input.subjectId ?? null,
+      data: input.data ?? {},
+      dedupeKey: input.dedupeKey ?? null,
+    })
+    .onConflictDoNothing({
+      target: [notifications.userId, notifications.dedupeKey],
+      where: sql`dedupe_key IS NOT NULL`,
+    })
+    .returning({ id: notifications.id });
+  if (!row) return null;
+  if ((input.push ?? true) && PUSHED.has(input.kind)) {
+    await enqueueJob(tx, "push.send", {
+      userId: input.userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body ?? "",
+      data: {
+        notificationId: row.id,
+        kind: input.kind,
+        ...(input.residenceId ? { residenceId: input.residenceId } : {}),
+        ...(input.subjectId ? { subjectId: input.subjectId } : {}),
+        ...input.data,
+      },
+    });
+  }
+  return row.id;
+}
+
+/** A task was assigned to someone other than the actor: tell the assignee. */
+export async function notifyTaskAssigned(
+  tx: Queryable,
+  e: {
+    taskId: string;
+    taskTitle: string;
+    residenceId: string;
+    assigneeId: string;
+    actorId: string;
+    actorName: string;
+  },
+): Promise<string | null> {
+  if (e.assigneeId === e.actorId) return null;
+  return notify(tx, {
+    userId: e.assigneeId,
+    kind: "task.assigned",
+    title: `${e.actorName} assigned you “${e.taskTitle}”`,
+    residenceId: e.residenceId,
+    subjectType: "task",
+    subjectId: e.taskId,
+  });
+}
+
+/**
+ * A task was completed: tell its assignee and its creator, unless they did it themselves.
+ * `completionId` makes it once per completion.
+ */
+export async function notifyTaskCompleted(
+  tx: Queryable,
+  e: {
+    taskId: string;
+    taskTitle: string;
+    residenceId: string;
+    completionId: string;
+    completedBy: string;
+    completedByName: string;
+    assigneeId: string | null;
+    createdBy: string | null;
+  },
+): Promise<void> {
+  const recipients = new Set(
+    [e.assigneeId, e.createdBy].filter((u): u is string => !!u && u !== e.completedBy),
+  );
+  for (const userId of recipients) {
+    await notify(tx, {
+      userId,
+      kind: "task.completed",
+      title: `${e.completedByName} completed “${e.taskTitle}”`,
+      residenceId: e.residenceId,
+      subjectType: "task",
+      subjectId: e.taskId,
+      dedupeKey: `task.completed:${e.completionId}`,
+    });
+  }
+}
+
+/** Someone accepted an invite: tell whoever sent it. */
+export async function notifyInviteAccepted(
+  tx: Queryable,
+  e: {
+    inviteId: string;
+    residenceId: string;
+    residenceName: string;
+    invitedBy: string | null;
+    memberName: string;
+  },
+): Promise<string | null> {
+  if (!e.invitedBy) return null;
+  return notify(tx, {
+    userId: e.invitedBy,
+    kind: "invite.accepted",
+    title: `${e.memberName} joined ${e.residenceName}`,
+    residenceId: e.residenceId,
+    subjectType: "invite",
+    subjectId: e.inviteId,
+    dedupeKey: `invite.accepted:${e.inviteId}`,
+  });
+}

@@ -1,0 +1,191 @@
+import type { Logger } from "@honeydue/observability";
+import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Worker } from "bullmq";
+import { Redis, type RedisOptions } from "ioredis";
+import {
+  isJobName,
+  JOBS,
+  type JobDefinition,
+  type JobHandlers,
+  type JobName,
+  parsePayload,
+} from "./registry.ts";
+
+export type QueueName = JobDefinition["queue"];
+export const QUEUE_NAMES: readonly QueueName[] = ["email", "push", "reminders", "housekeeping", "files"];
+
+/** Failed jobs are kept for inspection and retry, bounded by count and age. */
+export const FAILED_JOBS_KEPT = { count: 5000, age: 30 * 24 * 3600 };
+/**
+ * Completed jobs are removed, after an hour: while a completed job id is still known, a relay that publishes
+ * the same outbox row again (it crashed between `add` and marking the row) adds nothing.
+ */
+export const COMPLETED_JOBS_KEPT = { age: 3600, count: 10_000 };
+
+/** BullMQ options of a job: its registry attempts, exponential backoff from 2 s, bounded retention. */
+export function jobOptions(name: JobName, jobId?: string): JobsOptions {
+  return {
+    ...(jobId ? { jobId } : {}),
+    attempts: JOBS[name].attempts,
+    backoff: { type: "exponential", delay: 2000 },
+    removeOnComplete: COMPLETED_JOBS_KEPT,
+    removeOnFail: FAILED_JOBS_KEPT,
+  };
+}
+
+export function queueOf(name: JobName): QueueName {
+  return JOBS[name].queue;
+}
+
+/**
+ * A producer connection: commands fail at once while Redis is unreachable (no offline queue), so the relay
+ * notices and leaves outbox rows unpublished instead of hanging.
+ */
+export function producerConnection(url: string, options: RedisOptions = {}): Redis {
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+    ...options,
+  });
+  redis.on("error", () => {});
+  return redis;
+}
+
+/** A worker connection: BullMQ's blocking commands need maxRetriesPerRequest null. */
+export function workerConnection(url: string): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: null,
+    connectTimeout: 3000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  redis.on("error", () => {});
+  return redis;
+}
+
+export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
+
+export function createQueues(connection: Redis, prefix: string): Queues {
+  const queues = Object.fromEntries(
+    QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection, prefix });
+      queue.on("error", () => {});
+      return [name, queue];
+    }),
+  ) as Record<QueueName, Queue>;
+  return {
+    ...queues,
+    async close() {
+      await Promise.all(QUEUE_NAMES.map((q) => queues[q].close().catch(() => {})));
+    },
+  };
+}
+
+export interface JobObserver {
+  observeJob(queue: string, job: string, outcome: "completed" | "failed" | "retried", seconds: number): void;
+}
+
+export interface QueueWorkers {
+  workers: Worker[];
+  /** Stops taking jobs, waits up to `graceMs` for those in flight, then closes the connections. */
+  close(graceMs: number): Promise<{ forced: boolean }>;
+}
+
+/** Runs a handler with its job's timeout. */
+export async function runWithTimeout<T>(timeoutMs: number, run: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      run(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * One BullMQ Worker per queue. Each job's payload is validated again against the registry (an invalid
+ * payload fails at once, without retries), then its handler runs with the job's timeout.
+ */
+export function startQueueWorkers(deps: {
+  redisUrl: string;
+  prefix: string;
+  handlers: JobHandlers;
+  log: Logger;
+  concurrency?: number;
+  queues?: readonly QueueName[];
+  metrics?: JobObserver;
+}): QueueWorkers {
+  const connections: Redis[] = [];
+  const workers = (deps.queues ?? QUEUE_NAMES).map((queueName) => {
+    const connection = workerConnection(deps.redisUrl);
+    connections.push(connection);
+    const worker = new Worker(
+      queueName,
+      async (job: QueueJob) => {
+        if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
+        const name = job.name;
+        let payload: unknown;
+        try {
+          payload = parsePayload(name, job.data);
+        } catch (error) {
+          throw new UnrecoverableError((error as Error).message);
+        }
+        const handler = deps.handlers[name] as (p: unknown, c: unknown) => Promise<void>;
+        await runWithTimeout(JOBS[name].timeoutMs, () =>
+          handler(payload, { jobId: job.id ?? "", attempt: job.attemptsMade + 1, traceContext: null }),
+        );
+      },
+      {
+        connection,
+        prefix: deps.prefix,
+        concurrency: deps.concurrency ?? 5,
+        autorun: true,
+        lockDuration: 60_000,
+        maxStalledCount: 2,
+      },
+    );
+    worker.on("error", (error) => deps.log.warn({ err: error, queue: queueName }, "queue worker error"));
+    worker.on("completed", (job) => {
+      const seconds = ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
+      deps.metrics?.observeJob(queueName, job.name, "completed", seconds);
+      deps.log.debug({ jobId: job.id, job: job.name }, "job done");
+    });
+    worker.on("failed", (job, error) => {
+      if (!job) return;
+      const seconds = ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+      deps.metrics?.observeJob(queueName, job.name, final ? "failed" : "retried", seconds);
+      const log = deps.log.child({ jobId: job.id, job: job.name, attempt: job.attemptsMade });
+      if (final) log.error({ err: error }, "job failed for good");
+      else log.warn({ err: error }, "job failed, will retry");
+    });
+    return worker;
+  });
+  return {
+    workers,
+    async close(graceMs) {
+      let forced = false;
+      const closing = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        closing.then(() => false),
+        new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) {
+        // Jobs still running past the grace period keep their lock until it expires; BullMQ's stalled-job
+        // check then puts them back in the queue for another worker (their handlers are idempotent).
+        forced = true;
+        await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
+      }
+      for (const c of connections) c.disconnect();
+      return { forced };
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { Database } from "@honeydue/db";
+import type { Logger } from "@honeydue/observability";
+import { sql } from "drizzle-orm";
+import { jobOptions, type QueueName, type Queues, queueOf } from "./queues.ts";
+import { isJobName } from "./registry.ts";
+
+export interface Relay {
+  /** Publish now (called after a commit that wrote outbox rows). */
+  kick(): void;
+  /** One pass: publishes every due row, returns how many. Throws when Redis refuses. */
+  runOnce(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+interface Row extends Record<string, unknown> {
+  id: string;
+  job: string;
+  payload: unknown;
+}
+
+/**
+ * Publishes committed outbox rows to BullMQ with the outbox id as the BullMQ job id, then marks them
+ * published. Rows are claimed with FOR UPDATE SKIP LOCKED inside the transaction that marks them, so
+ * relays in several replicas never publish the same row at once; and since a job id that BullMQ already
+ * knows is not added again, a row published twice (a crash between `add` and commit) is still one job.
+ * While Redis is unreachable the transaction rolls back and the rows wait for the next pass.
+ */
+export function startRelay(deps: {
+  db: Database;
+  queues: Queues;
+  log: Logger;
+  pollIntervalMs?: number;
+  batchSize?: number;
+}): Relay {
+  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
+  const batchSize = deps.batchSize ?? 200;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let failing = false;
+
+  async function runOnce(): Promise<number> {
+    return deps.db.transaction(async (tx) => {
+      const { rows } = (await tx.execute(sql`
+        SELECT id, job, payload FROM outbox
+        WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL
+          AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
+        ORDER BY available_at
+        LIMIT ${batchSize}
+        FOR UPDATE SKIP LOCKED`)) as unknown as { rows: Row[] };
+      if (rows.length === 0) return 0;
+      const byQueue = new Map<
+        QueueName,
+        { name: string; data: unknown; opts: ReturnType<typeof jobOptions> }[]
+      >();
+      const unknown: string[] = [];
+      for (const row of rows) {
+        if (!isJobName(row.job)) {
+          unknown.push(row.id);
+          continue;
+        }
+        const queue = queueOf(row.job);
+        const list = byQueue.get(queue) ?? [];
+        list.push({ name: row.job, data: row.payload, opts: jobOptions(row.job, row.id) });
+        byQueue.set(queue, list);
+      }
+      for (const [queue, jobs] of byQueue) await deps.queues[queue].addBulk(jobs as never);
+      const published = rows.filter((r) => !unknown.includes(r.id)).map((r) => r.id);
+      if (published.length) {
+        await tx.execute(
+          sql`UPDATE outbox SET published_at = now() WHERE id IN (${sql.join(
+            published.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
+        );
+      }
+      if (unknown.length) {
+        deps.log.error({ ids: unknown }, "outbox rows name unknown jobs");
+        await tx.execute(
+          sql`UPDATE outbox SET failed_at = now(), last_error = 'unknown job' WHERE id IN (${sql.join(
+            unknown.map((id) => sql`${id}::uuid`),
+            sql`, `,
+          )})`,
+        );
+      }
+      return rows.length;
+    });
+  }
+
+  async function drain() {
+    do {
+      again = false;
+      for (;;) {
+        if (stopped) return;
+        const n = await runOnce();
+        if (failing) {
+          failing = false;
+          deps.log.info("outbox relay publishing again");
+        }
+        if (n < batchSize) break;
+      }
+    } while (again && !stopped);
+  }
+
+  function tick() {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = drain()
+      .catch((error) => {
+        if (!failing) deps.log.warn({ err: error }, "outbox relay cannot publish; rows wait in the outbox");
+        failing = true;
+      })
+      .finally(() => {
+        running = undefined;
+        schedule();
+      });
+  }
+
+  function schedule() {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(tick, pollIntervalMs);
+    timer.unref();
+  }
+
+  schedule();
+  return {
+    kick: () => setImmediate(tick),
+    runOnce,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}

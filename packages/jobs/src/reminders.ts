@@ -1,0 +1,232 @@
+import { type Database, digestRuns, warrantyReminders } from "@honeydue/db";
+import type { Logger } from "@honeydue/observability";
+import { sql } from "drizzle-orm";
+import { notify } from "./notify.ts";
+import { enqueueJob } from "./outbox.ts";
+import { unsubscribeUrl } from "./unsubscribe.ts";
+
+export interface ReminderDeps {
+  db: Database;
+  log: Logger;
+  authSecret: string;
+  publicApiUrl: string;
+  publicWebUrl: string;
+  /** Called after a tick committed outbox rows (kicks the relay or the embedded runner). */
+  notifyOutbox?: () => void;
+}
+
+/**
+ * A user gets the digest in the first tick at or after their digest hour, within this many hours: a tick
+ * that runs late (Redis or the worker was down) still sends it, and on a spring-forward day whose local
+ * hour is skipped the next hour does.
+ */
+export const DIGEST_CATCH_UP_HOURS = 3;
+/** Lines per section of a digest; the rest is counted ("and 4 more"). */
+const MAX_LINES = 15;
+
+interface Candidate extends Record<string, unknown> {
+  id: string;
+  email: string;
+  name: string;
+  due_soon_days: number;
+  push_enabled: boolean;
+  local_date: string;
+}
+interface DueTask extends Record<string, unknown> {
+  id: string;
+  title: string;
+  due_on: string;
+  residence: string;
+  today: string;
+}
+
+export function tickInstant(at: string | undefined): Date {
+  if (at === undefined) return new Date();
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) throw new Error(`tick: 'at' is not an instant: ${at}`);
+  return d;
+}
+
+function section(tasks: DueTask[], line: (t: DueTask) => string): string {
+  if (tasks.length === 0) return "";
+  const lines = tasks.slice(0, MAX_LINES).map(line);
+  if (tasks.length > MAX_LINES) lines.push(`…and ${tasks.length - MAX_LINES} more`);
+  return lines.join("\n");
+}
+
+/**
+ * The hourly digest tick. For each user with the digest on whose local hour (in their own timezone, so DST
+ * is the time zone database's business) has reached their digest hour, collects their open tasks that are
+ * overdue, due today or due soon — in each residence's own timezone — across all their residences, and
+ * writes the email job in the same transaction as the `digest_runs (user, local date)` row: a second tick
+ * the same local day, in this or another replica, finds the row and sends nothing. Nothing due → no email.
+ */
+export async function runDigestTick(deps: ReminderDeps, at: Date): Promise<{ sent: number; empty: number }> {
+  const iso = at.toISOString();
+  const { rows: candidates } = (await deps.db.execute(sql`
+    SELECT c.id, c.email, c.name, c.due_soon_days, c.push_enabled, c.local_ts::date::text AS local_date
+    FROM (
+      SELECT u.id, u.email, u.name, u.due_soon_days, u.push_enabled, u.digest_hour,
+             (${iso}::timestamptz AT TIME ZONE u.timezone) AS local_ts
+      FROM users u
+      WHERE u.digest_enabled AND u.disabled_at IS NULL AND u.email_verified_at IS NOT NULL
+    ) c
+    WHERE extract(hour FROM c.local_ts) >= c.digest_hour
+      AND extract(hour FROM c.local_ts) < c.digest_hour + ${DIGEST_CATCH_UP_HOURS}
+      AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.user_id = c.id AND d.local_date = c.local_ts::date)
+  `)) as unknown as { rows: Candidate[] };
+
+  let sent = 0;
+  let empty = 0;
+  for (const user of candidates) {
+    const { rows: due } = (await deps.db.execute(sql`
+      SELECT t.id, t.title, t.due_on::text AS due_on, r.name AS residence,
+             (${iso}::timestamptz AT TIME ZONE r.timezone)::date::text AS today
+      FROM tasks t
+      JOIN residences r ON r.id = t.residence_id
+      JOIN memberships m ON m.residence_id = t.residence_id AND m.user_id = ${user.id}
+      WHERE t.archived_at IS NULL AND t.completed_at IS NULL AND t.due_on IS NOT NULL
+        AND (t.assignee_id IS NULL OR t.assignee_id = ${user.id})
+        AND t.due_on <= (${iso}::timestamptz AT TIME ZONE r.timezone)::date + ${user.due_soon_days}::int
+      ORDER BY t.due_on, t.title, t.id
+    `)) as unknown as { rows: DueTask[] };
+    if (due.length === 0) {
+      empty++;
+      continue;
+    }
+    const overdue = due.filter((t) => t.due_on < t.today);
+    const today = due.filter((t) => t.due_on === t.today);
+    const soon = due.filter((t) => t.due_on > t.today);
+    const where = (t: DueTask) => `${t.title} (${t.residence})`;
+    await deps.db.transaction(async (tx) => {
+      const claimed = await tx
+        .insert(digestRuns)
+        .values({ userId: user.id, localDate: user.local_date, taskCount: due.length })
+        .onConflictDoNothing()
+        .returning({ userId: digestRuns.userId });
+      if (claimed.length === 0) return;
+      const outboxId = await enqueueJob(tx, "email.send", {
+        template: "daily-digest",
+        to: user.email,
+        userId: user.id,
+        data: {
+          name: user.name,
+          date: user.local_date,
+          overdueCount: overdue.length,
+          todayCount: today.length,
+          soonCount: soon.length,
+          overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
+          today: section(today, where),
+          soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
+          unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, user.id),
+        },
+      });
+      await tx
+        .update(digestRuns)
+        .set({ outboxId })
+        .where(sql`user_id = ${user.id} AND local_date = ${user.local_date}`);
+      if (today.length > 0 && user.push_enabled) {
+        await notify(tx, {
+          userId: user.id,
+          kind: "task.due_today",
+          title: today.length === 1 ? `Due today: ${today[0]!.title}` : `${today.length} tasks are due today`,
+          body: today
+            .slice(0, 3)
+            .map((t) => t.title)
+            .join(", "),
+          dedupeKey: `task.due_today:${user.local_date}`,
+        });
+      }
+      sent++;
+    });
+  }
+  if (sent) deps.notifyOutbox?.();
+  deps.log.info({ at: iso, candidates: candidates.length, sent, empty }, "digest tick");
+  return { sent, empty };
+}
+
+interface ExpiringDocument extends Record<string, unknown> {
+  id: string;
+  title: string;
+  expires_on: string;
+  residence_id: string;
+  residence: string;
+  days_left: number;
+}
+
+/**
+ * Warranty reminders, 30 and 7 days before a warranty document's expiry date (in its residence's timezone).
+ * Each (document, 30|7, expiry date) is recorded once, so a tick that runs twice or late sends each
+ * reminder once; a warranty added with 10 days left gets only the 7-day one; a changed expiry date counts
+ * anew. Every member gets an in-app notification, and those with reminder emails on an email.
+ */
+export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ reminders: number }> {
+  const iso = at.toISOString();
+  const { rows: docs } = (await deps.db.execute(sql`
+    SELECT d.id, d.title, d.expires_on::text AS expires_on, d.residence_id, r.name AS residence,
+           (d.expires_on - (${iso}::timestamptz AT TIME ZONE r.timezone)::date) AS days_left
+    FROM documents d JOIN residences r ON r.id = d.residence_id
+    WHERE d.kind = 'warranty' AND d.expires_on IS NOT NULL
+      AND d.expires_on >= (${iso}::timestamptz AT TIME ZONE r.timezone)::date
+      AND d.expires_on <= (${iso}::timestamptz AT TIME ZONE r.timezone)::date + 30
+      AND NOT EXISTS (
+        SELECT 1 FROM warranty_reminders w
+        WHERE w.document_id = d.id AND w.expires_on = d.expires_on
+          AND w.days_before = CASE WHEN d.expires_on - (${iso}::timestamptz AT TIME ZONE r.timezone)::date <= 7 THEN 7 ELSE 30 END
+      )
+  `)) as unknown as { rows: ExpiringDocument[] };
+
+  let reminders = 0;
+  for (const doc of docs) {
+    const daysBefore = doc.days_left <= 7 ? 7 : 30;
+    await deps.db.transaction(async (tx) => {
+      const claimed = await tx
+        .insert(warrantyReminders)
+        .values({ documentId: doc.id, daysBefore, expiresOn: doc.expires_on })
+        .onConflictDoNothing()
+        .returning({ id: warrantyReminders.documentId });
+      if (claimed.length === 0) return;
+      const { rows: members } = (await tx.execute(sql`
+        SELECT u.id, u.email, u.name, u.digest_enabled, u.email_verified_at IS NOT NULL AS verified
+        FROM memberships m JOIN users u ON u.id = m.user_id
+        WHERE m.residence_id = ${doc.residence_id} AND u.disabled_at IS NULL
+      `)) as unknown as {
+        rows: { id: string; email: string; name: string; digest_enabled: boolean; verified: boolean }[];
+      };
+      const days = doc.days_left === 1 ? "1 day" : `${doc.days_left} days`;
+      for (const member of members) {
+        await notify(tx, {
+          userId: member.id,
+          kind: "warranty.expiring",
+          title: `The warranty “${doc.title}” expires in ${days}`,
+          body: `${doc.residence}: expires on ${doc.expires_on}`,
+          residenceId: doc.residence_id,
+          subjectType: "document",
+          subjectId: doc.id,
+          dedupeKey: `warranty.expiring:${doc.id}:${daysBefore}:${doc.expires_on}`,
+        });
+        if (member.digest_enabled && member.verified) {
+          await enqueueJob(tx, "email.send", {
+            template: "warranty-expiring",
+            to: member.email,
+            userId: member.id,
+            data: {
+              name: member.name,
+              documentTitle: doc.title,
+              residenceName: doc.residence,
+              expiresOn: doc.expires_on,
+              daysLeft: doc.days_left,
+              residenceId: doc.residence_id,
+              documentId: doc.id,
+              unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, member.id),
+            },
+          });
+        }
+      }
+      reminders++;
+    });
+  }
+  if (reminders) deps.notifyOutbox?.();
+  deps.log.info({ at: iso, reminders }, "warranty tick");
+  return { reminders };
+}

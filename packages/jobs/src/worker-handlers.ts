@@ -1,0 +1,75 @@
+import type { Database } from "@honeydue/db";
+import type { Logger } from "@honeydue/observability";
+import { createPushProviders, type PushProviders } from "@honeydue/push";
+import { runHousekeeping } from "./housekeeping.ts";
+import { sendPushJob } from "./push-handler.ts";
+import type { Queues } from "./queues.ts";
+import type { JobHandler } from "./registry.ts";
+import { runDigestTick, runWarrantyTick, tickInstant } from "./reminders.ts";
+
+/** What the reminder, push and housekeeping handlers need besides the database and the logger. */
+export interface WorkerHandlerDeps {
+  authSecret: string;
+  publicApiUrl: string;
+  publicWebUrl: string;
+  /** Default: push disabled (no connection is ever made). */
+  push?: PushProviders;
+  metrics?: { recordPush(platform: string, outcome: "sent" | "failed" | "skipped"): void };
+  outboxRetentionDays?: number;
+  failedJobRetentionDays?: number;
+  /** The worker's BullMQ queues (housekeeping cleans their failed jobs); absent in embedded mode. */
+  queues?: Queues;
+  /** After a handler wrote outbox rows (kicks the relay or the embedded runner). */
+  notifyOutbox?: () => void;
+}
+
+const PUSH_OFF = createPushProviders({
+  enabled: false,
+  apns: { teamId: "", keyId: "", privateKey: "", bundleId: "", url: "" },
+  fcm: { serviceAccount: { projectId: "", clientEmail: "", privateKey: "", tokenUri: "" }, url: "" },
+});
+
+export function createWorkerHandlers(deps: { db: Database; log: Logger } & WorkerHandlerDeps) {
+  const configured = () => {
+    if (!deps.authSecret)
+      throw new Error("reminder jobs need createJobHandlers({ worker: { authSecret, ... } })");
+    return reminderDeps;
+  };
+  const reminderDeps = {
+    db: deps.db,
+    log: deps.log,
+    authSecret: deps.authSecret,
+    publicApiUrl: deps.publicApiUrl,
+    publicWebUrl: deps.publicWebUrl,
+    ...(deps.notifyOutbox ? { notifyOutbox: deps.notifyOutbox } : {}),
+  };
+  return {
+    "push.send": (async (payload, context) => {
+      await sendPushJob(
+        {
+          db: deps.db,
+          log: deps.log,
+          push: deps.push ?? PUSH_OFF,
+          ...(deps.metrics ? { metrics: deps.metrics } : {}),
+        },
+        payload,
+        context,
+      );
+    }) satisfies JobHandler<"push.send">,
+    "reminders.digest-tick": (async (payload) => {
+      await runDigestTick(configured(), tickInstant(payload.at));
+    }) satisfies JobHandler<"reminders.digest-tick">,
+    "reminders.warranty-tick": (async (payload) => {
+      await runWarrantyTick(configured(), tickInstant(payload.at));
+    }) satisfies JobHandler<"reminders.warranty-tick">,
+    "housekeeping.cleanup": (async () => {
+      await runHousekeeping({
+        db: deps.db,
+        log: deps.log,
+        outboxRetentionDays: deps.outboxRetentionDays ?? 14,
+        failedJobRetentionDays: deps.failedJobRetentionDays ?? 30,
+        ...(deps.queues ? { queues: deps.queues } : {}),
+      });
+    }) satisfies JobHandler<"housekeeping.cleanup">,
+  };
+}
