@@ -1,7 +1,6 @@
 import type { Database } from "@honeydue/db";
 import { deliverEmail, type MailTransport } from "@honeydue/email";
 import type { Logger } from "@honeydue/observability";
-import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
 import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
@@ -21,18 +20,7 @@ export interface JobHandlerDeps {
    * (they need AUTH_SECRET for unsubscribe links and the push settings).
    */
   worker?: WorkerHandlerDeps;
-  /** Thumbnails, deleting stored objects, removing unattached uploads (see files-handlers.ts). */
-  files?: Omit<FilesHandlerDeps, "db" | "log">;
 }
-
-const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
-  storage: new Proxy({} as FilesHandlerDeps["storage"], {
-    get() {
-      throw new Error("File storage is not configured for this job runner");
-    },
-  }),
-  imageMaxPixels: 0,
-};
 
 const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publicWebUrl: "" };
 
@@ -62,7 +50,6 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
   const all = combineHandlers(
     handlers,
     createWorkerHandlers({ db: deps.db, log: deps.log, ...(deps.worker ?? UNCONFIGURED) }),
-    createFilesHandlers({ db: deps.db, log: deps.log, ...(deps.files ?? NO_STORAGE) }),
   );
   assertHandlers(all);
   return all;
