@@ -91,3 +91,316 @@ test("register creates an unverified account, signs the device in and emails a l
   const [row] = await deps.db.select().from(userTokens).where(eq(userTokens.userId, body.user.id));
   assert.ok(row && row.tokenHash.length === 32);
 });
+
+test("an address already taken (in any letter case) is a 409, and the rolled-back sign-up leaves no email", async () => {
+  const first = await register({ email: uniqueEmail("Dup") });
+  await mail.waitFor(first.email);
+  const countJobs = async () => (await deps.db.select({ n: sql<number>`count(*)::int` }).from(outbox))[0]!.n;
+  const before = await countJobs();
+  const res = await app.inject({
+    method: "POST",
+    url: "/v1/auth/register",
+    payload: { email: first.email.toUpperCase(), password: PASSWORD, name: "Someone Else" },
+  });
+  const problem = assertProblem(res, 409);
+  assert.match(problem.detail, /already exists/);
+  // The email job was written inside the transaction before the insert failed: it rolled back with it.
+  assert.equal(await countJobs(), before);
+  // Mail is delivered in outbox order: once a later message arrives, nothing else is on its way before it.
+  const later = await register();
+  await mail.waitFor(later.email);
+  const toDup = mail.messages.filter((m) => m.to.some((t) => t.toLowerCase() === first.email.toLowerCase()));
+  assert.equal(toDup.length, 1);
+});
+
+test("register refuses bad input with a problem naming the fields", async () => {
+  const missing = assertProblem(
+    await app.inject({ method: "POST", url: "/v1/auth/register", payload: {} }),
+    400,
+  );
+  const fields = missing.errors.map((e: { field: string }) => e.field).sort();
+  assert.deepEqual(fields, ["body.email", "body.name", "body.password"]);
+
+  const wrongTypes = assertProblem(
+    await app.inject({
+      method: "POST",
+      url: "/v1/auth/register",
+      payload: { email: 42, password: ["x"], name: { a: 1 } },
+    }),
+    400,
+  );
+  assert.ok(wrongTypes.errors.length >= 3);
+
+  const cases: [Record<string, unknown>, string][] = [
+    [{ email: "not-an-email" }, "body.email"],
+    [{ password: "short7!" }, "body.password"],
+    [{ password: "x".repeat(129) }, "body.password"],
+    [{ password: "PassWord1" }, "body.password"], // among the most common, compared case-insensitively
+    [{ password: "iloveyou" }, "body.password"],
+    [{ timezone: "Mars/Olympus_Mons" }, "body.timezone"],
+    [{ timezone: "+01:00" }, "body.timezone"],
+    [{ name: "   " }, "body.name"],
+  ];
+  for (const [patch, field] of cases) {
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/auth/register",
+      payload: { email: uniqueEmail(), password: PASSWORD, name: "Pat", ...patch },
+    });
+    const body = assertProblem(res, 400);
+    assert.ok(
+      body.errors.some((e: { field: string }) => e.field === field),
+      `${JSON.stringify(patch)} → ${res.body}`,
+    );
+  }
+});
+
+test("passwords are checked exactly as typed: surrounding spaces count", async () => {
+  const spaced = "  tulip sunrise  ";
+  const { email } = await register({ password: spaced });
+  assert.equal((await login(email, spaced)).statusCode, 200);
+  assert.equal((await login(email, spaced.trim())).statusCode, 401);
+  // Stored as an Argon2id PHC string with the required parameters.
+  const [row] = await deps.db.select().from(users).where(sql`lower(${users.email}) = lower(${email})`);
+  assert.match(
+    row!.passwordHash,
+    /^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/,
+  );
+});
+
+test("login: the right password signs in (email in any case); a wrong one or an unknown address is the same 401", async () => {
+  const { email } = await register();
+  const ok = await login(email.toUpperCase(), PASSWORD, { deviceName: "Tablet" });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal(ok.json().user.email, email);
+  assert.ok(ok.json().accessToken && ok.json().refreshToken);
+
+  const wrong = assertProblem(await login(email, "not the password"), 401);
+  const unknown = assertProblem(await login(uniqueEmail("nobody"), "not the password"), 401);
+  assert.equal(wrong.detail, unknown.detail);
+  assert.equal(wrong.type, unknown.type);
+  assertProblem(await login(email, ""), 400);
+});
+
+test("refresh rotates the token; presenting a used one revokes the whole session", async () => {
+  const a = await register();
+  const r1 = await refresh(a.refreshToken);
+  assert.equal(r1.statusCode, 200, r1.body);
+  const pair1 = r1.json();
+  assert.notEqual(pair1.refreshToken, a.refreshToken);
+  assert.equal((await me(pair1.accessToken)).statusCode, 200);
+
+  const r2 = await refresh(pair1.refreshToken);
+  assert.equal(r2.statusCode, 200);
+  const pair2 = r2.json();
+
+  // Replaying the first token (already rotated) ends the session family...
+  const replay = assertProblem(await refresh(a.refreshToken), 401);
+  assert.match(replay.detail, /already used/);
+  // ...so the newest refresh token and the session's access tokens stop working too.
+  assertProblem(await refresh(pair2.refreshToken), 401);
+  assertProblem(await me(pair2.accessToken), 401);
+  // Other devices of the same user are not affected.
+  const other = await login(a.email);
+  assert.equal((await me(other.json().accessToken)).statusCode, 200);
+
+  assertProblem(await refresh("not-a-real-token"), 401);
+  assertProblem(await app.inject({ method: "POST", url: "/v1/auth/refresh", payload: {} }), 400);
+});
+
+test("logout revokes this device only", async () => {
+  const a = await register();
+  const b = (await login(a.email)).json();
+  const res = await app.inject({ method: "POST", url: "/v1/auth/logout", headers: bearer(a.accessToken) });
+  assert.equal(res.statusCode, 204);
+  assertProblem(await me(a.accessToken), 401);
+  assertProblem(await refresh(a.refreshToken), 401);
+  assert.equal((await me(b.accessToken)).statusCode, 200);
+  assertProblem(await app.inject({ method: "POST", url: "/v1/auth/logout" }), 401);
+  assertProblem(
+    await app.inject({ method: "POST", url: "/v1/auth/logout", headers: { authorization: "Bearer nope" } }),
+    401,
+  );
+});
+
+test("the emailed link verifies the address, once", async () => {
+  const a = await register();
+  const message = await mail.waitFor(a.email);
+  const token = linkToken(message.text, "/verify-email");
+  const res = await app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token } });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.deepEqual(res.json(), { emailVerified: true });
+  assert.equal((await me(a.accessToken)).json().emailVerified, true);
+  const again = assertProblem(
+    await app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token } }),
+    400,
+  );
+  assert.equal(again.type, "https://docs.honeydue.app/problems/invalid-token");
+  // Already verified: resending is refused.
+  assertProblem(
+    await app.inject({ method: "POST", url: "/v1/auth/resend-verification", headers: bearer(a.accessToken) }),
+    409,
+  );
+});
+
+test("the emailed code verifies a signed-in user; wrong codes are limited", async () => {
+  const a = await register();
+  const code = /code in the app: (\d{6})/.exec((await mail.waitFor(a.email)).text)![1]!;
+  const verify = (body: Record<string, unknown>, token?: string) =>
+    app.inject({
+      method: "POST",
+      url: "/v1/auth/verify-email",
+      payload: body,
+      ...(token ? { headers: bearer(token) } : {}),
+    });
+  assertProblem(await verify({ code }), 401); // a code needs the signed-in user
+  assertProblem(await verify({ code, token: "a".repeat(43) }, a.accessToken), 400);
+  assertProblem(await verify({}, a.accessToken), 400);
+  assertProblem(await verify({ code: "12345" }, a.accessToken), 400);
+  const wrong = code === "000000" ? "000001" : "000000";
+  const bad = assertProblem(await verify({ code: wrong }, a.accessToken), 400);
+  assert.match(bad.errors[0].message, /4 attempts left/);
+  const ok = await verify({ code }, a.accessToken);
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal((await me(a.accessToken)).json().emailVerified, true);
+
+  const b = await register();
+  const codeB = /code in the app: (\d{6})/.exec((await mail.waitFor(b.email)).text)![1]!;
+  const wrongB = codeB === "999999" ? "999998" : "999999";
+  for (let i = 0; i < 5; i++) assertProblem(await verify({ code: wrongB }, b.accessToken), 400);
+  const locked = assertProblem(await verify({ code: codeB }, b.accessToken), 400);
+  assert.equal(locked.type, "https://docs.honeydue.app/problems/verification-code-locked");
+  assert.equal((await me(b.accessToken)).json().emailVerified, false);
+});
+
+test("resend-verification is rate limited, and the new code replaces the old one", async () => {
+  const a = await register();
+  const first = await mail.waitFor(a.email);
+  const resend = () =>
+    app.inject({ method: "POST", url: "/v1/auth/resend-verification", headers: bearer(a.accessToken) });
+  const tooSoon = await resend();
+  assertProblem(tooSoon, 429);
+  assert.ok(Number(tooSoon.headers["retry-after"]) > 0);
+  // A minute later (the earlier email's record moved back in time):
+  await deps.db
+    .update(userTokens)
+    .set({ createdAt: new Date(Date.now() - 61_000) })
+    .where(eq(userTokens.userId, a.user.id));
+  const res = await resend();
+  assert.equal(res.statusCode, 202, res.body);
+  assert.equal(res.json().status, "accepted");
+  const second = await mail.waitFor(a.email, (m) => m.raw !== first.raw);
+  const oldToken = linkToken(first.text, "/verify-email");
+  const newToken = linkToken(second.text, "/verify-email");
+  assertProblem(
+    await app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token: oldToken } }),
+    400,
+  );
+  const ok = await app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token: newToken } });
+  assert.equal(ok.statusCode, 200);
+  assertProblem(await app.inject({ method: "POST", url: "/v1/auth/resend-verification" }), 401);
+});
+
+test("forgot password answers the same for known and unknown addresses; the link resets once and ends every session", async () => {
+  const a = await register();
+  const phone = (await login(a.email, PASSWORD, { deviceName: "Phone" })).json();
+  const forged = { host: "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" };
+  const known = await app.inject({
+    method: "POST",
+    url: "/v1/auth/forgot-password",
+    payload: { email: a.email.toUpperCase() },
+    headers: forged,
+  });
+  const unknown = await app.inject({
+    method: "POST",
+    url: "/v1/auth/forgot-password",
+    payload: { email: uniqueEmail("ghost") },
+    headers: forged,
+  });
+  assert.equal(known.statusCode, 202);
+  assert.equal(unknown.statusCode, 202);
+  assert.equal(known.body, unknown.body);
+  assert.equal(known.headers["content-type"], unknown.headers["content-type"]);
+
+  const message = await mail.waitFor(a.email, (m) => /reset/i.test(m.subject));
+  assert.doesNotMatch(message.text + message.html, /evil\.example/);
+  const token = linkToken(message.text, "/reset-password");
+  const [stored] = await deps.db
+    .select()
+    .from(userTokens)
+    .where(sql`${userTokens.userId} = ${a.user.id} and ${userTokens.purpose} = 'reset_password'`);
+  assert.ok(stored!.expiresAt!.getTime() - Date.now() <= 3600_000);
+
+  // Bad new password first: refused, the token still works afterwards.
+  assertProblem(
+    await app.inject({
+      method: "POST",
+      url: "/v1/auth/reset-password",
+      payload: { token, password: "password" },
+    }),
+    400,
+  );
+  const newPassword = "new tulip sunrise";
+  const reset = await app.inject({
+    method: "POST",
+    url: "/v1/auth/reset-password",
+    payload: { token, password: newPassword },
+  });
+  assert.equal(reset.statusCode, 204, reset.body);
+  // Every session ended.
+  for (const t of [a, phone]) {
+    assertProblem(await me(t.accessToken), 401);
+    assertProblem(await refresh(t.refreshToken), 401);
+  }
+  // Single use.
+  assertProblem(
+    await app.inject({
+      method: "POST",
+      url: "/v1/auth/reset-password",
+      payload: { token, password: "another tulip" },
+    }),
+    400,
+  );
+  assertProblem(await login(a.email, PASSWORD), 401);
+  const fresh = await login(a.email, newPassword);
+  assert.equal(fresh.statusCode, 200);
+  // Following the emailed link proved the address.
+  assert.equal(fresh.json().user.emailVerified, true);
+  await mail.waitFor(a.email, (m) => /password was changed/i.test(m.subject));
+  // Nothing was sent to the unknown address.
+  assert.equal(mail.messages.filter((m) => m.to.some((t) => t.startsWith("ghost-"))).length, 0);
+});
+
+test("an expired reset token is refused", async () => {
+  const a = await register();
+  await app.inject({ method: "POST", url: "/v1/auth/forgot-password", payload: { email: a.email } });
+  const token = linkToken(
+    (await mail.waitFor(a.email, (m) => /reset/i.test(m.subject))).text,
+    "/reset-password",
+  );
+  await deps.db
+    .update(userTokens)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(sql`${userTokens.userId} = ${a.user.id} and ${userTokens.purpose} = 'reset_password'`);
+  const res = assertProblem(
+    await app.inject({
+      method: "POST",
+      url: "/v1/auth/reset-password",
+      payload: { token, password: "new tulip sunrise" },
+    }),
+    400,
+  );
+  assert.equal(res.type, "https://docs.honeydue.app/problems/invalid-token");
+  assertProblem(
+    await app.inject({ method: "POST", url: "/v1/auth/reset-password", payload: { token: "x" } }),
+    400,
+  );
+});
+
+test("a disabled account cannot sign in or refresh", async () => {
+  const a = await register();
+  await deps.db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, a.user.id));
+  assertProblem(await login(a.email), 403);
+  assertProblem(await refresh(a.refreshToken), 401);
+  assert.equal((await deps.db.select().from(sessions).where(eq(sessions.userId, a.user.id))).length, 1);
+});
