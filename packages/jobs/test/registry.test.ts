@@ -47,5 +47,6 @@ test("two handlers for one job refuse to boot", () => {
     () => combineHandlers({ "email.send": noop }, worker, { "reminders.digest-tick": noop }),
     /two handlers for reminders\.digest-tick/,
   );
-  assert.doesNotThrow(() => assertHandlers(combineHandlers({ "email.send": noop }, worker)));
+  const others = Object.fromEntries(Object.entries(all()).filter(([name]) => !(name in worker)));
+  assert.doesNotThrow(() => assertHandlers(combineHandlers(others, worker)));
 });

@@ -1,14 +1,18 @@
 import type { EmailTemplate } from "../template.ts";
+import { dailyDigest } from "./daily-digest.ts";
 import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
 import { resetPassword } from "./reset-password.ts";
 import { verifyEmail } from "./verify-email.ts";
+import { warrantyExpiring } from "./warranty-expiring.ts";
 
 /** Every email honeyDue sends. To add one: a file in this folder and one line here. */
 export const TEMPLATES = {
   "verify-email": verifyEmail,
   "reset-password": resetPassword,
   "password-changed": passwordChanged,
+  "daily-digest": dailyDigest,
+  "warranty-expiring": warrantyExpiring,
   invite,
 } satisfies Record<string, EmailTemplate>;
 
