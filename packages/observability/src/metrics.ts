@@ -140,6 +140,29 @@ export interface CreateMetricsOptions {
   defaultMetrics?: boolean;
   /** Extra default labels added to every series (in addition to `role`). */
   labels?: Record<string, string>;
+  /**
+   * Max time a stats source may take at scrape time (ms, default 2000). A source
+   * stuck on an unreachable Redis/Postgres must not hang the whole scrape: it
+   * counts as a collect error instead.
+   */
+  sourceTimeoutMs?: number;
+}
+
+class SourceTimeoutError extends Error {}
+
+async function withTimeout<T>(value: T | Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      Promise.resolve(value),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SourceTimeoutError(`stats source exceeded ${ms}ms`)), ms);
+        timer.unref();
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createMetrics(role: ProcessRole, options: CreateMetricsOptions = {}): HoneydueMetrics {
@@ -149,6 +172,7 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     collectDefaultMetrics({ register: registry });
   }
   const registers = [registry];
+  const sourceTimeoutMs = options.sourceTimeoutMs ?? 2000;
 
   const httpRequestDuration = new Histogram({
     name: "http_request_duration_seconds",
@@ -197,7 +221,7 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
       this.reset();
       if (!poolSource) return;
       try {
-        const s = await poolSource();
+        const s = await withTimeout(poolSource(), sourceTimeoutMs);
         this.set({ state: "in_use" }, Math.max(0, s.total - s.idle));
         this.set({ state: "idle" }, s.idle);
         this.set({ state: "waiting" }, s.waiting);
@@ -229,7 +253,7 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
       this.reset();
       if (!queueSource) return;
       try {
-        const stats = await queueSource();
+        const stats = await withTimeout(queueSource(), sourceTimeoutMs);
         for (const [queue, counts] of Object.entries(stats)) {
           for (const state of QUEUE_STATES) {
             this.set({ queue, state }, counts[state] ?? 0);
@@ -255,7 +279,7 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
       const promise = (async () => {
         if (!source) return undefined;
         try {
-          return await source();
+          return await withTimeout(source(), sourceTimeoutMs);
         } catch {
           collectErrorsTotal.inc({ collector: "outbox" });
           return undefined;

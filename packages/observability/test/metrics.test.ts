@@ -150,3 +150,22 @@ describe("outbox sampling", () => {
     assert.match(text, /^outbox_oldest_age_seconds\{role="worker"\} 20$/m);
   });
 });
+
+describe("stats source timeouts", () => {
+  it("a hanging source does not hang the scrape", async () => {
+    const m = createMetrics("worker", { defaultMetrics: false, sourceTimeoutMs: 50 });
+    const never = new Promise<never>(() => {});
+    m.setQueueStatsSource(() => never);
+    m.setOutboxStatsSource(() => never);
+    m.setPoolStatsSource(() => never);
+    const started = Date.now();
+    const text = await m.metrics();
+    assert.ok(Date.now() - started < 1000);
+    assert.equal(find(text, "queue_jobs").length, 0);
+    assert.ok(Number.isNaN(find(text, "outbox_backlog")[0]?.value));
+    const next = await m.metrics();
+    for (const collector of ["queues", "outbox", "pool"]) {
+      assert.ok((find(next, "metrics_collect_errors_total", { collector })[0]?.value ?? 0) >= 1, collector);
+    }
+  });
+});
