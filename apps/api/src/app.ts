@@ -12,6 +12,7 @@ import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
+import { registerSearchRoutes } from "./search/routes.ts";
 
 export const API_VERSION = "1.0.0";
 
@@ -76,6 +77,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:contractors-documents
   registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
   registerDocumentRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
+  registerSearchRoutes(app, { db: deps.db, auth });
   // routes:notifications-devices
   // routes:files
   void auth;
