@@ -61,6 +61,7 @@ const STOP = "\u0002";
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`;
 
 export function renderHeadline(raw: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: other control characters become spaces
   return escapeHtml(raw.replaceAll(/[\u0003-\u001f]/g, " "))
     .replaceAll(START, "<mark>")
     .replaceAll(STOP, "</mark>");
