@@ -233,6 +233,31 @@ describe("dashboards and alerts name only exported metrics", () => {
       }
     });
 
+    it(`${file}: panel ids are unique and panels do not overlap`, () => {
+      type P = Panel & { id?: number; gridPos?: { x: number; y: number; w: number; h: number } };
+      const all: P[] = [];
+      const walk = (panels: P[]) => {
+        for (const p of panels) {
+          all.push(p);
+          if (p.panels) walk(p.panels as P[]);
+        }
+      };
+      walk(json.panels as P[]);
+      const ids = all.map((p) => p.id);
+      assert.equal(new Set(ids).size, ids.length, "duplicate panel ids");
+      const cells = new Set<string>();
+      for (const p of all) {
+        const g = p.gridPos;
+        assert.ok(g && g.x + g.w <= 24, `panel "${p.title}" gridPos`);
+        for (let x = g.x; x < g.x + g.w; x++) {
+          for (let y = g.y; y < g.y + g.h; y++) {
+            assert.ok(!cells.has(`${x},${y}`), `panel "${p.title}" overlaps another at ${x},${y}`);
+            cells.add(`${x},${y}`);
+          }
+        }
+      }
+    });
+
     it(`${file}: every panel uses a provisioned datasource`, () => {
       const provisioned = readFileSync(join(OBS, "grafana/provisioning/datasources/datasources.yml"), "utf8");
       const uids = new Set([...provisioned.matchAll(/^\s+uid:\s*(\S+)/gm)].map((m) => m[1]));
