@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
+import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
+import { registerHomeRoutes } from "./home/routes.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerErrorHandling } from "./http/errors.ts";
@@ -13,6 +15,8 @@ import { registerOpenApi } from "./http/openapi.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
+import { registerTaskRoutes } from "./tasks/routes.ts";
+import { registerTemplateRoutes } from "./templates/routes.ts";
 
 export const API_VERSION = "1.0.0";
 
@@ -74,6 +78,11 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerResidenceRoutes(app, { db: deps.db, auth });
   registerInviteRoutes(app, { db: deps.db, auth, notifyOutbox: () => deps.notifyOutbox() })
   // routes:tasks
+  const now = () => deps.clock?.() ?? new Date();
+  registerTaskRoutes(app, { db: deps.db, auth, now });
+  registerTemplateRoutes(app, { db: deps.db, auth, now });
+  registerHomeRoutes(app, { db: deps.db, auth, now });
+  registerCalendarRoutes(app, { db: deps.db, auth, publicApiUrl: deps.settings.publicApiUrl });
   // routes:contractors-documents
   registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
   registerDocumentRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });

@@ -22,6 +22,8 @@ export interface ApiDeps {
   jobRunner?: EmbeddedRunner;
   /** Set when SIGTERM arrived: readiness fails so the load balancer stops sending traffic. */
   lifecycle: { shuttingDown: boolean };
+  /** "Now" for date logic (due states, today's date); tests set it to a fixed instant. Default: real time. */
+  clock?: () => Date;
 }
 
 export async function createApiDeps(settings: ApiSettings, log: Logger): Promise<ApiDeps> {

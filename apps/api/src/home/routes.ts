@@ -1,0 +1,114 @@
+import { type Database, memberships, residences } from "@honeydue/db";
+import { asc, eq, sql } from "drizzle-orm";
+import Type from "typebox";
+import type { App } from "../http/app-type.ts";
+import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { problems } from "../http/responses.ts";
+import { Uuid } from "../http/schemas.ts";
+import { boundsFor } from "../tasks/access.ts";
+import type { StateBounds } from "../tasks/queries.ts";
+
+export interface HomeRouteDeps {
+  db: Database;
+  auth: AuthGuard;
+  now: () => Date;
+}
+
+const Count = Type.Integer({ minimum: 0 });
+const Counts = { overdue: Count, dueToday: Count, dueSoon: Count };
+
+const Home = Type.Object({
+  ...Counts,
+  dueSoonDays: Type.Integer({ description: "My due-soon horizon in days" }),
+  residences: Type.Array(
+    Type.Object({
+      id: Uuid,
+      name: Type.String(),
+      timezone: Type.String(),
+      today: Type.String({
+        pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+        format: "date",
+        description: "Today in the residence's timezone",
+      }),
+      ...Counts,
+    }),
+  ),
+});
+
+type ResidenceBounds = { id: string; name: string; timezone: string } & StateBounds;
+
+/**
+ * Open tasks due up to each residence's due-soon end, counted per residence in one statement. Every
+ * residence brings its own local "today", so one instant can be overdue in Auckland and due today in
+ * Los Angeles. The join condition is a range on the partial index tasks_residence_due_idx.
+ */
+export async function countDue(db: Database, list: ResidenceBounds[]) {
+  if (list.length === 0) return new Map<string, { overdue: number; dueToday: number; dueSoon: number }>();
+  const values = sql.join(
+    list.map((r) => sql`(${r.id}::uuid, ${r.today}::date, ${r.soonEnd}::date)`),
+    sql`, `,
+  );
+  type Row = { residence_id: string; overdue: number; due_today: number; due_soon: number };
+  const result = (await db.execute(sql`
+    SELECT t.residence_id,
+           count(*) FILTER (WHERE t.due_on < b.today)::int AS overdue,
+           count(*) FILTER (WHERE t.due_on = b.today)::int AS due_today,
+           count(*) FILTER (WHERE t.due_on > b.today)::int AS due_soon
+      FROM (VALUES ${values}) AS b (residence_id, today, soon_end)
+      JOIN tasks t
+        ON t.residence_id = b.residence_id
+       AND t.archived_at IS NULL
+       AND t.completed_at IS NULL
+       AND t.due_on <= b.soon_end
+     GROUP BY t.residence_id`)) as unknown as { rows: Row[] };
+  return new Map(
+    result.rows.map((r) => [
+      r.residence_id,
+      { overdue: r.overdue, dueToday: r.due_today, dueSoon: r.due_soon },
+    ]),
+  );
+}
+
+export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
+  const { db, auth } = deps;
+
+  app.get(
+    "/v1/me/home",
+    {
+      onRequest: auth.required,
+      schema: {
+        tags: ["home"],
+        summary: "The home screen: overdue, due today and due soon across all my residences",
+        ...bearer,
+        response: { 200: Home, ...problems(401) },
+      },
+    },
+    async (request) => {
+      const who = principal(request);
+      const now = deps.now();
+      const mine = await db
+        .select({ id: residences.id, name: residences.name, timezone: residences.timezone })
+        .from(memberships)
+        .innerJoin(residences, eq(residences.id, memberships.residenceId))
+        .where(eq(memberships.userId, who.userId))
+        .orderBy(asc(residences.name), asc(residences.id));
+      const list = mine.map((r) => ({ ...r, ...boundsFor(r.timezone, who, now) }));
+      const counts = await countDue(db, list);
+      const items = list.map((r) => ({
+        id: r.id,
+        name: r.name,
+        timezone: r.timezone,
+        today: r.today,
+        ...(counts.get(r.id) ?? { overdue: 0, dueToday: 0, dueSoon: 0 }),
+      }));
+      const sum = (key: "overdue" | "dueToday" | "dueSoon") => items.reduce((n, r) => n + (r[key] ?? 0), 0);
+      return {
+        overdue: sum("overdue"),
+        dueToday: sum("dueToday"),
+        dueSoon: sum("dueSoon"),
+        dueSoonDays: who.dueSoonDays,
+        residences: items,
+      };
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import { type Queryable, type Role, tasks } from "@honeydue/db";
+import { eq } from "drizzle-orm";
+import type { Principal } from "../http/auth.ts";
+import { HttpProblem, notFound } from "../http/problem.ts";
+import { type ResidenceAccess, requireMembership } from "../residences/access.ts";
+import type { StateBounds } from "./queries.ts";
+import { addDaysTo, todayInZone } from "./schedule.ts";
+
+/**
+ * The caller's access to a task through its residence. A task of another household (or none at all)
+ * answers 404 "Task not found"; a viewer asking for a write gets 403.
+ */
+export async function requireTaskAccess(
+  db: Queryable,
+  taskId: string,
+  userId: string,
+  atLeast: Role = "viewer",
+): Promise<ResidenceAccess> {
+  const [row] = await db
+    .select({ residenceId: tasks.residenceId })
+    .from(tasks)
+    .where(eq(tasks.id, taskId))
+    .limit(1);
+  if (!row) throw notFound("Task");
+  try {
+    return await requireMembership(db, row.residenceId, userId, atLeast);
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status === 404) throw notFound("Task");
+    throw error;
+  }
+}
+
+/** The state bounds for a caller looking at a residence: its local today and the caller's horizon. */
+export function boundsFor(timezone: string, who: Pick<Principal, "dueSoonDays">, now: Date): StateBounds {
+  const today = todayInZone(timezone, now);
+  return { today, soonEnd: addDaysTo(today, who.dueSoonDays) };
+}

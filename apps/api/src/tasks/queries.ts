@@ -1,0 +1,172 @@
+import { contractors, type Queryable, tasks, users } from "@honeydue/db";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import type { Recurrence } from "./schedule.ts";
+import { describeSchedule } from "./schedule.ts";
+import type { TaskState } from "./schemas.ts";
+
+/** The dates that split open tasks into due states: computed from the residence's local date. */
+export interface StateBounds {
+  /** Today in the residence's timezone. */
+  today: string;
+  /** The last day that counts as "due soon" (today + the caller's horizon). */
+  soonEnd: string;
+}
+
+/** The due state of a task, computed in SQL so filtering, sorting and the returned state agree. */
+export function stateSql(b: StateBounds): SQL<TaskState> {
+  return sql<TaskState>`CASE
+    WHEN ${tasks.archivedAt} IS NOT NULL THEN 'archived'
+    WHEN ${tasks.completedAt} IS NOT NULL THEN 'completed'
+    WHEN ${tasks.dueOn} IS NULL THEN 'unscheduled'
+    WHEN ${tasks.dueOn} < ${b.today}::date THEN 'overdue'
+    WHEN ${tasks.dueOn} = ${b.today}::date THEN 'dueToday'
+    WHEN ${tasks.dueOn} <= ${b.soonEnd}::date THEN 'dueSoon'
+    ELSE 'upcoming' END`;
+}
+
+const open = () => sql`${tasks.archivedAt} IS NULL AND ${tasks.completedAt} IS NULL`;
+
+/**
+ * A WHERE condition for one state. Open states are ranges on due_on among open tasks, so they are
+ * served by the partial index tasks_residence_due_idx (residence_id, due_on, id).
+ */
+export function stateCondition(state: TaskState, b: StateBounds): SQL {
+  switch (state) {
+    case "archived":
+      return sql`${tasks.archivedAt} IS NOT NULL`;
+    case "completed":
+      return sql`(${tasks.archivedAt} IS NULL AND ${tasks.completedAt} IS NOT NULL)`;
+    case "unscheduled":
+      return sql`(${open()} AND ${tasks.dueOn} IS NULL)`;
+    case "overdue":
+      return sql`(${open()} AND ${tasks.dueOn} < ${b.today}::date)`;
+    case "dueToday":
+      return sql`(${open()} AND ${tasks.dueOn} = ${b.today}::date)`;
+    case "dueSoon":
+      return sql`(${open()} AND ${tasks.dueOn} > ${b.today}::date AND ${tasks.dueOn} <= ${b.soonEnd}::date)`;
+    case "upcoming":
+      return sql`(${open()} AND ${tasks.dueOn} > ${b.soonEnd}::date)`;
+  }
+}
+
+/** Several states: open ones merge into one condition on the open-task index where they can. */
+export function statesCondition(states: readonly TaskState[], b: StateBounds): SQL {
+  const set = new Set(states);
+  const openStates: TaskState[] = ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"];
+  if (openStates.every((s) => set.has(s))) {
+    const rest = [...set].filter((s) => !openStates.includes(s));
+    return rest.length === 0
+      ? open()
+      : sql`(${sql.join([open(), ...rest.map((s) => stateCondition(s, b))], sql` OR `)})`;
+  }
+  const parts = [...set].map((s) => stateCondition(s, b));
+  return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` OR `)})`;
+}
+
+const assignee = alias(users, "assignee");
+
+/** The task columns every response carries, with its computed state and the names it refers to. */
+export function taskSelection(b: StateBounds) {
+  return {
+    id: tasks.id,
+    residenceId: tasks.residenceId,
+    title: tasks.title,
+    notes: tasks.notes,
+    category: tasks.category,
+    priority: tasks.priority,
+    state: stateSql(b),
+    dueOn: tasks.dueOn,
+    scheduledOn: tasks.scheduledOn,
+    recurrence: tasks.recurrence,
+    assigneeId: tasks.assigneeId,
+    assigneeName: assignee.name,
+    estimatedCostCents: tasks.estimatedCostCents,
+    contractorId: tasks.contractorId,
+    contractorName: contractors.name,
+    templateId: tasks.templateId,
+    lastCompletedOn: sql<
+      string | null
+    >`(SELECT max(c.completed_on)::text FROM completions c WHERE c.task_id = ${tasks.id})`,
+    completedAt: tasks.completedAt,
+    archivedAt: tasks.archivedAt,
+    createdBy: tasks.createdBy,
+    createdAt: tasks.createdAt,
+    updatedAt: tasks.updatedAt,
+  };
+}
+
+type TaskRow = Awaited<ReturnType<typeof selectTasks>>[number];
+
+/** Tasks with their joins, filtered by `where`, sorted by due date (nulls last) then id. */
+export function selectTasks(db: Queryable, b: StateBounds, where: SQL | undefined, limit?: number) {
+  const q = db
+    .select(taskSelection(b))
+    .from(tasks)
+    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
+    .leftJoin(contractors, eq(contractors.id, tasks.contractorId))
+    .where(where)
+    .orderBy(sql`${tasks.dueOn} ASC NULLS LAST`, asc(tasks.id));
+  return limit === undefined ? q : q.limit(limit);
+}
+
+/** One task as the API returns it. */
+export function toTask(row: TaskRow) {
+  const recurrence = (row.recurrence ?? null) as Recurrence | null;
+  return {
+    id: row.id,
+    residenceId: row.residenceId,
+    title: row.title,
+    notes: row.notes,
+    category: row.category,
+    priority: row.priority,
+    state: row.state,
+    dueOn: row.dueOn,
+    scheduledOn: row.scheduledOn,
+    recurrence,
+    recurrenceText: describeSchedule(recurrence),
+    assigneeId: row.assigneeId,
+    assignee: row.assigneeId && row.assigneeName ? { id: row.assigneeId, name: row.assigneeName } : null,
+    estimatedCostCents: row.estimatedCostCents,
+    contractorId: row.contractorId,
+    contractor:
+      row.contractorId && row.contractorName ? { id: row.contractorId, name: row.contractorName } : null,
+    templateId: row.templateId,
+    lastCompletedOn: row.lastCompletedOn,
+    completedAt: row.completedAt?.toISOString() ?? null,
+    archivedAt: row.archivedAt?.toISOString() ?? null,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+export type TaskDto = ReturnType<typeof toTask>;
+
+/** One task by id with its state, or undefined. */
+export async function loadTask(db: Queryable, taskId: string, b: StateBounds): Promise<TaskDto | undefined> {
+  const [row] = await selectTasks(db, b, eq(tasks.id, taskId), 1);
+  return row ? toTask(row) : undefined;
+}
+
+/** The keyset position of a task in the list order. */
+export interface TaskCursor {
+  d: string | null;
+  i: string;
+}
+export const isTaskCursor = (v: unknown): v is TaskCursor => {
+  const c = v as TaskCursor;
+  return (
+    typeof c === "object" &&
+    c !== null &&
+    (c.d === null || (typeof c.d === "string" && /^\d{4}-\d{2}-\d{2}$/.test(c.d))) &&
+    typeof c.i === "string" &&
+    /^[0-9a-f-]{36}$/i.test(c.i)
+  );
+};
+
+/** Rows after the cursor in (due_on ASC NULLS LAST, id ASC) order. */
+export function afterCursor(c: TaskCursor): SQL {
+  return c.d === null
+    ? sql`(${tasks.dueOn} IS NULL AND ${tasks.id} > ${c.i}::uuid)`
+    : sql`((${tasks.dueOn}, ${tasks.id}) > (${c.d}::date, ${c.i}::uuid) OR ${tasks.dueOn} IS NULL)`;
+}

@@ -1,0 +1,98 @@
+import {
+  addDays,
+  type Recurrence as DomainRecurrence,
+  describeRecurrence,
+  firstDueOn as domainFirstDueOn,
+  nextDueAfterCompletion,
+  nextDueAfterSkip,
+  normalizeRecurrence,
+  todayIn,
+  validateRecurrence,
+} from "@honeydue/domain";
+import { invalidField } from "../http/problem.ts";
+
+/**
+ * The API's side of task schedules: recurrence JSON from a request body, and the schedule columns of a
+ * task (due_on, scheduled_on, anchor_on) after a completion or a skip. The date rules themselves live in
+ * @honeydue/domain.
+ */
+
+export type Recurrence = Exclude<DomainRecurrence, null>;
+
+/** The schedule columns of a task. */
+export interface ScheduleFields {
+  recurrence: Recurrence | null;
+  /** When the task is due now (a snoozed occurrence's new date). */
+  dueOn: string | null;
+  /** The occurrence of the schedule the current due date stands for (differs from dueOn after a snooze). */
+  scheduledOn: string | null;
+  /** The series' first date: interval schedules count from it, so month ends recover. */
+  anchorOn: string | null;
+}
+export type NextSchedule = { dueOn: string; scheduledOn: string; anchorOn: string };
+
+export const addDaysTo = addDays;
+export const todayInZone = (timezone: string, now: Date) => todayIn(timezone, now);
+
+const later = (a: string, b: string) => (a > b ? a : b);
+
+/** Which part of the recurrence a domain validation message is about, for a 400 naming the field. */
+function fieldOf(message: string, field: string): string {
+  if (/rrule/i.test(message)) return `${field}.rrule`;
+  if (/^interval/i.test(message)) return `${field}.interval`;
+  if (/\bunit\b/i.test(message)) return `${field}.unit`;
+  if (/kind/i.test(message)) return `${field}.kind`;
+  return field;
+}
+
+/** Validates recurrence JSON into its canonical form (null = one-off), or throws a 400 naming the field. */
+export function parseRecurrence(input: unknown, field = "recurrence"): Recurrence | null {
+  if (input === null || input === undefined) return null;
+  const error = validateRecurrence(input);
+  if (error) throw invalidField(fieldOf(error, field), error);
+  return normalizeRecurrence(input);
+}
+
+/** A sensible first due date for a new recurring task: today, or an RRULE's first date from today. */
+export function firstDueOn(r: Recurrence, today: string): string | null {
+  return domainFirstDueOn(r, today);
+}
+
+/**
+ * The schedule after completing the current occurrence on `completedOn`, or null when the task closes
+ * (one-off, or an RRULE with no further dates). A snoozed occurrence counts from the later of its
+ * scheduled date and its snoozed date, so completing it never hands back the same occurrence.
+ */
+export function nextAfterCompletion(s: ScheduleFields, completedOn: string): NextSchedule | null {
+  const current = s.scheduledOn && s.dueOn ? later(s.scheduledOn, s.dueOn) : (s.dueOn ?? s.scheduledOn);
+  const anchorOn = s.anchorOn ?? current ?? completedOn;
+  const { nextDueOn } = nextDueAfterCompletion({
+    recurrence: s.recurrence,
+    anchorOn,
+    dueOn: current,
+    completedOn,
+  });
+  if (nextDueOn === null) return null;
+  // afterCompletion series restart from every completion; fixed ones keep their anchor.
+  return s.recurrence?.kind === "afterCompletion"
+    ? { dueOn: nextDueOn, scheduledOn: nextDueOn, anchorOn: nextDueOn }
+    : { dueOn: nextDueOn, scheduledOn: nextDueOn, anchorOn };
+}
+
+/** The schedule after skipping the current occurrence (no log entry), or null when there is nothing to skip to. */
+export function nextAfterSkip(s: ScheduleFields): NextSchedule | null {
+  if (!s.recurrence || s.dueOn === null) return null;
+  if (s.recurrence.kind === "afterCompletion") {
+    const next = nextDueAfterSkip({ recurrence: s.recurrence, anchorOn: s.anchorOn, dueOn: s.dueOn });
+    return next ? { dueOn: next, scheduledOn: next, anchorOn: next } : null;
+  }
+  const current = s.scheduledOn ? later(s.scheduledOn, s.dueOn) : s.dueOn;
+  const anchorOn = s.anchorOn ?? current;
+  const next = nextDueAfterSkip({ recurrence: s.recurrence, anchorOn, dueOn: current });
+  return next ? { dueOn: next, scheduledOn: next, anchorOn } : null;
+}
+
+/** The schedule in words: "Every 3 months", "90 days after completion", "Does not repeat". */
+export function describeSchedule(r: Recurrence | null): string {
+  return describeRecurrence(r);
+}

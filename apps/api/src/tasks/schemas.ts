@@ -1,0 +1,179 @@
+import { TASK_CATEGORIES, TASK_PRIORITIES } from "@honeydue/db";
+import Type from "typebox";
+import { Cents, Cursor, Limit, LocalDate, Nullable, Page, Timestamp, Uuid } from "../http/schemas.ts";
+
+export const TASK_STATES = [
+  "overdue",
+  "dueToday",
+  "dueSoon",
+  "upcoming",
+  "unscheduled",
+  "completed",
+  "archived",
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+/** A YYYY-MM-DD date with its own description. */
+const dateField = (description: string) =>
+  Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", format: "date", description });
+
+export const Category = Type.Enum(TASK_CATEGORIES);
+export const Priority = Type.Enum(TASK_PRIORITIES);
+export const State = Type.Enum(TASK_STATES);
+
+/**
+ * One object shape for every kind of schedule, so validation errors name the field:
+ * `{kind:"fixed", interval, unit}`, `{kind:"fixed", rrule}` or `{kind:"afterCompletion", interval, unit}`.
+ * Which combinations are valid is checked by the domain's `validateRecurrence`.
+ */
+export const Recurrence = Type.Object(
+  {
+    kind: Type.Enum(["fixed", "afterCompletion"], {
+      description:
+        "fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval",
+    }),
+    interval: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    unit: Type.Optional(Type.Enum(["day", "week", "month", "year"])),
+    rrule: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description: "An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1",
+      }),
+    ),
+  },
+  {
+    description: "null for a one-off task",
+    examples: [
+      { kind: "fixed", interval: 3, unit: "month" },
+      { kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1" },
+      { kind: "afterCompletion", interval: 90, unit: "day" },
+    ],
+  },
+);
+
+const Person = Type.Object({ id: Uuid, name: Type.String() });
+const ContractorRef = Type.Object({ id: Uuid, name: Type.String() });
+
+export const Task = Type.Object({
+  id: Uuid,
+  residenceId: Uuid,
+  title: Type.String(),
+  notes: Nullable(Type.String()),
+  category: Category,
+  priority: Priority,
+  state: State,
+  dueOn: Nullable(LocalDate),
+  scheduledOn: Nullable(dateField("The occurrence of the schedule this due date stands for")),
+  recurrence: Nullable(Recurrence),
+  recurrenceText: Type.String({ description: "The schedule in words, e.g. 'every 3 months'" }),
+  assigneeId: Nullable(Uuid),
+  assignee: Nullable(Person),
+  estimatedCostCents: Nullable(Cents),
+  contractorId: Nullable(Uuid),
+  contractor: Nullable(ContractorRef),
+  templateId: Nullable(Uuid),
+  lastCompletedOn: Nullable(LocalDate),
+  completedAt: Nullable(Timestamp),
+  archivedAt: Nullable(Timestamp),
+  createdBy: Nullable(Uuid),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const Title = Type.String({ minLength: 1, maxLength: 200 });
+const Notes = Type.String({ maxLength: 10_000 });
+
+export const CreateTaskBody = Type.Object({
+  title: Title,
+  notes: Type.Optional(Nullable(Notes)),
+  category: Type.Optional(Category),
+  priority: Type.Optional(Priority),
+  assigneeId: Type.Optional(Nullable(Uuid)),
+  dueOn: Type.Optional(Nullable(LocalDate)),
+  recurrence: Type.Optional(Nullable(Recurrence)),
+  estimatedCostCents: Type.Optional(Nullable(Cents)),
+  contractorId: Type.Optional(Nullable(Uuid)),
+  templateId: Type.Optional(Nullable(Uuid)),
+});
+
+export const UpdateTaskBody = Type.Object(
+  {
+    title: Type.Optional(Title),
+    notes: Type.Optional(Nullable(Notes)),
+    category: Type.Optional(Category),
+    priority: Type.Optional(Priority),
+    assigneeId: Type.Optional(Nullable(Uuid)),
+    dueOn: Type.Optional(
+      Nullable(dateField("Setting a due date re-anchors a recurring task's schedule on it")),
+    ),
+    recurrence: Type.Optional(Nullable(Recurrence)),
+    estimatedCostCents: Type.Optional(Nullable(Cents)),
+    contractorId: Type.Optional(Nullable(Uuid)),
+    templateId: Type.Optional(Nullable(Uuid)),
+    archived: Type.Optional(Type.Boolean()),
+  },
+  { minProperties: 1 },
+);
+
+export const TaskListQuery = Type.Object({
+  state: Type.Optional(
+    Type.Array(State, {
+      description:
+        "One or more states (repeat the parameter). Default: the open states (overdue, dueToday, dueSoon, upcoming, unscheduled)",
+    }),
+  ),
+  assigneeId: Type.Optional(Uuid),
+  category: Type.Optional(Category),
+  priority: Type.Optional(Priority),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Text in title or notes" })),
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+
+export const TaskPage = Page(Task);
+
+export const Completion = Type.Object({
+  id: Uuid,
+  taskId: Uuid,
+  residenceId: Uuid,
+  completedOn: LocalDate,
+  dueOn: Nullable(dateField("The occurrence this completion closed")),
+  notes: Nullable(Type.String()),
+  costCents: Nullable(Cents),
+  contractorId: Nullable(Uuid),
+  completedById: Nullable(Uuid),
+  completedBy: Nullable(Person),
+  createdAt: Timestamp,
+});
+
+export const CompleteBody = Type.Object({
+  dueOn: Nullable(
+    dateField(
+      "The due date being completed, as the client saw it (null for an unscheduled task). If the task has moved on, the answer is 409 with the current dueOn.",
+    ),
+  ),
+  completedOn: Type.Optional(dateField("Default: today in the residence")),
+  notes: Type.Optional(Nullable(Notes)),
+  costCents: Type.Optional(Nullable(Cents)),
+  contractorId: Type.Optional(Nullable(Uuid)),
+});
+
+export const CompletionAndTask = Type.Object({ completion: Completion, task: Task });
+export const CompletionPage = Page(Completion);
+export const CompletionListQuery = Type.Object({
+  cursor: Type.Optional(Cursor),
+  limit: Type.Optional(Limit),
+});
+
+export const SkipBody = Type.Object({
+  dueOn: Type.Optional(Nullable(dateField("Optional guard: the due date being skipped"))),
+});
+
+export const SnoozeBody = Type.Object({
+  until: dateField("The new due date of this occurrence only"),
+  dueOn: Type.Optional(Nullable(dateField("Optional guard: the due date being snoozed"))),
+});
+
+export const ResidenceParams = Type.Object({ residenceId: Uuid });
+export const TaskParams = Type.Object({ taskId: Uuid });
