@@ -1,0 +1,4 @@
+export * from "./dates.ts";
+export * from "./due-state.ts";
+export * from "./recurrence.ts";
+export * from "./templates-catalog.ts";
