@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { context, ROOT_CONTEXT, SpanKind, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
@@ -17,6 +15,7 @@ import {
   withExtractedContext,
   withSpan,
 } from "../src/tracing.ts";
+import { type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.ts";
 
 describe("tracing options", () => {
   it("reads the standard OTEL_* variables", () => {
@@ -144,25 +143,13 @@ describe("tracing with the SDK", () => {
 });
 
 describe("OTLP/HTTP export", () => {
-  const received: { path: string; headers: IncomingHttpHeaders; body: string }[] = [];
-  let receiver: Server;
+  let receiver: OtlpReceiver;
   let handle: TracingHandle;
   before(async () => {
-    receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (d) => {
-        body += String(d);
-      });
-      req.on("end", () => {
-        received.push({ path: req.url ?? "", headers: req.headers, body });
-        res.writeHead(200, { "content-type": "application/json" }).end("{}");
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    const { port } = receiver.address() as AddressInfo;
+    receiver = await startOtlpReceiver();
     handle = await startTracing({
       serviceName: "honeydue-export-test",
-      endpoint: `http://127.0.0.1:${port}`,
+      endpoint: receiver.url,
       headers: { authorization: "Bearer obs-token" },
       sampleRatio: 1,
       instrumentations: [],
@@ -170,18 +157,29 @@ describe("OTLP/HTTP export", () => {
   });
   after(async () => {
     await handle.shutdown();
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await receiver.close();
   });
 
-  it("exports spans to <endpoint>/v1/traces with the configured headers", async () => {
+  it("exports spans to <endpoint>/v1/traces with the configured headers, parent links intact", async () => {
     assert.equal(handle.enabled, true);
-    await withSpan("job email/send-email", async () => {}, { kind: SpanKind.CONSUMER });
+    let carrier: Record<string, string> = {};
+    await withSpan("POST /tasks", async () => {
+      carrier = injectTraceContext();
+    });
+    await context.with(ROOT_CONTEXT, () =>
+      withExtractedContext(carrier, () =>
+        withSpan("job email/send-email", async () => {}, { kind: SpanKind.CONSUMER }),
+      ),
+    );
     await handle.forceFlush();
-    const hit = received.find((r) => r.body.includes("job email/send-email"));
-    assert.ok(hit, `nothing exported; got ${received.length} requests`);
-    assert.equal(hit.path, "/v1/traces");
-    assert.equal(hit.headers.authorization, "Bearer obs-token");
-    assert.match(hit.body, /honeydue-export-test/);
+    const job = await receiver.waitForSpan((s) => s.name === "job email/send-email");
+    const request = await receiver.waitForSpan((s) => s.name === "POST /tasks");
+    assert.equal(job.traceId, request.traceId);
+    assert.equal(job.parentSpanId, request.spanId);
+    assert.equal(job.serviceName, "honeydue-export-test");
+    assert.equal(job.kind, 5); // OTLP SPAN_KIND_CONSUMER (the OTel JS enum value + 1)
+    const req = receiver.requests().find((r) => r.path === "/v1/traces");
+    assert.equal(req?.headers.authorization, "Bearer obs-token");
   });
 
   it("samples nothing new at ratio 0 but follows a sampled parent", async () => {
