@@ -169,7 +169,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         { userId: who.userId, residenceId: access.residenceId, today: b.today },
         taskId,
         request.body,
-        now,
+        new Date(), // timestamps are real time; only dates follow the injectable clock
       );
       return taskFor(taskId, access.timezone, who);
     },
@@ -223,7 +223,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         { userId: who.userId, residenceId: access.residenceId, today: b.today },
         taskId,
         request.body,
-        now,
+        new Date(), // timestamps are real time; only dates follow the injectable clock
       );
       const [completion] = await selectCompletions(db, eq(completions.id, completionId), 1);
       return reply
@@ -291,7 +291,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         db,
         { userId: who.userId, residenceId: access.residenceId, today: b.today },
         taskId,
-        now,
+        new Date(), // timestamps are real time; only dates follow the injectable clock
       );
       const [by] = removed.completedBy
         ? await db.select({ name: users.name }).from(users).where(eq(users.id, removed.completedBy))
@@ -334,7 +334,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         { userId: who.userId, residenceId: access.residenceId, today: b.today },
         taskId,
         request.body.dueOn,
-        now,
+        new Date(), // timestamps are real time; only dates follow the injectable clock
       );
       return taskFor(taskId, access.timezone, who);
     },
@@ -364,7 +364,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         { userId: who.userId, residenceId: access.residenceId, today: b.today },
         taskId,
         request.body,
-        now,
+        new Date(), // timestamps are real time; only dates follow the injectable clock
       );
       return taskFor(taskId, access.timezone, who);
     },
