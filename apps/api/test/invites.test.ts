@@ -307,3 +307,37 @@ test("viewer codes, replaced, revoked, expired and unknown share codes", async (
   const anon = await app.inject({ method: "POST", url: `/v1/share-codes/${fresh}/join` });
   assert.equal(anon.statusCode, 401);
 });
+
+test("guessing share codes: after 10 wrong codes in an hour, joins answer 429 even with a good code", async () => {
+  const h = await createHousehold(deps);
+  const made = await app.inject({
+    method: "POST",
+    url: `/v1/residences/${h.residence.id}/share-code`,
+    headers: h.owner.auth,
+  });
+  const good = made.json().code as string;
+  const guesser = await createUser(deps, { name: "Guesser" });
+  for (let i = 0; i < 10; i++) {
+    const res = await app.inject({
+      method: "POST",
+      url: `/v1/share-codes/ZZZZZZ${i + 2}Z/join`,
+      headers: guesser.auth,
+    });
+    assert.equal(res.statusCode, 404, `attempt ${i}`);
+  }
+  const blocked = await app.inject({
+    method: "POST",
+    url: `/v1/share-codes/${good}/join`,
+    headers: guesser.auth,
+  });
+  assert.equal(blocked.statusCode, 429, blocked.body);
+  assert.ok(Number(blocked.headers["retry-after"]) > 0);
+  assert.equal(await roleOf(h.residence.id, guesser.id), null);
+  // Someone else (same IP, under its own limit) still joins with the good code.
+  const other = await app.inject({
+    method: "POST",
+    url: `/v1/share-codes/${good}/join`,
+    headers: joiners[2]!.auth,
+  });
+  assert.equal(other.statusCode, 200, other.body);
+});

@@ -1,7 +1,10 @@
 import type { Database } from "@honeydue/db";
+import type { Redis } from "ioredis";
 import Type from "typebox";
+import { createMemoryCounter, createRedisCounter } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { HttpProblem } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { NoContent } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
@@ -27,13 +30,21 @@ import {
   ShareCodeSchema,
 } from "./schemas.ts";
 
+/** Wrong share codes allowed per hour, per user and per client IP, before joins answer 429. */
+export const SHARE_CODE_FAILURES_PER_USER = 10;
+export const SHARE_CODE_FAILURES_PER_IP = 50;
+const HOUR_MS = 3600 * 1000;
+
 /** Joining a residence: email invites (single-use link, 7 days) and share codes (48 hours). */
 export function registerInviteRoutes(
   app: App,
-  deps: { db: Database; auth: AuthGuard; notifyOutbox: () => void },
+  deps: { db: Database; auth: AuthGuard; notifyOutbox: () => void; redis?: Redis | undefined },
 ) {
   const { db, auth } = deps;
   const tags = ["invites"];
+  // Share codes are short enough to guess at scale: wrong codes are counted (shared through Redis when
+  // there is one) and a caller who keeps guessing is held off for the rest of the hour.
+  const failures = deps.redis ? createRedisCounter(deps.redis, HOUR_MS) : createMemoryCounter(HOUR_MS);
 
   app.post(
     "/v1/residences/:residenceId/invites",
@@ -184,11 +195,37 @@ export function registerInviteRoutes(
         summary: "Join a residence with a share code",
         description:
           "Case, spaces and dashes in the code do not matter. Unknown, expired and revoked codes all answer " +
-          "404; 409 when already a member.",
+          "404; 409 when already a member. After 10 wrong codes in an hour (per user; 50 per client IP) " +
+          "joins answer 429 with `Retry-After` until the hour is over.",
         params: ShareCodeParams,
-        response: { 200: ResidenceSchema, ...problems(400, 401, 404, 409) },
+        response: { 200: ResidenceSchema, ...problems(400, 401, 404, 409, 429) },
       },
     },
-    async (request) => joinWithShareCode(db, request.params.code, principal(request).userId),
+    async (request) => {
+      const { userId } = principal(request);
+      const keys = [`share-code:user:${userId}`, `share-code:ip:${request.ip}`];
+      const [byUser, byIp] = await Promise.all(keys.map((key) => failures.peek(key)));
+      const blockedMs = Math.max(
+        byUser!.count >= SHARE_CODE_FAILURES_PER_USER ? byUser!.resetInMs : 0,
+        byIp!.count >= SHARE_CODE_FAILURES_PER_IP ? byIp!.resetInMs : 0,
+      );
+      if (blockedMs > 0) {
+        const seconds = Math.max(1, Math.ceil(blockedMs / 1000));
+        throw new HttpProblem({
+          status: 429,
+          title: "Too many requests",
+          detail: `Too many wrong share codes; try again in ${Math.ceil(seconds / 60)} minutes`,
+          headers: { "retry-after": String(seconds) },
+        });
+      }
+      try {
+        return await joinWithShareCode(db, request.params.code, userId);
+      } catch (error) {
+        if (error instanceof HttpProblem && error.status === 404) {
+          await Promise.all(keys.map((key) => failures.hit(key)));
+        }
+        throw error;
+      }
+    },
   );
 }
