@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { ApiSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
@@ -58,7 +59,15 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
     }),
   };
   app.addSchema(User);
+  // The routes live in their own scope that accepts JSON bodies only: Fastify's default text/plain
+  // parser would otherwise turn a wrong content type into a 400 instead of a 415.
+  app.register(async (scope) => {
+    scope.removeContentTypeParser(["text/plain"]);
+    registerRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App, ctx, deps.auth);
+  });
+}
 
+function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) {
   app.post(
     "/v1/auth/register",
     {
@@ -114,7 +123,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
   app.post(
     "/v1/auth/logout",
     {
-      onRequest: deps.auth.required,
+      onRequest: auth.required,
       schema: {
         tags,
         summary: "Sign out this device",
@@ -132,7 +141,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
   app.post(
     "/v1/auth/verify-email",
     {
-      onRequest: deps.auth.optional,
+      onRequest: auth.optional,
       schema: {
         tags,
         summary: "Verify the email address",
@@ -151,7 +160,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
   app.post(
     "/v1/auth/resend-verification",
     {
-      onRequest: deps.auth.required,
+      onRequest: auth.required,
       schema: {
         tags,
         summary: "Send the verification email again",
@@ -212,5 +221,5 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
     },
   );
 
-  registerMeRoutes(app, { ctx, auth: deps.auth });
+  registerMeRoutes(app, { ctx, auth });
 }

@@ -23,8 +23,20 @@ export const Locale = Type.String({
   pattern: "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
   description: "BCP 47 language tag, e.g. en or pt-BR",
 });
-export const DeviceName = Type.String({ minLength: 1, maxLength: 100, description: 'e.g. "Anna\'s iPhone"' });
-export const Name = Type.String({ minLength: 1, maxLength: 100, description: "Display name" });
+/** No control characters (PostgreSQL text cannot even hold NUL). */
+const PRINTABLE = "^[^\\u0000-\\u001f\\u007f]*$";
+export const DeviceName = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: PRINTABLE,
+  description: 'e.g. "Anna\'s iPhone"',
+});
+export const Name = Type.String({
+  minLength: 1,
+  maxLength: 100,
+  pattern: PRINTABLE,
+  description: "Display name",
+});
 
 export const NotificationPreferences = Type.Object({
   digestEnabled: Type.Boolean({ description: "Daily digest email on/off" }),
