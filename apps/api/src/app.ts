@@ -76,7 +76,12 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   // routes:residences
   registerResidenceRoutes(app, { db: deps.db, auth });
-  registerInviteRoutes(app, { db: deps.db, auth, notifyOutbox: () => deps.notifyOutbox() })
+  registerInviteRoutes(app, {
+    db: deps.db,
+    auth,
+    notifyOutbox: () => deps.notifyOutbox(),
+    redis: deps.redis,
+  });
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
   registerTaskRoutes(app, { db: deps.db, auth, now });
