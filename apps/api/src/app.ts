@@ -13,6 +13,8 @@ import { createAuthGuard } from "./http/auth.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
+import { registerDeleteAccountRoutes } from "./me/delete.ts";
+import { registerExportRoutes } from "./me/export.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
 import { registerTaskRoutes } from "./tasks/routes.ts";
@@ -92,6 +94,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
   registerDocumentRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
   registerSearchRoutes(app, { db: deps.db, auth });
+  registerExportRoutes(app, { db: deps.db, auth });
+  registerDeleteAccountRoutes(app, {
+    db: deps.db,
+    redis: deps.redis,
+    settings: deps.settings,
+    notifyOutbox: () => deps.notifyOutbox(),
+    auth,
+  });
   // routes:notifications-devices
   // routes:files
   void auth;

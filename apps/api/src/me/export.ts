@@ -1,0 +1,447 @@
+import {
+  activity,
+  completions,
+  contractors,
+  type Database,
+  documents,
+  memberships,
+  residences,
+  sessions,
+  tasks,
+  users,
+} from "@honeydue/db";
+import { and, asc, desc, eq, inArray } from "drizzle-orm";
+import Type from "typebox";
+import { toUser } from "../accounts/users.ts";
+import type { App } from "../http/app-type.ts";
+import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { invalidField, unauthorized } from "../http/problem.ts";
+import { problems } from "../http/responses.ts";
+import { localToday } from "../search/text.ts";
+
+/**
+ * GET /v1/me/export: everything honeyDue keeps about the caller, as one JSON document or as CSV of the
+ * tasks or the completions of their residences.
+ *
+ * What is in it: the profile; every residence the caller belongs to with its members (names and roles
+ * only: other people's email addresses are theirs), tasks, completions, contractors and documents; the
+ * caller's sessions (devices, never token hashes); the activity the caller did. Password hashes, token
+ * hashes and internal undo state are never included.
+ *
+ * Files (document files, photos, avatar) are referenced by id (`fileId`); the files feature adds their
+ * metadata and download links by extending `residenceExport` / `buildExport` here.
+ */
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+async function residenceExport(db: Database, residenceIds: string[]) {
+  if (residenceIds.length === 0) return new Map<string, ReturnType<typeof emptySection>>();
+  const [memberRows, taskRows, completionRows, contractorRows, documentRows] = await Promise.all([
+    db
+      .select({
+        residenceId: memberships.residenceId,
+        userId: memberships.userId,
+        name: users.name,
+        role: memberships.role,
+        joinedAt: memberships.createdAt,
+      })
+      .from(memberships)
+      .innerJoin(users, eq(users.id, memberships.userId))
+      .where(inArray(memberships.residenceId, residenceIds))
+      .orderBy(asc(memberships.createdAt), asc(memberships.userId)),
+    db
+      .select()
+      .from(tasks)
+      .where(inArray(tasks.residenceId, residenceIds))
+      .orderBy(asc(tasks.createdAt), asc(tasks.id)),
+    db
+      .select()
+      .from(completions)
+      .where(inArray(completions.residenceId, residenceIds))
+      .orderBy(asc(completions.completedOn), asc(completions.createdAt)),
+    db
+      .select()
+      .from(contractors)
+      .where(inArray(contractors.residenceId, residenceIds))
+      .orderBy(asc(contractors.name), asc(contractors.id)),
+    db
+      .select()
+      .from(documents)
+      .where(inArray(documents.residenceId, residenceIds))
+      .orderBy(asc(documents.createdAt), asc(documents.id)),
+  ]);
+  const out = new Map(residenceIds.map((id) => [id, emptySection()]));
+  for (const m of memberRows)
+    out.get(m.residenceId)?.members.push({
+      userId: m.userId,
+      name: m.name,
+      role: m.role,
+      joinedAt: m.joinedAt.toISOString(),
+    });
+  for (const t of taskRows)
+    out.get(t.residenceId)?.tasks.push({
+      id: t.id,
+      title: t.title,
+      notes: t.notes,
+      category: t.category,
+      priority: t.priority,
+      assigneeId: t.assigneeId,
+      dueOn: t.dueOn,
+      scheduledOn: t.scheduledOn,
+      recurrence: t.recurrence,
+      estimatedCostCents: t.estimatedCostCents,
+      contractorId: t.contractorId,
+      templateId: t.templateId,
+      completedAt: iso(t.completedAt),
+      archivedAt: iso(t.archivedAt),
+      createdBy: t.createdBy,
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+    });
+  for (const c of completionRows)
+    out.get(c.residenceId)?.completions.push({
+      id: c.id,
+      taskId: c.taskId,
+      completedOn: c.completedOn,
+      dueOn: c.dueOn,
+      completedBy: c.completedBy,
+      notes: c.notes,
+      costCents: c.costCents,
+      contractorId: c.contractorId,
+      createdAt: c.createdAt.toISOString(),
+    });
+  for (const c of contractorRows)
+    out.get(c.residenceId)?.contractors.push({
+      id: c.id,
+      name: c.name,
+      company: c.company,
+      trades: c.trades,
+      phone: c.phone,
+      email: c.email,
+      website: c.website,
+      notes: c.notes,
+      rating: c.rating,
+      favorite: c.favorite,
+      createdAt: c.createdAt.toISOString(),
+      updatedAt: c.updatedAt.toISOString(),
+    });
+  for (const d of documentRows)
+    out.get(d.residenceId)?.documents.push({
+      id: d.id,
+      title: d.title,
+      kind: d.kind,
+      fileId: d.fileId,
+      purchaseOn: d.purchaseOn,
+      expiresOn: d.expiresOn,
+      amountCents: d.amountCents,
+      notes: d.notes,
+      taskId: d.taskId,
+      contractorId: d.contractorId,
+      createdAt: d.createdAt.toISOString(),
+      updatedAt: d.updatedAt.toISOString(),
+    });
+  return out;
+}
+
+function emptySection() {
+  return {
+    members: [] as Record<string, unknown>[],
+    tasks: [] as Record<string, unknown>[],
+    completions: [] as Record<string, unknown>[],
+    contractors: [] as Record<string, unknown>[],
+    documents: [] as Record<string, unknown>[],
+  };
+}
+
+async function myResidences(db: Database, userId: string) {
+  return db
+    .select({
+      id: residences.id,
+      name: residences.name,
+      addressLine1: residences.addressLine1,
+      addressLine2: residences.addressLine2,
+      city: residences.city,
+      region: residences.region,
+      postalCode: residences.postalCode,
+      country: residences.country,
+      propertyType: residences.propertyType,
+      yearBuilt: residences.yearBuilt,
+      floorArea: residences.floorArea,
+      floorAreaUnit: residences.floorAreaUnit,
+      timezone: residences.timezone,
+      currency: residences.currency,
+      createdAt: residences.createdAt,
+      myRole: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(residences, eq(residences.id, memberships.residenceId))
+    .where(eq(memberships.userId, userId))
+    .orderBy(asc(memberships.createdAt), asc(residences.id));
+}
+
+/** The whole JSON export of one user. */
+export async function buildExport(db: Database, userId: string) {
+  const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
+  if (!user) throw unauthorized();
+  const [homes, sessionRows, activityRows] = await Promise.all([
+    myResidences(db, userId),
+    db
+      .select({
+        id: sessions.id,
+        deviceName: sessions.deviceName,
+        userAgent: sessions.userAgent,
+        ip: sessions.ip,
+        createdAt: sessions.createdAt,
+        lastUsedAt: sessions.lastUsedAt,
+        expiresAt: sessions.expiresAt,
+        revokedAt: sessions.revokedAt,
+        revokedReason: sessions.revokedReason,
+      })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+      .orderBy(desc(sessions.createdAt)),
+    db
+      .select({
+        id: activity.id,
+        residenceId: activity.residenceId,
+        action: activity.action,
+        subjectType: activity.subjectType,
+        subjectId: activity.subjectId,
+        data: activity.data,
+        createdAt: activity.createdAt,
+      })
+      .from(activity)
+      .where(eq(activity.actorId, userId))
+      .orderBy(asc(activity.id)),
+  ]);
+  const sections = await residenceExport(
+    db,
+    homes.map((h) => h.id),
+  );
+  return {
+    format: "honeydue-export",
+    version: 1,
+    exportedAt: new Date().toISOString(),
+    profile: toUser(user),
+    residences: homes.map((h) => ({
+      id: h.id,
+      name: h.name,
+      address: {
+        line1: h.addressLine1,
+        line2: h.addressLine2,
+        city: h.city,
+        region: h.region,
+        postalCode: h.postalCode,
+        country: h.country,
+      },
+      propertyType: h.propertyType,
+      yearBuilt: h.yearBuilt,
+      floorArea: h.floorArea === null ? null : Number(h.floorArea),
+      floorAreaUnit: h.floorAreaUnit,
+      timezone: h.timezone,
+      currency: h.currency,
+      createdAt: h.createdAt.toISOString(),
+      myRole: h.myRole,
+      joinedAt: h.joinedAt.toISOString(),
+      ...sections.get(h.id)!,
+    })),
+    sessions: sessionRows.map((s) => ({
+      ...s,
+      createdAt: s.createdAt.toISOString(),
+      lastUsedAt: s.lastUsedAt.toISOString(),
+      expiresAt: iso(s.expiresAt),
+      revokedAt: iso(s.revokedAt),
+    })),
+    activity: activityRows.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------- CSV
+
+type Cell = string | number | boolean | null | undefined;
+
+/**
+ * One RFC 4180 field. Text that a spreadsheet would run as a formula (starting with = + - @, or a tab or
+ * carriage return) is prefixed with a single quote (OWASP's CSV-injection guard); numbers we write
+ * ourselves are left alone. Fields holding a comma, a quote or a line break are quoted, quotes doubled.
+ */
+export function csvField(value: Cell): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  let text = value;
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** A CSV document: a header line, then one line per row, every line ended by CRLF. */
+export function toCsv(header: readonly string[], rows: readonly Cell[][]): string {
+  return [header, ...rows].map((row) => `${row.map(csvField).join(",")}\r\n`).join("");
+}
+
+const TASK_COLUMNS = [
+  "residence",
+  "taskId",
+  "title",
+  "category",
+  "priority",
+  "status",
+  "dueOn",
+  "recurrence",
+  "assignee",
+  "estimatedCostCents",
+  "contractor",
+  "notes",
+  "createdAt",
+] as const;
+
+const COMPLETION_COLUMNS = [
+  "residence",
+  "completionId",
+  "taskId",
+  "task",
+  "completedOn",
+  "dueOn",
+  "completedBy",
+  "costCents",
+  "contractor",
+  "notes",
+  "createdAt",
+] as const;
+
+async function csvExport(db: Database, userId: string, kind: "tasks" | "completions") {
+  const homes = await myResidences(db, userId);
+  const ids = homes.map((h) => h.id);
+  const residenceName = new Map(homes.map((h) => [h.id, h.name]));
+  if (ids.length === 0) return toCsv(kind === "tasks" ? TASK_COLUMNS : COMPLETION_COLUMNS, []);
+  const [people, firms] = await Promise.all([
+    db
+      .select({ id: users.id, name: users.name })
+      .from(users)
+      .innerJoin(memberships, eq(memberships.userId, users.id))
+      .where(inArray(memberships.residenceId, ids)),
+    db
+      .select({ id: contractors.id, name: contractors.name })
+      .from(contractors)
+      .where(inArray(contractors.residenceId, ids)),
+  ]);
+  const person = new Map(people.map((p) => [p.id, p.name]));
+  const firm = new Map(firms.map((c) => [c.id, c.name]));
+  const name = (map: Map<string, string>, id: string | null) => (id ? (map.get(id) ?? "") : "");
+  if (kind === "tasks") {
+    const rows = await db
+      .select()
+      .from(tasks)
+      .where(inArray(tasks.residenceId, ids))
+      .orderBy(asc(tasks.residenceId), asc(tasks.dueOn), asc(tasks.createdAt), asc(tasks.id));
+    return toCsv(
+      TASK_COLUMNS,
+      rows.map((t) => [
+        residenceName.get(t.residenceId),
+        t.id,
+        t.title,
+        t.category,
+        t.priority,
+        t.archivedAt ? "archived" : t.completedAt ? "completed" : "open",
+        t.dueOn,
+        t.recurrence ? JSON.stringify(t.recurrence) : "",
+        name(person, t.assigneeId),
+        t.estimatedCostCents,
+        name(firm, t.contractorId),
+        t.notes,
+        t.createdAt.toISOString(),
+      ]),
+    );
+  }
+  const rows = await db
+    .select({ completion: completions, taskTitle: tasks.title })
+    .from(completions)
+    .innerJoin(tasks, eq(tasks.id, completions.taskId))
+    .where(and(inArray(completions.residenceId, ids)))
+    .orderBy(asc(completions.completedOn), asc(completions.createdAt), asc(completions.id));
+  return toCsv(
+    COMPLETION_COLUMNS,
+    rows.map(({ completion: c, taskTitle }) => [
+      residenceName.get(c.residenceId),
+      c.id,
+      c.taskId,
+      taskTitle,
+      c.completedOn,
+      c.dueOn,
+      name(person, c.completedBy),
+      c.costCents,
+      name(firm, c.contractorId),
+      c.notes,
+      c.createdAt.toISOString(),
+    ]),
+  );
+}
+
+const ExportDocument = Type.Object(
+  {
+    format: Type.Literal("honeydue-export"),
+    version: Type.Integer(),
+    exportedAt: Type.String({ format: "date-time" }),
+    profile: Type.Object({}, { additionalProperties: true }),
+    residences: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description: "Each with myRole, members (name, role), tasks, completions, contractors, documents",
+    }),
+    sessions: Type.Array(Type.Object({}, { additionalProperties: true })),
+    activity: Type.Array(Type.Object({}, { additionalProperties: true })),
+  },
+  { description: "application/json attachment" },
+);
+
+export function registerExportRoutes(app: App, deps: { db: Database; auth: AuthGuard }) {
+  const { db, auth } = deps;
+  app.get(
+    "/v1/me/export",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags: ["me"],
+        summary: "Export all my data: JSON (default), or CSV of my residences' tasks or completions",
+        description:
+          "Answered as a download (Content-Disposition: attachment). CSV follows RFC 4180 (CRLF, quoted " +
+          "fields); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.",
+        querystring: Type.Object({
+          format: Type.Optional(Type.Enum(["json", "csv"], { default: "json" })),
+          kind: Type.Optional(
+            Type.Enum(["tasks", "completions"], { description: "Required with format=csv" }),
+          ),
+        }),
+        response: {
+          200: {
+            description: "The export",
+            content: {
+              "application/json": { schema: ExportDocument },
+              "text/csv": { schema: Type.String() },
+            },
+          },
+          ...problems(400, 401),
+        },
+      },
+    },
+    async (request, reply) => {
+      const me = principal(request);
+      const format = request.query.format ?? "json";
+      const stamp = localToday(me.timezone);
+      reply.header("cache-control", "no-store");
+      if (format === "csv") {
+        const kind = request.query.kind;
+        if (!kind) throw invalidField("query.kind", "is required with format=csv (tasks or completions)");
+        const csv = await csvExport(db, me.userId, kind);
+        return reply
+          .header("content-disposition", `attachment; filename="honeydue-${kind}-${stamp}.csv"`)
+          .type("text/csv; charset=utf-8; header=present")
+          .send(csv);
+      }
+      const data = await buildExport(db, me.userId);
+      return reply
+        .header("content-disposition", `attachment; filename="honeydue-export-${stamp}.json"`)
+        .type("application/json; charset=utf-8")
+        .send(JSON.stringify(data, null, 2));
+    },
+  );
+}

@@ -1,0 +1,322 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { completions, tasks } from "@honeydue/db";
+import { addMember, createResidence, createUser } from "./fixtures.ts";
+import { startTestApi } from "./support.ts";
+
+const { app, deps } = await startTestApi();
+
+/** An independent RFC 4180 reader: quoted fields, doubled quotes, CRLF records, line breaks inside quotes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let i = 0;
+  let quoted = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 2;
+        continue;
+      }
+      if (c === '"') {
+        quoted = false;
+        i += 1;
+        continue;
+      }
+      field += c;
+      i += 1;
+      continue;
+    }
+    if (c === '"' && field === "") {
+      quoted = true;
+      i += 1;
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+      i += 1;
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i += 2;
+    } else {
+      assert.ok(c !== '"' && c !== "\n" && c !== "\r", `stray ${JSON.stringify(c)} at ${i}`);
+      field += c;
+      i += 1;
+    }
+  }
+  assert.equal(field, "", "the last record ends with CRLF");
+  assert.equal(row.length, 0);
+  return rows;
+}
+
+const alice = await createUser(deps, { name: "Alice Export", timezone: "Europe/Berlin" });
+const bob = await createUser(deps, { name: "Bob Cohabitant" });
+const carol = await createUser(deps, { name: "Carol Landlord" });
+const stranger = await createUser(deps, { name: "Stranger Danger" });
+const home = await createResidence(deps, alice.id, { name: "Alice's House" });
+await addMember(deps, home.id, bob.id, "member");
+const flat = await createResidence(deps, carol.id, { name: "Carol's Flat" });
+await addMember(deps, flat.id, alice.id, "viewer");
+const foreign = await createResidence(deps, stranger.id, { name: "Not Alice's" });
+
+const hostile = {
+  formula: '=HYPERLINK("http://evil.example","click")',
+  comma: 'Fix the "big" leak, then\r\nmop up',
+  minus: "-5 degrees outside",
+  at: "@SUM(A1:A2)",
+  plus: "+1 555 0100",
+};
+
+const contractor = await app.inject({
+  method: "POST",
+  url: `/v1/residences/${home.id}/contractors`,
+  headers: alice.auth,
+  payload: { name: "Pat Plumber", trades: ["plumbing"] },
+});
+assert.equal(contractor.statusCode, 201, contractor.body);
+const contractorId = contractor.json().id as string;
+const doc = await app.inject({
+  method: "POST",
+  url: `/v1/residences/${home.id}/documents`,
+  headers: alice.auth,
+  payload: { title: "Boiler warranty", kind: "warranty", expiresOn: "2030-01-01" },
+});
+assert.equal(doc.statusCode, 201, doc.body);
+
+const [t1] = await deps.db
+  .insert(tasks)
+  .values({
+    residenceId: home.id,
+    title: hostile.formula,
+    notes: hostile.comma,
+    category: "plumbing",
+    dueOn: "2026-04-01",
+    recurrence: { kind: "fixed", interval: 3, unit: "month" },
+    assigneeId: bob.id,
+    estimatedCostCents: 12_500,
+    contractorId,
+    createdBy: alice.id,
+  })
+  .returning();
+const [t2] = await deps.db
+  .insert(tasks)
+  .values({ residenceId: home.id, title: hostile.minus, notes: hostile.at, createdBy: bob.id })
+  .returning();
+await deps.db
+  .insert(tasks)
+  .values({ residenceId: flat.id, title: "Check the smoke alarm", notes: hostile.plus, createdBy: carol.id });
+await deps.db.insert(tasks).values({ residenceId: foreign.id, title: "SECRET foreign task" });
+await deps.db.insert(completions).values([
+  {
+    taskId: t1!.id,
+    residenceId: home.id,
+    completedBy: bob.id,
+    completedOn: "2026-01-05",
+    dueOn: "2026-01-01",
+    costCents: 9_900,
+    contractorId,
+    notes: hostile.formula,
+    previousTaskState: { dueOn: "2026-01-01", secret: "internal-undo-state" },
+  },
+  {
+    taskId: t2!.id,
+    residenceId: home.id,
+    completedBy: alice.id,
+    completedOn: "2026-02-10",
+    previousTaskState: {},
+  },
+]);
+
+test("GET /v1/me/export is a JSON download of everything about me and nothing about others", async () => {
+  const res = await app.inject({ method: "GET", url: "/v1/me/export", headers: alice.auth });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.match(String(res.headers["content-type"]), /^application\/json/);
+  assert.match(
+    String(res.headers["content-disposition"]),
+    /^attachment; filename="honeydue-export-\d{4}-\d{2}-\d{2}\.json"$/,
+  );
+  assert.equal(res.headers["cache-control"], "no-store");
+  const data = res.json();
+  assert.equal(data.format, "honeydue-export");
+  assert.equal(data.profile.id, alice.id);
+  assert.equal(data.profile.email, alice.email);
+  assert.equal(data.profile.timezone, "Europe/Berlin");
+  // no secrets, no other household, no internal undo state
+  for (const secret of [
+    "passwordHash",
+    "password_hash",
+    "!fixture-no-password",
+    "tokenHash",
+    "internal-undo-state",
+  ])
+    assert.ok(!res.body.includes(secret), `export contains ${secret}`);
+  assert.ok(!res.body.includes("SECRET foreign task"));
+  assert.ok(!res.body.includes(foreign.id));
+  assert.ok(!res.body.includes(stranger.email));
+
+  assert.deepEqual(
+    data.residences.map((r: { id: string; myRole: string }) => [r.id, r.myRole]),
+    [
+      [home.id, "owner"],
+      [flat.id, "viewer"],
+    ],
+  );
+  const house = data.residences[0];
+  assert.deepEqual(
+    house.members.map((m: { name: string; role: string }) => [m.name, m.role]),
+    [
+      ["Alice Export", "owner"],
+      ["Bob Cohabitant", "member"],
+    ],
+  );
+  assert.ok(!("email" in house.members[1]), "other members' email addresses are not mine to export");
+  assert.deepEqual(
+    house.tasks.map((t: { title: string }) => t.title).sort(),
+    [hostile.formula, hostile.minus].sort(),
+  );
+  const exported = house.tasks.find((t: { id: string }) => t.id === t1!.id);
+  assert.deepEqual(exported.recurrence, { kind: "fixed", interval: 3, unit: "month" });
+  assert.equal(exported.estimatedCostCents, 12_500);
+  assert.equal(exported.notes, hostile.comma);
+  assert.equal(house.completions.length, 2);
+  assert.equal(house.completions[0].costCents, 9_900);
+  assert.ok(!("previousTaskState" in house.completions[0]));
+  assert.deepEqual(
+    house.contractors.map((c: { name: string }) => c.name),
+    ["Pat Plumber"],
+  );
+  assert.deepEqual(
+    house.documents.map((d: { title: string; fileId: null }) => [d.title, d.fileId]),
+    [["Boiler warranty", null]],
+  );
+  assert.equal(data.residences[1].tasks[0].title, "Check the smoke alarm");
+
+  assert.ok(data.sessions.some((s: { id: string }) => s.id === alice.sessionId));
+  for (const s of data.sessions)
+    assert.deepEqual(
+      Object.keys(s).filter((k) => /hash|token/i.test(k)),
+      [],
+    );
+  const actions = data.activity.map((a: { action: string }) => a.action).sort();
+  assert.deepEqual(actions, ["contractor.created", "document.created"]);
+});
+
+test("CSV of tasks parses back exactly, with formula-like cells neutralised", async () => {
+  const res = await app.inject({
+    method: "GET",
+    url: "/v1/me/export?format=csv&kind=tasks",
+    headers: alice.auth,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  assert.match(String(res.headers["content-type"]), /^text\/csv; charset=utf-8/);
+  assert.match(
+    String(res.headers["content-disposition"]),
+    /^attachment; filename="honeydue-tasks-\d{4}-\d{2}-\d{2}\.csv"$/,
+  );
+  const [header, ...rows] = parseCsv(res.body);
+  assert.deepEqual(header, [
+    "residence",
+    "taskId",
+    "title",
+    "category",
+    "priority",
+    "status",
+    "dueOn",
+    "recurrence",
+    "assignee",
+    "estimatedCostCents",
+    "contractor",
+    "notes",
+    "createdAt",
+  ]);
+  assert.equal(rows.length, 3);
+  for (const row of rows) assert.equal(row.length, header!.length);
+  const byId = new Map(rows.map((r) => [r[1], Object.fromEntries(header!.map((h, i) => [h, r[i]]))]));
+  const first = byId.get(t1!.id)!;
+  assert.equal(first.residence, "Alice's House");
+  assert.equal(first.title, `'${hostile.formula}`);
+  assert.equal(first.notes, hostile.comma);
+  assert.equal(first.category, "plumbing");
+  assert.equal(first.status, "open");
+  assert.equal(first.dueOn, "2026-04-01");
+  assert.deepEqual(JSON.parse(first.recurrence!), { kind: "fixed", interval: 3, unit: "month" });
+  assert.equal(first.assignee, "Bob Cohabitant");
+  assert.equal(first.estimatedCostCents, "12500");
+  assert.equal(first.contractor, "Pat Plumber");
+  const second = byId.get(t2!.id)!;
+  assert.equal(second.title, `'${hostile.minus}`);
+  assert.equal(second.notes, `'${hostile.at}`);
+  assert.equal(second.dueOn, "");
+  assert.equal(second.estimatedCostCents, "");
+  const flatRow = rows.find((r) => r[0] === "Carol's Flat")!;
+  assert.equal(flatRow[11], `'${hostile.plus}`);
+  // no cell of the whole file starts with a formula character
+  for (const row of rows) for (const cell of row) assert.doesNotMatch(cell, /^[=+\-@]/, cell);
+});
+
+test("CSV of completions names the task, the person and the contractor", async () => {
+  const res = await app.inject({
+    method: "GET",
+    url: "/v1/me/export?format=csv&kind=completions",
+    headers: alice.auth,
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const [header, ...rows] = parseCsv(res.body);
+  assert.deepEqual(header, [
+    "residence",
+    "completionId",
+    "taskId",
+    "task",
+    "completedOn",
+    "dueOn",
+    "completedBy",
+    "costCents",
+    "contractor",
+    "notes",
+    "createdAt",
+  ]);
+  assert.deepEqual(
+    rows.map((r) => [r[3], r[4], r[5], r[6], r[7], r[8], r[9]]),
+    [
+      [
+        `'${hostile.formula}`,
+        "2026-01-05",
+        "2026-01-01",
+        "Bob Cohabitant",
+        "9900",
+        "Pat Plumber",
+        `'${hostile.formula}`,
+      ],
+      [`'${hostile.minus}`, "2026-02-10", "", "Alice Export", "", "", ""],
+    ],
+  );
+});
+
+test("a user with no residences gets an empty but valid export", async () => {
+  const loner = await createUser(deps, { name: "Loner" });
+  const json = await app.inject({ method: "GET", url: "/v1/me/export", headers: loner.auth });
+  assert.equal(json.statusCode, 200);
+  assert.deepEqual(json.json().residences, []);
+  const csv = await app.inject({
+    method: "GET",
+    url: "/v1/me/export?format=csv&kind=completions",
+    headers: loner.auth,
+  });
+  assert.equal(csv.statusCode, 200);
+  assert.equal(parseCsv(csv.body).length, 1);
+});
+
+test("bad export requests are 4xx problems", async () => {
+  for (const query of ["format=csv", "format=xml", "format=csv&kind=photos"]) {
+    const res = await app.inject({ method: "GET", url: `/v1/me/export?${query}`, headers: alice.auth });
+    assert.equal(res.statusCode, 400, `${query}: ${res.body}`);
+    assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
+  }
+  const anon = await app.inject({ method: "GET", url: "/v1/me/export" });
+  assert.equal(anon.statusCode, 401);
+});
