@@ -175,11 +175,10 @@ test("a recurring task without a due date gets a first one; template and referen
   });
   assert.equal(recurring.json().dueOn, "2026-03-05");
   const [template] = await deps.db.select({ id: taskTemplates.id }).from(taskTemplates).limit(1);
-  if (template) {
-    const linked = await create({ title: "From a template", templateId: template.id });
-    assert.equal(linked.statusCode, 201);
-    assert.equal(linked.json().templateId, template.id);
-  }
+  assert.ok(template, "the template catalog is seeded");
+  const linked = await create({ title: "From a template", templateId: template.id });
+  assert.equal(linked.statusCode, 201);
+  assert.equal(linked.json().templateId, template.id);
   const outsider = await createUser(deps);
   for (const [body, field] of [
     [{ title: "x", assigneeId: outsider.id }, "body.assigneeId"],
