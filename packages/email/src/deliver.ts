@@ -63,10 +63,19 @@ export async function deliverEmail(
     .onConflictDoUpdate({
       target: emailMessages.outboxId,
       set: { status: "sending", error: null },
-      setWhere: ne(emailMessages.status, "sent"),
+      // A failed attempt is retried; one left 'sending' is taken over only once it is clearly abandoned
+      // (its process died mid-send), never while another run may still be sending it.
+      setWhere: sql`${emailMessages.status} = 'failed' OR (${emailMessages.status} = 'sending' AND ${emailMessages.createdAt} < now() - interval '2 minutes')`,
     })
     .returning({ id: emailMessages.id });
-  if (claimed.length === 0) return "already-sent";
+  if (claimed.length === 0) {
+    const [current] = await deps.db
+      .select({ status: emailMessages.status })
+      .from(emailMessages)
+      .where(eq(emailMessages.outboxId, context.jobId));
+    if (current?.status === "sent") return "already-sent";
+    throw new Error("this email is being sent by another run; will check again");
+  }
   const rowId = claimed[0]!.id;
 
   try {
