@@ -1,5 +1,5 @@
 import { type Database, memberships, residences } from "@honeydue/db";
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, type SQL, sql } from "drizzle-orm";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
@@ -35,21 +35,19 @@ const Home = Type.Object({
   ),
 });
 
-type ResidenceBounds = { id: string; name: string; timezone: string } & StateBounds;
+export type ResidenceBounds = { id: string; name: string; timezone: string } & StateBounds;
 
 /**
  * Open tasks due up to each residence's due-soon end, counted per residence in one statement. Every
  * residence brings its own local "today", so one instant can be overdue in Auckland and due today in
  * Los Angeles. The join condition is a range on the partial index tasks_residence_due_idx.
  */
-export async function countDue(db: Database, list: ResidenceBounds[]) {
-  if (list.length === 0) return new Map<string, { overdue: number; dueToday: number; dueSoon: number }>();
+export function countDueSql(list: ResidenceBounds[]): SQL {
   const values = sql.join(
     list.map((r) => sql`(${r.id}::uuid, ${r.today}::date, ${r.soonEnd}::date)`),
     sql`, `,
   );
-  type Row = { residence_id: string; overdue: number; due_today: number; due_soon: number };
-  const result = (await db.execute(sql`
+  return sql`
     SELECT t.residence_id,
            count(*) FILTER (WHERE t.due_on < b.today)::int AS overdue,
            count(*) FILTER (WHERE t.due_on = b.today)::int AS due_today,
@@ -60,7 +58,13 @@ export async function countDue(db: Database, list: ResidenceBounds[]) {
        AND t.archived_at IS NULL
        AND t.completed_at IS NULL
        AND t.due_on <= b.soon_end
-     GROUP BY t.residence_id`)) as unknown as { rows: Row[] };
+     GROUP BY t.residence_id`;
+}
+
+export async function countDue(db: Database, list: ResidenceBounds[]) {
+  if (list.length === 0) return new Map<string, { overdue: number; dueToday: number; dueSoon: number }>();
+  type Row = { residence_id: string; overdue: number; due_today: number; due_soon: number };
+  const result = (await db.execute(countDueSql(list))) as unknown as { rows: Row[] };
   return new Map(
     result.rows.map((r) => [
       r.residence_id,
