@@ -6,6 +6,7 @@ import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
+import { registerFileRoutes } from "./files/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
 import type { App } from "./http/app-type.ts";
@@ -19,6 +20,7 @@ import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
 import { registerTaskRoutes } from "./tasks/routes.ts";
 import { registerTemplateRoutes } from "./templates/routes.ts";
+import { registerUploadRoutes } from "./uploads/routes.ts";
 
 export const API_VERSION = "1.0.0";
 
@@ -104,6 +106,20 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   // routes:notifications-devices
   // routes:files
+  registerUploadRoutes(app, {
+    db: deps.db,
+    storage: deps.storage,
+    limits: deps.settings.storage,
+    notifyOutbox: () => deps.notifyOutbox(),
+    auth,
+    secret: deps.settings.authSecret,
+  });
+  registerFileRoutes(app, {
+    db: deps.db,
+    storage: deps.storage,
+    auth,
+    notifyOutbox: () => deps.notifyOutbox(),
+  });
   void auth;
 
   return app;

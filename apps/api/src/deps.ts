@@ -4,6 +4,7 @@ import { createMailTransport } from "@honeydue/email";
 import { type EmbeddedRunner, startEmbeddedRunner } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
 import type { Logger } from "@honeydue/observability";
+import { createStorage, type Storage } from "@honeydue/storage";
 import { Redis } from "ioredis";
 import { accessTokenKey } from "./accounts/access-token.ts";
 
@@ -16,6 +17,8 @@ export interface ApiDeps {
   /** Present when REDIS_URL is set. */
   redis: Redis | undefined;
   accessKey: Uint8Array;
+  /** File storage: S3-compatible or a local folder (STORAGE_DRIVER). */
+  storage: Storage;
   /** Tells the job runner that a transaction committed new outbox rows. */
   notifyOutbox: () => void;
   /** The in-process outbox runner (embedded mode), started by `startEmbeddedJobs`. */
@@ -45,6 +48,10 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     db: database.db,
     redis,
     accessKey: accessTokenKey(settings.authSecret),
+    storage: createStorage(settings.storage, {
+      secret: settings.authSecret,
+      publicApiUrl: settings.publicApiUrl,
+    }),
     notifyOutbox: () => deps.jobRunner?.kick(),
     lifecycle: { shuttingDown: false },
   };
@@ -69,6 +76,7 @@ export function startEmbeddedJobs(deps: ApiDeps, options: { pollIntervalMs?: num
       publicWebUrl: settings.publicWebUrl,
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
+    files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },
   });
   const runner = startEmbeddedRunner({ db: deps.db, handlers, log: deps.log, ...options });
   deps.jobRunner = {

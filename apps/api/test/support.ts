@@ -1,6 +1,7 @@
 import { after } from "node:test";
 import { type ApiSettings, loadApiSettings } from "@honeydue/config";
 import { createLogger } from "@honeydue/observability";
+import { createStorage } from "@honeydue/storage";
 import {
   createTestDatabase,
   startSmtpServer,
@@ -73,6 +74,10 @@ export async function startTestApi(
     db: database.handle.db,
     redis: options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined,
     accessKey: new TextEncoder().encode(settings.authSecret),
+    storage: createStorage(settings.storage, {
+      secret: settings.authSecret,
+      publicApiUrl: settings.publicApiUrl,
+    }),
     notifyOutbox: () => deps.jobRunner?.kick(),
     lifecycle: { shuttingDown: false },
   };

@@ -1,6 +1,7 @@
 import type { Database } from "@honeydue/db";
 import { deliverEmail, type MailTransport } from "@honeydue/email";
 import type { Logger } from "@honeydue/observability";
+import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
 import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
@@ -20,7 +21,18 @@ export interface JobHandlerDeps {
    * (they need AUTH_SECRET for unsubscribe links and the push settings).
    */
   worker?: WorkerHandlerDeps;
+  /** Thumbnails, deleting stored objects, removing unattached uploads (see files-handlers.ts). */
+  files?: Omit<FilesHandlerDeps, "db" | "log">;
 }
+
+const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
+  storage: new Proxy({} as FilesHandlerDeps["storage"], {
+    get() {
+      throw new Error("File storage is not configured for this job runner");
+    },
+  }),
+  imageMaxPixels: 0,
+};
 
 const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publicWebUrl: "" };
 
@@ -50,6 +62,7 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
   const all = combineHandlers(
     handlers,
     createWorkerHandlers({ db: deps.db, log: deps.log, ...(deps.worker ?? UNCONFIGURED) }),
+    createFilesHandlers({ db: deps.db, log: deps.log, ...(deps.files ?? NO_STORAGE) }),
   );
   assertHandlers(all);
   return all;

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from "typebox";
 import Value from "typebox/value";
+import { FILES_JOBS } from "./files-jobs.ts";
 import { WORKER_JOBS } from "./worker-jobs.ts";
 
 /**
@@ -27,6 +28,7 @@ export const EmailSendPayload = Type.Object({
 export const JOBS = {
   "email.send": define({ queue: "email", payload: EmailSendPayload, attempts: 10, timeoutMs: 60_000 }),
   ...WORKER_JOBS,
+  ...FILES_JOBS,
 } as const;
 
 export type JobName = keyof typeof JOBS;
