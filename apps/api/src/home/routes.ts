@@ -47,18 +47,20 @@ export function countDueSql(list: ResidenceBounds[]): SQL {
     list.map((r) => sql`(${r.id}::uuid, ${r.today}::date, ${r.soonEnd}::date)`),
     sql`, `,
   );
+  // LATERAL: one range scan of the partial index per residence with that residence's own bounds.
   return sql`
-    SELECT t.residence_id,
-           count(*) FILTER (WHERE t.due_on < b.today)::int AS overdue,
-           count(*) FILTER (WHERE t.due_on = b.today)::int AS due_today,
-           count(*) FILTER (WHERE t.due_on > b.today)::int AS due_soon
+    SELECT b.residence_id, c.overdue, c.due_today, c.due_soon
       FROM (VALUES ${values}) AS b (residence_id, today, soon_end)
-      JOIN tasks t
-        ON t.residence_id = b.residence_id
-       AND t.archived_at IS NULL
-       AND t.completed_at IS NULL
-       AND t.due_on <= b.soon_end
-     GROUP BY t.residence_id`;
+     CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE t.due_on < b.today)::int AS overdue,
+              count(*) FILTER (WHERE t.due_on = b.today)::int AS due_today,
+              count(*) FILTER (WHERE t.due_on > b.today)::int AS due_soon
+         FROM tasks t
+        WHERE t.residence_id = b.residence_id
+          AND t.archived_at IS NULL
+          AND t.completed_at IS NULL
+          AND t.due_on <= b.soon_end
+     ) AS c`;
 }
 
 export async function countDue(db: Database, list: ResidenceBounds[]) {
