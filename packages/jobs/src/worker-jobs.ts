@@ -43,4 +43,6 @@ export const SCHEDULES = [
   { id: "digest-tick", job: "reminders.digest-tick", pattern: "0 * * * *", everyMs: 3_600_000 },
   { id: "warranty-tick", job: "reminders.warranty-tick", pattern: "5 * * * *", everyMs: 3_600_000 },
   { id: "housekeeping", job: "housekeeping.cleanup", pattern: "17 3 * * *", everyMs: 24 * 3_600_000 },
+  // Uploads never attached within 24 hours (files-handlers.ts).
+  { id: "files-cleanup", job: "files.cleanup-uploads", pattern: "41 * * * *", everyMs: 3_600_000 },
 ] as const;
