@@ -1,7 +1,7 @@
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { jobOptions, type QueueName, type Queues, queueOf } from "./queues.ts";
+import { jobOptions, type QueueName, type Queues, queueOf, runWithTimeout } from "./queues.ts";
 import { isJobName } from "./registry.ts";
 
 export interface Relay {
@@ -31,7 +31,10 @@ export function startRelay(deps: {
   log: Logger;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** How long one publish may wait for Redis before the pass gives up (default 5 s). */
+  publishTimeoutMs?: number;
 }): Relay {
+  const publishTimeoutMs = deps.publishTimeoutMs ?? 5000;
   const pollIntervalMs = deps.pollIntervalMs ?? 1000;
   const batchSize = deps.batchSize ?? 200;
   let stopped = false;
@@ -65,7 +68,10 @@ export function startRelay(deps: {
         list.push({ name: row.job, data: row.payload, opts: jobOptions(row.job, row.id) });
         byQueue.set(queue, list);
       }
-      for (const [queue, jobs] of byQueue) await deps.queues[queue].addBulk(jobs as never);
+      // BullMQ waits for a connection rather than failing: bound it, so the rows' locks are not held while
+      // Redis is down (a late `add` after the rollback is harmless: the next pass reuses the same job ids).
+      for (const [queue, jobs] of byQueue)
+        await runWithTimeout(publishTimeoutMs, () => deps.queues[queue].addBulk(jobs as never));
       const published = rows.filter((r) => !unknown.includes(r.id)).map((r) => r.id);
       if (published.length) {
         await tx.execute(

@@ -1,0 +1,48 @@
+// The worker process: read the settings, start the relay, the queue workers and the schedules.
+import { loadWorkerSettings, SettingsError } from "@honeydue/config";
+import { createLogger } from "@honeydue/observability";
+import { startWorker } from "./worker.ts";
+
+let settings: ReturnType<typeof loadWorkerSettings>;
+try {
+  settings = loadWorkerSettings();
+} catch (error) {
+  if (error instanceof SettingsError) {
+    console.error(error.message);
+    process.exit(78); // EX_CONFIG
+  }
+  throw error;
+}
+
+const log = createLogger({ level: settings.logLevel, role: "worker" });
+const worker = await startWorker(settings, log);
+log.info(
+  {
+    healthPort: worker.healthPort,
+    push: settings.push.enabled ? "on" : "off",
+    concurrency: settings.concurrency,
+  },
+  "honeyDue worker ready",
+);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "shutting down: taking no new jobs");
+  const force = setTimeout(() => {
+    log.error("grace period over; exiting with jobs still running");
+    process.exit(1);
+  }, settings.shutdownGraceMs + 5000);
+  force.unref();
+  try {
+    const { forced } = await worker.stop();
+    log.info({ forced }, "shutdown complete");
+    process.exit(0);
+  } catch (error) {
+    log.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+};
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,158 @@
+import type { WorkerSettings } from "@honeydue/config";
+import { type DatabaseHandle, openDatabase } from "@honeydue/db";
+import { createMailTransport } from "@honeydue/email";
+import {
+  createQueues,
+  jobOptions,
+  producerConnection,
+  QUEUE_NAMES,
+  type QueueName,
+  type Queues,
+  queueOf,
+  type Relay,
+  SCHEDULES,
+  startQueueWorkers,
+  startRelay,
+} from "@honeydue/jobs";
+import { createJobHandlers } from "@honeydue/jobs/handlers";
+import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
+import { createPushProviders } from "@honeydue/push";
+import { sql } from "drizzle-orm";
+import type { Redis } from "ioredis";
+import { readiness, startHealthServer } from "./health.ts";
+
+export interface RunningWorker {
+  database: DatabaseHandle;
+  redis: Redis;
+  queues: Queues;
+  relay: Relay;
+  metrics: HoneydueMetrics;
+  healthPort: number;
+  lifecycle: { shuttingDown: boolean };
+  /** Stops taking jobs, lets those in flight finish within the grace period, closes everything. */
+  stop(): Promise<{ forced: boolean }>;
+}
+
+/** Upserts the job schedulers (idempotent: every replica does it at boot, Redis keeps one of each). */
+export async function upsertSchedules(queues: Queues): Promise<void> {
+  for (const schedule of SCHEDULES) {
+    const { jobId: _ignored, ...opts } = jobOptions(schedule.job);
+    await queues[queueOf(schedule.job)].upsertJobScheduler(
+      schedule.id,
+      { pattern: schedule.pattern, tz: "UTC" },
+      { name: schedule.job, data: {}, opts },
+    );
+  }
+}
+
+/**
+ * The worker process: the outbox relay (PostgreSQL → BullMQ), one BullMQ Worker per queue running the
+ * registry's handlers, the job schedulers, and the health/readiness/metrics port.
+ */
+export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
+  const lifecycle = { shuttingDown: false };
+  const database = await openDatabase({
+    url: settings.databaseUrl,
+    dataDir: settings.dataDir,
+    poolMax: settings.databasePoolMax,
+    applicationName: "honeydue-worker",
+  });
+  const metrics = createMetrics("worker");
+  metrics.setPoolStatsSource(() => database.poolStats());
+  const redis = producerConnection(settings.redisUrl);
+  const queues = createQueues(redis, settings.queuePrefix);
+  metrics.setQueueStatsSource(async () => {
+    const out: Record<string, Record<string, number>> = {};
+    for (const name of QUEUE_NAMES)
+      out[name] = await queues[name as QueueName].getJobCounts("waiting", "active", "delayed", "failed");
+    return out;
+  });
+  metrics.setOutboxStatsSource(async () => {
+    const { rows } = (await database.db.execute(sql`
+      SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS age
+      FROM outbox WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL`)) as unknown as {
+      rows: { backlog: number; age: number }[];
+    };
+    return { backlog: rows[0]?.backlog ?? 0, oldestAgeSeconds: rows[0]?.age ?? 0 };
+  });
+
+  const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
+  const push = createPushProviders(settings.push);
+  const relay = startRelay({ db: database.db, queues, log, pollIntervalMs: settings.relayPollMs });
+  const handlers = createJobHandlers({
+    db: database.db,
+    log,
+    mail: {
+      transport,
+      from: settings.mailFrom,
+      publicWebUrl: settings.publicWebUrl,
+      logLinks: transport.kind === "files" && settings.env !== "production",
+    },
+    worker: {
+      authSecret: settings.authSecret,
+      publicApiUrl: settings.publicApiUrl,
+      publicWebUrl: settings.publicWebUrl,
+      push,
+      metrics,
+      outboxRetentionDays: settings.outboxRetentionDays,
+      failedJobRetentionDays: settings.failedJobRetentionDays,
+      queues,
+      notifyOutbox: () => relay.kick(),
+    },
+  });
+  const workers = startQueueWorkers({
+    redisUrl: settings.redisUrl,
+    prefix: settings.queuePrefix,
+    handlers,
+    log,
+    concurrency: settings.concurrency,
+    metrics,
+  });
+  if (settings.runSchedules) {
+    // Redis may still be unreachable at boot: keep trying in the background, never crash.
+    const attempt = (n: number) =>
+      upsertSchedules(queues).then(
+        () => log.info({ schedules: SCHEDULES.map((s) => s.id) }, "job schedulers in place"),
+        (error) => {
+          if (lifecycle.shuttingDown) return;
+          if (n === 0) log.warn({ err: error }, "cannot upsert job schedulers yet; retrying");
+          setTimeout(() => attempt(n + 1), Math.min(1000 * 2 ** n, 30_000)).unref();
+        },
+      );
+    void attempt(0);
+    // A Redis that lost its data (restarted without persistence) gets the schedulers back on reconnect.
+    let connectedOnce = false;
+    redis.on("ready", () => {
+      if (connectedOnce && !lifecycle.shuttingDown) void attempt(0);
+      connectedOnce = true;
+    });
+  }
+  const health = await startHealthServer({
+    host: settings.healthHost,
+    port: settings.healthPort,
+    readiness: () => readiness({ db: database.db, redis, lifecycle }),
+    metrics,
+  });
+
+  return {
+    database,
+    redis,
+    queues,
+    relay,
+    metrics,
+    healthPort: health.port,
+    lifecycle,
+    async stop() {
+      lifecycle.shuttingDown = true;
+      await relay.stop();
+      const result = await workers.close(settings.shutdownGraceMs);
+      await queues.close();
+      redis.disconnect();
+      transport.close();
+      push.close();
+      await health.close();
+      await database.close();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { emailMessages, outbox } from "@honeydue/db";
+import { jobOptions } from "@honeydue/jobs";
+import { createLogger } from "@honeydue/observability";
+import { postgresReachable, startSmtpServer } from "@honeydue/testkit";
+import { eq } from "drizzle-orm";
+import { startTestApi } from "../../api/test/support.ts";
+import { startWorker } from "../src/worker.ts";
+import { startOwnRedis, until, workerSettings } from "./support.ts";
+
+const skip = (await postgresReachable())
+  ? false
+  : "the worker shares PostgreSQL with the API (PGlite is in-process)";
+
+test("a user registered while Redis is stopped gets exactly one verification email once Redis is back", {
+  skip,
+}, async () => {
+  const redis = await startOwnRedis();
+  const smtp = await startSmtpServer();
+  const { app, database } = await startTestApi({ env: { REDIS_URL: redis.url, SMTP_URL: smtp.url } });
+  const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent", role: "worker" });
+  const worker = await startWorker(
+    workerSettings({
+      REDIS_URL: redis.url,
+      DATABASE_URL: database.url!,
+      SMTP_URL: smtp.url,
+      QUEUE_PREFIX: "outage",
+    }),
+    log,
+  );
+  try {
+    await redis.stop();
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/auth/register",
+      payload: { email: "Down@Example.test", password: "correct horse battery staple", name: "Dana" },
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    // The job is in the outbox; the relay cannot publish it while Redis is down and leaves it there.
+    const [row] = await database.handle.db.select().from(outbox).where(eq(outbox.job, "email.send"));
+    assert.ok(row);
+    await assert.rejects(worker.relay.runOnce());
+    const [still] = await database.handle.db.select().from(outbox).where(eq(outbox.id, row.id));
+    assert.equal(still!.publishedAt, null);
+    assert.equal(smtp.messages.length, 0);
+
+    await redis.start();
+    const mail = await smtp.waitFor("down@example.test", undefined, 30_000);
+    assert.match(mail.subject, /confirm/i);
+    const published = await until(async () => {
+      const [r] = await database.handle.db.select().from(outbox).where(eq(outbox.id, row.id));
+      return r?.publishedAt;
+    }, "published_at");
+    assert.ok(published);
+
+    // A relay that publishes the same row again adds no second job, and the handler would skip it anyway.
+    const again = await worker.queues.email.add("email.send", row.payload, jobOptions("email.send", row.id));
+    assert.equal(again.id, row.id);
+    await until(async () => {
+      const counts = await worker.queues.email.getJobCounts("waiting", "active", "delayed");
+      return (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0) === 0;
+    }, "an empty email queue");
+    const sent = await database.handle.db
+      .select()
+      .from(emailMessages)
+      .where(eq(emailMessages.outboxId, row.id));
+    assert.deepEqual(
+      sent.map((m) => m.status),
+      ["sent"],
+    );
+    assert.equal(
+      smtp.messages.filter((m) => m.to.some((t) => t.toLowerCase() === "down@example.test")).length,
+      1,
+    );
+  } finally {
+    await worker.stop();
+  }
+});

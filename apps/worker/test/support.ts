@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createServer } from "node:net";
+import { after } from "node:test";
+import { fileURLToPath } from "node:url";
+import { loadWorkerSettings, type WorkerSettings } from "@honeydue/config";
+import { Redis } from "ioredis";
+
+export const SECRET = "test-secret-test-secret-test-secret-1234";
+export const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A redis-server of the test's own (the shared one must never be stopped): no persistence, on a free
+ * port; `stop()` kills it, `start()` brings it back on the same port (empty).
+ */
+export async function startOwnRedis(args: string[] = []) {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const url = `redis://127.0.0.1:${port}`;
+  async function start() {
+    child = spawn(
+      "redis-server",
+      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...args],
+      {
+        stdio: "ignore",
+      },
+    );
+    for (let i = 0; i < 100; i++) {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on("error", () => {});
+      try {
+        await probe.connect();
+        await probe.ping();
+        probe.disconnect();
+        return;
+      } catch {
+        probe.disconnect();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error("redis-server did not start");
+  }
+  async function stop() {
+    if (!child || child.exitCode !== null) return;
+    const exited = once(child, "exit");
+    child.kill("SIGKILL");
+    await exited;
+  }
+  await start();
+  after(stop);
+  return { url, port, start, stop };
+}
+
+/** Worker settings for a test: its own queue prefix, a fast relay, a health port of its own. */
+export function workerSettings(env: Record<string, string>): WorkerSettings {
+  return loadWorkerSettings(workerEnv(env));
+}
+
+export function workerEnv(env: Record<string, string>): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    AUTH_SECRET: SECRET,
+    PUBLIC_WEB_URL: "https://web.honeydue.test",
+    PUBLIC_API_URL: "https://api.honeydue.test",
+    DATA_DIR: "/tmp/honeydue-test-data",
+    WORKER_HEALTH_PORT: "0",
+    RELAY_POLL_MS: "100",
+    SHUTDOWN_GRACE_MS: "10000",
+    ...env,
+  };
+}
+
+/** Spawns `apps/worker/src/main.ts` as its own process (Node 24, like npm scripts). */
+export function spawnWorker(env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...workerEnv(env), LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const w of [...waiters]) {
+      if (w.re.test(output)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
+  after(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  return {
+    child,
+    output: () => output,
+    /** Resolves once the output matches (rejects if the process exits first). */
+    waitFor(re: RegExp, timeoutMs = 20_000) {
+      if (re.test(output)) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`worker output never matched ${re}:\n${output}`)),
+          timeoutMs,
+        );
+        child.once("exit", () => {
+          clearTimeout(timer);
+          if (!re.test(output)) reject(new Error(`worker exited before ${re}:\n${output}`));
+        });
+        waiters.push({
+          re,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        });
+      });
+    },
+    async exit(): Promise<number | null> {
+      if (child.exitCode !== null) return child.exitCode;
+      const [code] = await once(child, "exit");
+      return code as number | null;
+    },
+  };
+}
+
+/** Polls `fn` until it returns a truthy value (event-driven waits are not available across processes). */
+export async function until<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  what: string,
+  timeoutMs = 20_000,
+) {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
