@@ -37,7 +37,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     bodyLimit: deps.settings.bodyLimitBytes,
     requestIdHeader: "x-request-id",
     genReqId: () => randomUUID(),
-    return503OnClosing: true,
+    // Shutdown drains instead (see server.ts): a request that still arrives on an open connection once
+    // closing has begun is served, not refused; the database closes only after the server has.
+    return503OnClosing: false,
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
     ajv: {
@@ -60,6 +62,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   app.addHook("onSend", async (request, reply) => {
     reply.header("x-request-id", request.id);
+    // Draining for shutdown: every response tells the client to close its keep-alive connection.
+    if (deps.lifecycle.shuttingDown) reply.header("connection", "close");
   });
 
   registerErrorHandling(app);

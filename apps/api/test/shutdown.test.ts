@@ -1,0 +1,204 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { createTestDatabase, postgresReachable } from "@honeydue/testkit";
+
+const GRACE_MS = 3000;
+const LOOPS = 4;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+interface Result {
+  status?: number;
+  /** The response's Connection header. */
+  connection?: string;
+  error?: string;
+  retried: boolean;
+  at: number;
+}
+
+/**
+ * One HTTP request. A request that fails on a reused keep-alive socket before any response arrived (the
+ * server closed an idle connection just as it was reused) is retried once on a new connection, as HTTP
+ * clients do; every other failure is a failure.
+ */
+function request(
+  agent: http.Agent,
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+  body?: string,
+): Promise<Result> {
+  const once = () =>
+    new Promise<{ status?: number; connection?: string; error?: string; reused: boolean }>((resolve) => {
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method,
+          agent,
+          headers: { "content-type": "application/json", ...headers },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () =>
+            resolve({ status: res.statusCode, connection: res.headers.connection, reused: req.reusedSocket }),
+          );
+          res.on("error", (e) => resolve({ error: `${e.message} (after response started)`, reused: false }));
+        },
+      );
+      req.on("error", (e: NodeJS.ErrnoException) =>
+        resolve({ error: e.code ?? e.message, reused: req.reusedSocket }),
+      );
+      req.end(body);
+    });
+  return once().then(async (first) => {
+    if (first.error && first.reused && ["ECONNRESET", "EPIPE"].includes(first.error)) {
+      const second = await once();
+      return { ...second, retried: true, at: Date.now() };
+    }
+    return { ...first, retried: false, at: Date.now() };
+  });
+}
+
+async function startApi(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), "honeydue-shutdown-"));
+  after(() => rm(dataDir, { recursive: true, force: true }));
+  // Its own fresh PostgreSQL database when available; otherwise the embedded PGlite in its data folder.
+  const databaseUrl = (await postgresReachable()) ? (await createTestDatabase()).url : undefined;
+  const port = await freePort();
+  const child = spawn(process.execPath, ["apps/api/src/main.ts"], {
+    cwd: new URL("../../../", import.meta.url).pathname,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "test",
+      LOG_LEVEL: "info",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      AUTH_SECRET: "shutdown-test-secret-shutdown-test-secret",
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => {
+    output += d;
+  });
+  child.stderr!.on("data", (d) => {
+    output += d;
+  });
+  after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
+  const agent = new http.Agent({ keepAlive: false });
+  for (let i = 0; ; i++) {
+    if (child.exitCode !== null) throw new Error(`API exited early (${child.exitCode}):\n${output}`);
+    const r = await request(agent, port, "/readyz");
+    if (r.status === 200) break;
+    if (i > 600) throw new Error(`API not ready:\n${output}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, port, output: () => output };
+}
+
+test("SIGTERM under steady keep-alive traffic: no request fails and the process exits 0", async (t) => {
+  const { child, port, output } = await startApi();
+  const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
+  );
+
+  const setup = new http.Agent({ keepAlive: false });
+  const reg = await new Promise<string>((resolve, reject) => {
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: "/v1/auth/register",
+        method: "POST",
+        agent: setup,
+        headers: { "content-type": "application/json" },
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (d) => {
+          body += d;
+        });
+        res.on("end", () =>
+          res.statusCode === 201 ? resolve(JSON.parse(body).accessToken) : reject(new Error(body)),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(JSON.stringify({ email: "shutdown@example.com", password: "correct horse battery", name: "S" }));
+  });
+
+  // The clients: keep-alive connections, a few loops sending back to back (a cheap and a database route).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: LOOPS });
+  let routed = true; // whether the "load balancer" still sends us traffic
+  const results: Result[] = [];
+  const loops = Array.from({ length: LOOPS }, async (_, i) => {
+    while (routed) {
+      const r =
+        i % 2 === 0
+          ? await request(agent, port, "/healthz")
+          : await request(agent, port, "/v1/me", { authorization: `Bearer ${reg}` });
+      results.push(r);
+    }
+  });
+
+  // The load balancer: probes readiness; after the first failed probe it takes a moment (here 250 ms,
+  // under the API's drain delay) to stop routing new requests to this instance.
+  let sigtermAt = 0;
+  const probe = new http.Agent({ keepAlive: false });
+  const balancer = (async () => {
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    sigtermAt = Date.now();
+    child.kill("SIGTERM");
+    for (;;) {
+      const r = await request(probe, port, "/readyz");
+      if (r.status !== 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    routed = false;
+  })();
+
+  await balancer;
+  await Promise.all(loops);
+  const exit = await exited;
+
+  const failures = results.filter((r) => r.error || r.status !== 200);
+  const afterSigterm = results.filter((r) => r.at >= sigtermAt);
+  assert.deepEqual(failures, [], `failed requests:\n${JSON.stringify(failures.slice(0, 5))}\n${output()}`);
+  assert.ok(afterSigterm.length > 0, "requests were still being served after SIGTERM");
+  // While draining, responses ask the clients to close their keep-alive connections.
+  assert.ok(
+    afterSigterm.some((r) => r.connection === "close"),
+    "no Connection: close while draining",
+  );
+  assert.ok(
+    results.filter((r) => r.at < sigtermAt).every((r) => r.connection === "keep-alive"),
+    "connections were kept alive before SIGTERM",
+  );
+  assert.equal(exit.code, 0, output());
+  assert.ok(exit.at - sigtermAt < GRACE_MS + 1000, `exited ${exit.at - sigtermAt} ms after SIGTERM`);
+  assert.match(output(), /shutdown complete/);
+  const retried = results.filter((r) => r.retried).length;
+  t.diagnostic(`requests: ${results.length}, after SIGTERM: ${afterSigterm.length}, retried: ${retried}`);
+  agent.destroy();
+});
