@@ -21,7 +21,6 @@ import { HttpProblem, unauthorized } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { NoContent } from "../http/schemas.ts";
 import { recordActivity } from "../residences/activity.ts";
-import { lockResidence } from "../residences/queries.ts";
 
 /**
  * DELETE /v1/me — deleting an account, in one transaction, residence by residence:
@@ -37,7 +36,7 @@ import { lockResidence } from "../residences/queries.ts";
  * Then the user row goes, and with it (ON DELETE CASCADE) every session, refresh token, one-time token,
  * calendar feed and device; what the household keeps (tasks created, completions logged, activity) stays
  * with the author set to null. The address on the user's email delivery records is blanked. Each residence
- * is locked (`lockResidence`, the same lock role changes take) in id order, so two owners deleting their
+ * is locked (the row lock `lockResidence` and role changes take) in id order, so two owners deleting their
  * accounts at once cannot leave a residence without an owner.
  */
 
@@ -57,7 +56,14 @@ export async function deleteAccount(tx: Transaction, userId: string): Promise<Ac
     .where(eq(memberships.userId, userId))
     .orderBy(asc(memberships.residenceId));
   for (const { residenceId } of mine) {
-    await lockResidence(tx, residenceId);
+    // The same row lock as role changes and member removal (residences/queries.ts lockResidence); a
+    // residence deleted meanwhile by its other owner is simply gone.
+    const [locked] = await tx
+      .select({ id: residences.id })
+      .from(residences)
+      .where(eq(residences.id, residenceId))
+      .for("update");
+    if (!locked) continue;
     const members = await tx
       .select({
         userId: memberships.userId,
