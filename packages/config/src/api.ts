@@ -48,7 +48,8 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     loginFailuresPerAccountPerHour: parsed.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
     loginFailuresPerIpPerHour: parsed.LOGIN_FAILURES_PER_IP_PER_HOUR,
-    runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? true,
+    // With Redis the worker process (apps/worker) relays and runs the jobs; without it the API does.
+    runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
     migrateOnStart: parsed.MIGRATE_ON_START,
   };
 }

@@ -1,0 +1,44 @@
+import { unsubscribeUrl } from "@honeydue/jobs";
+
+const USER = "5f8a2c1e-3b7d-4e9a-8c6f-1d2e3f4a5b6c";
+const unsubscribe = unsubscribeUrl(
+  "https://api.honeydue.example",
+  "preview-secret-preview-secret-0000",
+  USER,
+);
+
+/** Example data for every template, for previews and for the test that renders them all. */
+export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
+  "verify-email": { name: "Dana", code: "482913", token: "sample-verification-token" },
+  "reset-password": { name: "Dana", token: "sample-reset-token" },
+  "password-changed": { name: "Dana" },
+  invite: {
+    inviterName: "Sam",
+    residenceName: "Maple Street House",
+    role: "member",
+    expiresOn: "2026-12-05",
+    token: "sample-invite-token",
+  },
+  "daily-digest": {
+    name: "Dana",
+    date: "2026-11-28",
+    overdueCount: 2,
+    todayCount: 1,
+    soonCount: 3,
+    overdue:
+      "Clean gutters (Maple Street House) — due 2026-11-20\nTest smoke alarms (Cabin) — due 2026-11-25",
+    today: "Replace HVAC filter (Maple Street House)",
+    soon: "Flush water heater (Maple Street House) — due 2026-11-30\nWinterize sprinklers (Cabin) — due 2026-12-01\nSweep chimney <& co> (Cabin) — due 2026-12-03",
+    unsubscribeUrl: unsubscribe,
+  },
+  "warranty-expiring": {
+    name: "Dana",
+    documentTitle: "Dishwasher warranty",
+    residenceName: "Maple Street House",
+    expiresOn: "2026-12-28",
+    daysLeft: 30,
+    residenceId: "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+    documentId: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+    unsubscribeUrl: unsubscribe,
+  },
+};
