@@ -50,8 +50,9 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
       return createReadStream(path);
     },
     async head(key) {
+      const path = pathOf(key);
       try {
-        const info = await stat(pathOf(key));
+        const info = await stat(path);
         return info.isFile() ? { size: info.size, contentType: undefined } : null;
       } catch {
         return null;

@@ -1,0 +1,216 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { test } from "node:test";
+import sharp from "sharp";
+import {
+  assertKey,
+  cleanImage,
+  contentDisposition,
+  createLocalStorage,
+  createS3Storage,
+  ImageRejectedError,
+  ObjectNotFoundError,
+  type Storage,
+  signGrant,
+  sniffType,
+  verifyGrant,
+} from "../src/index.ts";
+import { startTestS3Server } from "../src/testing.ts";
+
+const SECRET = "storage-test-secret-storage-test-secret";
+const s3 = await startTestS3Server();
+const drivers: [string, Storage][] = [
+  ["s3", createS3Storage(s3.options)],
+  [
+    "local",
+    createLocalStorage({
+      dir: await mkdtemp(join(tmpdir(), "honeydue-storage-")),
+      secret: SECRET,
+      publicApiUrl: "https://api.example.test",
+    }),
+  ],
+];
+
+for (const [name, storage] of drivers) {
+  test(`[${name}] put, head, get and delete an object; streams are not buffered by the driver`, async () => {
+    const key = `r/${crypto.randomUUID()}/${crypto.randomUUID()}`;
+    assert.equal(await storage.head(key), null);
+    await assert.rejects(storage.get(key), ObjectNotFoundError);
+    await storage.put(key, Readable.from([Buffer.from("hello "), Buffer.from("world")]), {
+      contentType: "text/plain",
+      size: 11,
+    });
+    assert.equal((await storage.head(key))?.size, 11);
+    assert.equal(Buffer.concat(await (await storage.get(key)).toArray()).toString(), "hello world");
+    await storage.put(key, Buffer.from("replaced"), { contentType: "text/plain" });
+    assert.equal(Buffer.concat(await (await storage.get(key)).toArray()).toString(), "replaced");
+    await storage.delete(key);
+    assert.equal(await storage.head(key), null);
+    await storage.delete(key); // deleting again is fine
+  });
+
+  test(`[${name}] keys are the server's: anything path-like is refused`, async () => {
+    for (const bad of [
+      "../etc/passwd",
+      "r/../../etc/passwd",
+      "/abs/key",
+      "r/.hidden",
+      "r//x",
+      "R/x",
+      "r/a b",
+      "r",
+    ]) {
+      await assert.rejects(
+        storage.put(bad, Buffer.from("x"), { contentType: "text/plain" }),
+        /Invalid storage key/,
+        bad,
+      );
+      await assert.rejects(storage.head(bad), /Invalid storage key/, bad);
+    }
+  });
+}
+
+test("[s3] a presigned PUT uploads straight to the server; a signed GET downloads as an attachment", async () => {
+  const storage = drivers[0]![1];
+  const key = `incoming/${crypto.randomUUID()}`;
+  const body = Buffer.from("%PDF-1.4 fake");
+  const put = await storage.presignPut(key, {
+    contentType: "application/pdf",
+    size: body.length,
+    expiresIn: 60,
+  });
+  assert.equal(put.method, "PUT");
+  assert.match(put.url, /X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost/);
+  const res = await fetch(put.url, { method: "PUT", headers: put.headers, body: new Uint8Array(body) });
+  assert.equal(res.status, 200);
+  assert.equal((await storage.head(key))?.size, body.length);
+  const url = await storage.signedGetUrl(key, {
+    expiresIn: 60,
+    filename: "Warranty «2026».pdf",
+    contentType: "application/pdf",
+  });
+  const got = await fetch(url);
+  assert.equal(got.status, 200);
+  assert.equal(got.headers.get("content-disposition"), contentDisposition("Warranty «2026».pdf"));
+  assert.deepEqual(Buffer.from(await got.arrayBuffer()), body);
+});
+
+test("[local] presigned URLs are HMAC-signed grants that expire and cannot be altered", async () => {
+  const storage = drivers[1]![1];
+  const put = await storage.presignPut("incoming/abc", { contentType: "image/png", size: 10, expiresIn: 60 });
+  const token = new URL(put.url).searchParams.get("token")!;
+  assert.ok(put.url.startsWith("https://api.example.test/v1/storage?token="));
+  assert.deepEqual(
+    { ...verifyGrant(SECRET, token), exp: 0 },
+    { op: "put", key: "incoming/abc", exp: 0, size: 10, type: "image/png" },
+  );
+  assert.equal(verifyGrant("another-secret-another-secret-another", token), null);
+  const [body, mac] = token.split(".");
+  const forged = Buffer.from(
+    JSON.stringify({ ...JSON.parse(Buffer.from(body!, "base64url").toString()), size: 10_000_000 }),
+  ).toString("base64url");
+  assert.equal(verifyGrant(SECRET, `${forged}.${mac}`), null);
+  const expired = signGrant(SECRET, { op: "get", key: "r/x/y", exp: Math.floor(Date.now() / 1000) - 1 });
+  assert.equal(verifyGrant(SECRET, expired), null);
+});
+
+test("types are decided from bytes", async () => {
+  const img = sharp({ create: { width: 8, height: 8, channels: 3, background: "#123456" } });
+  assert.equal(await sniffType(await img.clone().jpeg().toBuffer()), "image/jpeg");
+  assert.equal(await sniffType(await img.clone().png().toBuffer()), "image/png");
+  assert.equal(await sniffType(await img.clone().webp().toBuffer()), "image/webp");
+  assert.equal(await sniffType(await heic()), "image/heic");
+  assert.equal(
+    await sniffType(Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n%%EOF\n")),
+    "application/pdf",
+  );
+  assert.equal(await sniffType(await img.clone().avif().toBuffer()), undefined, "AVIF is not accepted");
+  assert.equal(await sniffType(await img.clone().gif().toBuffer()), undefined);
+  assert.equal(await sniffType(Buffer.from("<html><script>alert(1)</script></html>")), undefined);
+  assert.equal(
+    await sniffType(Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Array(60).fill(0)])),
+    undefined,
+  );
+  assert.equal(await sniffType(Buffer.from("MZ\x90\x00\x03\x00\x00\x00")), undefined);
+});
+
+/** A HEIC (HEIF container) with EXIF: libheif's AVIF output re-branded, as iPhones brand theirs. */
+async function heic(width = 64, height = 48): Promise<Buffer> {
+  const avif = await sharp({ create: { width, height, channels: 3, background: "#884422" } })
+    .avif()
+    .withExif({ IFD0: { Make: "HoneyCam" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+    .toBuffer();
+  const out = Buffer.from(avif);
+  out.write("heic", 8, "latin1");
+  for (let i = 16; i < out.readUInt32BE(0); i += 4)
+    if (out.toString("latin1", i, i + 4) === "avif") out.write("mif1", i, "latin1");
+  return out;
+}
+
+test("photos lose EXIF/GPS, are turned upright, and pixel bombs are refused", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "honeydue-clean-"));
+  // A 60×40 JPEG whose EXIF says "rotate 90°" (orientation 6), with GPS.
+  const jpeg = await sharp({ create: { width: 60, height: 40, channels: 3, background: "#aa3300" } })
+    .jpeg()
+    .withExif({ IFD0: { Make: "HoneyCam" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "1/1 2/1 3/1" } })
+    .withMetadata({ orientation: 6 })
+    .toBuffer();
+  assert.equal((await sharp(jpeg).metadata()).orientation, 6);
+  await writeFile(join(dir, "in.jpg"), jpeg);
+  const clean = await cleanImage(join(dir, "in.jpg"), join(dir, "out.jpg"), "image/jpeg", 1_000_000);
+  assert.deepEqual([clean.width, clean.height], [40, 60], "turned upright");
+  const meta = await sharp(await readFile(clean.path)).metadata();
+  assert.equal(meta.exif, undefined);
+  assert.equal(meta.orientation, undefined);
+
+  await writeFile(
+    join(dir, "big.png"),
+    await sharp({ create: { width: 300, height: 300, channels: 3, background: "#000" } })
+      .png()
+      .toBuffer(),
+  );
+  await assert.rejects(
+    cleanImage(join(dir, "big.png"), join(dir, "big-out.png"), "image/png", 50_000),
+    (e: unknown) => e instanceof ImageRejectedError && e.reason === "too-many-pixels",
+  );
+  await writeFile(join(dir, "junk.png"), Buffer.concat([Buffer.from("\x89PNG\r\n\x1a\n"), Buffer.alloc(50)]));
+  await assert.rejects(
+    cleanImage(join(dir, "junk.png"), join(dir, "junk-out.png"), "image/png", 50_000),
+    (e: unknown) => e instanceof ImageRejectedError && e.reason === "unreadable",
+  );
+});
+
+test("HEIC photos keep their pixels but lose their EXIF item; their size counts against the pixel limit", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "honeydue-heic-"));
+  const original = await heic(64, 48);
+  assert.ok(original.includes(Buffer.from("HoneyCam")));
+  await writeFile(join(dir, "a.heic"), original);
+  const clean = await cleanImage(join(dir, "a.heic"), join(dir, "unused"), "image/heic", 1_000_000);
+  assert.deepEqual([clean.width, clean.height], [64, 48]);
+  const scrubbed = await readFile(clean.path);
+  assert.equal(scrubbed.length, original.length);
+  assert.ok(!scrubbed.includes(Buffer.from("HoneyCam")), "EXIF bytes are gone");
+  assert.equal(await sniffType(scrubbed), "image/heic", "still a HEIC file");
+  await writeFile(join(dir, "b.heic"), original);
+  await assert.rejects(
+    cleanImage(join(dir, "b.heic"), join(dir, "unused"), "image/heic", 1000),
+    (e: unknown) => e instanceof ImageRejectedError && e.reason === "too-many-pixels",
+  );
+  await writeFile(join(dir, "c.heic"), original.subarray(0, 40));
+  await assert.rejects(
+    cleanImage(join(dir, "c.heic"), join(dir, "unused"), "image/heic", 1_000_000),
+    (e: unknown) => e instanceof ImageRejectedError && e.reason === "unreadable",
+  );
+});
+
+test("keys and file names", () => {
+  assert.doesNotThrow(() => assertKey("r/6a1e/0f3c_thumb"));
+  assert.doesNotThrow(() => assertKey("incoming/0f3c-11"));
+  assert.match(
+    contentDisposition('a"b\\c.pdf'),
+    /^attachment; filename="a_b_c\.pdf"; filename\*=UTF-8''a%22b%5Cc\.pdf$/,
+  );
+});
