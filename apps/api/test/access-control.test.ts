@@ -9,7 +9,7 @@
  * Nothing here is a hand list of routes: a route added later is checked as soon as it is registered. Its
  * inputs are generated from its own schemas (path, query and JSON body), so a 403/404 comes from the access
  * check and not from validation. A new kind of ID parameter works at once with a random UUID; give it a real
- * row of household A in `seedHouseholdA` to make check 1 meaningful for it (the test reports such params).
+ * row of household A in `seedHousehold` to make check 1 meaningful for it (the test reports such params).
  */
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
@@ -45,10 +45,12 @@ const noControl = new Set<string>();
 
 const A = await createHousehold(deps, { name: "Household A" });
 const B = await createHousehold(deps, { name: "Household B" });
-const ids = await seedHouseholdA(A);
+const ids = await seedHousehold(A, "ACCESS23", true);
+/** The same things in household B: B's own IDs, for the check of cross-household references in bodies. */
+const idsB = await seedHousehold(B, "BCCESS23", false);
 
-/** One of each thing in household A, inserted directly; the values feed the path params of the same name. */
-async function seedHouseholdA(h: Household): Promise<Record<string, string>> {
+/** One of each thing in a household, inserted directly; the values feed the path params of the same name. */
+async function seedHousehold(h: Household, code: string, primary: boolean): Promise<Record<string, string>> {
   const residenceId = h.residence.id;
   const [contractor] = await deps.db
     .insert(contractors)
@@ -93,7 +95,6 @@ async function seedHouseholdA(h: Household): Promise<Record<string, string>> {
       expiresAt: new Date(Date.now() + 86_400_000),
     })
     .returning();
-  const code = "ACCESS23";
   await deps.db.insert(shareCodes).values({
     residenceId,
     code,
@@ -101,8 +102,10 @@ async function seedHouseholdA(h: Household): Promise<Record<string, string>> {
     createdBy: h.owner.id,
     expiresAt: new Date(Date.now() + 86_400_000),
   });
-  capabilities.set("/v1/invites/{token}", token);
-  capabilities.set("/v1/share-codes/{code}", code);
+  if (primary) {
+    capabilities.set("/v1/invites/{token}", token);
+    capabilities.set("/v1/share-codes/{code}", code);
+  }
   const out: Record<string, string> = {
     residenceId,
     taskId: task!.id,
@@ -125,8 +128,10 @@ async function seedHouseholdA(h: Household): Promise<Record<string, string>> {
       out.fileId = fileId;
       out.uploadId = fileId;
       // The row has no stored object behind it: good for access checks, not for the download control.
-      noControl.add("fileId");
-      noControl.add("uploadId");
+      if (primary) {
+        noControl.add("fileId");
+        noControl.add("uploadId");
+      }
     } catch {
       // The files table changed shape: fileId falls back to a random UUID, reported below.
     }
@@ -176,15 +181,16 @@ const spec = app.swagger() as {
   components?: { schemas?: Record<string, JsonSchema> };
 };
 
-const routes: Route[] = [];
+/** Every documented route, and those with an ID parameter in their path. */
+const allRoutes: Route[] = [];
 for (const [path, operations] of Object.entries(spec.paths)) {
   const params = [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  if (params.length === 0) continue;
   for (const [method, op] of Object.entries(operations)) {
     if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
-    routes.push({ method: method.toUpperCase() as Route["method"], path, params, op });
+    allRoutes.push({ method: method.toUpperCase() as Route["method"], path, params, op });
   }
 }
+const routes = allRoutes.filter((r) => r.params.length > 0);
 
 function resolve(schema: JsonSchema | undefined): JsonSchema {
   let s = schema ?? {};
@@ -197,13 +203,22 @@ function resolve(schema: JsonSchema | undefined): JsonSchema {
 
 /** A real ID of household A for a property or param name (`contractorId`, `assigneeId`), else a fresh UUID. */
 function idFor(name: string): string {
-  if (ids[name]) return ids[name]!;
-  if (name === "assigneeId") return A.member.id;
-  return randomUUID();
+  return idIn(ids, A)(name) ?? randomUUID();
 }
 
+/** A real ID of a household's thing for a property or param name, if there is one. */
+function idIn(table: Record<string, string>, h: Household) {
+  return (name: string): string | undefined => {
+    if (table[name]) return table[name];
+    if (name === "assigneeId") return h.member.id;
+    if (name === "photoId" || name === "avatarFileId") return table.fileId;
+    return undefined;
+  };
+}
+type IdOf = (name: string) => string;
+
 /** A minimal value valid against `schema`: required properties only, the first option of every choice. */
-function generate(schema: JsonSchema | undefined, name = ""): unknown {
+function generate(schema: JsonSchema | undefined, name = "", idOf: IdOf = idFor): unknown {
   const s = resolve(schema);
   if (s.const !== undefined) return s.const;
   if (s.enum?.length) return s.enum[0];
@@ -211,10 +226,10 @@ function generate(schema: JsonSchema | undefined, name = ""): unknown {
   const options = s.anyOf ?? s.oneOf;
   if (options?.length) {
     const nonNull = options.filter((o) => resolve(o).type !== "null");
-    return generate(nonNull[0] ?? options[0], name);
+    return generate(nonNull[0] ?? options[0], name, idOf);
   }
   if (s.allOf?.length) {
-    return Object.assign({}, ...s.allOf.map((part) => generate(part, name) as object));
+    return Object.assign({}, ...s.allOf.map((part) => generate(part, name, idOf) as object));
   }
   const type = Array.isArray(s.type) ? (s.type.find((t) => t !== "null") ?? "null") : s.type;
   switch (type ?? (s.properties ? "object" : undefined)) {
@@ -223,11 +238,11 @@ function generate(schema: JsonSchema | undefined, name = ""): unknown {
       const props = s.properties ?? {};
       const keys = new Set(s.required ?? []);
       for (const key of Object.keys(props)) if (keys.size < (s.minProperties ?? 0)) keys.add(key);
-      for (const key of keys) out[key] = generate(props[key], key);
+      for (const key of keys) out[key] = generate(props[key], key, idOf);
       return out;
     }
     case "array":
-      return Array.from({ length: s.minItems ?? 0 }, () => generate(s.items, name));
+      return Array.from({ length: s.minItems ?? 0 }, () => generate(s.items, name, idOf));
     case "integer":
     case "number": {
       const low = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 1);
@@ -238,14 +253,14 @@ function generate(schema: JsonSchema | undefined, name = ""): unknown {
     case "null":
       return null;
     case "string":
-      return generateString(s, name);
+      return generateString(s, name, idOf);
     default:
       return {};
   }
 }
 
-function generateString(s: JsonSchema, name: string): string {
-  if (s.format === "uuid") return idFor(name);
+function generateString(s: JsonSchema, name: string, idOf: IdOf): string {
+  if (s.format === "uuid") return idOf(name);
   if (s.format === "date" || s.pattern === "^\\d{4}-\\d{2}-\\d{2}$") return "2030-04-01";
   if (s.format === "date-time") return "2030-04-01T09:00:00.000Z";
   if (s.format === "email") return "someone@example.test";
@@ -260,7 +275,12 @@ function generateString(s: JsonSchema, name: string): string {
 type Values = (route: Route, param: string) => string | undefined;
 
 /** The request for a route: path params from `values`, required query params and a JSON body generated. */
-function request(route: Route, values: Values, headers: Record<string, string>) {
+function request(
+  route: Route,
+  values: Values,
+  headers: Record<string, string>,
+  body?: Record<string, unknown>,
+) {
   let url = route.path;
   for (const param of route.params)
     url = url.replace(`{${param}}`, encodeURIComponent(values(route, param)!));
@@ -274,7 +294,7 @@ function request(route: Route, values: Values, headers: Record<string, string>) 
     method: route.method,
     url,
     headers,
-    ...(json ? { payload: generate(json.schema) as Record<string, unknown> } : {}),
+    ...(json ? { payload: body ?? (generate(json.schema) as Record<string, unknown>) } : {}),
   });
 }
 
@@ -398,4 +418,84 @@ test("a viewer of household A gets 403 on every write to it, never a 2xx", async
       [A.viewer.id, "viewer"],
     ],
   );
+});
+
+test("a body cannot point at another household's things (assignee, contractor, task, file, ...)", async (t) => {
+  // Household B's owner writes to B (B's own IDs in the path), with one ID property of the body aimed at
+  // household A. Then the same request with B's own ID, as a control that the input was otherwise fine.
+  const idA = idIn(ids, A);
+  const idB = idIn(idsB, B);
+  const idOfB: IdOf = (name) => idB(name) ?? randomUUID();
+  const bValue: Values = (_route, param) => idOfB(param);
+  const failures: string[] = [];
+  const seen: string[] = [];
+  let checked = 0;
+  for (const route of allRoutes) {
+    if (route.method === "GET" || route.params.some((p) => CAPABILITY_PARAMS.has(p) || GLOBAL_PARAMS.has(p)))
+      continue;
+    const schema = resolve(route.op.requestBody?.content?.["application/json"]?.schema);
+    for (const [prop, propSchema] of Object.entries(schema.properties ?? {})) {
+      const many = uuidArray(propSchema);
+      const single = many ? prop.replace(/Ids$/, "Id") : prop;
+      if (!many && !isUuid(propSchema)) continue;
+      if (GLOBAL_PARAMS.has(single) || idA(single) === undefined || idB(single) === undefined) continue;
+      const base = generate(schema, "", idOfB) as Record<string, unknown>;
+      const foreign = { ...base, [prop]: many ? [idA(single)] : idA(single) };
+      const res = await request(route, bValue, auth(B.owner), foreign);
+      checked++;
+      seen.push(`${res.statusCode} ${label(route)} ${prop}`);
+      if (is2xx(res.statusCode) || res.statusCode >= 500) {
+        failures.push(
+          `${label(route)} with ${prop} of household A → ${res.statusCode} ${res.body.slice(0, 200)}`,
+        );
+      }
+      const own = await request(route, bValue, auth(B.owner), {
+        ...base,
+        [prop]: many ? [idB(single)] : idB(single),
+      });
+      if (!is2xx(own.statusCode)) seen.push(`    (control with B's own ${prop}: ${own.statusCode})`);
+    }
+  }
+  t.diagnostic(`${checked} body references to household A tried:\n  ${seen.join("\n  ")}`);
+  assert.ok(checked >= 3, `only ${checked} references tried`);
+  assert.deepEqual(failures, []);
+});
+
+function isUuid(schema: JsonSchema): boolean {
+  const s = resolve(schema);
+  const options = s.anyOf ?? s.oneOf;
+  if (options) return options.some((o) => isUuid(o));
+  return s.format === "uuid";
+}
+function uuidArray(schema: JsonSchema): boolean {
+  const s = resolve(schema);
+  const options = s.anyOf ?? s.oneOf;
+  if (options) return options.some((o) => uuidArray(o));
+  return (
+    (s.type === "array" || (Array.isArray(s.type) && s.type.includes("array"))) &&
+    !!s.items &&
+    isUuid(s.items)
+  );
+}
+
+test("every bearer route answers 401 without a token, and with a token of an ended session", async (t) => {
+  const failures: string[] = [];
+  // `security: [{}, {bearerAuth: []}]` marks a route where the token is optional.
+  const bearerRoutes = allRoutes.filter(
+    (r) => r.op.security?.length && r.op.security.every((req) => Object.keys(req as object).length > 0),
+  );
+  const ended = await createHousehold(deps, { name: "Ended" });
+  await deps.db.execute(sql`UPDATE sessions SET revoked_at = now() WHERE id = ${ended.owner.sessionId}`);
+  for (const route of bearerRoutes) {
+    for (const [who, headers] of [
+      ["no token", {}],
+      ["ended session", auth(ended.owner)],
+    ] as const) {
+      const res = await request(route, (r, p) => realValue(r, p) ?? "x", headers);
+      if (res.statusCode !== 401) failures.push(`${label(route)} (${who}) → ${res.statusCode}`);
+    }
+  }
+  t.diagnostic(`${bearerRoutes.length} bearer routes called without a valid token`);
+  assert.ok(bearerRoutes.length >= 20, `only ${bearerRoutes.length} bearer routes`);
+  assert.deepEqual(failures, []);
 });
