@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { completions, tasks } from "@honeydue/db";
+import { calendarFeeds, completions, devices, emailMessages, notifications, tasks } from "@honeydue/db";
 import { addMember, createResidence, createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
@@ -132,6 +132,27 @@ await deps.db.insert(completions).values([
   },
 ]);
 
+await deps.db
+  .insert(devices)
+  .values({ userId: alice.id, platform: "ios", token: "push-token-secret-xyz", name: "Alice's iPhone" });
+await deps.db
+  .insert(notifications)
+  .values({
+    userId: alice.id,
+    kind: "task.assigned",
+    title: "Bob assigned you a task",
+    residenceId: home.id,
+  });
+await deps.db.insert(notifications).values({ userId: bob.id, kind: "task.assigned", title: "Not for Alice" });
+await deps.db.insert(calendarFeeds).values({ userId: alice.id, tokenHash: Buffer.from("feed-hash-secret") });
+await deps.db.insert(emailMessages).values({
+  userId: alice.id,
+  toAddress: alice.email,
+  template: "verify-email",
+  subject: "Verify your email",
+  status: "sent",
+});
+
 test("GET /v1/me/export is a JSON download of everything about me and nothing about others", async () => {
   const res = await app.inject({ method: "GET", url: "/v1/me/export", headers: alice.auth });
   assert.equal(res.statusCode, 200, res.body);
@@ -204,6 +225,21 @@ test("GET /v1/me/export is a JSON download of everything about me and nothing ab
     );
   const actions = data.activity.map((a: { action: string }) => a.action).sort();
   assert.deepEqual(actions, ["contractor.created", "document.created"]);
+  assert.deepEqual(
+    data.devices.map((d: { platform: string; name: string }) => [d.platform, d.name]),
+    [["ios", "Alice's iPhone"]],
+  );
+  assert.ok(!res.body.includes("push-token-secret-xyz"), "push tokens stay out");
+  assert.deepEqual(
+    data.notifications.map((n: { title: string }) => n.title),
+    ["Bob assigned you a task"],
+  );
+  assert.equal(data.calendarFeeds.length, 1);
+  assert.deepEqual(Object.keys(data.calendarFeeds[0]).sort(), ["createdAt", "id", "revokedAt"]);
+  assert.deepEqual(
+    data.emails.map((e: { template: string; status: string }) => [e.template, e.status]),
+    [["verify-email", "sent"]],
+  );
 });
 
 test("CSV of tasks parses back exactly, with formula-like cells neutralised", async () => {

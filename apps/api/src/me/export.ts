@@ -1,10 +1,14 @@
 import {
   activity,
+  calendarFeeds,
   completions,
   contractors,
   type Database,
+  devices,
   documents,
+  emailMessages,
   memberships,
+  notifications,
   residences,
   sessions,
   tasks,
@@ -25,8 +29,9 @@ import { localToday } from "../search/text.ts";
  *
  * What is in it: the profile; every residence the caller belongs to with its members (names and roles
  * only: other people's email addresses are theirs), tasks, completions, contractors and documents; the
- * caller's sessions (devices, never token hashes); the activity the caller did. Password hashes, token
- * hashes and internal undo state are never included.
+ * caller's sessions (never token hashes); the activity the caller did; push devices (without push tokens),
+ * in-app notifications, calendar feeds (without their secret URLs) and the emails sent to the caller.
+ * Password hashes, token hashes, push tokens and internal undo state are never included.
  *
  * Files (document files, photos, avatar) are referenced by id (`fileId`); the files feature adds their
  * metadata and download links by extending `residenceExport` / `buildExport` here.
@@ -184,37 +189,87 @@ async function myResidences(db: Database, userId: string) {
 export async function buildExport(db: Database, userId: string) {
   const [user] = await db.select().from(users).where(eq(users.id, userId)).limit(1);
   if (!user) throw unauthorized();
-  const [homes, sessionRows, activityRows] = await Promise.all([
-    myResidences(db, userId),
-    db
-      .select({
-        id: sessions.id,
-        deviceName: sessions.deviceName,
-        userAgent: sessions.userAgent,
-        ip: sessions.ip,
-        createdAt: sessions.createdAt,
-        lastUsedAt: sessions.lastUsedAt,
-        expiresAt: sessions.expiresAt,
-        revokedAt: sessions.revokedAt,
-        revokedReason: sessions.revokedReason,
-      })
-      .from(sessions)
-      .where(eq(sessions.userId, userId))
-      .orderBy(desc(sessions.createdAt)),
-    db
-      .select({
-        id: activity.id,
-        residenceId: activity.residenceId,
-        action: activity.action,
-        subjectType: activity.subjectType,
-        subjectId: activity.subjectId,
-        data: activity.data,
-        createdAt: activity.createdAt,
-      })
-      .from(activity)
-      .where(eq(activity.actorId, userId))
-      .orderBy(asc(activity.id)),
-  ]);
+  const [homes, sessionRows, activityRows, deviceRows, notificationRows, feedRows, emailRows] =
+    await Promise.all([
+      myResidences(db, userId),
+      db
+        .select({
+          id: sessions.id,
+          deviceName: sessions.deviceName,
+          userAgent: sessions.userAgent,
+          ip: sessions.ip,
+          createdAt: sessions.createdAt,
+          lastUsedAt: sessions.lastUsedAt,
+          expiresAt: sessions.expiresAt,
+          revokedAt: sessions.revokedAt,
+          revokedReason: sessions.revokedReason,
+        })
+        .from(sessions)
+        .where(eq(sessions.userId, userId))
+        .orderBy(desc(sessions.createdAt)),
+      db
+        .select({
+          id: activity.id,
+          residenceId: activity.residenceId,
+          action: activity.action,
+          subjectType: activity.subjectType,
+          subjectId: activity.subjectId,
+          data: activity.data,
+          createdAt: activity.createdAt,
+        })
+        .from(activity)
+        .where(eq(activity.actorId, userId))
+        .orderBy(asc(activity.id)),
+      // Push devices without their push tokens.
+      db
+        .select({
+          id: devices.id,
+          platform: devices.platform,
+          name: devices.name,
+          createdAt: devices.createdAt,
+          updatedAt: devices.updatedAt,
+        })
+        .from(devices)
+        .where(eq(devices.userId, userId))
+        .orderBy(asc(devices.createdAt)),
+      db
+        .select({
+          id: notifications.id,
+          kind: notifications.kind,
+          title: notifications.title,
+          body: notifications.body,
+          residenceId: notifications.residenceId,
+          subjectType: notifications.subjectType,
+          subjectId: notifications.subjectId,
+          readAt: notifications.readAt,
+          createdAt: notifications.createdAt,
+        })
+        .from(notifications)
+        .where(eq(notifications.userId, userId))
+        .orderBy(asc(notifications.createdAt)),
+      // Calendar feeds without their secret URLs.
+      db
+        .select({
+          id: calendarFeeds.id,
+          createdAt: calendarFeeds.createdAt,
+          revokedAt: calendarFeeds.revokedAt,
+        })
+        .from(calendarFeeds)
+        .where(eq(calendarFeeds.userId, userId))
+        .orderBy(asc(calendarFeeds.createdAt)),
+      db
+        .select({
+          template: emailMessages.template,
+          subject: emailMessages.subject,
+          toAddress: emailMessages.toAddress,
+          status: emailMessages.status,
+          createdAt: emailMessages.createdAt,
+          sentAt: emailMessages.sentAt,
+        })
+        .from(emailMessages)
+        .where(eq(emailMessages.userId, userId))
+        .orderBy(asc(emailMessages.createdAt)),
+    ]);
   const sections = await residenceExport(
     db,
     homes.map((h) => h.id),
@@ -254,6 +309,22 @@ export async function buildExport(db: Database, userId: string) {
       revokedAt: iso(s.revokedAt),
     })),
     activity: activityRows.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
+    devices: deviceRows.map((d) => ({
+      ...d,
+      createdAt: d.createdAt.toISOString(),
+      updatedAt: d.updatedAt.toISOString(),
+    })),
+    notifications: notificationRows.map((n) => ({
+      ...n,
+      readAt: iso(n.readAt),
+      createdAt: n.createdAt.toISOString(),
+    })),
+    calendarFeeds: feedRows.map((f) => ({
+      ...f,
+      createdAt: f.createdAt.toISOString(),
+      revokedAt: iso(f.revokedAt),
+    })),
+    emails: emailRows.map((e) => ({ ...e, createdAt: e.createdAt.toISOString(), sentAt: iso(e.sentAt) })),
   };
 }
 
@@ -388,6 +459,10 @@ const ExportDocument = Type.Object(
     }),
     sessions: Type.Array(Type.Object({}, { additionalProperties: true })),
     activity: Type.Array(Type.Object({}, { additionalProperties: true })),
+    devices: Type.Array(Type.Object({}, { additionalProperties: true })),
+    notifications: Type.Array(Type.Object({}, { additionalProperties: true })),
+    calendarFeeds: Type.Array(Type.Object({}, { additionalProperties: true })),
+    emails: Type.Array(Type.Object({}, { additionalProperties: true })),
   },
   { description: "application/json attachment" },
 );
