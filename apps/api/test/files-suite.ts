@@ -72,8 +72,8 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     return { status: res.statusCode, body: res.rawPayload, headers: res.headers };
   }
 
-  function assertProblem(res: LightMyRequestResponse, status: number) {
-    assert.equal(res.statusCode, status, res.body);
+  function assertProblem(res: LightMyRequestResponse, status: number, why?: string) {
+    assert.equal(res.statusCode, status, `${why ?? ""} ${res.body}`);
     assert.match(res.headers["content-type"] as string, /^application\/problem\+json/);
   }
 
@@ -380,7 +380,8 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
         headers: member.auth,
         payload: { fileId: theirs.json().id },
       }),
-      404,
+      400,
+      "another household's upload is refused like one that does not exist",
     );
     const ours = await upload(
       member,
@@ -500,6 +501,47 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     );
   });
 
+  test(`[${driver}] documents take fileId on create and PATCH (null removes and deletes the file)`, async () => {
+    const first = await upload(
+      member,
+      { purpose: "document", residenceId: residence.id },
+      { filename: "manual.pdf", contentType: "application/pdf", data: PDF },
+    );
+    const created = await app.inject({
+      method: "POST",
+      url: `/v1/residences/${residence.id}/documents`,
+      headers: member.auth,
+      payload: { title: "Furnace manual", kind: "manual", fileId: first.json().id },
+    });
+    assert.equal(created.statusCode, 201, created.body);
+    assert.equal(created.json().fileId, first.json().id);
+    assert.equal((await storedRow(first.json().id))!.status, "attached");
+    const key = (await storedRow(first.json().id))!.storageKey;
+    const cleared = await app.inject({
+      method: "PATCH",
+      url: `/v1/documents/${created.json().id}`,
+      headers: member.auth,
+      payload: { fileId: null },
+    });
+    assert.equal(cleared.statusCode, 200, cleared.body);
+    assert.equal(cleared.json().fileId, null);
+    await runFileJobs(deps);
+    assert.equal(await storedRow(first.json().id), undefined);
+    assert.equal(await server.head(key), null);
+    const photo = await upload(
+      member,
+      { purpose: "completion_photo", residenceId: residence.id },
+      { filename: "p.png", contentType: "image/png", data: await png() },
+    );
+    const wrongPurpose = await app.inject({
+      method: "PATCH",
+      url: `/v1/documents/${created.json().id}`,
+      headers: member.auth,
+      payload: { fileId: photo.json().id },
+    });
+    assertProblem(wrongPurpose, 400);
+  });
+
   test(`[${driver}] completion photos, residence photo and avatar are attached by id`, async () => {
     const { completionId } = await createCompletion(deps, residence.id, member.id);
     const ids: string[] = [];
@@ -595,7 +637,7 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
         headers: owner.auth,
         payload: { fileId: avatar.json().id },
       }),
-      404,
+      400,
     );
     const removed = await app.inject({ method: "DELETE", url: "/v1/me/avatar", headers: member.auth });
     assert.equal(removed.statusCode, 204);

@@ -1,6 +1,7 @@
 import { contractors, type Database, documents, type Queryable, type Role, tasks } from "@honeydue/db";
 import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
 import type { ApiDeps } from "../deps.ts";
+import { setDocumentFile } from "../files/service.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
@@ -221,7 +222,7 @@ export function registerDocumentRoutes(
         summary: "Add a document to a residence (members and owners)",
         params: ResidenceParams,
         body: DocumentBody,
-        response: { 201: Document, ...problems(400, 401, 403, 404) },
+        response: { 201: Document, ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -249,6 +250,13 @@ export function registerDocumentRoutes(
             createdBy: me.userId,
           })
           .returning({ id: documents.id });
+        if (body.fileId)
+          await setDocumentFile(tx, {
+            documentId: created!.id,
+            residenceId,
+            userId: me.userId,
+            fileId: body.fileId,
+          });
         await recordActivity(tx, {
           residenceId,
           actorId: me.userId,
@@ -292,7 +300,7 @@ export function registerDocumentRoutes(
         summary: "Change a document (members and owners); null clears a field",
         params: DocumentParams,
         body: DocumentPatch,
-        response: { 200: Document, ...problems(400, 401, 403, 404) },
+        response: { 200: Document, ...problems(400, 401, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -313,7 +321,11 @@ export function registerDocumentRoutes(
       if (body.contractorId !== undefined) changes.contractorId = body.contractorId;
       const id = await db.transaction(async (tx) => {
         const current = await loadDocument(tx, request.params.documentId, me.userId, "member");
-        const fields = Object.keys(changes);
+        if (body.fileId !== undefined) {
+          const file = { documentId: current.id, residenceId: current.residenceId, fileId: body.fileId };
+          await setDocumentFile(tx, { ...file, userId: me.userId });
+        }
+        const fields = [...Object.keys(changes), ...(body.fileId !== undefined ? ["fileId"] : [])];
         if (fields.length === 0) return current.id;
         checkDates(
           changes.purchaseOn !== undefined ? changes.purchaseOn : current.purchaseOn,

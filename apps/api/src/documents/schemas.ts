@@ -6,12 +6,9 @@ export const Kind = Type.Enum(DOCUMENT_KINDS);
 
 const Title = Type.String({ minLength: 1, maxLength: 300 });
 const Notes = Type.String({ maxLength: 10_000 });
-/**
- * Files are attached by the files feature; until then a document carries no file and a non-null fileId
- * is refused rather than silently dropped.
- */
-const FileIdPlaceholder = Type.Null({
-  description: "Attaching a file comes with the files API; null for now",
+/** The document's file: an upload (POST /v1/uploads, purpose `document`) of this residence, attached by id. */
+const FileIdPlaceholder = Type.Union([Uuid, Type.Null()], {
+  description: "An upload with purpose `document` of this residence; null removes the file (it is deleted)",
 });
 
 export const DocumentBody = Type.Object(

@@ -130,14 +130,16 @@ export async function attachFile(
   tx: Queryable,
   input: { fileId: string; userId: string; residenceId: string | null; purpose: FilePurpose; field?: string },
 ): Promise<FileRow> {
-  const field = input.field ?? "fileId";
+  const field = input.field ?? "body.fileId";
   const [file] = await tx.select().from(files).where(eq(files.id, input.fileId)).for("update").limit(1);
   const visible =
     file &&
     (input.residenceId === null
       ? file.residenceId === null && file.ownerId === input.userId
       : file.residenceId === input.residenceId);
-  if (!file || !visible) throw notFound("File");
+  // Another household's file (or another user's avatar) is refused exactly like a file that does not exist.
+  if (!file || !visible)
+    throw invalidField(field, input.residenceId ? "must be an upload of this residence" : "must be one of your uploads");
   if (file.purpose !== input.purpose) {
     throw invalidField(
       field,
@@ -183,7 +185,7 @@ export async function setDocumentFile(
 /** Sets (or removes) a residence's photo. */
 export async function setResidencePhoto(
   tx: Queryable,
-  input: { residenceId: string; userId: string; fileId: string | null },
+  input: { residenceId: string; userId: string; fileId: string | null; field?: string },
 ): Promise<void> {
   const [res] = await tx
     .select({ photoFileId: residences.photoFileId })
@@ -199,6 +201,7 @@ export async function setResidencePhoto(
       userId: input.userId,
       residenceId: input.residenceId,
       purpose: "residence_photo",
+      ...(input.field ? { field: input.field } : {}),
     });
   await tx
     .update(residences)
@@ -244,7 +247,7 @@ export async function setCompletionPhotos(
 ): Promise<void> {
   const unique = [...new Set(input.fileIds)];
   if (unique.length > MAX_PHOTOS_PER_COMPLETION)
-    throw invalidField("photoIds", `at most ${MAX_PHOTOS_PER_COMPLETION} photos per completion`);
+    throw invalidField("body.photoIds", `at most ${MAX_PHOTOS_PER_COMPLETION} photos per completion`);
   const [completion] = await tx
     .select({ id: completions.id })
     .from(completions)
@@ -279,7 +282,7 @@ export async function setCompletionPhotos(
       userId: input.userId,
       residenceId: input.residenceId,
       purpose: "completion_photo",
-      field: "photoIds",
+      field: "body.photoIds",
     });
     await tx.insert(completionPhotos).values({ completionId: input.completionId, fileId, position });
   }
