@@ -80,6 +80,7 @@ test("owners change roles; members and viewers cannot", async () => {
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.json().role, "member");
   assert.equal(res.json().userId, h.viewer.id);
+  assert.equal(res.json().avatarFileId, null);
   assert.equal((await setRole(h, h.owner, stranger.id, "member")).statusCode, 404);
   assert.equal((await setRole(h, h.owner, h.member.id, "admin")).statusCode, 400);
   assert.deepEqual(await roles(h.residence.id), {

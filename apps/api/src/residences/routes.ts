@@ -22,6 +22,15 @@ import {
 
 const RANK = { owner: 0, member: 1, viewer: 2 } as const;
 
+const memberColumns = {
+  userId: memberships.userId,
+  name: users.name,
+  email: users.email,
+  avatarFileId: users.avatarFileId,
+  role: memberships.role,
+  joinedAt: memberships.createdAt,
+};
+
 /** Residences, their members and their activity feed. Invites and share codes live in `invites/`. */
 export function registerResidenceRoutes(app: App, deps: { db: Database; auth: AuthGuard }) {
   const { db, auth } = deps;
@@ -130,13 +139,7 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
       const { residenceId } = request.params;
       await requireMembership(db, residenceId, principal(request).userId);
       const rows = await db
-        .select({
-          userId: memberships.userId,
-          name: users.name,
-          email: users.email,
-          role: memberships.role,
-          joinedAt: memberships.createdAt,
-        })
+        .select(memberColumns)
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(eq(memberships.residenceId, residenceId));
@@ -163,13 +166,7 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
       const { residenceId, userId } = request.params;
       await changeRole(db, residenceId, principal(request).userId, userId, request.body.role);
       const [row] = await db
-        .select({
-          userId: memberships.userId,
-          name: users.name,
-          email: users.email,
-          role: memberships.role,
-          joinedAt: memberships.createdAt,
-        })
+        .select(memberColumns)
         .from(memberships)
         .innerJoin(users, eq(users.id, memberships.userId))
         .where(and(eq(memberships.residenceId, residenceId), eq(memberships.userId, userId)));

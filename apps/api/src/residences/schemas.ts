@@ -104,6 +104,7 @@ export const MemberSchema = Type.Object({
   userId: Uuid,
   name: Type.String(),
   email: Type.String(),
+  avatarFileId: Nullable({ ...Uuid, description: "The member's avatar: GET /v1/files/{fileId}" }),
   role: RoleSchema,
   joinedAt: Timestamp,
 });
