@@ -77,6 +77,13 @@ export function startEmbeddedJobs(deps: ApiDeps, options: { pollIntervalMs?: num
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
     files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },
+    // Reminders and housekeeping in embedded mode (push stays off: no worker push settings here).
+    worker: {
+      authSecret: settings.authSecret,
+      publicApiUrl: settings.publicApiUrl,
+      publicWebUrl: settings.publicWebUrl,
+      notifyOutbox: () => deps.notifyOutbox(),
+    },
   });
   const runner = startEmbeddedRunner({ db: deps.db, handlers, log: deps.log, ...options });
   deps.jobRunner = {
