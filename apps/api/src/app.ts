@@ -5,6 +5,7 @@ import { registerAccountRoutes } from "./accounts/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
+import { registerDeviceRoutes } from "./devices/routes.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
 import { registerFileRoutes } from "./files/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
@@ -16,10 +17,12 @@ import { registerOpenApi } from "./http/openapi.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
 import { registerExportRoutes } from "./me/export.ts";
+import { registerNotificationRoutes } from "./notifications/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
 import { registerTaskRoutes } from "./tasks/routes.ts";
 import { registerTemplateRoutes } from "./templates/routes.ts";
+import { registerUnsubscribeRoutes } from "./unsubscribe/routes.ts";
 import { registerUploadRoutes } from "./uploads/routes.ts";
 
 export const API_VERSION = "1.0.0";
@@ -109,6 +112,9 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     auth,
   });
   // routes:notifications-devices
+  registerDeviceRoutes(app, { db: deps.db, auth });
+  registerNotificationRoutes(app, { db: deps.db, auth });
+  registerUnsubscribeRoutes(app, { db: deps.db, authSecret: deps.settings.authSecret });
   // routes:files
   registerUploadRoutes(app, {
     db: deps.db,
