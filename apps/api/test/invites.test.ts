@@ -341,3 +341,22 @@ test("guessing share codes: after 10 wrong codes in an hour, joins answer 429 ev
   });
   assert.equal(other.statusCode, 200, other.body);
 });
+
+test("a residence sends at most 20 invitations a day", async () => {
+  const h = await createHousehold(deps);
+  await deps.db.insert(invites).values(
+    Array.from({ length: 19 }, (_, i) => ({
+      residenceId: h.residence.id,
+      email: `bulk${i}@example.test`,
+      role: "member" as const,
+      tokenHash: Buffer.from(`${h.residence.id}-${i}`.padEnd(32, "x")),
+      invitedBy: h.owner.id,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    })),
+  );
+  assert.equal((await invite(h, h.owner, { email: "twentieth@example.test" })).statusCode, 201);
+  const res = await invite(h, h.owner, { email: "spam@example.test" });
+  assert.equal(res.statusCode, 429, res.body);
+  assert.ok(res.headers["retry-after"]);
+  assert.deepEqual(await mailTo("spam@example.test"), []);
+});

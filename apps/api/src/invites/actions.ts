@@ -18,6 +18,8 @@ import { recordActivity } from "../residences/activity.ts";
 import { loadResidence, lockResidence, type ResidenceView } from "../residences/queries.ts";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
+/** Invitation emails a residence may send per 24 hours: enough for any household, too few for spam. */
+export const INVITES_PER_DAY = 20;
 export const SHARE_CODE_TTL_MS = 48 * 3600 * 1000;
 /** 31 characters: digits and capitals without 0/O, 1/I/L. 31^8 ≈ 8.5e11 codes. */
 export const SHARE_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -112,6 +114,18 @@ export async function createInvite(
       .where(sql`lower(${users.email}) = lower(${email})`)
       .limit(1);
     if (invitee?.memberRole) throw conflict("This person is already a member of the residence");
+    const [recent] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(invites)
+      .where(and(eq(invites.residenceId, residenceId), gt(invites.createdAt, sql`now() - interval '1 day'`)));
+    if (Number(recent?.n ?? 0) >= INVITES_PER_DAY) {
+      throw new HttpProblem({
+        status: 429,
+        title: "Too many requests",
+        detail: `A residence can send ${INVITES_PER_DAY} invitations a day; try again tomorrow, or share a code instead`,
+        headers: { "retry-after": "3600" },
+      });
+    }
     // A new invite to the same address replaces the pending one (a "resend" with a fresh link).
     await tx
       .update(invites)

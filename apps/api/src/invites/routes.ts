@@ -57,10 +57,10 @@ export function registerInviteRoutes(
         description:
           "Emails a single-use link valid for 7 days. Inviting an address with a pending invite replaces it. " +
           "403 `email-not-verified` until the inviter has verified their address; 409 when the address " +
-          "belongs to a member already.",
+          "belongs to a member already; 429 after 20 invitations from the residence in 24 hours.",
         params: ResidenceIdParams,
         body: CreateInviteBody,
-        response: { 201: InviteSchema, ...problems(400, 401, 403, 404, 409) },
+        response: { 201: InviteSchema, ...problems(400, 401, 403, 404, 409, 429) },
       },
     },
     async (request, reply) => {
