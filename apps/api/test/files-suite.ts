@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { files } from "@honeydue/db";
+import { files, tasks } from "@honeydue/db";
 import { createS3Storage, type Storage } from "@honeydue/storage";
 import type { TestS3Server } from "@honeydue/storage/testing";
 import { eq } from "drizzle-orm";
@@ -540,6 +540,69 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
       payload: { fileId: photo.json().id },
     });
     assertProblem(wrongPurpose, 400);
+  });
+
+  test(`[${driver}] completing a task with photoIds attaches them; undo deletes them`, async () => {
+    const [task] = await deps.db
+      .insert(tasks)
+      .values({ residenceId: residence.id, title: "Replace the washer", createdBy: member.id })
+      .returning({ id: tasks.id });
+    const ids: string[] = [];
+    for (const name of ["a.jpg", "b.jpg"]) {
+      const res = await upload(
+        member,
+        { purpose: "completion_photo", residenceId: residence.id },
+        { filename: name, contentType: "image/jpeg", data: await jpegWithGps() },
+      );
+      ids.push(res.json().id);
+    }
+    const done = await app.inject({
+      method: "POST",
+      url: `/v1/tasks/${task!.id}/complete`,
+      headers: member.auth,
+      payload: { dueOn: null, photoIds: [ids[1], ids[0]] },
+    });
+    assert.equal(done.statusCode, 201, done.body);
+    assert.deepEqual(done.json().completion.photoIds, [ids[1], ids[0]]);
+    const list = await app.inject({
+      method: "GET",
+      url: `/v1/tasks/${task!.id}/completions`,
+      headers: viewer.auth,
+    });
+    assert.deepEqual(list.json().items[0].photoIds, [ids[1], ids[0]]);
+    const keys = await Promise.all(ids.map(async (id) => (await storedRow(id))!.storageKey));
+    const undo = await app.inject({
+      method: "DELETE",
+      url: `/v1/tasks/${task!.id}/completions/latest`,
+      headers: member.auth,
+    });
+    assert.equal(undo.statusCode, 200, undo.body);
+    await runFileJobs(deps);
+    for (const key of keys)
+      assert.equal(await server.head(key), null, "photos of an undone completion are deleted");
+    // A photo of another household cannot be attached to a completion here.
+    const [task2] = await deps.db
+      .insert(tasks)
+      .values({ residenceId: residence.id, title: "Check the smoke alarm", createdBy: member.id })
+      .returning({ id: tasks.id });
+    const theirs = await upload(
+      stranger,
+      { purpose: "completion_photo", residenceId: strangerHome.id },
+      { filename: "s.png", contentType: "image/png", data: await png() },
+    );
+    const refused = await app.inject({
+      method: "POST",
+      url: `/v1/tasks/${task2!.id}/complete`,
+      headers: member.auth,
+      payload: { dueOn: null, photoIds: [theirs.json().id] },
+    });
+    assertProblem(refused, 400);
+    const after = await app.inject({
+      method: "GET",
+      url: `/v1/tasks/${task2!.id}/completions`,
+      headers: member.auth,
+    });
+    assert.equal(after.json().items.length, 0, "nothing was completed");
   });
 
   test(`[${driver}] completion photos, residence photo and avatar are attached by id`, async () => {

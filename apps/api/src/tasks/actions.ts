@@ -10,6 +10,7 @@ import {
   taskTemplates,
 } from "@honeydue/db";
 import { and, desc, eq } from "drizzle-orm";
+import { setCompletionPhotos } from "../files/service.ts";
 import { conflict, invalidField, notFound } from "../http/problem.ts";
 import { recordActivity } from "../residences/activity.ts";
 import {
@@ -276,6 +277,7 @@ export interface CompleteInput {
   notes?: string | null;
   costCents?: number | null;
   contractorId?: string | null;
+  photoIds?: string[];
 }
 
 /**
@@ -318,6 +320,13 @@ export async function completeTask(
         previousTaskState: previous,
       })
       .returning({ id: completions.id });
+    if (input.photoIds?.length)
+      await setCompletionPhotos(tx, {
+        completionId: completion!.id,
+        residenceId: t.residenceId,
+        userId: ctx.userId,
+        fileIds: input.photoIds,
+      });
     await tx
       .update(tasks)
       .set(

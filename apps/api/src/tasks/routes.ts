@@ -300,6 +300,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         ...removed,
         completedById: removed.completedBy,
         completedByName: by?.name ?? null,
+        photoIds: [], // deleted with the completion
         createdAtText: "",
       });
       return { completion, task: await taskFor(taskId, access.timezone, who) };
@@ -400,6 +401,9 @@ function selectCompletions(db: Database, where: SQL | undefined, limit: number) 
       contractorId: completions.contractorId,
       completedById: completions.completedBy,
       completedByName: users.name,
+      photoIds: sql<
+        string[]
+      >`coalesce((SELECT array_agg(cp.file_id ORDER BY cp.position) FROM completion_photos cp WHERE cp.completion_id = ${completions.id}), '{}')`,
       createdAt: completions.createdAt,
       // Full microsecond precision for the cursor (a JS Date keeps milliseconds only).
       createdAtText: sql<string>`${completions.createdAt}::text`,
@@ -424,6 +428,7 @@ function toCompletion(row: Awaited<ReturnType<typeof selectCompletions>>[number]
     completedById: row.completedById,
     completedBy:
       row.completedById && row.completedByName ? { id: row.completedById, name: row.completedByName } : null,
+    photoIds: row.photoIds ?? [],
     createdAt: row.createdAt.toISOString(),
   };
 }

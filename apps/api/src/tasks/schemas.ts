@@ -144,6 +144,7 @@ export const Completion = Type.Object({
   contractorId: Nullable(Uuid),
   completedById: Nullable(Uuid),
   completedBy: Nullable(Person),
+  photoIds: Type.Array(Uuid, { description: "Photo files, in order: GET /v1/files/{id}" }),
   createdAt: Timestamp,
 });
 
@@ -157,6 +158,13 @@ export const CompleteBody = Type.Object({
   notes: Type.Optional(Nullable(Notes)),
   costCents: Type.Optional(Nullable(Cents)),
   contractorId: Type.Optional(Nullable(Uuid)),
+  photoIds: Type.Optional(
+    Type.Array(Uuid, {
+      maxItems: 20,
+      uniqueItems: true,
+      description: "Uploads with purpose `completion_photo` (POST /v1/uploads), attached in this order",
+    }),
+  ),
 });
 
 export const CompletionAndTask = Type.Object({ completion: Completion, task: Task });
