@@ -183,6 +183,12 @@ function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) 
     status: "accepted",
     message: "If an account exists for this address, an email with a reset link is on its way",
   } as const;
+  // Reset requests are handled after the answer is sent, so its timing says nothing about the address.
+  // Shutdown waits for the ones still running before the database closes.
+  const resetRequests = new Set<Promise<void>>();
+  app.addHook("onClose", async () => {
+    await Promise.allSettled([...resetRequests]);
+  });
   app.post(
     "/v1/auth/forgot-password",
     {
@@ -190,14 +196,19 @@ function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) 
         tags,
         summary: "Email a password reset link",
         description:
-          "Always answers 202 with the same body, whether or not the address has an account. The emailed " +
-          "link is single use and expires after one hour.",
+          "Always answers 202 with the same body and in the same time, whether or not the address has an " +
+          "account (the request is processed after the answer). The emailed link is single use and " +
+          "expires after one hour. At most 5 reset emails per address and hour.",
         body: ForgotPasswordBody,
         response: { 202: Accepted, ...problems(400, 413, 415) },
       },
     },
     async (request, reply) => {
-      await actions.forgotPassword(ctx, request.body);
+      const work = actions
+        .forgotPassword(ctx, request.body)
+        .catch((error) => request.log.error({ err: error }, "password reset request failed"))
+        .finally(() => resetRequests.delete(work));
+      resetRequests.add(work);
       return reply.status(202).send(forgotAnswer);
     },
   );
