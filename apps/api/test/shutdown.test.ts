@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import http from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -74,7 +74,12 @@ function request(
   });
 }
 
-async function startApi(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+async function startApi(): Promise<{
+  child: ChildProcess;
+  port: number;
+  dataDir: string;
+  output: () => string;
+}> {
   const dataDir = await mkdtemp(join(tmpdir(), "honeydue-shutdown-"));
   after(() => rm(dataDir, { recursive: true, force: true }));
   // Its own fresh PostgreSQL database when available; otherwise the embedded PGlite in its data folder.
@@ -113,11 +118,11 @@ async function startApi(): Promise<{ child: ChildProcess; port: number; output: 
     if (i > 600) throw new Error(`API not ready:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, port, output: () => output };
+  return { child, port, dataDir, output: () => output };
 }
 
 test("SIGTERM under steady keep-alive traffic: no request fails and the process exits 0", async (t) => {
-  const { child, port, output } = await startApi();
+  const { child, port, dataDir, output } = await startApi();
   const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
@@ -146,6 +151,15 @@ test("SIGTERM under steady keep-alive traffic: no request fails and the process 
     req.on("error", reject);
     req.end(JSON.stringify({ email: "shutdown@example.com", password: "correct horse battery", name: "S" }));
   });
+
+  // The embedded mode end to end: the API's own job runner wrote the verification email as an .eml
+  // file and logged its link.
+  for (let i = 0; ; i++) {
+    const files = await readdir(join(dataDir, "mail")).catch(() => [] as string[]);
+    if (files.some((f) => f.endsWith(".eml")) && /verify-email\?token=/.test(output())) break;
+    if (i > 200) assert.fail(`no verification email in ${dataDir}/mail:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 
   // The clients: keep-alive connections, a few loops sending back to back (a cheap and a database route).
   const agent = new http.Agent({ keepAlive: true, maxSockets: LOOPS });
