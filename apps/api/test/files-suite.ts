@@ -707,6 +707,20 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     assert.equal(await storedRow(avatar.json().id), undefined);
   });
 
+  test(`[${driver}] my export lists the files of my residences and my avatar, not other households'`, async () => {
+    const mine = await upload(
+      member,
+      { purpose: "avatar" },
+      { filename: "face.png", contentType: "image/png", data: await png() },
+    );
+    const res = await app.inject({ method: "GET", url: "/v1/me/export", headers: member.auth });
+    assert.equal(res.statusCode, 200);
+    const listed = JSON.parse(res.body).files as { id: string; residenceId: string | null; url: string }[];
+    assert.ok(listed.some((f) => f.id === mine.json().id && f.url === `/v1/files/${mine.json().id}`));
+    assert.ok(listed.length > 1);
+    assert.ok(listed.every((f) => f.residenceId === null || f.residenceId === residence.id));
+  });
+
   test(`[${driver}] an upload never attached is gone after the cleanup job`, async () => {
     const res = await upload(
       member,

@@ -17,6 +17,7 @@ import {
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import Type from "typebox";
 import { toUser } from "../accounts/users.ts";
+import { exportFiles } from "../files/export.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, unauthorized } from "../http/problem.ts";
@@ -33,8 +34,8 @@ import { localToday } from "../search/text.ts";
  * in-app notifications, calendar feeds (without their secret URLs) and the emails sent to the caller.
  * Password hashes, token hashes, push tokens and internal undo state are never included.
  *
- * Files (document files, photos, avatar) are referenced by id (`fileId`); the files feature adds their
- * metadata and download links by extending `residenceExport` / `buildExport` here.
+ * Files (document files, photos, avatar) are referenced by id (`fileId`) and listed under `files` with
+ * their metadata and download link.
  */
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -325,6 +326,11 @@ export async function buildExport(db: Database, userId: string) {
       revokedAt: iso(f.revokedAt),
     })),
     emails: emailRows.map((e) => ({ ...e, createdAt: e.createdAt.toISOString(), sentAt: iso(e.sentAt) })),
+    files: await exportFiles(
+      db,
+      userId,
+      homes.map((h) => h.id),
+    ),
   };
 }
 
@@ -463,6 +469,9 @@ const ExportDocument = Type.Object(
     notifications: Type.Array(Type.Object({}, { additionalProperties: true })),
     calendarFeeds: Type.Array(Type.Object({}, { additionalProperties: true })),
     emails: Type.Array(Type.Object({}, { additionalProperties: true })),
+    files: Type.Array(Type.Object({}, { additionalProperties: true }), {
+      description: "Files of my residences and my avatar: metadata and `url` to download each with my token",
+    }),
   },
   { description: "application/json attachment" },
 );
