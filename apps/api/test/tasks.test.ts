@@ -429,3 +429,70 @@ test("viewers cannot write (403) and another household's tasks answer 404", asyn
   assert.equal(still.json().title, "Ours");
   assert.equal(still.json().dueOn, "2026-05-02");
 });
+
+test("odd input is a 4xx problem, never a 5xx", async () => {
+  at("2026-01-01T12:00:00Z");
+  const r = h.residence.id;
+  const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const farTask = (
+    await create({
+      title: "Far",
+      dueOn: "2199-12-31",
+      recurrence: { kind: "afterCompletion", interval: 1000, unit: "month" },
+    })
+  ).json();
+  for (let i = 0; i < 100; i++) {
+    const res = await app.inject({
+      method: "POST",
+      url: `/v1/tasks/${farTask.id}/skip`,
+      headers: member,
+      payload: {},
+    });
+    if (res.statusCode !== 200) {
+      assert.equal(res.statusCode, 409, res.body);
+      break;
+    }
+  }
+  const cases: { method: "GET" | "POST" | "PATCH"; url: string; payload?: unknown }[] = [
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: { title: "a", dueOn: "0000-01-01" } },
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: { title: "a", dueOn: "2026-02-29" } },
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: { title: "a\u0000b" } },
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: { title: "a", notes: "x\u0000" } },
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: { title: "a", recurrence: "monthly" } },
+    {
+      method: "POST",
+      url: `/v1/residences/${r}/tasks`,
+      payload: { title: "a", recurrence: { kind: "fixed", rrule: "x".repeat(501) } },
+    },
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: { title: "a", estimatedCostCents: 1.5 } },
+    { method: "POST", url: `/v1/residences/${r}/tasks`, payload: [] },
+    { method: "PATCH", url: `/v1/tasks/${farTask.id}`, payload: {} },
+    { method: "PATCH", url: `/v1/tasks/${farTask.id}`, payload: { dueOn: "99999-01-01" } },
+    { method: "POST", url: `/v1/tasks/${farTask.id}/snooze`, payload: { until: "0001-01-01" } },
+    {
+      method: "POST",
+      url: `/v1/tasks/${farTask.id}/complete`,
+      payload: { dueOn: "2026-01-01", completedOn: "1000-01-01" },
+    },
+    { method: "GET", url: `/v1/residences/${r}/tasks?q=%00` },
+    { method: "GET", url: `/v1/residences/${r}/tasks?cursor=${enc({ d: "2026-13-45", i: farTask.id })}` },
+    { method: "GET", url: `/v1/residences/${r}/tasks?cursor=${enc({ d: null, i: "nope" })}` },
+    {
+      method: "GET",
+      url: `/v1/tasks/${farTask.id}/completions?cursor=${enc({ t: "2026-99-99T99:99:99.000000Z", i: farTask.id })}`,
+    },
+  ];
+  for (const c of cases) {
+    const res = await app.inject({
+      method: c.method,
+      url: c.url,
+      headers: member,
+      ...(c.payload === undefined ? {} : { payload: c.payload as object }),
+    });
+    assert.ok(
+      res.statusCode >= 400 && res.statusCode < 500,
+      `${c.method} ${c.url} ${JSON.stringify(c.payload)}: ${res.statusCode} ${res.body}`,
+    );
+    assert.match(res.headers["content-type"] as string, /application\/problem\+json/);
+  }
+});

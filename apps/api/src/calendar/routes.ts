@@ -85,8 +85,13 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
           "Every open task with a due date across the feed owner's residences, as all-day events. The UID is " +
           "stable per task occurrence (`<taskId>-<dueOn>@honeydue`). A revoked or unknown token answers 404.",
         params: Type.Object({ token: Type.String({ maxLength: 100 }) }),
-        produces: ["text/calendar"],
-        response: { ...problems(404) },
+        response: {
+          200: {
+            description: "An iCalendar (RFC 5545) document",
+            content: { "text/calendar": { schema: Type.String() } },
+          },
+          ...problems(404),
+        },
       },
     },
     async (request, reply) => {

@@ -1,4 +1,5 @@
 import { contractors, type Queryable, tasks, users } from "@honeydue/db";
+import { isValidLocalDate } from "@honeydue/domain";
 import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Recurrence } from "./schedule.ts";
@@ -158,7 +159,7 @@ export const isTaskCursor = (v: unknown): v is TaskCursor => {
   return (
     typeof c === "object" &&
     c !== null &&
-    (c.d === null || (typeof c.d === "string" && /^\d{4}-\d{2}-\d{2}$/.test(c.d))) &&
+    (c.d === null || (typeof c.d === "string" && isValidLocalDate(c.d))) &&
     typeof c.i === "string" &&
     /^[0-9a-f-]{36}$/i.test(c.i)
   );

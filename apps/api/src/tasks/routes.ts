@@ -382,7 +382,8 @@ const isCompletionCursor = (v: unknown): v is CompletionCursor => {
     typeof c === "object" &&
     c !== null &&
     typeof c.t === "string" &&
-    /^\d{4}-\d{2}-\d{2}[ T][\d:.]+([+-]\d{2}(:?\d{2})?|Z)?$/.test(c.t) &&
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(c.t) &&
+    !Number.isNaN(Date.parse(`${c.t.slice(0, 23)}Z`)) &&
     typeof c.i === "string" &&
     /^[0-9a-f-]{36}$/i.test(c.i)
   );
@@ -406,7 +407,7 @@ function selectCompletions(db: Database, where: SQL | undefined, limit: number) 
       >`coalesce((SELECT array_agg(cp.file_id ORDER BY cp.position) FROM completion_photos cp WHERE cp.completion_id = ${completions.id}), '{}')`,
       createdAt: completions.createdAt,
       // Full microsecond precision for the cursor (a JS Date keeps milliseconds only).
-      createdAtText: sql<string>`${completions.createdAt}::text`,
+      createdAtText: sql<string>`to_char(${completions.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
     })
     .from(completions)
     .leftJoin(users, eq(users.id, completions.completedBy))

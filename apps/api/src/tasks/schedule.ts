@@ -9,7 +9,7 @@ import {
   todayIn,
   validateRecurrence,
 } from "@honeydue/domain";
-import { invalidField } from "../http/problem.ts";
+import { conflict, invalidField } from "../http/problem.ts";
 
 /**
  * The API's side of task schedules: recurrence JSON from a request body, and the schedule columns of a
@@ -35,6 +35,16 @@ export const addDaysTo = addDays;
 export const todayInZone = (timezone: string, now: Date) => todayIn(timezone, now);
 
 const later = (a: string, b: string) => (a > b ? a : b);
+
+/** Date arithmetic past year 9999 is a 409 about this task, not a server error. */
+function inRange<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (error instanceof RangeError) throw conflict("The next due date of this task would be out of range");
+    throw error;
+  }
+}
 
 /** Which part of the recurrence a domain validation message is about, for a 400 naming the field. */
 function fieldOf(message: string, field: string): string {
@@ -66,12 +76,9 @@ export function firstDueOn(r: Recurrence, today: string): string | null {
 export function nextAfterCompletion(s: ScheduleFields, completedOn: string): NextSchedule | null {
   const current = s.scheduledOn && s.dueOn ? later(s.scheduledOn, s.dueOn) : (s.dueOn ?? s.scheduledOn);
   const anchorOn = s.anchorOn ?? current ?? completedOn;
-  const { nextDueOn } = nextDueAfterCompletion({
-    recurrence: s.recurrence,
-    anchorOn,
-    dueOn: current,
-    completedOn,
-  });
+  const { nextDueOn } = inRange(() =>
+    nextDueAfterCompletion({ recurrence: s.recurrence, anchorOn, dueOn: current, completedOn }),
+  );
   if (nextDueOn === null) return null;
   // afterCompletion series restart from every completion; fixed ones keep their anchor.
   return s.recurrence?.kind === "afterCompletion"
@@ -83,12 +90,14 @@ export function nextAfterCompletion(s: ScheduleFields, completedOn: string): Nex
 export function nextAfterSkip(s: ScheduleFields): NextSchedule | null {
   if (!s.recurrence || s.dueOn === null) return null;
   if (s.recurrence.kind === "afterCompletion") {
-    const next = nextDueAfterSkip({ recurrence: s.recurrence, anchorOn: s.anchorOn, dueOn: s.dueOn });
+    const next = inRange(() =>
+      nextDueAfterSkip({ recurrence: s.recurrence!, anchorOn: s.anchorOn, dueOn: s.dueOn! }),
+    );
     return next ? { dueOn: next, scheduledOn: next, anchorOn: next } : null;
   }
   const current = s.scheduledOn ? later(s.scheduledOn, s.dueOn) : s.dueOn;
   const anchorOn = s.anchorOn ?? current;
-  const next = nextDueAfterSkip({ recurrence: s.recurrence, anchorOn, dueOn: current });
+  const next = inRange(() => nextDueAfterSkip({ recurrence: s.recurrence!, anchorOn, dueOn: current }));
   return next ? { dueOn: next, scheduledOn: next, anchorOn } : null;
 }
 

@@ -17,6 +17,18 @@ export type TaskState = (typeof TASK_STATES)[number];
 const dateField = (description: string) =>
   Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}$", format: "date", description });
 
+/** A date a client sends: a real calendar date in the years 1900–2199. */
+const inputDate = (description = "A calendar date, YYYY-MM-DD (1900–2199)") =>
+  Type.String({
+    pattern: "^(19|20|21)\\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$",
+    format: "date",
+    description,
+  });
+
+/** Text without NUL characters (PostgreSQL text cannot hold them). */
+const text = (options: { minLength?: number; maxLength: number; description?: string }) =>
+  Type.String({ ...options, pattern: "^[^\\u0000]*$" });
+
 export const Category = Type.Enum(TASK_CATEGORIES);
 export const Priority = Type.Enum(TASK_PRIORITIES);
 export const State = Type.Enum(TASK_STATES);
@@ -81,8 +93,8 @@ export const Task = Type.Object({
   updatedAt: Timestamp,
 });
 
-const Title = Type.String({ minLength: 1, maxLength: 200 });
-const Notes = Type.String({ maxLength: 10_000 });
+const Title = text({ minLength: 1, maxLength: 200 });
+const Notes = text({ maxLength: 10_000 });
 
 export const CreateTaskBody = Type.Object({
   title: Title,
@@ -90,7 +102,7 @@ export const CreateTaskBody = Type.Object({
   category: Type.Optional(Category),
   priority: Type.Optional(Priority),
   assigneeId: Type.Optional(Nullable(Uuid)),
-  dueOn: Type.Optional(Nullable(LocalDate)),
+  dueOn: Type.Optional(Nullable(inputDate())),
   recurrence: Type.Optional(Nullable(Recurrence)),
   estimatedCostCents: Type.Optional(Nullable(Cents)),
   contractorId: Type.Optional(Nullable(Uuid)),
@@ -105,7 +117,7 @@ export const UpdateTaskBody = Type.Object(
     priority: Type.Optional(Priority),
     assigneeId: Type.Optional(Nullable(Uuid)),
     dueOn: Type.Optional(
-      Nullable(dateField("Setting a due date re-anchors a recurring task's schedule on it")),
+      Nullable(inputDate("Setting a due date re-anchors a recurring task's schedule on it")),
     ),
     recurrence: Type.Optional(Nullable(Recurrence)),
     estimatedCostCents: Type.Optional(Nullable(Cents)),
@@ -126,7 +138,7 @@ export const TaskListQuery = Type.Object({
   assigneeId: Type.Optional(Uuid),
   category: Type.Optional(Category),
   priority: Type.Optional(Priority),
-  q: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Text in title or notes" })),
+  q: Type.Optional(text({ minLength: 1, maxLength: 200, description: "Text in title or notes" })),
   cursor: Type.Optional(Cursor),
   limit: Type.Optional(Limit),
 });
@@ -154,7 +166,7 @@ export const CompleteBody = Type.Object({
       "The due date being completed, as the client saw it (null for an unscheduled task). If the task has moved on, the answer is 409 with the current dueOn.",
     ),
   ),
-  completedOn: Type.Optional(dateField("Default: today in the residence")),
+  completedOn: Type.Optional(inputDate("Default: today in the residence")),
   notes: Type.Optional(Nullable(Notes)),
   costCents: Type.Optional(Nullable(Cents)),
   contractorId: Type.Optional(Nullable(Uuid)),
@@ -179,7 +191,7 @@ export const SkipBody = Type.Object({
 });
 
 export const SnoozeBody = Type.Object({
-  until: dateField("The new due date of this occurrence only"),
+  until: inputDate("The new due date of this occurrence only"),
   dueOn: Type.Optional(Nullable(dateField("Optional guard: the due date being snoozed"))),
 });
 
