@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { outbox, sessions, users, userTokens } from "@honeydue/db";
 import { eq, sql } from "drizzle-orm";
+import { commonPasswords } from "../src/accounts/passwords.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps, smtp } = await startTestApi({ smtp: true });
@@ -153,6 +154,13 @@ test("register refuses bad input with a problem naming the fields", async () => 
       `${JSON.stringify(patch)} → ${res.body}`,
     );
   }
+});
+
+test("the shipped list holds the 3,000 most common passwords", () => {
+  const list = commonPasswords();
+  assert.equal(list.size, 3000);
+  for (const p of ["123456", "password", "qwerty", "iloveyou", "password1", "trustno1"])
+    assert.ok(list.has(p), p);
 });
 
 test("passwords are checked exactly as typed: surrounding spaces count", async () => {

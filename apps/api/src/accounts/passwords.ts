@@ -61,7 +61,7 @@ export function commonPasswords(): Set<string> {
   common ??= new Set(
     readFileSync(new URL("./data/common-passwords.txt", import.meta.url), "utf8")
       .split("\n")
-      .filter(Boolean),
+      .filter((line) => line && !line.startsWith("#")),
   );
   return common;
 }
