@@ -400,3 +400,40 @@ test("completedOn in the future is refused", async () => {
   assert.equal(res.statusCode, 400);
   assert.equal(res.json().errors[0].field, "body.completedOn");
 });
+
+test("changing the recurrence restarts the schedule from the current occurrence", async () => {
+  on("2026-01-20");
+  const task = await createTask({
+    dueOn: "2026-01-31",
+    recurrence: { kind: "fixed", interval: 1, unit: "month" },
+  });
+  const patched = await app.inject({
+    method: "PATCH",
+    url: `/v1/tasks/${task.id}`,
+    headers: auth,
+    payload: { dueOn: "2026-01-31", recurrence: { kind: "fixed", interval: 2, unit: "week" } },
+  });
+  assert.equal(patched.statusCode, 200, patched.body);
+  assert.equal(patched.json().recurrenceText, "Every 2 weeks");
+  const { task: next } = await complete(task.id, "2026-01-31");
+  assert.equal(next.dueOn, "2026-02-14");
+
+  const someday = await createTask({ title: "Unscheduled" });
+  const recurring = await app.inject({
+    method: "PATCH",
+    url: `/v1/tasks/${someday.id}`,
+    headers: auth,
+    payload: { recurrence: { kind: "fixed", rrule: "FREQ=MONTHLY;BYMONTHDAY=1" } },
+  });
+  assert.equal(recurring.json().dueOn, "2026-02-01");
+  const oneOff = await app.inject({
+    method: "PATCH",
+    url: `/v1/tasks/${someday.id}`,
+    headers: auth,
+    payload: { recurrence: null },
+  });
+  assert.equal(oneOff.json().recurrence, null);
+  assert.equal(oneOff.json().dueOn, "2026-02-01");
+  const closed = await complete(someday.id, "2026-02-01");
+  assert.equal(closed.task.state, "completed");
+});

@@ -185,7 +185,7 @@ export async function updateTask(
       if (JSON.stringify(recurrence) !== JSON.stringify(t.recurrence)) {
         set.recurrence = recurrence;
         changed.push("recurrence");
-        if (patch.dueOn === undefined) {
+        if (patch.dueOn === undefined || patch.dueOn === t.dueOn) {
           // The new schedule starts from the occurrence the task stands for now (or from its first date).
           const current = t.scheduledOn ?? t.dueOn ?? (recurrence ? firstDueOn(recurrence, ctx.today) : null);
           set.anchorOn = current;
