@@ -660,6 +660,13 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
       403,
     );
 
+    const avatarOfStranger = (
+      await upload(
+        stranger,
+        { purpose: "avatar" },
+        { filename: "s.png", contentType: "image/png", data: await png() },
+      )
+    ).json().id;
     const photo = await upload(
       owner,
       { purpose: "residence_photo", residenceId: residence.id },
@@ -674,6 +681,28 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     });
     assert.equal(setPhoto.statusCode, 200, setPhoto.body);
     assert.equal(setPhoto.json().photo.id, photo.json().id);
+    // PATCH of the residence takes photoFileId too; the replaced photo is deleted.
+    const next = await upload(
+      owner,
+      { purpose: "residence_photo", residenceId: residence.id },
+      { filename: "house2.png", contentType: "image/png", data: await png() },
+    );
+    const patched = await app.inject({
+      method: "PATCH",
+      url: `/v1/residences/${residence.id}`,
+      headers: owner.auth,
+      payload: { photoFileId: next.json().id },
+    });
+    assert.equal(patched.statusCode, 200, patched.body);
+    assert.equal(patched.json().photoFileId, next.json().id);
+    assert.equal(await storedRow(photo.json().id), undefined, "the previous photo is deleted");
+    const foreign = await app.inject({
+      method: "PATCH",
+      url: `/v1/residences/${residence.id}`,
+      headers: owner.auth,
+      payload: { photoFileId: avatarOfStranger },
+    });
+    assertProblem(foreign, 400);
 
     // Avatars: the user's own; visible to people sharing a residence, not to strangers.
     const avatar = await upload(

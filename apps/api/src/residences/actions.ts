@@ -1,5 +1,6 @@
 import { type Database, memberships, type Role, residences, tasks, users } from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
+import { setResidencePhoto } from "../files/service.ts";
 import { forbidden, notFound } from "../http/problem.ts";
 import { requireMembership } from "./access.ts";
 import { recordActivity } from "./activity.ts";
@@ -19,6 +20,8 @@ export interface ResidenceInput {
   floorAreaUnit?: "sqft" | "sqm";
   timezone?: string;
   currency?: string;
+  /** Set through the files feature (`setResidencePhoto`), not as a plain column. */
+  photoFileId?: string | null;
 }
 
 const FIELDS = [
@@ -89,7 +92,13 @@ export async function updateResidence(
     const [current] = await tx.select().from(residences).where(eq(residences.id, residenceId)).for("update");
     if (!current) throw notFound("Residence");
     const next = columns(input);
+    const photo = input.photoFileId !== undefined && input.photoFileId !== current.photoFileId;
+    if (photo) {
+      const fileId = input.photoFileId ?? null;
+      await setResidencePhoto(tx, { residenceId, userId: actorId, fileId, field: "body.photoFileId" });
+    }
     const changed = Object.keys(next).filter((key) => comparable(key, next) !== comparable(key, current));
+    if (photo) changed.push("photoFileId");
     if (changed.length > 0) {
       await tx
         .update(residences)

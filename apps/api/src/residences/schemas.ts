@@ -74,6 +74,11 @@ export const UpdateResidenceBody = Type.Object(
     floorAreaUnit: Type.Optional(residenceFields.floorAreaUnit),
     timezone: Type.Optional(residenceFields.timezone),
     currency: Type.Optional(residenceFields.currency),
+    photoFileId: Type.Optional(
+      Type.Union([Uuid, Type.Null()], {
+        description: "An upload with purpose `residence_photo` of this residence; null removes the photo",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
