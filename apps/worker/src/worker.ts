@@ -17,6 +17,7 @@ import {
 import { createJobHandlers } from "@honeydue/jobs/handlers";
 import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createPushProviders } from "@honeydue/push";
+import { createStorage } from "@honeydue/storage";
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { readiness, startHealthServer } from "./health.ts";
@@ -98,6 +99,13 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       failedJobRetentionDays: settings.failedJobRetentionDays,
       queues,
       notifyOutbox: () => relay.kick(),
+    },
+    files: {
+      storage: createStorage(settings.storage, {
+        secret: settings.authSecret,
+        publicApiUrl: settings.publicApiUrl,
+      }),
+      imageMaxPixels: settings.storage.imageMaxPixels,
     },
   });
   const workers = startQueueWorkers({
