@@ -10,6 +10,7 @@ import {
   createCompletion,
   ELF,
   HTML,
+  heicWithGps,
   jpegWithGps,
   multipart,
   PDF,
@@ -145,6 +146,23 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     for (const url of [file.url, `${file.url}?variant=thumbnail`, `${file.url}/info`]) {
       assertProblem(await app.inject({ method: "GET", url, headers: stranger.auth }), 404);
     }
+  });
+
+  test(`[${driver}] a HEIC photo is accepted with its EXIF (GPS) bytes removed`, async () => {
+    const original = await heicWithGps();
+    assert.ok(original.includes(Buffer.from("HoneyCam")));
+    const res = await upload(
+      member,
+      { purpose: "completion_photo", residenceId: residence.id },
+      { filename: "IMG_0001.HEIC", contentType: "image/heic", data: original },
+    );
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().contentType, "image/heic");
+    assert.deepEqual([res.json().width, res.json().height], [64, 48]);
+    const got = await download(viewer, res.json().url);
+    assert.equal(got.status, 200);
+    assert.equal(got.body.length, original.length);
+    assert.ok(!got.body.includes(Buffer.from("HoneyCam")), "no EXIF left in the stored HEIC");
   });
 
   test(`[${driver}] presigned upload: PUT straight to storage, then complete checks the real bytes`, async () => {
