@@ -95,7 +95,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
-  registerTaskRoutes(app, { db: deps.db, auth, now });
+  registerTaskRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
   registerTemplateRoutes(app, { db: deps.db, auth, now });
   registerHomeRoutes(app, { db: deps.db, auth, now });
   registerCalendarRoutes(app, { db: deps.db, auth, publicApiUrl: deps.settings.publicApiUrl });

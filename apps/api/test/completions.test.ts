@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { completions, contractors } from "@honeydue/db";
-import { eq } from "drizzle-orm";
+import { completions, contractors, notifications, outbox } from "@honeydue/db";
+import { and, eq, sql } from "drizzle-orm";
 import { createHousehold } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
@@ -189,4 +189,38 @@ test("completing and undoing write activity entries", async () => {
 
 test("the concurrent test ran against PostgreSQL when CI=true", { skip: process.env.CI !== "true" }, () => {
   assert.ok(database.url, "CI=true must use real PostgreSQL");
+});
+
+test("assigning and completing notify the others (in-app notification and a push job), never the actor", async () => {
+  at("2026-03-01");
+  const kinds = async (userId: string, taskId: string) =>
+    (
+      await deps.db
+        .select({ kind: notifications.kind, title: notifications.title })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), eq(notifications.subjectId, taskId)))
+    ).map((n) => n.kind);
+  const task = await createTask({ title: "Fix the fence", dueOn: "2026-03-01", assigneeId: h.owner.id });
+  assert.deepEqual(await kinds(h.owner.id, task.id), ["task.assigned"]);
+  const pushes = await deps.db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.job, "push.send"), sql`${outbox.payload}->>'userId' = ${h.owner.id}`));
+  assert.ok(pushes.some((p) => (p.payload as { kind: string }).kind === "task.assigned"));
+
+  const res = await complete(task.id, h.owner.auth, { dueOn: "2026-03-01" });
+  assert.equal(res.statusCode, 201);
+  assert.deepEqual(await kinds(h.member.id, task.id), ["task.completed"], "the creator hears of it");
+  assert.deepEqual(await kinds(h.owner.id, task.id), ["task.assigned"], "not the one who completed it");
+
+  // Assigning yourself tells nobody; reassigning tells the new assignee.
+  const mine = await createTask({ title: "Mine", assigneeId: h.member.id });
+  assert.deepEqual(await kinds(h.member.id, mine.id), []);
+  await app.inject({
+    method: "PATCH",
+    url: `/v1/tasks/${mine.id}`,
+    headers: h.member.auth,
+    payload: { assigneeId: h.owner.id },
+  });
+  assert.deepEqual(await kinds(h.owner.id, mine.id), ["task.assigned"]);
 });

@@ -8,7 +8,9 @@ import {
   type TaskPriority,
   tasks,
   taskTemplates,
+  users,
 } from "@honeydue/db";
+import { notifyTaskAssigned, notifyTaskCompleted } from "@honeydue/jobs";
 import { and, desc, eq } from "drizzle-orm";
 import { setCompletionPhotos } from "../files/service.ts";
 import { conflict, invalidField, notFound } from "../http/problem.ts";
@@ -36,6 +38,20 @@ export interface ActionContext {
   residenceId: string;
   /** Today in the residence's timezone. */
   today: string;
+}
+
+async function nameOf(tx: Queryable, userId: string): Promise<string> {
+  const [u] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
+  return u?.name ?? "Someone";
+}
+
+/** In-app notification (and push job) for a new assignee, unless they assigned themselves. */
+async function tellAssignee(
+  tx: Queryable,
+  e: { taskId: string; taskTitle: string; residenceId: string; assigneeId: string | null; actorId: string },
+) {
+  if (!e.assigneeId || e.assigneeId === e.actorId) return;
+  await notifyTaskAssigned(tx, { ...e, assigneeId: e.assigneeId, actorName: await nameOf(tx, e.actorId) });
 }
 
 export async function assertAssignable(db: Queryable, residenceId: string, userId: string, field: string) {
@@ -114,6 +130,13 @@ export async function insertTask(tx: Queryable, ctx: ActionContext, input: NewTa
       createdBy: ctx.userId,
     })
     .returning({ id: tasks.id });
+  await tellAssignee(tx, {
+    taskId: row!.id,
+    taskTitle: input.title,
+    residenceId: ctx.residenceId,
+    assigneeId: input.assigneeId ?? null,
+    actorId: ctx.userId,
+  });
   await recordActivity(tx, {
     residenceId: ctx.residenceId,
     actorId: ctx.userId,
@@ -209,6 +232,15 @@ export async function updateTask(
     if (changed.length === 0 && !archiveAction) return;
     set.updatedAt = now;
     await tx.update(tasks).set(set).where(eq(tasks.id, taskId));
+    if (set.assigneeId) {
+      await tellAssignee(tx, {
+        taskId,
+        taskTitle: set.title ?? t.title,
+        residenceId: t.residenceId,
+        assigneeId: set.assigneeId,
+        actorId: ctx.userId,
+      });
+    }
     if (changed.length > 0) {
       await recordActivity(tx, {
         residenceId: t.residenceId,
@@ -335,6 +367,18 @@ export async function completeTask(
           : { completedAt: now, updatedAt: now },
       )
       .where(eq(tasks.id, taskId));
+    if ([t.assigneeId, t.createdBy].some((u) => u && u !== ctx.userId)) {
+      await notifyTaskCompleted(tx, {
+        taskId,
+        taskTitle: t.title,
+        residenceId: t.residenceId,
+        completionId: completion!.id,
+        completedBy: ctx.userId,
+        completedByName: await nameOf(tx, ctx.userId),
+        assigneeId: t.assigneeId,
+        createdBy: t.createdBy,
+      });
+    }
     await recordActivity(tx, {
       residenceId: t.residenceId,
       actorId: ctx.userId,

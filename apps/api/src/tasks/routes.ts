@@ -38,6 +38,8 @@ export interface TaskRouteDeps {
   auth: AuthGuard;
   /** The current instant (injectable for tests). */
   now: () => Date;
+  /** Kicks the job runner after a commit that wrote outbox rows (assignment and completion pushes). */
+  notifyOutbox: () => void;
 }
 
 const tags = ["tasks"];
@@ -122,6 +124,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
       const id = await db.transaction((tx) =>
         insertTask(tx, { userId: who.userId, residenceId, today: b.today }, request.body),
       );
+      deps.notifyOutbox();
       return reply.status(201).send(await taskFor(id, access.timezone, who));
     },
   );
@@ -171,6 +174,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         request.body,
         new Date(), // timestamps are real time; only dates follow the injectable clock
       );
+      deps.notifyOutbox();
       return taskFor(taskId, access.timezone, who);
     },
   );
@@ -225,6 +229,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         request.body,
         new Date(), // timestamps are real time; only dates follow the injectable clock
       );
+      deps.notifyOutbox();
       const [completion] = await selectCompletions(db, eq(completions.id, completionId), 1);
       return reply
         .status(201)
