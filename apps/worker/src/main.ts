@@ -15,18 +15,16 @@ try {
 }
 
 const log = createLogger({ level: settings.logLevel, role: "worker" });
-const worker = await startWorker(settings, log);
-log.info(
-  {
-    healthPort: worker.healthPort,
-    push: settings.push.enabled ? "on" : "off",
-    concurrency: settings.concurrency,
-  },
-  "honeyDue worker ready",
-);
 
+// Signal handlers first: a SIGTERM that arrives while the worker is still booting is honoured once it is up.
+let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+let stopRequested: string | undefined;
 let stopping = false;
 const shutdown = async (signal: string) => {
+  if (!worker) {
+    stopRequested = signal;
+    return;
+  }
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "shutting down: taking no new jobs");
@@ -44,5 +42,16 @@ const shutdown = async (signal: string) => {
     process.exit(1);
   }
 };
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+worker = await startWorker(settings, log);
+log.info(
+  {
+    healthPort: worker.healthPort,
+    push: settings.push.enabled ? "on" : "off",
+    concurrency: settings.concurrency,
+  },
+  "honeyDue worker ready",
+);
+if (stopRequested) void shutdown(stopRequested);

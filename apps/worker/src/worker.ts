@@ -35,12 +35,12 @@ export interface RunningWorker {
 }
 
 /** Upserts the job schedulers (idempotent: every replica does it at boot, Redis keeps one of each). */
-export async function upsertSchedules(queues: Queues): Promise<void> {
+export async function upsertSchedules(queues: Queues, everyMs?: number): Promise<void> {
   for (const schedule of SCHEDULES) {
     const { jobId: _ignored, ...opts } = jobOptions(schedule.job);
     await queues[queueOf(schedule.job)].upsertJobScheduler(
       schedule.id,
-      { pattern: schedule.pattern, tz: "UTC" },
+      everyMs ? { every: everyMs } : { pattern: schedule.pattern, tz: "UTC" },
       { name: schedule.job, data: {}, opts },
     );
   }
@@ -88,6 +88,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
       logLinks: transport.kind === "files" && settings.env !== "production",
+      abandonedAfterMs: settings.jobLockMs,
     },
     worker: {
       authSecret: settings.authSecret,
@@ -115,11 +116,12 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     log,
     concurrency: settings.concurrency,
     metrics,
+    lockDurationMs: settings.jobLockMs,
   });
   if (settings.runSchedules) {
     // Redis may still be unreachable at boot: keep trying in the background, never crash.
     const attempt = (n: number) =>
-      upsertSchedules(queues).then(
+      upsertSchedules(queues, settings.scheduleIntervalMs).then(
         () => log.info({ schedules: SCHEDULES.map((s) => s.id) }, "job schedulers in place"),
         (error) => {
           if (lifecycle.shuttingDown) return;

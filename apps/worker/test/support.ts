@@ -147,3 +147,66 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * A real SMTP server that can hold a message unanswered (`hold = true`): the sender is then "in the middle
+ * of sending". A message counts as delivered only once the server has answered 250; a sender that dies
+ * while held never got that answer, and its message is dropped (as a real server would not queue it
+ * before replying).
+ */
+export async function startHoldingSmtp() {
+  const { SMTPServer } = await import("smtp-server");
+  const { simpleParser } = await import("mailparser");
+  const delivered: { to: string[]; subject: string; messageId: string }[] = [];
+  const held: { release: () => void; sessionId: string }[] = [];
+  const closed = new Set<string>();
+  const state = { hold: false };
+  let onHeld: (() => void) | undefined;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    onClose(session) {
+      closed.add(session.id);
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", async () => {
+        const parsed = await simpleParser(Buffer.concat(chunks));
+        const accept = () => {
+          if (closed.has(session.id)) return;
+          delivered.push({
+            to: session.envelope.rcptTo.map((r) => r.address.toLowerCase()),
+            subject: parsed.subject ?? "",
+            messageId: parsed.messageId ?? "",
+          });
+          callback();
+        };
+        if (state.hold) {
+          held.push({ release: accept, sessionId: session.id });
+          onHeld?.();
+        } else accept();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.server.address() as { port: number }).port;
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    delivered,
+    state,
+    /** Resolves when a message is being held. */
+    held: () =>
+      held.length
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            onHeld = resolve;
+          }),
+    releaseAll() {
+      state.hold = false;
+      for (const h of held.splice(0)) h.release();
+    },
+  };
+}

@@ -119,6 +119,17 @@ export const workerSettingsSchema = Type.Object({
   RUN_SCHEDULES: Type.Boolean({ default: true, description: "Upsert the job schedulers at boot" }),
   OUTBOX_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 14 }),
   FAILED_JOB_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
+  JOB_LOCK_MS: Type.Integer({
+    minimum: 1000,
+    default: 60_000,
+    description: "A running job's lock; a worker that died mid-job frees it after this (stalled-job check)",
+  }),
+  SCHEDULE_INTERVAL_MS: Type.Optional(
+    Type.Integer({
+      minimum: 500,
+      description: "Run every schedule every N ms instead of its cron (tests, demos)",
+    }),
+  ),
 });
 
 export interface WorkerSettings extends CommonSettings {
@@ -132,6 +143,8 @@ export interface WorkerSettings extends CommonSettings {
   runSchedules: boolean;
   outboxRetentionDays: number;
   failedJobRetentionDays: number;
+  jobLockMs: number;
+  scheduleIntervalMs: number | undefined;
   push: PushSettings;
 }
 
@@ -157,6 +170,8 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
     runSchedules: parsed.RUN_SCHEDULES,
     outboxRetentionDays: parsed.OUTBOX_RETENTION_DAYS,
     failedJobRetentionDays: parsed.FAILED_JOB_RETENTION_DAYS,
+    jobLockMs: parsed.JOB_LOCK_MS,
+    scheduleIntervalMs: parsed.SCHEDULE_INTERVAL_MS,
     push: loadPushSettings(env),
   };
 }

@@ -21,6 +21,12 @@ export interface EmailDeliveryDeps {
    * links carry tokens, so they never reach production logs.
    */
   logLinks: boolean;
+  /**
+   * How long a 'sending' row must be left alone before another run takes it over (its process died
+   * mid-send). Default 2 minutes; the worker uses its job lock duration (BullMQ runs a job again only
+   * after the previous run lost its lock).
+   */
+  abandonedAfterMs?: number;
 }
 
 export type DeliveryOutcome = "sent" | "already-sent";
@@ -65,7 +71,7 @@ export async function deliverEmail(
       set: { status: "sending", error: null },
       // A failed attempt is retried; one left 'sending' is taken over only once it is clearly abandoned
       // (its process died mid-send), never while another run may still be sending it.
-      setWhere: sql`${emailMessages.status} = 'failed' OR (${emailMessages.status} = 'sending' AND ${emailMessages.createdAt} < now() - interval '2 minutes')`,
+      setWhere: sql`${emailMessages.status} = 'failed' OR (${emailMessages.status} = 'sending' AND ${emailMessages.createdAt} < now() - make_interval(secs => ${(deps.abandonedAfterMs ?? 120_000) / 1000}::float8))`,
     })
     .returning({ id: emailMessages.id });
   if (claimed.length === 0) {

@@ -15,6 +15,8 @@ export interface JobHandlerDeps {
     publicWebUrl: string;
     /** Log the link of each email: only in embedded mode with mail written to files, never in production. */
     logLinks: boolean;
+    /** See EmailDeliveryDeps.abandonedAfterMs. */
+    abandonedAfterMs?: number;
   };
   /**
    * Reminders, push and housekeeping (see worker-handlers.ts). Without it those jobs fail when they run
@@ -52,6 +54,7 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
           publicWebUrl: deps.mail.publicWebUrl,
           log: deps.log,
           logLinks: deps.mail.logLinks,
+          ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
         },
         payload,
         context,

@@ -118,7 +118,10 @@ export function startQueueWorkers(deps: {
   concurrency?: number;
   queues?: readonly QueueName[];
   metrics?: JobObserver;
+  /** Lock of a running job (renewed while it runs); a dead worker's job is taken up again after it. */
+  lockDurationMs?: number;
 }): QueueWorkers {
+  const lockDuration = deps.lockDurationMs ?? 60_000;
   const connections: Redis[] = [];
   const workers = (deps.queues ?? QUEUE_NAMES).map((queueName) => {
     const connection = workerConnection(deps.redisUrl);
@@ -144,7 +147,8 @@ export function startQueueWorkers(deps: {
         prefix: deps.prefix,
         concurrency: deps.concurrency ?? 5,
         autorun: true,
-        lockDuration: 60_000,
+        lockDuration,
+        stalledInterval: Math.min(30_000, lockDuration),
         maxStalledCount: 2,
       },
     );
