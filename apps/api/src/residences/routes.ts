@@ -1,5 +1,5 @@
 import { activity, type Database, memberships, users } from "@honeydue/db";
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
@@ -220,6 +220,21 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
       );
       if (request.query.cursor !== undefined && !after)
         throw invalidField("query.cursor", "is not a valid cursor");
+      // The page's ids come from the (residence_id, id DESC) index: limit + 1 entries, however large the
+      // residence's share of the table. With a plain `residence_id = $1 ORDER BY id DESC LIMIT n` the planner
+      // may walk the primary key backwards instead, reading most of the table for an old, busy residence;
+      // `= ANY(ARRAY[$1])` with ORDER BY residence_id, id DESC is an order only that index provides.
+      const pageIds = db
+        .select({ id: activity.id })
+        .from(activity)
+        .where(
+          and(
+            sql`${activity.residenceId} = ANY(ARRAY[${residenceId}]::uuid[])`,
+            after ? lt(activity.id, after.before) : undefined,
+          ),
+        )
+        .orderBy(activity.residenceId, desc(activity.id))
+        .limit(limit + 1);
       const rows = await db
         .select({
           id: activity.id,
@@ -233,9 +248,8 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
         })
         .from(activity)
         .leftJoin(users, eq(users.id, activity.actorId))
-        .where(and(eq(activity.residenceId, residenceId), after ? lt(activity.id, after.before) : sql`true`))
-        .orderBy(desc(activity.id))
-        .limit(limit + 1);
+        .where(inArray(activity.id, pageIds))
+        .orderBy(desc(activity.id));
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => ({
