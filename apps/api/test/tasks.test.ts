@@ -321,6 +321,8 @@ test("list filters by state, assignee, category, priority and text, sorted by du
   assert.deepEqual(await byState("?state=completed"), [completed.id]);
   assert.deepEqual(await byState("?state=archived"), [archived.id]);
   assert.deepEqual(await byState("?state=overdue&state=dueToday"), [overdue.id, today.id]);
+  assert.deepEqual(await byState("?state=overdue,dueToday"), [overdue.id, today.id]);
+  assert.deepEqual(await byState("?state=completed,archived"), [archived.id, completed.id]);
   assert.deepEqual(await byState(`?assigneeId=${h.member.id}`), [today.id]);
   assert.deepEqual(await byState("?category=electrical"), [soon.id]);
   assert.deepEqual(await byState("?category=electrical&state=completed"), [completed.id]);

@@ -61,6 +61,15 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     "/v1/residences/:residenceId/tasks",
     {
       onRequest: auth.required,
+      // state=overdue,dueToday is the same as state=overdue&state=dueToday
+      preValidation: async (request) => {
+        const query = request.query as { state?: string | string[] };
+        if (query.state !== undefined)
+          query.state = [query.state]
+            .flat()
+            .flatMap((s) => String(s).split(","))
+            .filter((s) => s !== "");
+      },
       schema: {
         tags,
         summary: "List a residence's tasks by due date (nulls last), filtered, with keyset cursors",

@@ -132,7 +132,7 @@ export const TaskListQuery = Type.Object({
   state: Type.Optional(
     Type.Array(State, {
       description:
-        "One or more states (repeat the parameter). Default: the open states (overdue, dueToday, dueSoon, upcoming, unscheduled)",
+        "One or more states (repeat the parameter or separate with commas). Default: the open states (overdue, dueToday, dueSoon, upcoming, unscheduled)",
     }),
   ),
   assigneeId: Type.Optional(Uuid),
