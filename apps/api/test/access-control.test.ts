@@ -211,7 +211,7 @@ function idIn(table: Record<string, string>, h: Household) {
   return (name: string): string | undefined => {
     if (table[name]) return table[name];
     if (name === "assigneeId") return h.member.id;
-    if (name === "photoId" || name === "avatarFileId") return table.fileId;
+    if (name === "photoId" || name === "avatarFileId" || name === "photoFileId") return table.fileId;
     return undefined;
   };
 }
