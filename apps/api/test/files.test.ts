@@ -14,14 +14,18 @@ import { startTestApi } from "./support.ts";
 // The local driver (the embedded default): objects in DATA_DIR/uploads, presigned URLs back to the API.
 const dataDir = await mkdtemp(join(tmpdir(), "honeydue-files-"));
 const api = await startTestApi({ ...FILE_TEST_ENV, DATA_DIR: dataDir });
-await fileSuite(api);
-
 // A residence's storage quota, on an API of its own with a 4 KB quota.
 const quota = await startTestApi({
   ...FILE_TEST_ENV,
   DATA_DIR: dataDir,
   RESIDENCE_STORAGE_QUOTA_BYTES: "4096",
 });
+// The embedded job runner (as `npm start` runs it): thumbnails and object deletion happen after commit.
+const embedded = await startTestApi({ env: { ...FILE_TEST_ENV, DATA_DIR: dataDir }, smtp: true });
+// Every API is started before the first test is declared: declared tests start running at once, and a
+// later top-level await could let the file's after-hooks close the APIs under them.
+await fileSuite(api);
+
 test("[local] uploads beyond the residence's quota are refused with 413", async () => {
   const { residence, member } = await createHousehold(quota.deps);
   const pdf = (bytes: number) => Buffer.concat([PDF, Buffer.alloc(bytes - PDF.length, 0x20)]);
@@ -51,8 +55,6 @@ test("[local] uploads beyond the residence's quota are refused with 413", async 
   assert.equal((await send(pdf(1000))).statusCode, 201, "what still fits is accepted");
 });
 
-// The embedded job runner (as `npm start` runs it): thumbnails and object deletion happen after commit.
-const embedded = await startTestApi({ env: { ...FILE_TEST_ENV, DATA_DIR: dataDir }, smtp: true });
 test("[local] with the embedded runner, thumbnails appear and deleted files' objects go, on their own", async () => {
   const { residence, member } = await createHousehold(embedded.deps);
   const body = multipart(
