@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { contractors, taskTemplates } from "@honeydue/db";
+import { dueState } from "@honeydue/domain";
 import { addMember, createHousehold, createResidence, createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
@@ -312,6 +313,21 @@ test("list filters by state, assignee, category, priority and text, sorted by du
     open.json().items.map((t: { state: string }) => t.state),
     ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"],
   );
+  // The state computed in SQL agrees with the domain's dueState for every task.
+  const everything = await list(
+    "?state=overdue,dueToday,dueSoon,upcoming,unscheduled,completed,archived",
+    member,
+    r.id,
+  );
+  assert.equal(everything.items.length, 7);
+  for (const t of everything.items) {
+    const expected = dueState(
+      t as { dueOn: string | null; archivedAt: string | null; completedAt: string | null },
+      "2026-08-10",
+      7,
+    );
+    assert.equal(t.state, expected, String(t.title));
+  }
   const byState = async (q: string) => ids(await list(url(q), member, r.id));
   assert.deepEqual(await byState("?state=overdue"), [overdue.id]);
   assert.deepEqual(await byState("?state=dueToday"), [today.id]);
