@@ -137,10 +137,15 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       connectedOnce = true;
     });
   }
+  // Readiness probes on their own connection, which waits for a (re)connect instead of failing at once.
+  const healthRedis = producerConnection(settings.redisUrl, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: 1,
+  });
   const health = await startHealthServer({
     host: settings.healthHost,
     port: settings.healthPort,
-    readiness: () => readiness({ db: database.db, redis, lifecycle }),
+    readiness: () => readiness({ db: database.db, redis: healthRedis, lifecycle }),
     metrics,
   });
 
@@ -161,6 +166,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       transport.close();
       push.close();
       await health.close();
+      healthRedis.disconnect();
       await database.close();
       return result;
     },
