@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { files, tasks } from "@honeydue/db";
+import { files, tasks, users } from "@honeydue/db";
 import { createS3Storage, type Storage } from "@honeydue/storage";
 import type { TestS3Server } from "@honeydue/storage/testing";
 import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import sharp from "sharp";
+import { hashPassword } from "../src/accounts/passwords.ts";
 import {
   createCompletion,
   ELF,
@@ -793,6 +794,44 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     assert.equal(await storedRow(res.json().id), undefined);
     assert.equal(await server.head(key), null, "the object is deleted");
     assert.equal(await server.head(thumbKey), null, "and its thumbnail");
+  });
+
+  test(`[${driver}] deleting an account deletes its avatar; its household files stay`, async () => {
+    const leaver = await createUser(deps, { name: "Lea Leaver" });
+    await addMember(deps, residence.id, leaver.id, "member");
+    await deps.db
+      .update(users)
+      .set({ passwordHash: await hashPassword("correct horse battery") })
+      .where(eq(users.id, leaver.id));
+    const avatar = await upload(
+      leaver,
+      { purpose: "avatar" },
+      { filename: "me.png", contentType: "image/png", data: await png() },
+    );
+    await app.inject({
+      method: "PUT",
+      url: "/v1/me/avatar",
+      headers: leaver.auth,
+      payload: { fileId: avatar.json().id },
+    });
+    const photo = await upload(
+      leaver,
+      { purpose: "completion_photo", residenceId: residence.id },
+      { filename: "p.png", contentType: "image/png", data: await png() },
+    );
+    const avatarKey = (await storedRow(avatar.json().id))!.storageKey;
+    const photoKey = (await storedRow(photo.json().id))!.storageKey;
+    const del = await app.inject({
+      method: "DELETE",
+      url: "/v1/me",
+      headers: leaver.auth,
+      payload: { password: "correct horse battery" },
+    });
+    assert.equal(del.statusCode, 204, del.body);
+    await runFileJobs(deps);
+    assert.equal(await server.head(avatarKey), null, "the avatar is deleted with the account");
+    assert.ok(await server.head(photoKey), "the household's photo stays");
+    assert.equal((await storedRow(photo.json().id))!.ownerId, null);
   });
 
   test(`[${driver}] deleting a residence deletes its objects`, async () => {
