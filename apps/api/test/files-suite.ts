@@ -122,6 +122,7 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
         assert.equal(got.headers["content-type"], "image/jpeg");
         assert.match(got.headers["content-disposition"] as string, /^attachment; filename="leak\.jpg"/);
         assert.equal(got.headers["x-content-type-options"], "nosniff");
+        assert.equal(Number(got.headers["content-length"]), stored.length);
       } else {
         assert.match(String(got.headers["content-disposition"]), /attachment; filename="leak\.jpg"/);
       }

@@ -88,6 +88,7 @@ export function registerFileRoutes(
         if (error instanceof ObjectNotFoundError) throw notFound("File");
         throw error;
       }
+      if (variant === "original") reply.header("content-length", String(file.sizeBytes));
       return reply
         .header("content-type", contentType)
         .header("content-disposition", contentDisposition(filename))

@@ -139,7 +139,10 @@ export async function attachFile(
       : file.residenceId === input.residenceId);
   // Another household's file (or another user's avatar) is refused exactly like a file that does not exist.
   if (!file || !visible)
-    throw invalidField(field, input.residenceId ? "must be an upload of this residence" : "must be one of your uploads");
+    throw invalidField(
+      field,
+      input.residenceId ? "must be an upload of this residence" : "must be one of your uploads",
+    );
   if (file.purpose !== input.purpose) {
     throw invalidField(
       field,
