@@ -1,7 +1,7 @@
 import type { ApiSettings } from "@honeydue/config";
 import { type Database, type DatabaseHandle, openDatabase } from "@honeydue/db";
 import { createMailTransport } from "@honeydue/email";
-import { type EmbeddedRunner, startEmbeddedRunner } from "@honeydue/jobs";
+import { type EmbeddedRunner, startEmbeddedRunner, startEmbeddedSchedules } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
 import type { Logger } from "@honeydue/observability";
 import { createStorage, type Storage } from "@honeydue/storage";
@@ -86,9 +86,12 @@ export function startEmbeddedJobs(deps: ApiDeps, options: { pollIntervalMs?: num
     },
   });
   const runner = startEmbeddedRunner({ db: deps.db, handlers, log: deps.log, ...options });
+  // The worker's job schedulers (digest, warranty, housekeeping), on this process's own timer.
+  const schedules = startEmbeddedSchedules({ db: deps.db, log: deps.log, notifyOutbox: () => runner.kick() });
   deps.jobRunner = {
     kick: () => runner.kick(),
     async stop() {
+      schedules.stop();
       await runner.stop();
       transport.close();
     },

@@ -10,3 +10,4 @@ export * from "./reminders.ts";
 export * from "./unsubscribe.ts";
 export * from "./worker-handlers.ts";
 export * from "./worker-jobs.ts";
+export * from "./embedded-schedules.ts";

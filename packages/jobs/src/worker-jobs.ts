@@ -39,10 +39,29 @@ export const WORKER_JOBS = {
 } as const;
 
 /** When each scheduled job runs (cron, UTC). Upserted as BullMQ job schedulers by every worker at boot. */
+/** `everyMs` + `offsetMs` (UTC) say what the cron pattern says, for the embedded mode's own timer. */
 export const SCHEDULES = [
-  { id: "digest-tick", job: "reminders.digest-tick", pattern: "0 * * * *", everyMs: 3_600_000 },
-  { id: "warranty-tick", job: "reminders.warranty-tick", pattern: "5 * * * *", everyMs: 3_600_000 },
-  { id: "housekeeping", job: "housekeeping.cleanup", pattern: "17 3 * * *", everyMs: 24 * 3_600_000 },
+  { id: "digest-tick", job: "reminders.digest-tick", pattern: "0 * * * *", everyMs: 3_600_000, offsetMs: 0 },
+  {
+    id: "warranty-tick",
+    job: "reminders.warranty-tick",
+    pattern: "5 * * * *",
+    everyMs: 3_600_000,
+    offsetMs: 5 * 60_000,
+  },
+  {
+    id: "housekeeping",
+    job: "housekeeping.cleanup",
+    pattern: "17 3 * * *",
+    everyMs: 24 * 3_600_000,
+    offsetMs: 197 * 60_000,
+  },
   // Uploads never attached within 24 hours (files-handlers.ts).
-  { id: "files-cleanup", job: "files.cleanup-uploads", pattern: "41 * * * *", everyMs: 3_600_000 },
+  {
+    id: "files-cleanup",
+    job: "files.cleanup-uploads",
+    pattern: "41 * * * *",
+    everyMs: 3_600_000,
+    offsetMs: 41 * 60_000,
+  },
 ] as const;
