@@ -211,3 +211,23 @@ test("warranty reminders go out 30 and 7 days before expiry, once each", async (
   const notes = await db.select().from(notifications).where(eq(notifications.subjectId, doc!.id));
   assert.equal(notes.length, 4);
 });
+
+test("on a fall-back day (01:xx happens twice in New York) the digest still goes out once", async () => {
+  const early = await user("early", "America/New_York", 1);
+  const r = await home(early.id, early.timezone);
+  await db.insert(tasks).values({ residenceId: r.id, title: "Check sump pump", dueOn: "2026-10-01" });
+  const sent: Date[] = [];
+  // 2026-11-01: EDT ends at 02:00 EDT (06:00 UTC), clocks go back to 01:00 EST; ticks every 30 minutes.
+  const start = Date.UTC(2026, 9, 31, 12);
+  for (let i = 0; i < 96; i++) {
+    const at = new Date(start + i * 1_800_000);
+    const before = (await digestEmails(early.id)).length;
+    await runDigestTick(deps, at);
+    if ((await digestEmails(early.id)).length > before) sent.push(at);
+  }
+  assert.deepEqual(
+    sent.map((at) => at.toISOString()),
+    ["2026-11-01T05:00:00.000Z", "2026-11-02T06:00:00.000Z"],
+    "01:00 EDT on Nov 1 (not again at 01:00 EST), 01:00 EST on Nov 2",
+  );
+});
