@@ -477,6 +477,10 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     });
     assert.equal(attach.statusCode, 200, attach.body);
     assert.equal(attach.json().file.status, "attached");
+    assertProblem(
+      await app.inject({ method: "DELETE", url: `/v1/uploads/${first.json().id}`, headers: member.auth }),
+      409,
+    );
     const docRes = await app.inject({ method: "GET", url: `/v1/documents/${doc}`, headers: viewer.auth });
     assert.equal(docRes.json().fileId, first.json().id);
     // A photo upload cannot become a document's file; an attached file cannot be attached twice.
@@ -789,6 +793,29 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
       { filename: "k.png", contentType: "image/png", data: await png() },
     ).catch(() => undefined);
     void kept;
+    // Discarding: only my own, only while not attached.
+    const mine = await upload(
+      member,
+      { purpose: "document", residenceId: residence.id },
+      { filename: "x.pdf", contentType: "application/pdf", data: PDF },
+    );
+    const mineKey = (await storedRow(mine.json().id))!.storageKey;
+    assertProblem(
+      await app.inject({ method: "DELETE", url: `/v1/uploads/${mine.json().id}`, headers: stranger.auth }),
+      404,
+    );
+    assertProblem(
+      await app.inject({ method: "DELETE", url: `/v1/uploads/${mine.json().id}`, headers: owner.auth }),
+      404,
+    );
+    const discarded = await app.inject({
+      method: "DELETE",
+      url: `/v1/uploads/${mine.json().id}`,
+      headers: member.auth,
+    });
+    assert.equal(discarded.statusCode, 204, discarded.body);
+    await runFileJobs(deps);
+    assert.equal(await server.head(mineKey), null);
     await runCleanup(deps, 1);
     assert.ok(await storedRow(res.json().id), "younger than 24 hours: kept");
     await runCleanup(deps, 25);

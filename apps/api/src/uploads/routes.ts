@@ -295,6 +295,38 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
       },
     );
 
+    scope.delete(
+      "/v1/uploads/:uploadId",
+      {
+        onRequest: auth.required,
+        schema: {
+          ...bearer,
+          tags,
+          summary: "Discard one of my uploads that is not attached",
+          description: "Attached files go away with what they are attached to (or by detaching them there).",
+          params: Type.Object({ uploadId: Uuid }),
+          response: { 204: Type.Null({ description: "No content" }), ...problems(400, 401, 404, 409) },
+        },
+      },
+      async (request, reply) => {
+        const { userId } = principal(request);
+        const [upload] = await db
+          .select({ status: files.status })
+          .from(files)
+          .where(and(eq(files.id, request.params.uploadId), eq(files.ownerId, userId)))
+          .limit(1);
+        if (!upload) throw notFound("Upload");
+        if (upload.status === "attached")
+          throw new HttpProblem({
+            status: 409,
+            title: "Conflict",
+            detail: "This file is attached; detach it first",
+          });
+        await discard(deps, request.params.uploadId);
+        return reply.status(204).send(null);
+      },
+    );
+
     // The local driver's signed URLs (presigned PUT, signed GET). The token is the authorisation.
     const StorageQuery = Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }) });
     const invalidUrl = () =>
