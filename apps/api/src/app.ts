@@ -14,6 +14,7 @@ import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { buildValidator } from "./http/validation.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
 import { registerExportRoutes } from "./me/export.ts";
@@ -45,9 +46,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     return503OnClosing: false,
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
-    ajv: {
-      customOptions: { removeAdditional: "all", coerceTypes: "array", useDefaults: true, allErrors: true },
-    },
+    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // One log line per request, with the route template, the status and the time it took.
@@ -70,6 +69,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
 
   registerErrorHandling(app);
+  // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
+  app.removeContentTypeParser("text/plain");
   await registerOpenApi(app, { publicApiUrl: deps.settings.publicApiUrl, version: API_VERSION });
 
   const auth = createAuthGuard({ db: deps.db, accessKey: deps.accessKey });

@@ -79,6 +79,15 @@ export function registerErrorHandling(app: FastifyInstance) {
         detail: safeClientMessage(error),
       });
     }
+    const database = databaseProblem(error);
+    if (database) {
+      request.log.warn({ err: error }, "database refused a value");
+      return send(reply, request, database.status, {
+        type: PROBLEM_BASE + database.type,
+        title: database.title,
+        detail: database.detail,
+      });
+    }
     request.log.error({ err: error }, "request failed");
     return send(reply, request, 500, {
       type: `${PROBLEM_BASE}internal`,
@@ -94,6 +103,57 @@ export function registerErrorHandling(app: FastifyInstance) {
       detail: `No route ${request.method} ${request.url.split("?")[0]}`,
     }),
   );
+}
+
+/**
+ * A last line of defence for values the route schemas let through but PostgreSQL refuses (a NUL byte in
+ * text, a number out of range) and for races on unique keys: a 4xx naming the kind of problem, never the
+ * SQL. Drizzle wraps the driver's error, so the SQLSTATE is looked for on the error and its causes.
+ */
+export function databaseProblem(
+  error: unknown,
+): { status: number; type: string; title: string; detail: string } | null {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) {
+      if (code.startsWith("22")) {
+        return {
+          status: 400,
+          type: "invalid-value",
+          title: "Your request is not valid",
+          detail: "A value in the request cannot be stored (out of range or containing invalid characters)",
+        };
+      }
+      if (code === "23505") {
+        return {
+          status: 409,
+          type: "conflict",
+          title: "Conflict",
+          detail: "This conflicts with something that already exists",
+        };
+      }
+      if (code === "23503") {
+        return {
+          status: 409,
+          type: "conflict",
+          title: "Conflict",
+          detail: "Something this refers to no longer exists",
+        };
+      }
+      if (code === "23514") {
+        return {
+          status: 400,
+          type: "invalid-value",
+          title: "Your request is not valid",
+          detail: "A value is outside what is allowed",
+        };
+      }
+      return null;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return null;
 }
 
 /** Fastify's own client-error messages are safe; JSON parser messages are trimmed to their first line. */
