@@ -7,22 +7,8 @@
  */
 import type { Recurrence } from "./recurrence.ts";
 
-export type TaskCategory =
-  | "hvac"
-  | "plumbing"
-  | "electrical"
-  | "appliances"
-  | "exterior"
-  | "interior"
-  | "yard"
-  | "safety"
-  | "cleaning"
-  | "pest"
-  | "other";
-export type TaskPriority = "low" | "normal" | "high" | "urgent";
-export type PropertyType = "house" | "townhouse" | "condo" | "apartment" | "other";
-
-export const TASK_CATEGORIES: readonly TaskCategory[] = [
+/** What a task is about; also the trades a contractor works in. The database's enum columns use these lists. */
+export const TASK_CATEGORIES = [
   "hvac",
   "plumbing",
   "electrical",
@@ -34,9 +20,13 @@ export const TASK_CATEGORIES: readonly TaskCategory[] = [
   "cleaning",
   "pest",
   "other",
-];
-export const TASK_PRIORITIES: readonly TaskPriority[] = ["low", "normal", "high", "urgent"];
-export const PROPERTY_TYPES: readonly PropertyType[] = ["house", "townhouse", "condo", "apartment", "other"];
+] as const;
+export const TASK_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export const PROPERTY_TYPES = ["house", "townhouse", "condo", "apartment", "other"] as const;
+
+export type TaskCategory = (typeof TASK_CATEGORIES)[number];
+export type TaskPriority = (typeof TASK_PRIORITIES)[number];
+export type PropertyType = (typeof PROPERTY_TYPES)[number];
 
 export type TaskTemplateSeed = {
   /** stable identifier, kebab-case, unique */
@@ -52,7 +42,7 @@ export type TaskTemplateSeed = {
   starter: boolean;
 };
 
-const ALL: readonly PropertyType[] = ["house", "townhouse", "condo", "apartment", "other"];
+const ALL: readonly PropertyType[] = PROPERTY_TYPES;
 /** homes whose occupant usually runs their own furnace/water heater (not a rented apartment) */
 const OWNED: readonly PropertyType[] = ["house", "townhouse", "condo", "other"];
 /** homes with their own roof, gutters, yard or outside walls */

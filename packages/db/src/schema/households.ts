@@ -1,3 +1,4 @@
+import { PROPERTY_TYPES, TASK_CATEGORIES, TASK_PRIORITIES } from "@honeydue/domain/templates-catalog";
 import {
   bigint,
   boolean,
@@ -12,22 +13,17 @@ import {
 } from "drizzle-orm/pg-core";
 import { bytea, createdAt, id, timestamptz, users } from "./accounts.ts";
 
-export const PROPERTY_TYPES = ["house", "townhouse", "condo", "apartment", "other"] as const;
+// Task categories, priorities and property types are domain vocabulary: defined once in the domain package.
+export {
+  PROPERTY_TYPES,
+  type PropertyType,
+  TASK_CATEGORIES,
+  TASK_PRIORITIES,
+  type TaskCategory,
+  type TaskPriority,
+} from "@honeydue/domain/templates-catalog";
+
 export const ROLES = ["owner", "member", "viewer"] as const;
-export const TASK_CATEGORIES = [
-  "hvac",
-  "plumbing",
-  "electrical",
-  "appliances",
-  "exterior",
-  "interior",
-  "yard",
-  "safety",
-  "cleaning",
-  "pest",
-  "other",
-] as const;
-export const TASK_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export const DOCUMENT_KINDS = [
   "warranty",
   "manual",
@@ -38,10 +34,7 @@ export const DOCUMENT_KINDS = [
   "other",
 ] as const;
 
-export type PropertyType = (typeof PROPERTY_TYPES)[number];
 export type Role = (typeof ROLES)[number];
-export type TaskCategory = (typeof TASK_CATEGORIES)[number];
-export type TaskPriority = (typeof TASK_PRIORITIES)[number];
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 /** Dates are calendar dates, kept as YYYY-MM-DD strings end to end. */
