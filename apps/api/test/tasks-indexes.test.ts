@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { tasks } from "@honeydue/db";
+import type { DueState } from "@honeydue/domain";
 import { and, eq, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { countDueSql } from "../src/home/routes.ts";
 import { afterCursor, selectTasks, statesCondition } from "../src/tasks/queries.ts";
-import type { TaskState } from "../src/tasks/schemas.ts";
 import { createResidence, createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
@@ -92,7 +92,7 @@ test("the task list queries use the tasks indexes", { skip }, async (t) => {
       "default (open) list",
       inResidence(statesCondition(["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"], bounds)),
     ],
-    ...(["overdue", "dueToday", "dueSoon", "upcoming"] as TaskState[]).map(
+    ...(["overdue", "dueToday", "dueSoon", "upcoming"] as DueState[]).map(
       (s) => [`state=${s}`, inResidence(statesCondition([s], bounds))] as [string, SQL],
     ),
     ["state=overdue&state=dueToday", inResidence(statesCondition(["overdue", "dueToday"], bounds))],

@@ -3,16 +3,7 @@
  */
 import { addDays, isValidLocalDate, type LocalDate } from "./dates.ts";
 
-export type DueState =
-  | "overdue"
-  | "dueToday"
-  | "dueSoon"
-  | "upcoming"
-  | "unscheduled"
-  | "completed"
-  | "archived";
-
-export const DUE_STATES: readonly DueState[] = [
+export const DUE_STATES = [
   "overdue",
   "dueToday",
   "dueSoon",
@@ -20,7 +11,8 @@ export const DUE_STATES: readonly DueState[] = [
   "unscheduled",
   "completed",
   "archived",
-];
+] as const;
+export type DueState = (typeof DUE_STATES)[number];
 
 /** Default "due soon" horizon in days (the user's preference may override it). */
 export const DEFAULT_DUE_SOON_DAYS = 7;

@@ -148,19 +148,8 @@ export async function insertTask(tx: Queryable, ctx: ActionContext, input: NewTa
   return row!.id;
 }
 
-export interface TaskPatch {
-  title?: string;
-  notes?: string | null;
-  category?: TaskCategory;
-  priority?: TaskPriority;
-  assigneeId?: string | null;
-  dueOn?: string | null;
-  recurrence?: unknown;
-  estimatedCostCents?: number | null;
-  contractorId?: string | null;
-  templateId?: string | null;
-  archived?: boolean;
-}
+/** A change to a task: any field of a new task, and archiving. */
+export type TaskPatch = Partial<NewTask> & { archived?: boolean };
 
 /** The task row locked for the rest of the transaction: every schedule change goes through this. */
 async function lockTask(tx: Queryable, taskId: string) {

@@ -1,10 +1,9 @@
 import { contractors, type Queryable, tasks, users } from "@honeydue/db";
-import { isValidLocalDate } from "@honeydue/domain";
+import { type DueState, isValidLocalDate } from "@honeydue/domain";
 import { asc, eq, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Recurrence } from "./schedule.ts";
 import { describeSchedule } from "./schedule.ts";
-import type { TaskState } from "./schemas.ts";
 
 /** The dates that split open tasks into due states: computed from the residence's local date. */
 export interface StateBounds {
@@ -15,8 +14,8 @@ export interface StateBounds {
 }
 
 /** The due state of a task, computed in SQL so filtering, sorting and the returned state agree. */
-export function stateSql(b: StateBounds): SQL<TaskState> {
-  return sql<TaskState>`CASE
+export function stateSql(b: StateBounds): SQL<DueState> {
+  return sql<DueState>`CASE
     WHEN ${tasks.archivedAt} IS NOT NULL THEN 'archived'
     WHEN ${tasks.completedAt} IS NOT NULL THEN 'completed'
     WHEN ${tasks.dueOn} IS NULL THEN 'unscheduled'
@@ -32,7 +31,7 @@ const open = () => sql`${tasks.archivedAt} IS NULL AND ${tasks.completedAt} IS N
  * A WHERE condition for one state. Open states are ranges on due_on among open tasks, so they are
  * served by the partial index tasks_residence_due_idx (residence_id, due_on, id).
  */
-export function stateCondition(state: TaskState, b: StateBounds): SQL {
+export function stateCondition(state: DueState, b: StateBounds): SQL {
   switch (state) {
     case "archived":
       return sql`${tasks.archivedAt} IS NOT NULL`;
@@ -52,9 +51,9 @@ export function stateCondition(state: TaskState, b: StateBounds): SQL {
 }
 
 /** Several states: open ones merge into one condition on the open-task index where they can. */
-export function statesCondition(states: readonly TaskState[], b: StateBounds): SQL {
+export function statesCondition(states: readonly DueState[], b: StateBounds): SQL {
   const set = new Set(states);
-  const openStates: TaskState[] = ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"];
+  const openStates: DueState[] = ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"];
   if (openStates.every((s) => set.has(s))) {
     const rest = [...set].filter((s) => !openStates.includes(s));
     return rest.length === 0

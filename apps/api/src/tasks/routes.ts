@@ -1,13 +1,14 @@
 import { completions, type Database, tasks, users } from "@honeydue/db";
 import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { App } from "../http/app-type.ts";
-import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { type AuthGuard, bearer, type Principal, principal } from "../http/auth.ts";
 import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { boundsFor, requireTaskAccess } from "./access.ts";
 import {
+  type ActionContext,
   completeTask,
   deleteTask,
   insertTask,
@@ -55,6 +56,17 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     const task = await loadTask(db, taskId, boundsFor(timezone, who, deps.now()));
     if (!task) throw notFound("Task");
     return task;
+  }
+
+  /**
+   * A member's write to a task: its residence's access (viewers get 403) and who acts on what local date.
+   * Actions take real time for timestamps as well (`new Date()`); only dates follow the injectable clock.
+   */
+  async function memberWrite(taskId: string, who: Principal) {
+    const access = await requireTaskAccess(db, taskId, who.userId, "member");
+    const { today } = boundsFor(access.timezone, who, deps.now());
+    const actor: ActionContext = { userId: who.userId, residenceId: access.residenceId, today };
+    return { access, actor };
   }
 
   app.get(
@@ -173,16 +185,8 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { taskId } = request.params;
-      const access = await requireTaskAccess(db, taskId, who.userId, "member");
-      const now = deps.now();
-      const b = boundsFor(access.timezone, who, now);
-      await updateTask(
-        db,
-        { userId: who.userId, residenceId: access.residenceId, today: b.today },
-        taskId,
-        request.body,
-        new Date(), // timestamps are real time; only dates follow the injectable clock
-      );
+      const { access, actor } = await memberWrite(taskId, who);
+      await updateTask(db, actor, taskId, request.body, new Date());
       deps.notifyOutbox();
       return taskFor(taskId, access.timezone, who);
     },
@@ -228,16 +232,8 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request, reply) => {
       const who = principal(request);
       const { taskId } = request.params;
-      const access = await requireTaskAccess(db, taskId, who.userId, "member");
-      const now = deps.now();
-      const b = boundsFor(access.timezone, who, now);
-      const completionId = await completeTask(
-        db,
-        { userId: who.userId, residenceId: access.residenceId, today: b.today },
-        taskId,
-        request.body,
-        new Date(), // timestamps are real time; only dates follow the injectable clock
-      );
+      const { access, actor } = await memberWrite(taskId, who);
+      const completionId = await completeTask(db, actor, taskId, request.body, new Date());
       deps.notifyOutbox();
       const [completion] = await selectCompletions(db, eq(completions.id, completionId), 1);
       return reply
@@ -298,15 +294,8 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { taskId } = request.params;
-      const access = await requireTaskAccess(db, taskId, who.userId, "member");
-      const now = deps.now();
-      const b = boundsFor(access.timezone, who, now);
-      const removed = await undoLatestCompletion(
-        db,
-        { userId: who.userId, residenceId: access.residenceId, today: b.today },
-        taskId,
-        new Date(), // timestamps are real time; only dates follow the injectable clock
-      );
+      const { access, actor } = await memberWrite(taskId, who);
+      const removed = await undoLatestCompletion(db, actor, taskId, new Date());
       const [by] = removed.completedBy
         ? await db.select({ name: users.name }).from(users).where(eq(users.id, removed.completedBy))
         : [];
@@ -341,16 +330,8 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { taskId } = request.params;
-      const access = await requireTaskAccess(db, taskId, who.userId, "member");
-      const now = deps.now();
-      const b = boundsFor(access.timezone, who, now);
-      await skipTask(
-        db,
-        { userId: who.userId, residenceId: access.residenceId, today: b.today },
-        taskId,
-        request.body.dueOn,
-        new Date(), // timestamps are real time; only dates follow the injectable clock
-      );
+      const { access, actor } = await memberWrite(taskId, who);
+      await skipTask(db, actor, taskId, request.body.dueOn, new Date());
       return taskFor(taskId, access.timezone, who);
     },
   );
@@ -371,16 +352,8 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { taskId } = request.params;
-      const access = await requireTaskAccess(db, taskId, who.userId, "member");
-      const now = deps.now();
-      const b = boundsFor(access.timezone, who, now);
-      await snoozeTask(
-        db,
-        { userId: who.userId, residenceId: access.residenceId, today: b.today },
-        taskId,
-        request.body,
-        new Date(), // timestamps are real time; only dates follow the injectable clock
-      );
+      const { access, actor } = await memberWrite(taskId, who);
+      await snoozeTask(db, actor, taskId, request.body, new Date());
       return taskFor(taskId, access.timezone, who);
     },
   );

@@ -1,17 +1,7 @@
 import { TASK_CATEGORIES, TASK_PRIORITIES } from "@honeydue/db";
+import { DUE_STATES } from "@honeydue/domain";
 import Type from "typebox";
 import { Cents, Cursor, Limit, LocalDate, Nullable, Page, Timestamp, Uuid } from "../http/schemas.ts";
-
-export const TASK_STATES = [
-  "overdue",
-  "dueToday",
-  "dueSoon",
-  "upcoming",
-  "unscheduled",
-  "completed",
-  "archived",
-] as const;
-export type TaskState = (typeof TASK_STATES)[number];
 
 /** A YYYY-MM-DD date with its own description. */
 const dateField = (description: string) =>
@@ -31,7 +21,7 @@ const text = (options: { minLength?: number; maxLength: number; description?: st
 
 export const Category = Type.Enum(TASK_CATEGORIES);
 export const Priority = Type.Enum(TASK_PRIORITIES);
-export const State = Type.Enum(TASK_STATES);
+export const State = Type.Enum(DUE_STATES);
 
 /**
  * One object shape for every kind of schedule, so validation errors name the field:
