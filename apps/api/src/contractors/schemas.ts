@@ -38,20 +38,8 @@ export const ContractorBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ContractorPatch = Type.Object(
-  {
-    name: Type.Optional(Name),
-    company: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    trades: Type.Optional(Type.Array(Trade, { maxItems: TASK_CATEGORIES.length, uniqueItems: true })),
-    phone: Type.Optional(Nullable(Phone)),
-    email: Type.Optional(Nullable(Email)),
-    website: Type.Optional(Nullable(Website)),
-    notes: Type.Optional(Nullable(Notes)),
-    rating: Type.Optional(NullableRating),
-    favorite: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
+/** The same fields, each optional: a PATCH changes only what it names. */
+export const ContractorPatch = Type.Partial(ContractorBody, { additionalProperties: false });
 
 export const Contractor = Type.Object({
   id: Uuid,

@@ -26,20 +26,8 @@ export const DocumentBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const DocumentPatch = Type.Object(
-  {
-    title: Type.Optional(Title),
-    kind: Type.Optional(Kind),
-    purchaseOn: Type.Optional(Nullable(LocalDate)),
-    expiresOn: Type.Optional(Nullable(LocalDate)),
-    amountCents: Type.Optional(Nullable(Cents)),
-    notes: Type.Optional(Nullable(Notes)),
-    taskId: Type.Optional(Nullable(Uuid)),
-    contractorId: Type.Optional(Nullable(Uuid)),
-    fileId: Type.Optional(FileIdPlaceholder),
-  },
-  { additionalProperties: false },
-);
+/** The same fields, each optional: a PATCH changes only what it names. */
+export const DocumentPatch = Type.Partial(DocumentBody, { additionalProperties: false });
 
 const Ref = Type.Object({ id: Uuid, name: Type.String() });
 

@@ -37,43 +37,24 @@ const residenceFields = {
   currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 currency code of costs, e.g. USD" }),
 };
 
+/** Every editable field as optional: a PATCH changes only what it names. */
+const optionalResidenceFields = Type.Partial(Type.Object(residenceFields)).properties;
+
 export const CreateResidenceBody = Type.Object(
   {
+    ...optionalResidenceFields,
     name: residenceFields.name,
-    addressLine1: Type.Optional(residenceFields.addressLine1),
-    addressLine2: Type.Optional(residenceFields.addressLine2),
-    city: Type.Optional(residenceFields.city),
-    region: Type.Optional(residenceFields.region),
-    postalCode: Type.Optional(residenceFields.postalCode),
-    country: Type.Optional(residenceFields.country),
-    propertyType: Type.Optional(residenceFields.propertyType),
-    yearBuilt: Type.Optional(residenceFields.yearBuilt),
-    floorArea: Type.Optional(residenceFields.floorArea),
-    floorAreaUnit: Type.Optional(residenceFields.floorAreaUnit),
     timezone: Type.Optional({
       ...residenceFields.timezone,
       description: "IANA time zone; defaults to the creator's time zone",
     }),
-    currency: Type.Optional(residenceFields.currency),
   },
   { additionalProperties: false },
 );
 
 export const UpdateResidenceBody = Type.Object(
   {
-    name: Type.Optional(residenceFields.name),
-    addressLine1: Type.Optional(residenceFields.addressLine1),
-    addressLine2: Type.Optional(residenceFields.addressLine2),
-    city: Type.Optional(residenceFields.city),
-    region: Type.Optional(residenceFields.region),
-    postalCode: Type.Optional(residenceFields.postalCode),
-    country: Type.Optional(residenceFields.country),
-    propertyType: Type.Optional(residenceFields.propertyType),
-    yearBuilt: Type.Optional(residenceFields.yearBuilt),
-    floorArea: Type.Optional(residenceFields.floorArea),
-    floorAreaUnit: Type.Optional(residenceFields.floorAreaUnit),
-    timezone: Type.Optional(residenceFields.timezone),
-    currency: Type.Optional(residenceFields.currency),
+    ...optionalResidenceFields,
     photoFileId: Type.Optional(
       Type.Union([Uuid, Type.Null()], {
         description: "An upload with purpose `residence_photo` of this residence; null removes the photo",
