@@ -4,6 +4,7 @@ import type { Queryable } from "@honeydue/db";
 import type { SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { searchResidence } from "../src/search/query.ts";
+import { explain, planNodes } from "./explain.ts";
 import { createResidence, createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
@@ -13,9 +14,6 @@ import { startTestApi } from "./support.ts";
 const { app, deps, database } = await startTestApi();
 const onPostgres = database.url !== undefined;
 const skip = onPostgres ? false : "EXPLAIN plans are checked on real PostgreSQL only (PGlite here)";
-
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
-const nodes = (plan: PlanNode): PlanNode[] => [plan, ...(plan.Plans ?? []).flatMap(nodes)];
 
 /** The SQL searchResidence runs, captured instead of executed. */
 async function searchSql(residenceId: string, q: string) {
@@ -28,19 +26,6 @@ async function searchSql(residenceId: string, q: string) {
   } as unknown as Queryable;
   await searchResidence(capture, { residenceId, q, types: ["task", "contractor", "document"], limit: 20 });
   return new PgDialect().sqlToQuery(captured!);
-}
-
-async function explain(query: { sql: string; params: unknown[] }) {
-  const session = await deps.database.session();
-  try {
-    const { rows } = await session.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
-      `EXPLAIN (FORMAT JSON) ${query.sql}`,
-      query.params,
-    );
-    return rows[0]!["QUERY PLAN"][0].Plan;
-  } finally {
-    session.release();
-  }
 }
 
 const owner = await createUser(deps);
@@ -71,7 +56,7 @@ test("seed 10,000 tasks in one residence and 30,000 elsewhere", { skip }, async 
 
 test("selective searches use the GIN index on tasks; none scans the whole table", { skip }, async () => {
   const describe = async (q: string) => {
-    const all = nodes(await explain(await searchSql(residenceId, q)));
+    const all = planNodes(await explain(deps.database, await searchSql(residenceId, q)));
     const text = JSON.stringify(all.map((n) => [n["Node Type"], n["Relation Name"], n["Index Name"]]));
     assert.ok(
       !all.some((n) => n["Node Type"] === "Seq Scan" && n["Relation Name"] === "tasks"),

@@ -6,6 +6,7 @@ import { and, eq, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import { countDueSql } from "../src/home/routes.ts";
 import { afterCursor, selectTasks, statesCondition } from "../src/tasks/queries.ts";
+import { explain, type PlanNode, planNodes } from "./explain.ts";
 import { createResidence, createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
@@ -18,26 +19,8 @@ const skip = onPostgres ? false : "EXPLAIN plans are checked on real PostgreSQL 
 const TODAY = "2026-06-01";
 const bounds = { today: TODAY, soonEnd: "2026-06-08" };
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; Plans?: PlanNode[] };
-function nodes(plan: PlanNode): PlanNode[] {
-  return [plan, ...(plan.Plans ?? []).flatMap(nodes)];
-}
-
-async function explain(query: { sql: string; params: unknown[] }) {
-  const session = await deps.database.session();
-  try {
-    const { rows } = await session.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(
-      `EXPLAIN (FORMAT JSON) ${query.sql}`,
-      query.params,
-    );
-    return rows[0]!["QUERY PLAN"][0].Plan;
-  } finally {
-    session.release();
-  }
-}
-
 function assertIndexed(plan: PlanNode, what: string) {
-  const all = nodes(plan);
+  const all = planNodes(plan);
   const onTasks = all.filter((n) => n["Relation Name"] === "tasks" || n["Index Name"]?.startsWith("tasks_"));
   const text = JSON.stringify(all.map((n) => [n["Node Type"], n["Relation Name"], n["Index Name"]]));
   assert.ok(
@@ -114,18 +97,22 @@ test("the task list queries use the tasks indexes", { skip }, async (t) => {
       ),
     ],
   ];
-  for (const [what, where] of cases) t.diagnostic(assertIndexed(await explain(list(where)), what));
+  for (const [what, where] of cases)
+    t.diagnostic(assertIndexed(await explain(deps.database, list(where)), what));
 });
 
 test("the home-screen query uses the tasks indexes", { skip }, async (t) => {
   const dialect = new PgDialect({ casing: "snake_case" });
   const list = [residenceId, ...others].map((id) => ({ id, name: "", timezone: "UTC", ...bounds }));
   t.diagnostic(
-    assertIndexed(await explain(dialect.sqlToQuery(countDueSql(list))), "home counts, 4 residences"),
+    assertIndexed(
+      await explain(deps.database, dialect.sqlToQuery(countDueSql(list))),
+      "home counts, 4 residences",
+    ),
   );
   t.diagnostic(
     assertIndexed(
-      await explain(dialect.sqlToQuery(countDueSql(list.slice(0, 1)))),
+      await explain(deps.database, dialect.sqlToQuery(countDueSql(list.slice(0, 1)))),
       "home counts, 1 residence",
     ),
   );
