@@ -76,7 +76,10 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   return {
     ...queues,
     async close() {
-      await Promise.all(QUEUE_NAMES.map((q) => queues[q].close().catch(() => {})));
+      // Bounded: closing waits for the connection, which never comes while Redis is down.
+      await runWithTimeout(5000, () =>
+        Promise.all(QUEUE_NAMES.map((q) => queues[q].close().catch(() => {}))),
+      ).catch(() => {});
     },
   };
 }
@@ -186,7 +189,9 @@ export function startQueueWorkers(deps: {
         // Jobs still running past the grace period keep their lock until it expires; BullMQ's stalled-job
         // check then puts them back in the queue for another worker (their handlers are idempotent).
         forced = true;
-        await Promise.all(workers.map((w) => w.close(true).catch(() => {})));
+        await runWithTimeout(5000, () =>
+          Promise.all(workers.map((w) => w.close(true).catch(() => {}))),
+        ).catch(() => {});
       }
       for (const c of connections) c.disconnect();
       return { forced };
