@@ -49,6 +49,18 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Prometheus: duration and count by method, ROUTE TEMPLATE (never the raw path) and status; in flight.
+  const httpMetrics = new WeakMap<object, (route: string | undefined, statusCode: number) => void>();
+  app.addHook("onRequest", async (request) => {
+    httpMetrics.set(request, deps.metrics.startHttpRequest(request.method));
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    httpMetrics.get(request)?.(request.routeOptions.url, reply.statusCode);
+  });
+  // A client that went away before the reply: counted once, as nginx's 499.
+  app.addHook("onRequestAbort", async (request) => {
+    httpMetrics.get(request)?.(request.routeOptions.url, 499);
+  });
   // One log line per request, with the route template, the status and the time it took.
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(

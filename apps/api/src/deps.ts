@@ -3,7 +3,7 @@ import { type Database, type DatabaseHandle, openDatabase } from "@honeydue/db";
 import { createMailTransport } from "@honeydue/email";
 import { type EmbeddedRunner, startEmbeddedRunner, startEmbeddedSchedules } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
-import type { Logger } from "@honeydue/observability";
+import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createStorage, type Storage } from "@honeydue/storage";
 import { Redis } from "ioredis";
 import { accessTokenKey } from "./accounts/access-token.ts";
@@ -23,6 +23,8 @@ export interface ApiDeps {
   notifyOutbox: () => void;
   /** The in-process outbox runner (embedded mode), started by `startEmbeddedJobs`. */
   jobRunner?: EmbeddedRunner;
+  /** Prometheus metrics of this process (served on METRICS_PORT by main.ts). */
+  metrics: HoneydueMetrics;
   /** Set when SIGTERM arrived: readiness fails so the load balancer stops sending traffic. */
   lifecycle: { shuttingDown: boolean };
   /** "Now" for date logic (due states, today's date); tests set it to a fixed instant. Default: real time. */
@@ -47,6 +49,7 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     database,
     db: database.db,
     redis,
+    metrics: createApiMetrics(database),
     accessKey: accessTokenKey(settings.authSecret),
     storage: createStorage(settings.storage, {
       secret: settings.authSecret,
@@ -56,6 +59,14 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     lifecycle: { shuttingDown: false },
   };
   return deps;
+}
+
+/** The API's metrics: HTTP (hooks in app.ts), query durations and pool counters of `database`. */
+export function createApiMetrics(database: DatabaseHandle): HoneydueMetrics {
+  const metrics = createMetrics("api");
+  database.setQueryObserver((text, seconds) => metrics.observeDbQuery(text, seconds));
+  metrics.setPoolStatsSource(() => database.poolStats());
+  return metrics;
 }
 
 /**

@@ -1,10 +1,6 @@
-// The API process: read the settings, build the dependencies, migrate, start.
+// The API process: read the settings, start tracing, then load and start the app (start.ts).
 import { loadApiSettings, SettingsError } from "@honeydue/config";
-import { migrate } from "@honeydue/db";
-import { createLogger } from "@honeydue/observability";
-import { buildApp } from "./app.ts";
-import { closeApiDeps, createApiDeps, startEmbeddedJobs } from "./deps.ts";
-import { handleShutdown } from "./server.ts";
+import { startTracing } from "@honeydue/observability/tracing";
 
 let settings: ReturnType<typeof loadApiSettings>;
 try {
@@ -17,15 +13,7 @@ try {
   throw error;
 }
 
-const log = createLogger({ level: settings.logLevel, role: "api" });
-const deps = await createApiDeps(settings, log);
-if (settings.migrateOnStart) await migrate(deps.database, { log: (m) => log.info(m) });
-// Embedded mode: outbox jobs (email) run in this process; otherwise the worker relays and runs them.
-if (settings.runEmbeddedWorker) startEmbeddedJobs(deps);
-const app = await buildApp(deps);
-handleShutdown(app, deps, () => closeApiDeps(deps));
-await app.listen({ host: settings.host, port: settings.port });
-log.info(
-  { database: deps.database.kind, mail: settings.smtpUrl ? "smtp" : `${settings.dataDir}/mail` },
-  `honeyDue API ready: ${settings.publicApiUrl}/docs`,
-);
+// Before fastify/pg/ioredis are imported: instrumentation patches modules as they load.
+const tracing = await startTracing(settings.tracing);
+const { startApi } = await import("./start.ts");
+await startApi(settings, tracing);

@@ -11,7 +11,7 @@ import {
 } from "@honeydue/testkit";
 import { Redis } from "ioredis";
 import { buildApp } from "../src/app.ts";
-import { type ApiDeps, startEmbeddedJobs } from "../src/deps.ts";
+import { type ApiDeps, createApiMetrics, startEmbeddedJobs } from "../src/deps.ts";
 import type { App } from "../src/http/app-type.ts";
 
 export interface TestApi {
@@ -73,6 +73,7 @@ export async function startTestApi(
     database: database.handle,
     db: database.handle.db,
     redis: options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined,
+    metrics: createApiMetrics(database.handle),
     accessKey: new TextEncoder().encode(settings.authSecret),
     storage: createStorage(settings.storage, {
       secret: settings.authSecret,

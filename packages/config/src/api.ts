@@ -1,6 +1,7 @@
 import Type from "typebox";
 import { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 import { parseEnv } from "./env.ts";
+import { type MetricsSettings, type TracingSettings, toTracingSettings } from "./observability.ts";
 
 export const apiSettingsSchema = Type.Object({
   ...commonSettingsSchema.properties,
@@ -14,6 +15,11 @@ export const apiSettingsSchema = Type.Object({
   LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   LOGIN_FAILURES_PER_IP_PER_HOUR: Type.Integer({ minimum: 1, default: 100 }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: "Apply pending migrations at boot" }),
+  METRICS_HOST: Type.String({
+    default: "127.0.0.1",
+    description: "Listen address of the metrics port (0.0.0.0 in containers)",
+  }),
+  METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464, description: "GET /metrics" }),
   RUN_EMBEDDED_WORKER: Type.Optional(
     Type.Boolean({ description: "Run outbox delivery in the API (default: when REDIS_URL is unset)" }),
   ),
@@ -31,6 +37,9 @@ export interface ApiSettings extends CommonSettings {
   loginFailuresPerIpPerHour: number;
   runEmbeddedWorker: boolean;
   migrateOnStart: boolean;
+  /** The Prometheus port (never routed by the ingress). */
+  metrics: MetricsSettings;
+  tracing: TracingSettings;
 }
 
 export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
@@ -51,5 +60,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     // With Redis the worker process (apps/worker) relays and runs the jobs; without it the API does.
     runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
     migrateOnStart: parsed.MIGRATE_ON_START,
+    metrics: { host: parsed.METRICS_HOST, port: parsed.METRICS_PORT, token: parsed.METRICS_TOKEN },
+    tracing: toTracingSettings(parsed, "honeydue-api"),
   };
 }

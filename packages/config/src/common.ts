@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Type, { type Static } from "typebox";
 import { Bool, SettingsError, Url } from "./env.ts";
+import { observabilitySettingsSchema } from "./observability.ts";
 
 /** Settings every process role reads. Keys are the environment variable names. */
 export const commonSettingsSchema = Type.Object({
@@ -36,6 +37,8 @@ export const commonSettingsSchema = Type.Object({
   UPLOAD_MAX_BYTES: Type.Integer({ minimum: 1024, default: 25 * 1024 * 1024 }),
   RESIDENCE_STORAGE_QUOTA_BYTES: Type.Integer({ minimum: 1024, default: 5 * 1024 * 1024 * 1024 }),
   IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1, default: 50_000_000 }),
+  // Metrics token and OpenTelemetry exporter (packages/config/src/observability.ts).
+  ...observabilitySettingsSchema.properties,
 });
 
 export type CommonEnv = Static<typeof commonSettingsSchema>;

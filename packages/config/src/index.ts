@@ -2,6 +2,12 @@ export { type ApiSettings, apiSettingsSchema, loadApiSettings } from "./api.ts";
 export { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 export { Bool, parseEnv, SettingsError, Url } from "./env.ts";
 export {
+  type MetricsSettings,
+  observabilitySettingsSchema,
+  parseOtlpHeaders,
+  type TracingSettings,
+} from "./observability.ts";
+export {
   type FcmServiceAccount,
   loadPushSettings,
   loadWorkerSettings,

@@ -1,6 +1,7 @@
 import Type from "typebox";
 import { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 import { parseEnv, SettingsError } from "./env.ts";
+import { type MetricsSettings, type TracingSettings, toTracingSettings } from "./observability.ts";
 
 /** Placeholder credentials used while FEATURE_PUSH_ENABLED=false: the process boots without real keys. */
 export const PUSH_SENTINEL = "push-disabled";
@@ -146,6 +147,9 @@ export interface WorkerSettings extends CommonSettings {
   jobLockMs: number;
   scheduleIntervalMs: number | undefined;
   push: PushSettings;
+  /** GET /metrics is served on the health port (WORKER_HEALTH_HOST/PORT), guarded by METRICS_TOKEN. */
+  metrics: MetricsSettings;
+  tracing: TracingSettings;
 }
 
 export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
@@ -173,5 +177,11 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
     jobLockMs: parsed.JOB_LOCK_MS,
     scheduleIntervalMs: parsed.SCHEDULE_INTERVAL_MS,
     push: loadPushSettings(env),
+    metrics: {
+      host: parsed.WORKER_HEALTH_HOST,
+      port: parsed.WORKER_HEALTH_PORT,
+      token: parsed.METRICS_TOKEN,
+    },
+    tracing: toTracingSettings(parsed, "honeydue-worker"),
   };
 }

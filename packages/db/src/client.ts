@@ -27,7 +27,46 @@ export interface DatabaseHandle {
   session(): Promise<SqlSession>;
   /** Pool counters for metrics; PGlite has a single connection. */
   poolStats(): { total: number; idle: number; waiting: number };
+  /**
+   * Reports every query's SQL text and duration in seconds (metrics). One observer at a time; undefined
+   * detaches it. Queries of PGlite transactions other than through `db` are not seen.
+   */
+  setQueryObserver(observer: QueryObserver | undefined): void;
   close(): Promise<void>;
+}
+
+/** Called after each query (resolved or failed) with its SQL text and its duration in seconds. */
+export type QueryObserver = (sql: string, seconds: number) => void;
+
+type QueryFn = (...args: unknown[]) => unknown;
+
+/**
+ * Wraps `target.query` so each call (promise or callback style; pg's pool.query uses a callback) is timed
+ * and reported to the current observer. Submittable (cursor/stream) calls pass through untimed.
+ */
+function observeQueries(target: { query: unknown }, observer: () => QueryObserver | undefined): void {
+  const original = target.query as QueryFn;
+  target.query = function (this: unknown, ...args: unknown[]) {
+    const observe = observer();
+    const first = args[0] as string | { text?: unknown; submit?: unknown } | undefined;
+    if (!observe || (typeof first === "object" && first !== null && typeof first.submit === "function")) {
+      return original.apply(this, args);
+    }
+    const text = typeof first === "string" ? first : typeof first?.text === "string" ? first.text : "";
+    const start = process.hrtime.bigint();
+    const done = () => observe(text, Number(process.hrtime.bigint() - start) / 1e9);
+    const last = args[args.length - 1];
+    if (typeof last === "function") {
+      args[args.length - 1] = function (this: unknown, ...results: unknown[]) {
+        done();
+        return (last as QueryFn).apply(this, results);
+      };
+      return original.apply(this, args);
+    }
+    const result = original.apply(this, args);
+    if (result instanceof Promise) result.then(done, done);
+    return result;
+  };
 }
 
 export interface DatabaseOptions {
@@ -60,6 +99,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
+  let queryObserver: QueryObserver | undefined;
+  // Every pooled client (pool.query uses one too) reports its queries' durations to the observer.
+  pool.on("connect", (client) => observeQueries(client, () => queryObserver));
   const db = drizzlePg({ client: pool, schema, casing: "snake_case" }) as unknown as Database;
   return {
     db,
@@ -72,6 +114,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       };
     },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    setQueryObserver(observer) {
+      queryObserver = observer;
+    },
     close: () => pool.end(),
   };
 }
@@ -82,6 +127,15 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
   const client = await PGlite.create(dir, {
     parsers: { 1082: (v: string) => v, 20: (v: string) => Number(v) },
   });
+  let queryObserver: QueryObserver | undefined;
+  observeQueries(client, () => queryObserver);
+  // Transactions query through their own object: time those too.
+  const transaction = client.transaction.bind(client);
+  client.transaction = ((fn: (tx: { query: unknown }) => Promise<unknown>) =>
+    transaction((tx) => {
+      observeQueries(tx, () => queryObserver);
+      return fn(tx);
+    })) as typeof client.transaction;
   const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as Database;
   return {
     db,
@@ -97,6 +151,9 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
       };
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    setQueryObserver(observer) {
+      queryObserver = observer;
+    },
     close: () => client.close(),
   };
 }

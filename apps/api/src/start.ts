@@ -1,0 +1,57 @@
+// Loaded by main.ts only after tracing started, so fastify, pg and ioredis are imported instrumented.
+import type { ApiSettings } from "@honeydue/config";
+import { migrate } from "@honeydue/db";
+import {
+  createLogger,
+  type Logger,
+  type MetricsServer,
+  startMetricsServer,
+  type TracingHandle,
+  traceLogMixin,
+} from "@honeydue/observability";
+import { buildApp } from "./app.ts";
+import { type ApiDeps, closeApiDeps, createApiDeps, startEmbeddedJobs } from "./deps.ts";
+import { handleShutdown } from "./server.ts";
+
+/**
+ * The Prometheus port (METRICS_HOST:METRICS_PORT, bearer token METRICS_TOKEN). A port that cannot be
+ * bound is logged, not fatal: serving users matters more (the "target down" alert notices).
+ */
+export async function startApiMetricsServer(
+  deps: Pick<ApiDeps, "settings" | "metrics">,
+  log: Logger,
+): Promise<MetricsServer | undefined> {
+  const { host, port, token } = deps.settings.metrics;
+  try {
+    return await startMetricsServer({ host, port, bearerToken: token, registry: deps.metrics.registry });
+  } catch (error) {
+    log.error({ err: error, host, port }, "metrics port unavailable; serving without /metrics");
+    return undefined;
+  }
+}
+
+export async function startApi(settings: ApiSettings, tracing: TracingHandle): Promise<void> {
+  // Every log line carries trace_id/span_id of the span it was written in.
+  const log = createLogger({ level: settings.logLevel, role: "api", mixin: traceLogMixin });
+  const deps = await createApiDeps(settings, log);
+  if (settings.migrateOnStart) await migrate(deps.database, { log: (m) => log.info(m) });
+  // Embedded mode: outbox jobs (email) run in this process; otherwise the worker relays and runs them.
+  if (settings.runEmbeddedWorker) startEmbeddedJobs(deps);
+  const app = await buildApp(deps);
+  const metricsServer = await startApiMetricsServer(deps, log);
+  handleShutdown(app, deps, async () => {
+    await closeApiDeps(deps);
+    await metricsServer?.close();
+    await tracing.shutdown();
+  });
+  await app.listen({ host: settings.host, port: settings.port });
+  log.info(
+    {
+      database: deps.database.kind,
+      mail: settings.smtpUrl ? "smtp" : `${settings.dataDir}/mail`,
+      metricsPort: metricsServer?.port,
+      tracing: tracing.enabled ? settings.tracing.endpoint : "off",
+    },
+    `honeyDue API ready: ${settings.publicApiUrl}/docs`,
+  );
+}
