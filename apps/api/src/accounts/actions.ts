@@ -383,10 +383,14 @@ export async function forgotPassword(ctx: AccountContext, input: { email: string
   if (send) ctx.notifyOutbox();
 }
 
-export async function resetPassword(ctx: AccountContext, input: { token: string; password: string }) {
-  checkPasswordPolicy(input.password, "body.password");
-  const tokenHash = hashToken(input.token);
-  const [row] = await ctx.db
+/** The emailed token with this value and purpose if it is unused and unexpired; otherwise 400 naming `what`. */
+async function usableToken(
+  db: Queryable,
+  token: string,
+  purpose: (typeof userTokens.$inferSelect)["purpose"],
+  what: string,
+) {
+  const [row] = await db
     .select({
       id: userTokens.id,
       userId: userTokens.userId,
@@ -394,9 +398,15 @@ export async function resetPassword(ctx: AccountContext, input: { token: string;
       expiresAt: userTokens.expiresAt,
     })
     .from(userTokens)
-    .where(and(eq(userTokens.tokenHash, tokenHash), eq(userTokens.purpose, "reset_password")))
+    .where(and(eq(userTokens.tokenHash, hashToken(token)), eq(userTokens.purpose, purpose)))
     .limit(1);
-  if (!row || row.usedAt || isPast(row.expiresAt)) throw invalidToken("password reset");
+  if (!row || row.usedAt || isPast(row.expiresAt)) throw invalidToken(what);
+  return row;
+}
+
+export async function resetPassword(ctx: AccountContext, input: { token: string; password: string }) {
+  checkPasswordPolicy(input.password, "body.password");
+  const row = await usableToken(ctx.db, input.token, "reset_password", "password reset");
   const passwordHash = await hashPassword(input.password);
   const user = await ctx.db.transaction(async (tx) => {
     const claimed = await tx
@@ -448,17 +458,7 @@ export async function verifyEmail(
     throw invalidField("body", "give either the link's token or, signed in, the 6-digit code");
   }
   if (input.token !== undefined) {
-    const [row] = await ctx.db
-      .select({
-        id: userTokens.id,
-        userId: userTokens.userId,
-        usedAt: userTokens.usedAt,
-        expiresAt: userTokens.expiresAt,
-      })
-      .from(userTokens)
-      .where(and(eq(userTokens.tokenHash, hashToken(input.token)), eq(userTokens.purpose, "verify_email")))
-      .limit(1);
-    if (!row || row.usedAt || isPast(row.expiresAt)) throw invalidToken("verification");
+    const row = await usableToken(ctx.db, input.token, "verify_email", "verification");
     await ctx.db.transaction((tx) => markVerified(tx, row.userId));
     return { emailVerified: true as const };
   }
