@@ -1,4 +1,5 @@
 export * from "./embedded-runner.ts";
+export * from "./embedded-schedules.ts";
 export * from "./housekeeping.ts";
 export * from "./notify.ts";
 export * from "./outbox.ts";
@@ -10,4 +11,3 @@ export * from "./reminders.ts";
 export * from "./unsubscribe.ts";
 export * from "./worker-handlers.ts";
 export * from "./worker-jobs.ts";
-export * from "./embedded-schedules.ts";
