@@ -3,10 +3,10 @@ import { and, asc, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
-import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
+import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
-import { requireMembership } from "../residences/access.ts";
+import { requireMembership, requireMembershipOf } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { containsPattern } from "../search/text.ts";
 import {
@@ -97,12 +97,7 @@ const trimOrNull = (v: string | null | undefined) => {
 export async function loadContractor(db: Queryable, contractorId: string, userId: string, atLeast: Role) {
   const [row] = await db.select(columns).from(contractors).where(eq(contractors.id, contractorId)).limit(1);
   if (!row) throw notFound("Contractor");
-  try {
-    await requireMembership(db, row.residenceId, userId, atLeast);
-  } catch (error) {
-    if (error instanceof HttpProblem && error.status === 404) throw notFound("Contractor");
-    throw error;
-  }
+  await requireMembershipOf(db, "Contractor", row.residenceId, userId, atLeast);
   return row;
 }
 

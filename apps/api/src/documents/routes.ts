@@ -4,10 +4,10 @@ import type { ApiDeps } from "../deps.ts";
 import { setDocumentFile } from "../files/service.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
-import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
+import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
-import { requireMembership } from "../residences/access.ts";
+import { requireMembership, requireMembershipOf } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { addDays, containsPattern, localToday } from "../search/text.ts";
 import {
@@ -77,12 +77,7 @@ export function toDocument(row: DocumentRow) {
 async function loadDocument(db: Queryable, documentId: string, userId: string, atLeast: Role) {
   const [row] = await selectDocuments(db, eq(documents.id, documentId)).limit(1);
   if (!row) throw notFound("Document");
-  try {
-    await requireMembership(db, row.residenceId, userId, atLeast);
-  } catch (error) {
-    if (error instanceof HttpProblem && error.status === 404) throw notFound("Document");
-    throw error;
-  }
+  await requireMembershipOf(db, "Document", row.residenceId, userId, atLeast);
   return row;
 }
 

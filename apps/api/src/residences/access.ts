@@ -1,6 +1,6 @@
 import { memberships, type Queryable, type Role, residences } from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
-import { forbidden, notFound } from "../http/problem.ts";
+import { forbidden, HttpProblem, notFound } from "../http/problem.ts";
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, owner: 2 };
 
@@ -35,6 +35,26 @@ export async function requireMembership(
     );
   }
   return { residenceId, role: row.role, timezone: row.timezone };
+}
+
+/**
+ * The caller's membership of the residence that a task, contractor, document... belongs to. Outside the
+ * household the thing answers 404 under its own name (`Task not found`), revealing neither it nor the
+ * residence; a role below `atLeast` answers 403 as in `requireMembership`.
+ */
+export async function requireMembershipOf(
+  db: Queryable,
+  thing: string,
+  residenceId: string,
+  userId: string,
+  atLeast: Role = "viewer",
+): Promise<ResidenceAccess> {
+  try {
+    return await requireMembership(db, residenceId, userId, atLeast);
+  } catch (error) {
+    if (error instanceof HttpProblem && error.status === 404) throw notFound(thing);
+    throw error;
+  }
 }
 
 export function roleAtLeast(role: Role, atLeast: Role): boolean {

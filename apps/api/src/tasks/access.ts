@@ -2,8 +2,8 @@ import { type Queryable, type Role, tasks } from "@honeydue/db";
 import { dueStateBounds } from "@honeydue/domain";
 import { eq } from "drizzle-orm";
 import type { Principal } from "../http/auth.ts";
-import { HttpProblem, notFound } from "../http/problem.ts";
-import { type ResidenceAccess, requireMembership } from "../residences/access.ts";
+import { notFound } from "../http/problem.ts";
+import { type ResidenceAccess, requireMembershipOf } from "../residences/access.ts";
 import type { StateBounds } from "./queries.ts";
 import { todayInZone } from "./schedule.ts";
 
@@ -23,12 +23,7 @@ export async function requireTaskAccess(
     .where(eq(tasks.id, taskId))
     .limit(1);
   if (!row) throw notFound("Task");
-  try {
-    return await requireMembership(db, row.residenceId, userId, atLeast);
-  } catch (error) {
-    if (error instanceof HttpProblem && error.status === 404) throw notFound("Task");
-    throw error;
-  }
+  return requireMembershipOf(db, "Task", row.residenceId, userId, atLeast);
 }
 
 /** The state bounds for a caller looking at a residence: its local today and the caller's horizon. */
