@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { files, tasks, users } from "@honeydue/db";
 import { createS3Storage, type Storage } from "@honeydue/storage";
-import type { TestS3Server } from "@honeydue/storage/testing";
+import { heicWithGps, type TestS3Server } from "@honeydue/storage/testing";
 import { eq } from "drizzle-orm";
 import type { LightMyRequestResponse } from "fastify";
 import sharp from "sharp";
@@ -11,7 +11,6 @@ import {
   createCompletion,
   ELF,
   HTML,
-  heicWithGps,
   jpegWithGps,
   multipart,
   PDF,

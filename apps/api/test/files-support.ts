@@ -51,22 +51,6 @@ export function jpegWithGps(width = 120, height = 80): Promise<Buffer> {
     .toBuffer();
 }
 
-/**
- * A HEIC photo with EXIF (camera + GPS): libheif's AVIF container re-branded as iPhones brand theirs. It
- * cannot be decoded here (no HEVC), which is exactly the case the HEIC path handles.
- */
-export async function heicWithGps(): Promise<Buffer> {
-  const avif = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#884422" } })
-    .avif()
-    .withExif({ IFD0: { Make: "HoneyCam" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
-    .toBuffer();
-  const out = Buffer.from(avif);
-  out.write("heic", 8, "latin1");
-  for (let i = 16; i < out.readUInt32BE(0); i += 4)
-    if (out.toString("latin1", i, i + 4) === "avif") out.write("mif1", i, "latin1");
-  return out;
-}
-
 export function png(width = 40, height = 30): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 4, background: { r: 0, g: 90, b: 200, alpha: 1 } } })
     .png()

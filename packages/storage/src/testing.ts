@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after } from "node:test";
+import sharp from "sharp";
 import type { S3StorageOptions } from "./s3.ts";
 
 export interface TestS3Server {
@@ -64,4 +65,20 @@ export async function startTestS3Server(bucket = "honeydue-test"): Promise<TestS
     },
     close,
   };
+}
+
+/**
+ * A HEIC photo with EXIF (camera + GPS): libheif's AVIF container re-branded as iPhones brand theirs. It
+ * cannot be decoded here (no HEVC), which is exactly the case the HEIC path handles.
+ */
+export async function heicWithGps(width = 64, height = 48): Promise<Buffer> {
+  const avif = await sharp({ create: { width, height, channels: 3, background: "#884422" } })
+    .avif()
+    .withExif({ IFD0: { Make: "HoneyCam" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
+    .toBuffer();
+  const out = Buffer.from(avif);
+  out.write("heic", 8, "latin1");
+  for (let i = 16; i < out.readUInt32BE(0); i += 4)
+    if (out.toString("latin1", i, i + 4) === "avif") out.write("mif1", i, "latin1");
+  return out;
 }

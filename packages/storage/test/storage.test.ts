@@ -18,7 +18,7 @@ import {
   sniffType,
   verifyGrant,
 } from "../src/index.ts";
-import { startTestS3Server } from "../src/testing.ts";
+import { heicWithGps, startTestS3Server } from "../src/testing.ts";
 
 const SECRET = "storage-test-secret-storage-test-secret";
 const s3 = await startTestS3Server();
@@ -122,7 +122,7 @@ test("types are decided from bytes", async () => {
   assert.equal(await sniffType(await img.clone().jpeg().toBuffer()), "image/jpeg");
   assert.equal(await sniffType(await img.clone().png().toBuffer()), "image/png");
   assert.equal(await sniffType(await img.clone().webp().toBuffer()), "image/webp");
-  assert.equal(await sniffType(await heic()), "image/heic");
+  assert.equal(await sniffType(await heicWithGps()), "image/heic");
   assert.equal(
     await sniffType(Buffer.from("%PDF-1.7\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n%%EOF\n")),
     "application/pdf",
@@ -136,19 +136,6 @@ test("types are decided from bytes", async () => {
   );
   assert.equal(await sniffType(Buffer.from("MZ\x90\x00\x03\x00\x00\x00")), undefined);
 });
-
-/** A HEIC (HEIF container) with EXIF: libheif's AVIF output re-branded, as iPhones brand theirs. */
-async function heic(width = 64, height = 48): Promise<Buffer> {
-  const avif = await sharp({ create: { width, height, channels: 3, background: "#884422" } })
-    .avif()
-    .withExif({ IFD0: { Make: "HoneyCam" }, IFD3: { GPSLatitudeRef: "N", GPSLatitude: "51/1 30/1 0/1" } })
-    .toBuffer();
-  const out = Buffer.from(avif);
-  out.write("heic", 8, "latin1");
-  for (let i = 16; i < out.readUInt32BE(0); i += 4)
-    if (out.toString("latin1", i, i + 4) === "avif") out.write("mif1", i, "latin1");
-  return out;
-}
 
 test("photos lose EXIF/GPS, are turned upright, and pixel bombs are refused", async () => {
   const dir = await mkdtemp(join(tmpdir(), "honeydue-clean-"));
@@ -185,7 +172,7 @@ test("photos lose EXIF/GPS, are turned upright, and pixel bombs are refused", as
 
 test("HEIC photos keep their pixels but lose their EXIF item; their size counts against the pixel limit", async () => {
   const dir = await mkdtemp(join(tmpdir(), "honeydue-heic-"));
-  const original = await heic(64, 48);
+  const original = await heicWithGps(64, 48);
   assert.ok(original.includes(Buffer.from("HoneyCam")));
   await writeFile(join(dir, "a.heic"), original);
   const clean = await cleanImage(join(dir, "a.heic"), join(dir, "unused"), "image/heic", 1_000_000);
