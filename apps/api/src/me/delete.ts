@@ -21,6 +21,7 @@ import { HttpProblem, unauthorized } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { NoContent } from "../http/schemas.ts";
 import { recordActivity } from "../residences/activity.ts";
+import { residenceMembers } from "../residences/queries.ts";
 
 /**
  * DELETE /v1/me — deleting an account, in one transaction, residence by residence:
@@ -64,17 +65,7 @@ export async function deleteAccount(tx: Transaction, userId: string): Promise<Ac
       .where(eq(residences.id, residenceId))
       .for("update");
     if (!locked) continue;
-    const members = await tx
-      .select({
-        userId: memberships.userId,
-        role: memberships.role,
-        name: users.name,
-        joinedAt: memberships.createdAt,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(eq(memberships.residenceId, residenceId))
-      .orderBy(asc(memberships.createdAt), asc(memberships.userId));
+    const members = await residenceMembers(tx, [residenceId]);
     const me = members.find((m) => m.userId === userId);
     if (!me) continue;
     const others = members.filter((m) => m.userId !== userId);

@@ -22,6 +22,7 @@ import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, unauthorized } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
+import { residenceMembers } from "../residences/queries.ts";
 import { localToday } from "../search/text.ts";
 
 /**
@@ -43,18 +44,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 async function residenceExport(db: Database, residenceIds: string[]) {
   if (residenceIds.length === 0) return new Map<string, ReturnType<typeof emptySection>>();
   const [memberRows, taskRows, completionRows, contractorRows, documentRows] = await Promise.all([
-    db
-      .select({
-        residenceId: memberships.residenceId,
-        userId: memberships.userId,
-        name: users.name,
-        role: memberships.role,
-        joinedAt: memberships.createdAt,
-      })
-      .from(memberships)
-      .innerJoin(users, eq(users.id, memberships.userId))
-      .where(inArray(memberships.residenceId, residenceIds))
-      .orderBy(asc(memberships.createdAt), asc(memberships.userId)),
+    residenceMembers(db, residenceIds),
     db
       .select()
       .from(tasks)

@@ -1,5 +1,5 @@
-import { memberships, type Queryable, type Role, residences } from "@honeydue/db";
-import { and, eq, getTableColumns, sql } from "drizzle-orm";
+import { memberships, type Queryable, type Role, residences, users } from "@honeydue/db";
+import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
 import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
 
 /** A residence as the API shows it to one of its members. */
@@ -64,6 +64,22 @@ export async function listResidences(db: Queryable, userId: string): Promise<Res
     .where(eq(memberships.userId, userId))
     .orderBy(memberships.createdAt, residences.id);
   return rows.map(toView);
+}
+
+/** The members of these residences (name and role, not email), earliest to join first. */
+export function residenceMembers(db: Queryable, residenceIds: string[]) {
+  return db
+    .select({
+      residenceId: memberships.residenceId,
+      userId: memberships.userId,
+      name: users.name,
+      role: memberships.role,
+      joinedAt: memberships.createdAt,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(inArray(memberships.residenceId, residenceIds))
+    .orderBy(asc(memberships.createdAt), asc(memberships.userId));
 }
 
 /** One residence as seen by one of its members; 404 when the user is not a member. */
