@@ -78,6 +78,21 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     assert.match(res.headers["content-type"] as string, /^application\/problem\+json/);
   }
 
+  /** JPEG photos (with GPS) uploaded by the member for a completion in their residence: their ids, in order. */
+  async function completionPhotos(...filenames: string[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const filename of filenames) {
+      const res = await upload(
+        member,
+        { purpose: "completion_photo", residenceId: residence.id },
+        { filename, contentType: "image/jpeg", data: await jpegWithGps() },
+      );
+      assert.equal(res.statusCode, 201, res.body);
+      ids.push(res.json().id);
+    }
+    return ids;
+  }
+
   async function storedRow(id: string) {
     const [row] = await deps.db.select().from(files).where(eq(files.id, id));
     return row;
@@ -570,15 +585,7 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
       .insert(tasks)
       .values({ residenceId: residence.id, title: "Replace the washer", createdBy: member.id })
       .returning({ id: tasks.id });
-    const ids: string[] = [];
-    for (const name of ["a.jpg", "b.jpg"]) {
-      const res = await upload(
-        member,
-        { purpose: "completion_photo", residenceId: residence.id },
-        { filename: name, contentType: "image/jpeg", data: await jpegWithGps() },
-      );
-      ids.push(res.json().id);
-    }
+    const ids = await completionPhotos("a.jpg", "b.jpg");
     const done = await app.inject({
       method: "POST",
       url: `/v1/tasks/${task!.id}/complete`,
@@ -630,15 +637,7 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
 
   test(`[${driver}] completion photos, residence photo and avatar are attached by id`, async () => {
     const { completionId } = await createCompletion(deps, residence.id, member.id);
-    const ids: string[] = [];
-    for (const name of ["before.jpg", "after.jpg"]) {
-      const res = await upload(
-        member,
-        { purpose: "completion_photo", residenceId: residence.id },
-        { filename: name, contentType: "image/jpeg", data: await jpegWithGps() },
-      );
-      ids.push(res.json().id);
-    }
+    const ids = await completionPhotos("before.jpg", "after.jpg");
     const set = await app.inject({
       method: "PUT",
       url: `/v1/completions/${completionId}/photos`,
