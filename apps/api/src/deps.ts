@@ -75,7 +75,14 @@ export function createApiMetrics(database: DatabaseHandle): HoneydueMetrics {
  * links are logged (outside production). `notifyOutbox` kicks the runner after each commit; it is stopped
  * by `closeApiDeps` before the database closes. With a worker process, the worker runs the same handlers.
  */
-export function startEmbeddedJobs(deps: ApiDeps, options: { pollIntervalMs?: number } = {}): EmbeddedRunner {
+export function startEmbeddedJobs(
+  deps: ApiDeps,
+  options: {
+    pollIntervalMs?: number;
+    /** Run the digest/warranty/housekeeping schedules on a timer (default true; tests enqueue ticks instead). */
+    schedules?: boolean;
+  } = {},
+): EmbeddedRunner {
   const { settings } = deps;
   const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
   const handlers = createJobHandlers({
@@ -96,9 +103,17 @@ export function startEmbeddedJobs(deps: ApiDeps, options: { pollIntervalMs?: num
       notifyOutbox: () => deps.notifyOutbox(),
     },
   });
-  const runner = startEmbeddedRunner({ db: deps.db, handlers, log: deps.log, ...options });
+  const runner = startEmbeddedRunner({
+    db: deps.db,
+    handlers,
+    log: deps.log,
+    ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
   // The worker's job schedulers (digest, warranty, housekeeping), on this process's own timer.
-  const schedules = startEmbeddedSchedules({ db: deps.db, log: deps.log, notifyOutbox: () => runner.kick() });
+  const schedules =
+    options.schedules === false
+      ? { stop() {} }
+      : startEmbeddedSchedules({ db: deps.db, log: deps.log, notifyOutbox: () => runner.kick() });
   deps.jobRunner = {
     kick: () => runner.kick(),
     async stop() {

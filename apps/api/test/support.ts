@@ -84,7 +84,8 @@ export async function startTestApi(
   };
   const app = await buildApp(deps);
   if (smtp) {
-    const runner = startEmbeddedJobs(deps, { pollIntervalMs: 100 });
+    // No schedule timers in tests: a tick at the top of the hour would mail other tests' users.
+    const runner = startEmbeddedJobs(deps, { pollIntervalMs: 100, schedules: false });
     stopJobs = () => runner.stop();
   }
   after(async () => {
