@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { outbox, sessions, users, userTokens } from "@honeydue/db";
 import { eq, sql } from "drizzle-orm";
 import { commonPasswords } from "../src/accounts/passwords.ts";
+import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps, smtp } = await startTestApi({ smtp: true });
@@ -39,18 +40,6 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const me = (token: string) => app.inject({ method: "GET", url: "/v1/me", headers: bearer(token) });
 const refresh = (refreshToken: string) =>
   app.inject({ method: "POST", url: "/v1/auth/refresh", payload: { refreshToken } });
-
-function assertProblem(
-  res: { statusCode: number; headers: Record<string, unknown>; body: string },
-  status: number,
-) {
-  assert.equal(res.statusCode, status, res.body);
-  assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
-  const body = JSON.parse(res.body);
-  assert.equal(body.status, status);
-  assert.ok(body.type && body.title);
-  return body;
-}
 
 function linkToken(text: string, path: string): string {
   const m = new RegExp(`${WEB.replaceAll(".", "\\.")}${path}\\?token=([A-Za-z0-9_-]+)`).exec(text);

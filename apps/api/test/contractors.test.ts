@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { activity, completions, contractors, tasks } from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
 import { createHousehold } from "./fixtures.ts";
+import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
@@ -16,14 +17,6 @@ async function post(body: unknown, as = home.member, residenceId = home.residenc
     headers: as.auth,
     payload: body as object,
   });
-}
-
-function assertProblem(
-  res: { statusCode: number; headers: Record<string, unknown>; body: string },
-  status: number,
-) {
-  assert.equal(res.statusCode, status, res.body);
-  assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
 }
 
 test("a member adds a contractor; fields are normalised and the activity is recorded", async () => {

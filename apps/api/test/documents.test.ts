@@ -4,6 +4,7 @@ import { activity, contractors, documents, tasks } from "@honeydue/db";
 import { eq } from "drizzle-orm";
 import { addDays, localToday } from "../src/search/text.ts";
 import { createHousehold } from "./fixtures.ts";
+import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
@@ -34,19 +35,6 @@ async function post(body: unknown, as = home.member, residenceId = home.residenc
     headers: as.auth,
     payload: body as object,
   });
-}
-
-function assertProblem(
-  res: { statusCode: number; headers: Record<string, unknown>; body: string },
-  status: number,
-  field?: string,
-) {
-  assert.equal(res.statusCode, status, res.body);
-  assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
-  if (field) {
-    const fields = (JSON.parse(res.body).errors ?? []).map((e: { field: string }) => e.field);
-    assert.ok(fields.includes(field), `expected ${field}: ${res.body}`);
-  }
 }
 
 test("a member adds a warranty linked to a task and a contractor of the residence", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
+import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, smtp } = await startTestApi({ smtp: true });
@@ -33,15 +34,6 @@ async function login(email: string, password = PASSWORD, deviceName = "Phone"): 
   });
   assert.equal(res.statusCode, 200, res.body);
   return res.json();
-}
-
-function assertProblem(
-  res: { statusCode: number; headers: Record<string, unknown>; body: string },
-  status: number,
-) {
-  assert.equal(res.statusCode, status, res.body);
-  assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
-  return JSON.parse(res.body);
 }
 
 const me = (token: string) => app.inject({ method: "GET", url: "/v1/me", headers: bearer(token) });
