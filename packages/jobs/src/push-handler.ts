@@ -30,7 +30,7 @@ export async function sendPushJob(deps: PushDeps, job: PushJob, context: JobCont
     .select({ pushEnabled: users.pushEnabled, disabledAt: users.disabledAt })
     .from(users)
     .where(eq(users.id, job.userId));
-  if (!user || !user.pushEnabled || user.disabledAt) return;
+  if (!user?.pushEnabled || user.disabledAt) return;
   const targets = await deps.db.select().from(devices).where(eq(devices.userId, job.userId));
   if (!deps.push.enabled) {
     for (const device of targets) deps.metrics?.recordPush(device.platform, "skipped");

@@ -23,7 +23,8 @@ export function unsubscribeToken(
   purpose: UnsubscribePurpose = "reminders",
 ): string {
   const sig = mac(secret, userId, purpose).subarray(0, 16).toString("base64url");
-  return Buffer.from(`${userId.toLowerCase()}.${purpose}`).toString("base64url") + "." + sig;
+  const head = Buffer.from(`${userId.toLowerCase()}.${purpose}`).toString("base64url");
+  return `${head}.${sig}`;
 }
 
 export function verifyUnsubscribeToken(
