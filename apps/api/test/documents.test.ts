@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { activity, contractors, documents, tasks } from "@honeydue/db";
+import { addDays, todayIn } from "@honeydue/domain";
 import { eq } from "drizzle-orm";
-import { addDays, localToday } from "../src/search/text.ts";
 import { createHousehold } from "./fixtures.ts";
 import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
@@ -140,7 +140,7 @@ test("viewers read but cannot write; another household gets 404 for everything",
 
 test("the list filters by kind, text and expiry within N days (residence's today), and pages", async () => {
   const h = await createHousehold(deps, { name: "Docs House", timezone: "America/Los_Angeles" });
-  const today = localToday("America/Los_Angeles");
+  const today = todayIn("America/Los_Angeles");
   const make = async (body: object) => {
     const res = await post(body, h.owner, h.residence.id);
     assert.equal(res.statusCode, 201, res.body);

@@ -181,13 +181,16 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** The shape of an IANA zone name: Area/Location[/More], in letters, digits, `_`, `+` and `-`. */
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
+
 /**
  * True for an IANA time-zone name the runtime knows ("Europe/Paris", "America/Los_Angeles", "UTC").
  * Offset strings such as "+02:00" are rejected: a residence's zone must follow DST rules.
  */
 export function isValidTimeZone(tz: string): boolean {
   if (typeof tz !== "string" || tz.length === 0 || tz.length > 64) return false;
-  if (!/^[A-Za-z]/.test(tz)) return false;
+  if (!ZONE_NAME.test(tz)) return false;
   try {
     formatterFor(tz);
     return true;

@@ -1,4 +1,5 @@
 import type { users } from "@honeydue/db";
+import { isValidTimeZone } from "@honeydue/domain";
 import { invalidField } from "../http/problem.ts";
 
 type UserRow = typeof users.$inferSelect;
@@ -23,19 +24,8 @@ export function toUser(row: UserRow) {
   };
 }
 
-/** True for IANA zone names the runtime knows (e.g. Europe/Berlin, UTC); offsets like +01:00 are refused. */
-export function isValidTimezone(zone: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function checkTimezone(zone: string, field: string): string {
-  if (!isValidTimezone(zone)) throw invalidField(field, "must be an IANA time zone such as Europe/Berlin");
+  if (!isValidTimeZone(zone)) throw invalidField(field, "must be an IANA time zone such as Europe/Berlin");
   return zone;
 }
 

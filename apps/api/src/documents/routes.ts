@@ -1,4 +1,5 @@
 import { contractors, type Database, documents, type Queryable, type Role, tasks } from "@honeydue/db";
+import { addDays, todayIn } from "@honeydue/domain";
 import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
 import type { ApiDeps } from "../deps.ts";
 import { setDocumentFile } from "../files/service.ts";
@@ -9,7 +10,7 @@ import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
 import { requireMembership, requireMembershipOf } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
-import { addDays, containsPattern, localToday } from "../search/text.ts";
+import { containsPattern } from "../search/text.ts";
 import {
   Document,
   DocumentBody,
@@ -174,7 +175,7 @@ export function registerDocumentRoutes(
         conditions.push(or(ilike(documents.title, pattern), ilike(documents.notes, pattern)));
       }
       if (query.expiringWithinDays !== undefined) {
-        const today = localToday(access.timezone);
+        const today = todayIn(access.timezone);
         conditions.push(
           gte(documents.expiresOn, today),
           lte(documents.expiresOn, addDays(today, query.expiringWithinDays)),

@@ -14,6 +14,7 @@ import {
   tasks,
   users,
 } from "@honeydue/db";
+import { todayIn } from "@honeydue/domain";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import Type from "typebox";
 import { toUser } from "../accounts/users.ts";
@@ -23,7 +24,6 @@ import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, unauthorized } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { residenceMembers } from "../residences/queries.ts";
-import { localToday } from "../search/text.ts";
 
 /**
  * GET /v1/me/export: everything honeyDue keeps about the caller, as one JSON document or as CSV of the
@@ -500,7 +500,7 @@ export function registerExportRoutes(app: App, deps: { db: Database; auth: AuthG
     async (request, reply) => {
       const me = principal(request);
       const format = request.query.format ?? "json";
-      const stamp = localToday(me.timezone);
+      const stamp = todayIn(me.timezone);
       reply.header("cache-control", "no-store");
       if (format === "csv") {
         const kind = request.query.kind;

@@ -1,6 +1,6 @@
 import { memberships, type Queryable, type Role, residences, users } from "@honeydue/db";
 import { and, asc, eq, getTableColumns, inArray, sql } from "drizzle-orm";
-import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
+import { HttpProblem, notFound } from "../http/problem.ts";
 
 /** A residence as the API shows it to one of its members. */
 export interface ResidenceView {
@@ -121,21 +121,3 @@ export async function countOwners(tx: Queryable, residenceId: string): Promise<n
 
 export const lastOwner = (detail: string) =>
   new HttpProblem({ status: 409, type: "last-owner", title: "A residence must keep an owner", detail });
-
-const TZ_SHAPE = /^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+)*$/;
-
-/** An IANA zone name the runtime knows ("America/Los_Angeles", "UTC"); offsets like "+05:00" are refused. */
-export function isIanaTimezone(value: string): boolean {
-  if (!TZ_SHAPE.test(value)) return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function requireTimezone(value: string, field = "body.timezone"): string {
-  if (!isIanaTimezone(value)) throw invalidField(field, "must be an IANA time zone such as America/New_York");
-  return value;
-}

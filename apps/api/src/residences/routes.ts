@@ -1,6 +1,7 @@
 import { activity, type Database, memberships, users } from "@honeydue/db";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import Type from "typebox";
+import { checkTimezone } from "../accounts/users.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField } from "../http/problem.ts";
@@ -8,7 +9,7 @@ import { problems } from "../http/responses.ts";
 import { Cursor, decodeCursor, encodeCursor, Limit, NoContent, Page } from "../http/schemas.ts";
 import { requireMembership } from "./access.ts";
 import { changeRole, createResidence, deleteResidence, removeMember, updateResidence } from "./actions.ts";
-import { listResidences, loadResidence, requireTimezone } from "./queries.ts";
+import { listResidences, loadResidence } from "./queries.ts";
 import {
   ActivitySchema,
   CreateResidenceBody,
@@ -64,7 +65,7 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
     },
     async (request, reply) => {
       const me = principal(request);
-      if (request.body.timezone !== undefined) requireTimezone(request.body.timezone);
+      if (request.body.timezone !== undefined) checkTimezone(request.body.timezone, "body.timezone");
       const residence = await createResidence(db, me, request.body);
       return reply.status(201).send(residence);
     },
@@ -100,7 +101,7 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
       },
     },
     async (request) => {
-      if (request.body.timezone !== undefined) requireTimezone(request.body.timezone);
+      if (request.body.timezone !== undefined) checkTimezone(request.body.timezone, "body.timezone");
       return updateResidence(db, request.params.residenceId, principal(request).userId, request.body);
     },
   );

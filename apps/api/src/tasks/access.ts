@@ -1,11 +1,10 @@
 import { type Queryable, type Role, tasks } from "@honeydue/db";
-import { dueStateBounds } from "@honeydue/domain";
+import { dueStateBounds, todayIn } from "@honeydue/domain";
 import { eq } from "drizzle-orm";
 import type { Principal } from "../http/auth.ts";
 import { notFound } from "../http/problem.ts";
 import { type ResidenceAccess, requireMembershipOf } from "../residences/access.ts";
 import type { StateBounds } from "./queries.ts";
-import { todayInZone } from "./schedule.ts";
 
 /**
  * The caller's access to a task through its residence. A task of another household (or none at all)
@@ -28,6 +27,6 @@ export async function requireTaskAccess(
 
 /** The state bounds for a caller looking at a residence: its local today and the caller's horizon. */
 export function boundsFor(timezone: string, who: Pick<Principal, "dueSoonDays">, now: Date): StateBounds {
-  const { today, soonThrough } = dueStateBounds(todayInZone(timezone, now), who.dueSoonDays);
+  const { today, soonThrough } = dueStateBounds(todayIn(timezone, now), who.dueSoonDays);
   return { today, soonEnd: soonThrough };
 }

@@ -6,6 +6,7 @@ import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
+import { containsPattern } from "../search/text.ts";
 import { boundsFor, requireTaskAccess } from "./access.ts";
 import {
   type ActionContext,
@@ -44,9 +45,6 @@ export interface TaskRouteDeps {
 }
 
 const tags = ["tasks"];
-
-/** `%`, `_` and `\` in user text match themselves in ILIKE. */
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
   const { db, auth } = deps;
@@ -112,7 +110,9 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
       if (q.category) conditions.push(eq(tasks.category, q.category));
       if (q.priority) conditions.push(eq(tasks.priority, q.priority));
       if (q.q)
-        conditions.push(or(ilike(tasks.title, likePattern(q.q)), ilike(tasks.notes, likePattern(q.q)))!);
+        conditions.push(
+          or(ilike(tasks.title, containsPattern(q.q)), ilike(tasks.notes, containsPattern(q.q)))!,
+        );
       if (cursor) conditions.push(afterCursor(cursor));
       const rows = await selectTasks(db, b, and(...conditions), limit + 1);
       const page = rows.slice(0, limit);

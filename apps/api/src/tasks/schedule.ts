@@ -1,12 +1,10 @@
 import {
-  addDays,
   type Recurrence as DomainRecurrence,
   describeRecurrence,
   firstDueOn as domainFirstDueOn,
   nextDueAfterCompletion,
   nextDueAfterSkip,
   normalizeRecurrence,
-  todayIn,
   validateRecurrence,
 } from "@honeydue/domain";
 import { conflict, invalidField } from "../http/problem.ts";
@@ -30,9 +28,6 @@ export interface ScheduleFields {
   anchorOn: string | null;
 }
 export type NextSchedule = { dueOn: string; scheduledOn: string; anchorOn: string };
-
-export const addDaysTo = addDays;
-export const todayInZone = (timezone: string, now: Date) => todayIn(timezone, now);
 
 const later = (a: string, b: string) => (a > b ? a : b);
 
