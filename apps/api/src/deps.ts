@@ -1,7 +1,12 @@
 import type { ApiSettings } from "@honeydue/config";
 import { type Database, type DatabaseHandle, openDatabase } from "@honeydue/db";
 import { createMailTransport } from "@honeydue/email";
-import { type EmbeddedRunner, startEmbeddedRunner, startEmbeddedSchedules } from "@honeydue/jobs";
+import {
+  type EmbeddedRunner,
+  OUTBOX_KICK_CHANNEL,
+  startEmbeddedRunner,
+  startEmbeddedSchedules,
+} from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
 import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createStorage, type Storage } from "@honeydue/storage";
@@ -55,7 +60,11 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
       secret: settings.authSecret,
       publicApiUrl: settings.publicApiUrl,
     }),
-    notifyOutbox: () => deps.jobRunner?.kick(),
+    // Embedded mode kicks the in-process runner; with a worker, the worker's relay is told over Redis.
+    notifyOutbox: () => {
+      if (deps.jobRunner) deps.jobRunner.kick();
+      else redis?.publish(OUTBOX_KICK_CHANNEL, "1").catch(() => {});
+    },
     lifecycle: { shuttingDown: false },
   };
   return deps;

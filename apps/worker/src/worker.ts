@@ -4,6 +4,7 @@ import { createMailTransport } from "@honeydue/email";
 import {
   createQueues,
   jobOptions,
+  OUTBOX_KICK_CHANNEL,
   producerConnection,
   QUEUE_NAMES,
   type QueueName,
@@ -80,6 +81,15 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
   const push = createPushProviders(settings.push);
   const relay = startRelay({ db: database.db, queues, log, pollIntervalMs: settings.relayPollMs });
+  // The API's kicks after a commit (see OUTBOX_KICK_CHANNEL); the poll covers any kick lost.
+  const kicks = producerConnection(settings.redisUrl, {
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+  });
+  kicks.on("message", () => relay.kick());
+  kicks
+    .subscribe(OUTBOX_KICK_CHANNEL)
+    .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
   const handlers = createJobHandlers({
     db: database.db,
     log,
@@ -167,6 +177,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       push.close();
       await health.close();
       healthRedis.disconnect();
+      kicks.disconnect();
       await database.close();
       return result;
     },

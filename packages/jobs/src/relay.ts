@@ -144,3 +144,10 @@ export function startRelay(deps: {
     },
   };
 }
+
+/**
+ * Redis pub/sub channel on which the API announces committed outbox rows (`notifyOutbox()` with REDIS_URL
+ * set), so the worker's relay publishes them at once instead of at its next poll. Losing a kick (Redis
+ * down) only delays the rows until that poll.
+ */
+export const OUTBOX_KICK_CHANNEL = "honeydue:outbox-kick";
