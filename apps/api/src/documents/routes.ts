@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
 import { requireMembership, requireMembershipOf } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { containsPattern } from "../search/text.ts";
+import { assertContractor } from "../tasks/actions.ts";
 import {
   Document,
   DocumentBody,
@@ -96,14 +97,7 @@ async function checkLinks(
       .limit(1);
     if (!task) throw invalidField("body.taskId", "must be a task of this residence");
   }
-  if (links.contractorId) {
-    const [contractor] = await db
-      .select({ id: contractors.id })
-      .from(contractors)
-      .where(and(eq(contractors.id, links.contractorId), eq(contractors.residenceId, residenceId)))
-      .limit(1);
-    if (!contractor) throw invalidField("body.contractorId", "must be a contractor of this residence");
-  }
+  if (links.contractorId) await assertContractor(db, residenceId, links.contractorId, "body.contractorId");
 }
 
 function checkDates(purchaseOn: string | null | undefined, expiresOn: string | null | undefined) {
