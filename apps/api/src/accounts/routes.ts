@@ -23,7 +23,7 @@ import {
   VerifyEmailBody,
   VerifyEmailResult,
 } from "./schemas.ts";
-import { createLoginThrottle, createMemoryCounter, createRedisCounter } from "./throttle.ts";
+import { createSignInThrottle } from "./throttle.ts";
 
 export interface AccountRouteDeps {
   db: Database;
@@ -42,20 +42,16 @@ const tags = ["auth"];
 
 /** /v1/auth/* (sign-up, sign-in, tokens, verification, password reset) and /v1/me/*. */
 export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
-  const windowMs = 3600_000;
-  const counter = deps.redis
-    ? createRedisCounter(deps.redis, windowMs, deps.throttlePrefix)
-    : createMemoryCounter(windowMs);
   const ctx: actions.AccountContext = {
     db: deps.db,
     settings: deps.settings,
     accessKey: deps.accessKey,
     notifyOutbox: deps.notifyOutbox,
     log: deps.log,
-    throttle: createLoginThrottle({
-      counter,
-      perAccountPerHour: deps.settings.loginFailuresPerAccountPerHour,
-      perIpPerHour: deps.settings.loginFailuresPerIpPerHour,
+    throttle: createSignInThrottle({
+      redis: deps.redis,
+      settings: deps.settings,
+      prefix: deps.throttlePrefix,
     }),
   };
   app.addSchema(User);

@@ -1,3 +1,4 @@
+import type { ApiSettings } from "@honeydue/config";
 import type { Redis } from "ioredis";
 
 /**
@@ -114,4 +115,24 @@ export function createLoginThrottle(options: {
       await options.counter.clear(accountKey(email));
     },
   };
+}
+
+/**
+ * The sign-in throttle with the settings' limits in one-hour windows, as sign-in and account deletion use
+ * it: counted in Redis when configured (shared by every API process and by both routes), in memory otherwise.
+ */
+export function createSignInThrottle(options: {
+  redis: Redis | undefined;
+  settings: Pick<ApiSettings, "loginFailuresPerAccountPerHour" | "loginFailuresPerIpPerHour">;
+  /** Prefix of the Redis keys (tests give each file its own). */
+  prefix?: string;
+}): LoginThrottle {
+  const windowMs = 3600_000;
+  return createLoginThrottle({
+    counter: options.redis
+      ? createRedisCounter(options.redis, windowMs, options.prefix)
+      : createMemoryCounter(windowMs),
+    perAccountPerHour: options.settings.loginFailuresPerAccountPerHour,
+    perIpPerHour: options.settings.loginFailuresPerIpPerHour,
+  });
 }

@@ -14,7 +14,7 @@ import Type from "typebox";
 import { tooManyRequests } from "../accounts/actions.ts";
 import { deviceOf } from "../accounts/device.ts";
 import { verifyPassword } from "../accounts/passwords.ts";
-import { createLoginThrottle, createMemoryCounter, createRedisCounter } from "../accounts/throttle.ts";
+import { createSignInThrottle } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem, unauthorized } from "../http/problem.ts";
@@ -119,14 +119,9 @@ export function registerDeleteAccountRoutes(
   },
 ) {
   const { db, auth } = deps;
-  const windowMs = 3600_000;
-  // The same counters as sign-in (shared through Redis when configured): wrong passwords here count
-  // towards the same per-account and per-IP limits.
-  const throttle = createLoginThrottle({
-    counter: deps.redis ? createRedisCounter(deps.redis, windowMs) : createMemoryCounter(windowMs),
-    perAccountPerHour: deps.settings.loginFailuresPerAccountPerHour,
-    perIpPerHour: deps.settings.loginFailuresPerIpPerHour,
-  });
+  // The same counters as sign-in when they are in Redis: wrong passwords here count towards the same
+  // per-account and per-IP limits.
+  const throttle = createSignInThrottle({ redis: deps.redis, settings: deps.settings });
 
   app.delete(
     "/v1/me",
