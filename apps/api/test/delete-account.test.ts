@@ -12,7 +12,7 @@ import {
 } from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
 import { hashPassword } from "../src/accounts/passwords.ts";
-import { addMember, createResidence, createUser, signIn, type TestUser } from "./fixtures.ts";
+import { addMember, createResidence, createUser, rolesIn, signIn, type TestUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps, database } = await startTestApi({ LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: "3" });
@@ -42,14 +42,6 @@ async function join(
     .update(memberships)
     .set({ createdAt: new Date(Date.now() - minutesAgo * 60_000) })
     .where(and(eq(memberships.residenceId, residenceId), eq(memberships.userId, userId)));
-}
-
-async function rolesOf(residenceId: string) {
-  const rows = await deps.db
-    .select({ userId: memberships.userId, role: memberships.role })
-    .from(memberships)
-    .where(eq(memberships.residenceId, residenceId));
-  return Object.fromEntries(rows.map((r) => [r.userId, r.role]));
 }
 
 const exists = async (residenceId: string) =>
@@ -155,9 +147,9 @@ test("deleting an account applies the ownership rules to every residence, in one
   );
   // 2
   assert.ok(await exists(shared.id));
-  assert.deepEqual(await rolesOf(shared.id), { [coOwner.id]: "owner" });
+  assert.deepEqual(await rolesIn(deps, shared.id), { [coOwner.id]: "owner" });
   // 3
-  assert.deepEqual(await rolesOf(heir.id), {
+  assert.deepEqual(await rolesIn(deps, heir.id), {
     [earlyViewer.id]: "viewer",
     [firstMember.id]: "owner",
     [laterMember.id]: "member",
@@ -184,9 +176,9 @@ test("deleting an account applies the ownership rules to every residence, in one
   });
   assert.equal(ownerNow.statusCode, 200);
   // 4
-  assert.deepEqual(await rolesOf(viewerOnly.id), { [onlyViewer.id]: "owner" });
+  assert.deepEqual(await rolesIn(deps, viewerOnly.id), { [onlyViewer.id]: "owner" });
   // 5
-  assert.deepEqual(await rolesOf(guest.id), { [landlord.id]: "owner" });
+  assert.deepEqual(await rolesIn(deps, guest.id), { [landlord.id]: "owner" });
   const [t] = await deps.db.select().from(tasks).where(eq(tasks.id, assigned!.id));
   assert.equal(t!.assigneeId, null);
   assert.equal(t!.createdBy, null);
@@ -210,7 +202,7 @@ test("two co-owners deleting their accounts at the same moment never leave a res
   const [ra, rb] = await Promise.all([deleteMe(a), deleteMe(b)]);
   assert.equal(ra.statusCode, 204, ra.body);
   assert.equal(rb.statusCode, 204, rb.body);
-  assert.deepEqual(await rolesOf(both.id), { [stayer.id]: "owner" });
+  assert.deepEqual(await rolesIn(deps, both.id), { [stayer.id]: "owner" });
   assert.equal(await exists(justUs.id), false, "the last of the two took the residence with them");
   void database;
 });

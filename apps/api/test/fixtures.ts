@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { memberships, type PropertyType, type Role, residences, sessions, users } from "@honeydue/db";
+import { eq } from "drizzle-orm";
 import { signAccessToken } from "../src/accounts/access-token.ts";
 import type { ApiDeps } from "../src/deps.ts";
 
@@ -107,6 +108,15 @@ export async function addMember(
     .insert(memberships)
     .values({ residenceId, userId, role })
     .onConflictDoUpdate({ target: [memberships.residenceId, memberships.userId], set: { role } });
+}
+
+/** Who has which role in a residence, read straight from the database: `{ [userId]: role }`. */
+export async function rolesIn(deps: Pick<ApiDeps, "db">, residenceId: string): Promise<Record<string, Role>> {
+  const rows = await deps.db
+    .select({ userId: memberships.userId, role: memberships.role })
+    .from(memberships)
+    .where(eq(memberships.residenceId, residenceId));
+  return Object.fromEntries(rows.map((r) => [r.userId, r.role]));
 }
 
 export interface Household {

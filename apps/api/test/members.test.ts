@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { memberships, tasks } from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
-import { addMember, createHousehold, createUser, type Household, type TestUser } from "./fixtures.ts";
+import {
+  addMember,
+  createHousehold,
+  createUser,
+  type Household,
+  rolesIn,
+  type TestUser,
+} from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
@@ -15,13 +22,6 @@ async function setRole(h: Household, by: TestUser, userId: string, role: string)
 }
 async function remove(h: Household, by: TestUser, userId: string) {
   return app.inject({ method: "DELETE", url: memberUrl(h, userId), headers: by.auth });
-}
-async function roles(residenceId: string) {
-  const rows = await deps.db
-    .select({ userId: memberships.userId, role: memberships.role })
-    .from(memberships)
-    .where(eq(memberships.residenceId, residenceId));
-  return Object.fromEntries(rows.map((r) => [r.userId, r.role]));
 }
 async function actions(h: Household) {
   const res = await app.inject({
@@ -83,7 +83,7 @@ test("owners change roles; members and viewers cannot", async () => {
   assert.equal(res.json().avatarFileId, null);
   assert.equal((await setRole(h, h.owner, stranger.id, "member")).statusCode, 404);
   assert.equal((await setRole(h, h.owner, h.member.id, "admin")).statusCode, 400);
-  assert.deepEqual(await roles(h.residence.id), {
+  assert.deepEqual(await rolesIn(deps, h.residence.id), {
     [h.owner.id]: "owner",
     [h.member.id]: "member",
     [h.viewer.id]: "member",
@@ -104,7 +104,7 @@ test("the last owner cannot be demoted, removed or leave: 409 last-owner", async
   // Now the former member is the only owner: removing them is refused too.
   const attempt = await remove(h, h.member, h.member.id);
   assert.equal(attempt.statusCode, 409);
-  assert.deepEqual(await roles(h.residence.id), {
+  assert.deepEqual(await rolesIn(deps, h.residence.id), {
     [h.owner.id]: "viewer",
     [h.member.id]: "owner",
     [h.viewer.id]: "viewer",
@@ -122,7 +122,7 @@ test("an owner removes a member; their tasks become unassigned", async () => {
   assert.equal((await remove(h, h.owner, stranger.id)).statusCode, 404);
   const res = await remove(h, h.owner, h.member.id);
   assert.equal(res.statusCode, 204, res.body);
-  assert.deepEqual(Object.keys(await roles(h.residence.id)).sort(), [h.owner.id, h.viewer.id].sort());
+  assert.deepEqual(Object.keys(await rolesIn(deps, h.residence.id)).sort(), [h.owner.id, h.viewer.id].sort());
   const [after] = await deps.db.select().from(tasks).where(eq(tasks.id, task!.id));
   assert.equal(after!.assigneeId, null);
   const gone = await app.inject({
@@ -141,7 +141,7 @@ test("any member can leave; an owner can leave when another owner stays", async 
   const second = await createUser(deps, { name: "Second Owner" });
   await addMember(deps, h.residence.id, second.id, "owner");
   assert.equal((await remove(h, h.owner, h.owner.id)).statusCode, 204);
-  assert.deepEqual(await roles(h.residence.id), { [second.id]: "owner" });
+  assert.deepEqual(await rolesIn(deps, h.residence.id), { [second.id]: "owner" });
   const feed = await app.inject({
     method: "GET",
     url: `/v1/residences/${h.residence.id}/activity`,
