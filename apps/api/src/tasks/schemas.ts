@@ -99,20 +99,13 @@ export const CreateTaskBody = Type.Object({
   templateId: Type.Optional(Nullable(Uuid)),
 });
 
+/** Any field of a new task (each optional), and archiving. */
 export const UpdateTaskBody = Type.Object(
   {
-    title: Type.Optional(Title),
-    notes: Type.Optional(Nullable(Notes)),
-    category: Type.Optional(Category),
-    priority: Type.Optional(Priority),
-    assigneeId: Type.Optional(Nullable(Uuid)),
+    ...Type.Partial(CreateTaskBody).properties,
     dueOn: Type.Optional(
       Nullable(inputDate("Setting a due date re-anchors a recurring task's schedule on it")),
     ),
-    recurrence: Type.Optional(Nullable(Recurrence)),
-    estimatedCostCents: Type.Optional(Nullable(Cents)),
-    contractorId: Type.Optional(Nullable(Uuid)),
-    templateId: Type.Optional(Nullable(Uuid)),
     archived: Type.Optional(Type.Boolean()),
   },
   { minProperties: 1 },
