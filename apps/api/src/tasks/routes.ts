@@ -207,8 +207,8 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request, reply) => {
       const who = principal(request);
       const { taskId } = request.params;
-      const access = await requireTaskAccess(db, taskId, who.userId, "member");
-      await deleteTask(db, { userId: who.userId, residenceId: access.residenceId, today: "" }, taskId);
+      const { actor } = await memberWrite(taskId, who);
+      await deleteTask(db, actor, taskId);
       return reply.status(204).send(null);
     },
   );
