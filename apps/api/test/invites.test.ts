@@ -168,6 +168,13 @@ test("accepting: any signed-in holder of the link joins with the invited role, o
   assert.equal(entry!.action, "member.joined");
   assert.equal(entry!.actor!.name, "Joiner 1");
   assert.equal(entry!.data.via, "invite");
+
+  // The inviter is told in their notification feed.
+  const inbox = await app.inject({ method: "GET", url: "/v1/notifications", headers: h.owner.auth });
+  assert.equal(inbox.statusCode, 200, inbox.body);
+  const accepted = inbox.json().items.filter((n: { kind: string }) => n.kind === "invite.accepted");
+  assert.equal(accepted.length, 1, inbox.body);
+  assert.equal(accepted[0].title, "Joiner 1 joined Lake Cabin");
 });
 
 test("expired, withdrawn, replaced and unknown invites cannot be accepted", async () => {

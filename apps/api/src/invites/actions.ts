@@ -9,7 +9,7 @@ import {
   shareCodes,
   users,
 } from "@honeydue/db";
-import { enqueueJob } from "@honeydue/jobs";
+import { enqueueJob, notifyInviteAccepted } from "@honeydue/jobs";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Principal } from "../http/auth.ts";
 import { conflict, HttpProblem, notFound } from "../http/problem.ts";
@@ -302,7 +302,17 @@ export async function acceptInvite(db: Database, token: string, userId: string):
       .update(invites)
       .set({ acceptedAt: new Date(), acceptedBy: userId })
       .where(eq(invites.id, invite.id));
-    return loadResidence(tx, invite.residenceId, userId);
+    const residence = await loadResidence(tx, invite.residenceId, userId);
+    const [member] = await tx.select({ name: users.name }).from(users).where(eq(users.id, userId)).limit(1);
+    // The inviter hears that their invitation was taken up (in-app, and a push when enabled).
+    await notifyInviteAccepted(tx, {
+      inviteId: invite.id,
+      residenceId: invite.residenceId,
+      residenceName: residence.name,
+      invitedBy: invite.invitedBy,
+      memberName: member?.name ?? "Someone",
+    });
+    return residence;
   });
 }
 

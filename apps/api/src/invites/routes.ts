@@ -139,7 +139,11 @@ export function registerInviteRoutes(
         response: { 200: ResidenceSchema, ...problems(400, 401, 404, 409, 410) },
       },
     },
-    async (request) => acceptInvite(db, request.params.token, principal(request).userId),
+    async (request) => {
+      const residence = await acceptInvite(db, request.params.token, principal(request).userId);
+      deps.notifyOutbox();
+      return residence;
+    },
   );
 
   app.post(
