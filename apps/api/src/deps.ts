@@ -4,6 +4,7 @@ import { createMailTransport } from "@honeydue/email";
 import {
   type EmbeddedRunner,
   OUTBOX_KICK_CHANNEL,
+  outboxStats,
   startEmbeddedRunner,
   startEmbeddedSchedules,
 } from "@honeydue/jobs";
@@ -97,6 +98,7 @@ export function startEmbeddedJobs(
   const handlers = createJobHandlers({
     db: deps.db,
     log: deps.log,
+    metrics: deps.metrics,
     mail: {
       transport,
       from: settings.mailFrom,
@@ -116,8 +118,11 @@ export function startEmbeddedJobs(
     db: deps.db,
     handlers,
     log: deps.log,
+    metrics: deps.metrics,
     ...(options.pollIntervalMs ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
+  // This process delivers the outbox: its backlog is this process's to report.
+  deps.metrics.setOutboxStatsSource(() => outboxStats(deps.db));
   // The worker's job schedulers (digest, warranty, housekeeping), on this process's own timer.
   const schedules =
     options.schedules === false
@@ -128,6 +133,7 @@ export function startEmbeddedJobs(
     async stop() {
       schedules.stop();
       await runner.stop();
+      deps.metrics.setOutboxStatsSource(undefined);
       transport.close();
     },
   };

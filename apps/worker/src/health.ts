@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@honeydue/db";
+import { bearerTokenMatches } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 
@@ -70,6 +71,8 @@ export async function startHealthServer(options: {
   port: number;
   readiness: () => ReturnType<typeof readiness>;
   metrics?: { contentType: string; metrics(): Promise<string> };
+  /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>` (probes stay open). */
+  metricsToken?: string | undefined;
 }): Promise<{ server: Server; port: number; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?", 1)[0];
@@ -89,6 +92,10 @@ export async function startHealthServer(options: {
       return;
     }
     if (path === "/metrics" && options.metrics) {
+      if (options.metricsToken && !bearerTokenMatches(req.headers.authorization, [options.metricsToken])) {
+        res.writeHead(401, { "www-authenticate": 'Bearer realm="metrics"' }).end();
+        return;
+      }
       const m = options.metrics;
       m.metrics().then(
         (text) => res.writeHead(200, { "content-type": m.contentType }).end(text),

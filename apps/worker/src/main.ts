@@ -1,7 +1,8 @@
-// The worker process: read the settings, start the relay, the queue workers and the schedules.
+// The worker process: read the settings, start tracing, then load and start the relay, the queue workers
+// and the schedules (worker.ts).
 import { loadWorkerSettings, SettingsError } from "@honeydue/config";
-import { createLogger } from "@honeydue/observability";
-import { startWorker } from "./worker.ts";
+import { startTracing } from "@honeydue/observability/tracing";
+import type { RunningWorker } from "./worker.ts";
 
 let settings: ReturnType<typeof loadWorkerSettings>;
 try {
@@ -14,10 +15,15 @@ try {
   throw error;
 }
 
-const log = createLogger({ level: settings.logLevel, role: "worker" });
+// Before pg, ioredis and bullmq are imported: instrumentation patches modules as they load.
+const tracing = await startTracing(settings.tracing);
+const { createLogger, traceLogMixin } = await import("@honeydue/observability");
+const { startWorker } = await import("./worker.ts");
+// Every log line carries trace_id/span_id of the span it was written in (e.g. the job's).
+const log = createLogger({ level: settings.logLevel, role: "worker", mixin: traceLogMixin });
 
 // Signal handlers first: a SIGTERM that arrives while the worker is still booting is honoured once it is up.
-let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
+let worker: RunningWorker | undefined;
 let stopRequested: string | undefined;
 let stopping = false;
 const shutdown = async (signal: string) => {
@@ -35,6 +41,9 @@ const shutdown = async (signal: string) => {
   force.unref();
   try {
     const { forced } = await worker.stop();
+    await tracing
+      .shutdown()
+      .catch((error: unknown) => log.warn({ err: error }, "trace export failed at shutdown"));
     log.info({ forced }, "shutdown complete");
     process.exit(0);
   } catch (error) {

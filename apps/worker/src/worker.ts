@@ -5,6 +5,7 @@ import {
   createQueues,
   jobOptions,
   OUTBOX_KICK_CHANNEL,
+  outboxStats,
   producerConnection,
   QUEUE_NAMES,
   type QueueName,
@@ -19,7 +20,6 @@ import { createJobHandlers } from "@honeydue/jobs/handlers";
 import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createPushProviders } from "@honeydue/push";
 import { createStorage } from "@honeydue/storage";
-import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { readiness, startHealthServer } from "./health.ts";
 
@@ -69,14 +69,8 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       out[name] = await queues[name as QueueName].getJobCounts("waiting", "active", "delayed", "failed");
     return out;
   });
-  metrics.setOutboxStatsSource(async () => {
-    const { rows } = (await database.db.execute(sql`
-      SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float AS age
-      FROM outbox WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL`)) as unknown as {
-      rows: { backlog: number; age: number }[];
-    };
-    return { backlog: rows[0]?.backlog ?? 0, oldestAgeSeconds: rows[0]?.age ?? 0 };
-  });
+  metrics.setOutboxStatsSource(() => outboxStats(database.db));
+  database.setQueryObserver((text, seconds) => metrics.observeDbQuery(text, seconds));
 
   const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
   const push = createPushProviders(settings.push);
@@ -93,6 +87,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const handlers = createJobHandlers({
     db: database.db,
     log,
+    metrics,
     mail: {
       transport,
       from: settings.mailFrom,
@@ -157,6 +152,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     port: settings.healthPort,
     readiness: () => readiness({ db: database.db, redis: healthRedis, lifecycle }),
     metrics,
+    metricsToken: settings.metrics.token,
   });
 
   return {

@@ -1,6 +1,7 @@
 import type { Database } from "@honeydue/db";
-import type { Logger } from "@honeydue/observability";
+import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
+import type { JobObserver } from "./queues.ts";
 import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
 
 export interface EmbeddedRunner {
@@ -34,6 +35,8 @@ export function startEmbeddedRunner(deps: {
   log: Logger;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** Job durations and outcomes (jobs_total, job_duration_seconds). */
+  metrics?: JobObserver;
 }): EmbeddedRunner {
   const pollIntervalMs = deps.pollIntervalMs ?? 1000;
   let stopped = false;
@@ -63,12 +66,35 @@ export function startEmbeddedRunner(deps: {
       const payload = parsePayload(row.job, row.payload);
       const handler = deps.handlers[row.job] as (p: unknown, c: JobContext) => Promise<void>;
       const timeoutMs = JOBS[row.job].timeoutMs;
-      await Promise.race([
-        handler(payload, { jobId: row.id, attempt: row.attempts, traceContext: row.trace_context }),
-        new Promise((_, reject) =>
-          setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref(),
+      const queue = JOBS[row.job].queue;
+      const started = process.hrtime.bigint();
+      const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+      // The job's span continues the trace of the request that wrote the outbox row.
+      await withExtractedContext(row.trace_context, () =>
+        withSpan(
+          `job ${queue}/${row.job}`,
+          () =>
+            Promise.race([
+              handler(payload, { jobId: row.id, attempt: row.attempts, traceContext: row.trace_context }),
+              new Promise((_, reject) =>
+                setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref(),
+              ),
+            ]),
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: {
+              "messaging.system": "outbox",
+              "messaging.message.id": row.id,
+              "job.attempt": row.attempts,
+            },
+          },
         ),
-      ]);
+      ).catch((error: unknown) => {
+        const final = row.attempts >= JOBS[row.job as keyof typeof JOBS].attempts;
+        deps.metrics?.observeJob(queue, row.job, final ? "failed" : "retried", seconds());
+        throw error;
+      });
+      deps.metrics?.observeJob(queue, row.job, "completed", seconds());
       await deps.db.execute(
         sql`UPDATE outbox SET processed_at = now(), locked_until = NULL, last_error = NULL WHERE id = ${row.id}`,
       );
@@ -109,7 +135,8 @@ export function startEmbeddedRunner(deps: {
       again = true;
       return;
     }
-    running = drain()
+    // A kick from inside a request must not make the runner's own queries part of that request's trace.
+    running = withExtractedContext(null, () => drain())
       .catch((error) => deps.log.error({ err: error }, "outbox runner error"))
       .finally(() => {
         running = undefined;

@@ -1,6 +1,6 @@
 import type { Database } from "@honeydue/db";
 import { deliverEmail, type MailTransport } from "@honeydue/email";
-import type { Logger } from "@honeydue/observability";
+import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
 import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
 import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
@@ -23,6 +23,8 @@ export interface JobHandlerDeps {
    * (they need AUTH_SECRET for unsubscribe links and the push settings).
    */
   worker?: WorkerHandlerDeps;
+  /** emails_total by template and outcome (sent|failed|skipped). */
+  metrics?: { recordEmail(template: string, outcome: DeliveryOutcome): void };
   /** Thumbnails, deleting stored objects, removing unattached uploads (see files-handlers.ts). */
   files?: Omit<FilesHandlerDeps, "db" | "log">;
 }
@@ -45,22 +47,40 @@ const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publ
  */
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
   const handlers = {
-    "email.send": async (payload, context) => {
-      const outcome = await deliverEmail(
-        {
-          db: deps.db,
-          transport: deps.mail.transport,
-          mailFrom: deps.mail.from,
-          publicWebUrl: deps.mail.publicWebUrl,
-          log: deps.log,
-          logLinks: deps.mail.logLinks,
-          ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
+    "email.send": (payload, context) =>
+      // The email-sending span: a child of the job span, so of the request that caused the email.
+      withSpan(
+        `email.send ${payload.template}`,
+        async (span) => {
+          let outcome: Awaited<ReturnType<typeof deliverEmail>>;
+          try {
+            outcome = await deliverEmail(
+              {
+                db: deps.db,
+                transport: deps.mail.transport,
+                mailFrom: deps.mail.from,
+                publicWebUrl: deps.mail.publicWebUrl,
+                log: deps.log,
+                logLinks: deps.mail.logLinks,
+                ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
+              },
+              payload,
+              context,
+            );
+          } catch (error) {
+            deps.metrics?.recordEmail(payload.template, "failed");
+            throw error;
+          }
+          span.setAttribute("email.outcome", outcome);
+          deps.metrics?.recordEmail(payload.template, outcome === "sent" ? "sent" : "skipped");
+          if (outcome === "already-sent") {
+            deps.log.info({ jobId: context.jobId }, "email already sent; skipped");
+          } else {
+            deps.log.info({ jobId: context.jobId, template: payload.template }, "email sent");
+          }
         },
-        payload,
-        context,
-      );
-      if (outcome === "already-sent") deps.log.info({ jobId: context.jobId }, "email already sent; skipped");
-    },
+        { kind: SpanKind.CLIENT, attributes: { "email.template": payload.template } },
+      ),
   } satisfies Partial<JobHandlers> as Record<string, unknown>;
   const all = combineHandlers(
     handlers,

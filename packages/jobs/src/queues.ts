@@ -1,4 +1,4 @@
-import type { Logger } from "@honeydue/observability";
+import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
 import {
@@ -12,6 +12,37 @@ import {
 
 export type QueueName = JobDefinition["queue"];
 export const QUEUE_NAMES: readonly QueueName[] = ["email", "push", "reminders", "housekeeping", "files"];
+
+/**
+ * Key of the trace context (W3C traceparent/tracestate) the relay adds to a job's data; the worker takes it
+ * out again before validating the payload and runs the job's span in that context.
+ */
+export const TRACE_CONTEXT_KEY = "_traceContext";
+
+/** Job data for BullMQ: the payload, plus the outbox row's trace context when it has one. */
+export function jobData(payload: unknown, traceContext: Record<string, string> | null | undefined): unknown {
+  if (!traceContext || payload === null || typeof payload !== "object" || Array.isArray(payload))
+    return payload;
+  return { ...payload, [TRACE_CONTEXT_KEY]: traceContext };
+}
+
+/** Splits BullMQ job data into the payload and the trace context the relay added (if any). */
+export function splitJobData(data: unknown): {
+  payload: unknown;
+  traceContext: Record<string, string> | null;
+} {
+  if (data === null || typeof data !== "object" || !(TRACE_CONTEXT_KEY in data)) {
+    return { payload: data, traceContext: null };
+  }
+  const { [TRACE_CONTEXT_KEY]: traceContext, ...payload } = data as Record<string, unknown>;
+  return {
+    payload,
+    traceContext:
+      traceContext !== null && typeof traceContext === "object"
+        ? (traceContext as Record<string, string>)
+        : null,
+  };
+}
 
 /** Failed jobs are kept for inspection and retry, bounded by count and age. */
 export const FAILED_JOBS_KEPT = { count: 5000, age: 30 * 24 * 3600 };
@@ -134,15 +165,33 @@ export function startQueueWorkers(deps: {
       async (job: QueueJob) => {
         if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
         const name = job.name;
+        const { payload: data, traceContext } = splitJobData(job.data);
         let payload: unknown;
         try {
-          payload = parsePayload(name, job.data);
+          payload = parsePayload(name, data);
         } catch (error) {
           throw new UnrecoverableError((error as Error).message);
         }
         const handler = deps.handlers[name] as (p: unknown, c: unknown) => Promise<void>;
-        await runWithTimeout(JOBS[name].timeoutMs, () =>
-          handler(payload, { jobId: job.id ?? "", attempt: job.attemptsMade + 1, traceContext: null }),
+        const attempt = job.attemptsMade + 1;
+        // The job's span continues the trace of the request that wrote the outbox row.
+        await withExtractedContext(traceContext, () =>
+          withSpan(
+            `job ${queueName}/${name}`,
+            () =>
+              runWithTimeout(JOBS[name].timeoutMs, () =>
+                handler(payload, { jobId: job.id ?? "", attempt, traceContext }),
+              ),
+            {
+              kind: SpanKind.CONSUMER,
+              attributes: {
+                "messaging.system": "bullmq",
+                "messaging.destination.name": queueName,
+                "messaging.message.id": job.id ?? "",
+                "job.attempt": attempt,
+              },
+            },
+          ),
         );
       },
       {

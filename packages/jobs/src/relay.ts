@@ -1,7 +1,7 @@
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { jobOptions, type QueueName, type Queues, queueOf, runWithTimeout } from "./queues.ts";
+import { jobData, jobOptions, type QueueName, type Queues, queueOf, runWithTimeout } from "./queues.ts";
 import { isJobName } from "./registry.ts";
 
 export interface Relay {
@@ -16,6 +16,7 @@ interface Row extends Record<string, unknown> {
   id: string;
   job: string;
   payload: unknown;
+  trace_context: Record<string, string> | null;
 }
 
 /**
@@ -46,7 +47,7 @@ export function startRelay(deps: {
   async function runOnce(): Promise<number> {
     return deps.db.transaction(async (tx) => {
       const { rows } = (await tx.execute(sql`
-        SELECT id, job, payload FROM outbox
+        SELECT id, job, payload, trace_context FROM outbox
         WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL
           AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
         ORDER BY available_at
@@ -65,7 +66,11 @@ export function startRelay(deps: {
         }
         const queue = queueOf(row.job);
         const list = byQueue.get(queue) ?? [];
-        list.push({ name: row.job, data: row.payload, opts: jobOptions(row.job, row.id) });
+        list.push({
+          name: row.job,
+          data: jobData(row.payload, row.trace_context),
+          opts: jobOptions(row.job, row.id),
+        });
         byQueue.set(queue, list);
       }
       // BullMQ waits for a connection rather than failing: bound it, so the rows' locks are not held while
