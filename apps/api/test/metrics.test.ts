@@ -146,3 +146,32 @@ test("the pool gauges and the Node runtime defaults are exported", async () => {
   }
   assert.ok(samples.some((s) => s.name.startsWith("nodejs_gc_duration_seconds")));
 });
+
+test("embedded mode: the API's own job runner counts the email job, the email and the outbox backlog", async () => {
+  const embedded = await startTestApi({ smtp: true });
+  const email = `embedded-${randomBytes(5).toString("hex")}@example.com`;
+  const reg = await embedded.app.inject({
+    method: "POST",
+    url: "/v1/auth/register",
+    payload: { email, password: "correct horse battery", name: "Embedded Person" },
+  });
+  assert.equal(reg.statusCode, 201, reg.body);
+  await embedded.smtp!.waitFor(email);
+  const job = { queue: "email", job: "email.send" };
+  let samples: Sample[] = [];
+  // The job counts once its handler returned, just after the mail was accepted.
+  for (let i = 0; i < 200; i++) {
+    samples = parse(await embedded.deps.metrics.metrics());
+    if (value(samples, "jobs_total", { ...job, outcome: "completed" }) === 1) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  assert.equal(value(samples, "jobs_total", { ...job, outcome: "completed" }), 1);
+  assert.equal(value(samples, "job_duration_seconds_count", job), 1);
+  assert.equal(value(samples, "emails_total", { template: "verify-email", outcome: "sent" }), 1);
+  assert.equal(value(samples, "emails_total", { template: "verify-email", outcome: "failed" }), 0);
+  assert.ok(
+    samples.some((s) => s.name === "outbox_backlog"),
+    "outbox_backlog is exported",
+  );
+  assert.ok(samples.some((s) => s.name === "outbox_oldest_age_seconds"));
+});

@@ -133,11 +133,8 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
     OTEL_BSP_SCHEDULE_DELAY: "50",
   };
 
+  // Both processes boot at once.
   const worker = spawnWorker({ ...shared, QUEUE_PREFIX: prefix, RUN_SCHEDULES: "false" });
-  await worker.waitFor(/honeyDue worker ready/);
-  const workerPort = Number(/"healthPort":(\d+)/.exec(worker.output())?.[1]);
-  assert.ok(workerPort > 0);
-
   const apiPort = await freePort();
   const api = spawnApi({
     ...shared,
@@ -146,7 +143,9 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
     MIGRATE_ON_START: "false",
     RUN_EMBEDDED_WORKER: "false",
   });
-  await api.ready();
+  await Promise.all([worker.waitFor(/honeyDue worker ready/), api.ready()]);
+  const workerPort = Number(/"healthPort":(\d+)/.exec(worker.output())?.[1]);
+  assert.ok(workerPort > 0);
   const apiMetricsPort = Number(/"metricsPort":(\d+)/.exec(api.output())?.[1]);
   assert.ok(apiMetricsPort > 0);
 
