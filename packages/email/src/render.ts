@@ -1,4 +1,3 @@
-import mjml2html from "mjml";
 import type { EmailTemplate, RenderContext } from "./template.ts";
 import { isTemplateName, TEMPLATES, type TemplateName } from "./templates/index.ts";
 
@@ -13,11 +12,16 @@ export interface RenderedEmail {
 
 const compiled = new Map<string, Promise<string>>();
 
-/** Compiles a template's MJML once per process; the placeholders survive compilation untouched. */
+/**
+ * Compiles a template's MJML once per process; the placeholders survive compilation untouched. MJML is
+ * loaded on first use: it costs ~190 MB of memory, which an API pod that leaves email to the worker never
+ * needs to pay.
+ */
 function compile(name: string, template: EmailTemplate): Promise<string> {
   let html = compiled.get(name);
   if (!html) {
-    html = mjml2html(template.mjml, { validationLevel: "strict", keepComments: false }).then((result) => {
+    html = import("mjml").then(async ({ default: mjml2html }) => {
+      const result = await mjml2html(template.mjml, { validationLevel: "strict", keepComments: false });
       if (result.errors.length) {
         throw new Error(`email template ${name}: ${result.errors.map((e) => e.formattedMessage).join("; ")}`);
       }
