@@ -135,14 +135,12 @@ await deps.db.insert(completions).values([
 await deps.db
   .insert(devices)
   .values({ userId: alice.id, platform: "ios", token: "push-token-secret-xyz", name: "Alice's iPhone" });
-await deps.db
-  .insert(notifications)
-  .values({
-    userId: alice.id,
-    kind: "task.assigned",
-    title: "Bob assigned you a task",
-    residenceId: home.id,
-  });
+await deps.db.insert(notifications).values({
+  userId: alice.id,
+  kind: "task.assigned",
+  title: "Bob assigned you a task",
+  residenceId: home.id,
+});
 await deps.db.insert(notifications).values({ userId: bob.id, kind: "task.assigned", title: "Not for Alice" });
 await deps.db.insert(calendarFeeds).values({ userId: alice.id, tokenHash: Buffer.from("feed-hash-secret") });
 await deps.db.insert(emailMessages).values({

@@ -1,6 +1,6 @@
+// Span kinds for withSpan() callers that do not depend on @opentelemetry/api themselves.
+export { SpanKind } from "@opentelemetry/api";
 export * from "./logger.ts";
 export * from "./metrics.ts";
 export * from "./metrics-server.ts";
 export * from "./tracing.ts";
-// Span kinds for withSpan() callers that do not depend on @opentelemetry/api themselves.
-export { SpanKind } from "@opentelemetry/api";
