@@ -50,19 +50,20 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Prometheus: duration and count by method, ROUTE TEMPLATE (never the raw path) and status; in flight.
+  // A written reply is counted in the onResponse hook below; the raw 'close' listener counts a client that
+  // went away first (as nginx's 499). An onRequestAbort hook did the same at a third of /healthz throughput.
   const httpMetrics = new WeakMap<object, (route: string | undefined, statusCode: number) => void>();
-  app.addHook("onRequest", async (request) => {
-    httpMetrics.set(request, deps.metrics.startHttpRequest(request.method));
-  });
-  app.addHook("onResponse", async (request, reply) => {
-    httpMetrics.get(request)?.(request.routeOptions.url, reply.statusCode);
-  });
-  // A client that went away before the reply: counted once, as nginx's 499.
-  app.addHook("onRequestAbort", async (request) => {
-    httpMetrics.get(request)?.(request.routeOptions.url, 499);
+  app.addHook("onRequest", (request, reply, done) => {
+    const end = deps.metrics.startHttpRequest(request.method);
+    httpMetrics.set(request, end);
+    // After a written reply onResponse has already counted it and this is a no-op (`end` counts once).
+    reply.raw.once("close", () => end(request.routeOptions.url, 499));
+    done();
   });
   // One log line per request, with the route template, the status and the time it took.
+  // Also where a written reply is counted for Prometheus (one hook: each extra hook costs every request).
   app.addHook("onResponse", async (request, reply) => {
+    httpMetrics.get(request)?.(request.routeOptions.url, reply.statusCode);
     request.log.info(
       {
         method: request.method,
