@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { loadApiSettings, loadWorkerSettings, SettingsError } from "@honeydue/config";
+import { loadApiSettings, loadWorkerSettings, parseOtlpHeaders, SettingsError } from "@honeydue/config";
 
 const base = { DATA_DIR: "/tmp/honeydue-config-test", AUTH_SECRET: "x".repeat(40) };
 
@@ -52,4 +52,12 @@ test("bad observability settings name the variable", () => {
       `${variable}=${value}`,
     );
   }
+});
+
+test("malformed OTLP header pairs are ignored", () => {
+  assert.deepEqual(parseOtlpHeaders("bad,=x"), {});
+  assert.deepEqual(parseOtlpHeaders("authorization=Bearer%20abc,x=1"), {
+    authorization: "Bearer abc",
+    x: "1",
+  });
 });

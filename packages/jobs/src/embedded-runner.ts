@@ -1,6 +1,7 @@
 import type { Database } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
+import { startPollLoop } from "./poll-loop.ts";
 import type { JobObserver } from "./queues.ts";
 import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
 
@@ -38,12 +39,6 @@ export function startEmbeddedRunner(deps: {
   /** Job durations and outcomes (jobs_total, job_duration_seconds). */
   metrics?: JobObserver;
 }): EmbeddedRunner {
-  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
-
   async function claim(): Promise<ClaimedRow[]> {
     const result = (await deps.db.execute(sql`
       UPDATE outbox SET locked_until = now() + interval '5 minutes', attempts = attempts + 1
@@ -117,47 +112,19 @@ export function startEmbeddedRunner(deps: {
     }
   }
 
-  async function drain() {
-    do {
-      again = false;
+  // A kick from inside a request must not make the runner's own queries part of that request's trace.
+  const loop = startPollLoop({
+    pollIntervalMs: deps.pollIntervalMs ?? 1000,
+    async pass(isStopped) {
       for (;;) {
-        if (stopped) return;
+        if (isStopped()) return;
         const rows = await claim();
         if (rows.length === 0) break;
         for (const row of rows) await runOne(row);
       }
-    } while (again && !stopped);
-  }
-
-  function tick() {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    // A kick from inside a request must not make the runner's own queries part of that request's trace.
-    running = withExtractedContext(null, () => drain())
-      .catch((error) => deps.log.error({ err: error }, "outbox runner error"))
-      .finally(() => {
-        running = undefined;
-        schedule();
-      });
-  }
-
-  function schedule() {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, pollIntervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    kick: () => setImmediate(tick),
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    onError: (error) => deps.log.error({ err: error }, "outbox runner error"),
+    wrap: (drain) => withExtractedContext(null, drain),
+  });
+  return { kick: loop.kick, stop: loop.stop };
 }

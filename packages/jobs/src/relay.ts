@@ -1,6 +1,7 @@
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
+import { startPollLoop } from "./poll-loop.ts";
 import { jobData, jobOptions, type QueueName, type Queues, queueOf, runWithTimeout } from "./queues.ts";
 import { isJobName } from "./registry.ts";
 
@@ -36,12 +37,7 @@ export function startRelay(deps: {
   publishTimeoutMs?: number;
 }): Relay {
   const publishTimeoutMs = deps.publishTimeoutMs ?? 5000;
-  const pollIntervalMs = deps.pollIntervalMs ?? 1000;
   const batchSize = deps.batchSize ?? 200;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let again = false;
   let failing = false;
 
   async function runOnce(): Promise<number> {
@@ -99,11 +95,11 @@ export function startRelay(deps: {
     });
   }
 
-  async function drain() {
-    do {
-      again = false;
+  const loop = startPollLoop({
+    pollIntervalMs: deps.pollIntervalMs ?? 1000,
+    async pass(isStopped) {
       for (;;) {
-        if (stopped) return;
+        if (isStopped()) return;
         const n = await runOnce();
         if (failing) {
           failing = false;
@@ -111,43 +107,13 @@ export function startRelay(deps: {
         }
         if (n < batchSize) break;
       }
-    } while (again && !stopped);
-  }
-
-  function tick() {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = drain()
-      .catch((error) => {
-        if (!failing) deps.log.warn({ err: error }, "outbox relay cannot publish; rows wait in the outbox");
-        failing = true;
-      })
-      .finally(() => {
-        running = undefined;
-        schedule();
-      });
-  }
-
-  function schedule() {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(tick, pollIntervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    kick: () => setImmediate(tick),
-    runOnce,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
     },
-  };
+    onError(error) {
+      if (!failing) deps.log.warn({ err: error }, "outbox relay cannot publish; rows wait in the outbox");
+      failing = true;
+    },
+  });
+  return { kick: loop.kick, runOnce, stop: loop.stop };
 }
 
 /**

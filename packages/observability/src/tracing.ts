@@ -11,7 +11,7 @@
  * must run BEFORE the entry point imports fastify/pg/ioredis. Call it from a tiny
  * entry file and load the application with a dynamic import afterwards:
  *
- *   const tracing = await startTracing({ serviceName: "honeydue-api", ...tracingOptionsFromEnv(process.env) });
+ *   const tracing = await startTracing(settings.tracing); // OTEL_* parsed once by @honeydue/config
  *   await import("./server.ts");
  *
  * Modules whose ESM named bindings of node:http were created before startTracing()
@@ -89,42 +89,6 @@ export const w3cPropagator: TextMapPropagator = new core.CompositePropagator({
 function clampRatio(ratio: number): number {
   if (!Number.isFinite(ratio)) return 1;
   return Math.min(1, Math.max(0, ratio));
-}
-
-/** Parses OTEL_EXPORTER_OTLP_HEADERS-style "k=v,k2=v2" (values URL-decoded). */
-export function parseOtlpHeaders(value: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (value ?? "").split(",")) {
-    const i = part.indexOf("=");
-    if (i <= 0) continue;
-    const key = part.slice(0, i).trim();
-    const raw = part.slice(i + 1).trim();
-    let val = raw;
-    try {
-      val = decodeURIComponent(raw);
-    } catch {
-      // keep raw
-    }
-    if (key) out[key] = val;
-  }
-  return out;
-}
-
-/**
- * Reads the standard variables: OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT),
- * OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER_ARG (ratio, default 1), OTEL_SERVICE_VERSION.
- */
-export function tracingOptionsFromEnv(
-  env: Record<string, string | undefined>,
-): Pick<TracingOptions, "endpoint" | "headers" | "sampleRatio"> {
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT || undefined;
-  const ratioRaw = env.OTEL_TRACES_SAMPLER_ARG;
-  const ratio = ratioRaw === undefined || ratioRaw === "" ? 1 : Number(ratioRaw);
-  return {
-    endpoint,
-    headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS || env.OTEL_EXPORTER_OTLP_HEADERS),
-    sampleRatio: clampRatio(ratio),
-  };
 }
 
 export function tracesUrl(endpoint: string): string {

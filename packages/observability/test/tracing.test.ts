@@ -6,36 +6,19 @@ import {
   currentTraceIds,
   extractTraceContext,
   injectTraceContext,
-  parseOtlpHeaders,
   startTracing,
   type TracingHandle,
   traceLogMixin,
   tracesUrl,
-  tracingOptionsFromEnv,
   withExtractedContext,
   withSpan,
 } from "../src/tracing.ts";
 import { type OtlpReceiver, startOtlpReceiver } from "./otlp-receiver.ts";
 
 describe("tracing options", () => {
-  it("reads the standard OTEL_* variables", () => {
-    assert.deepEqual(tracingOptionsFromEnv({}), { endpoint: undefined, headers: {}, sampleRatio: 1 });
-    assert.deepEqual(
-      tracingOptionsFromEnv({
-        OTEL_EXPORTER_OTLP_ENDPOINT: "https://obs.example",
-        OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20abc,x=1",
-        OTEL_TRACES_SAMPLER_ARG: "0.25",
-      }),
-      {
-        endpoint: "https://obs.example",
-        headers: { authorization: "Bearer abc", x: "1" },
-        sampleRatio: 0.25,
-      },
-    );
-    assert.equal(tracingOptionsFromEnv({ OTEL_TRACES_SAMPLER_ARG: "7" }).sampleRatio, 1);
+  it("builds the traces URL from the endpoint (OTEL_* are parsed by @honeydue/config)", () => {
     assert.equal(tracesUrl("http://127.0.0.1:4318/"), "http://127.0.0.1:4318/v1/traces");
     assert.equal(tracesUrl("https://obs.example/v1/traces"), "https://obs.example/v1/traces");
-    assert.deepEqual(parseOtlpHeaders("bad,=x"), {});
   });
 
   it("stays off without an endpoint", async () => {
