@@ -46,7 +46,10 @@ test("queue workers validate payloads again, retry failures with backoff, keep f
     const done = async () => {
       for (let i = 0; i < 400; i++) {
         const [g, b] = [await queues.email.getJob(good), await queues.email.getJob(bad)];
-        if ((await g?.isCompleted()) && (await b?.isFailed())) return [g!, b!] as const;
+        // Read the jobs again once settled: the copies fetched before may predate the final attempt count.
+        if ((await g?.isCompleted()) && (await b?.isFailed())) {
+          return [(await queues.email.getJob(good))!, (await queues.email.getJob(bad))!] as const;
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
       throw new Error("jobs did not settle");
