@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
+import { registerCompletionRoutes } from "./completions/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDeviceRoutes } from "./devices/routes.ts";
@@ -119,6 +120,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
   registerTaskRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
+  registerCompletionRoutes(app, { db: deps.db, auth });
   registerTemplateRoutes(app, { db: deps.db, auth, now });
   registerHomeRoutes(app, { db: deps.db, auth, now });
   registerCalendarRoutes(app, { db: deps.db, auth, publicApiUrl: deps.settings.publicApiUrl });
