@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
+import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
@@ -142,6 +143,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     db: deps.db,
     storage: deps.storage,
     auth,
+    notifyOutbox: () => deps.notifyOutbox(),
+  });
+  // routes:admin
+  registerAdminRoutes(app, {
+    db: deps.db,
+    redis: deps.redis,
+    settings: deps.settings,
+    accessKey: deps.accessKey,
     notifyOutbox: () => deps.notifyOutbox(),
   });
   void auth;
