@@ -94,7 +94,11 @@ export function startEmbeddedJobs(
   } = {},
 ): EmbeddedRunner {
   const { settings } = deps;
-  const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
+  const transport = createMailTransport({
+    smtpUrl: settings.smtpUrl,
+    dataDir: settings.dataDir,
+    maxConnections: settings.smtpMaxConnections,
+  });
   const handlers = createJobHandlers({
     db: deps.db,
     log: deps.log,

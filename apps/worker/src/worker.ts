@@ -11,9 +11,11 @@ import {
   type QueueName,
   type Queues,
   queueOf,
+  type Reconciler,
   type Relay,
   SCHEDULES,
   startQueueWorkers,
+  startReconciler,
   startRelay,
 } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
@@ -28,6 +30,7 @@ export interface RunningWorker {
   redis: Redis;
   queues: Queues;
   relay: Relay;
+  reconciler: Reconciler;
   metrics: HoneydueMetrics;
   healthPort: number;
   lifecycle: { shuttingDown: boolean };
@@ -72,9 +75,36 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   metrics.setOutboxStatsSource(() => outboxStats(database.db));
   database.setQueryObserver((text, seconds) => metrics.observeDbQuery(text, seconds));
 
-  const transport = createMailTransport({ smtpUrl: settings.smtpUrl, dataDir: settings.dataDir });
+  const transport = createMailTransport({
+    smtpUrl: settings.smtpUrl,
+    dataDir: settings.dataDir,
+    maxConnections: settings.smtpMaxConnections,
+  });
   const push = createPushProviders(settings.push);
-  const relay = startRelay({ db: database.db, queues, log, pollIntervalMs: settings.relayPollMs });
+  const relay = startRelay({
+    db: database.db,
+    queues,
+    log,
+    pollIntervalMs: settings.relayPollMs,
+    onPoisonRow: () => metrics.outboxPoisonRowsTotal.inc(),
+  });
+  // Rows published but never finished (a Redis that lost its data, a lost job) are published again.
+  const reconciler = startReconciler({
+    db: database.db,
+    queues,
+    redis,
+    prefix: settings.queuePrefix,
+    log,
+    reconcileAfterMs: settings.outboxReconcileAfterMs,
+    metrics: {
+      republished: (n) => metrics.outboxRepublishedTotal.inc(n),
+      dataLost: () => metrics.queueDataLostTotal.inc(),
+    },
+  });
+  // A Redis that comes back is checked at once for lost data.
+  redis.on("ready", () => {
+    if (!lifecycle.shuttingDown) reconciler.kick();
+  });
   // The API's kicks after a commit (see OUTBOX_KICK_CHANNEL); the poll covers any kick lost.
   const kicks = producerConnection(settings.redisUrl, {
     enableOfflineQueue: true,
@@ -122,6 +152,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     concurrency: settings.concurrency,
     metrics,
     lockDurationMs: settings.jobLockMs,
+    db: database.db,
   });
   if (settings.runSchedules) {
     // Redis may still be unreachable at boot: keep trying in the background, never crash.
@@ -160,12 +191,14 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     redis,
     queues,
     relay,
+    reconciler,
     metrics,
     healthPort: health.port,
     lifecycle,
     async stop() {
       lifecycle.shuttingDown = true;
       await relay.stop();
+      await reconciler.stop();
       const result = await workers.close(settings.shutdownGraceMs);
       await queues.close();
       redis.disconnect();

@@ -17,8 +17,19 @@ export const commonSettingsSchema = Type.Object({
   DATA_DIR: Type.String({ default: "./data", description: "Embedded database, mail and upload folder" }),
   DATABASE_URL: Type.Optional(Url({ description: "PostgreSQL URL; unset = embedded PGlite in DATA_DIR" })),
   DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: Type.Integer({
+    minimum: 0,
+    default: 15_000,
+    description: "PostgreSQL statement_timeout of every pooled connection (0 = none)",
+  }),
   REDIS_URL: Type.Optional(Url({ description: "Redis URL; unset = in-process queues and limits" })),
   SMTP_URL: Type.Optional(Url({ description: "smtp(s)://user:pass@host:port; unset = .eml files" })),
+  SMTP_MAX_CONNECTIONS: Type.Integer({
+    minimum: 1,
+    maximum: 50,
+    default: 3,
+    description: "SMTP connections each process keeps open at most (a pool)",
+  }),
   MAIL_FROM: Type.String({ minLength: 3, default: "honeyDue <no-reply@localhost>" }),
   PUBLIC_WEB_URL: Url({ default: "http://localhost:3000", description: "Base of links in emails" }),
   PUBLIC_API_URL: Url({ default: "http://localhost:3000", description: "Public base URL of the API" }),
@@ -49,8 +60,10 @@ export interface CommonSettings {
   dataDir: string;
   databaseUrl: string | undefined;
   databasePoolMax: number;
+  databaseStatementTimeoutMs: number;
   redisUrl: string | undefined;
   smtpUrl: string | undefined;
+  smtpMaxConnections: number;
   mailFrom: string;
   publicWebUrl: string;
   publicApiUrl: string;
@@ -86,8 +99,10 @@ export function toCommonSettings(env: CommonEnv): CommonSettings {
     dataDir,
     databaseUrl: env.DATABASE_URL,
     databasePoolMax: env.DATABASE_POOL_MAX,
+    databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     redisUrl: env.REDIS_URL,
     smtpUrl: env.SMTP_URL,
+    smtpMaxConnections: env.SMTP_MAX_CONNECTIONS,
     mailFrom: env.MAIL_FROM,
     publicWebUrl: stripSlash(env.PUBLIC_WEB_URL),
     publicApiUrl: stripSlash(env.PUBLIC_API_URL),

@@ -119,6 +119,11 @@ export const workerSettingsSchema = Type.Object({
   RELAY_POLL_MS: Type.Integer({ minimum: 50, default: 1000, description: "Outbox relay poll interval" }),
   RUN_SCHEDULES: Type.Boolean({ default: true, description: "Upsert the job schedulers at boot" }),
   OUTBOX_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 14 }),
+  OUTBOX_RECONCILE_AFTER_MS: Type.Integer({
+    minimum: 1000,
+    default: 300_000,
+    description: "Re-publish outbox rows published this long ago whose job has not finished",
+  }),
   FAILED_JOB_RETENTION_DAYS: Type.Integer({ minimum: 1, default: 30 }),
   JOB_LOCK_MS: Type.Integer({
     minimum: 1000,
@@ -143,6 +148,7 @@ export interface WorkerSettings extends CommonSettings {
   relayPollMs: number;
   runSchedules: boolean;
   outboxRetentionDays: number;
+  outboxReconcileAfterMs: number;
   failedJobRetentionDays: number;
   jobLockMs: number;
   scheduleIntervalMs: number | undefined;
@@ -173,6 +179,7 @@ export function loadWorkerSettings(env: NodeJS.ProcessEnv = process.env): Worker
     relayPollMs: parsed.RELAY_POLL_MS,
     runSchedules: parsed.RUN_SCHEDULES,
     outboxRetentionDays: parsed.OUTBOX_RETENTION_DAYS,
+    outboxReconcileAfterMs: parsed.OUTBOX_RECONCILE_AFTER_MS,
     failedJobRetentionDays: parsed.FAILED_JOB_RETENTION_DAYS,
     jobLockMs: parsed.JOB_LOCK_MS,
     scheduleIntervalMs: parsed.SCHEDULE_INTERVAL_MS,

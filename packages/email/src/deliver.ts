@@ -1,6 +1,7 @@
 import { type Database, emailMessages, outbox } from "@honeydue/db";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { renderEmail } from "./render.ts";
+import { PermanentEmailError } from "./template.ts";
 import type { MailTransport } from "./transport.ts";
 
 export interface EmailJob {
@@ -110,6 +111,10 @@ export async function deliverEmail(
       .update(emailMessages)
       .set({ status: "failed", error: message.slice(0, 1000) })
       .where(and(eq(emailMessages.id, rowId), ne(emailMessages.status, "sent")));
+    // 5xx: the server refused this message for good (bad address, policy); 4xx and lost connections retry.
+    const code = (error as { responseCode?: unknown }).responseCode;
+    if (typeof code === "number" && code >= 500 && code < 600)
+      throw new PermanentEmailError(`SMTP refused the message: ${message}`, { cause: error });
     throw error;
   }
   // Tokens in the job data are not needed any more; keep only the hashes in user_tokens.

@@ -1,4 +1,4 @@
-import type { EmailTemplate, RenderContext } from "./template.ts";
+import { type EmailTemplate, PermanentEmailError, type RenderContext } from "./template.ts";
 import { isTemplateName, TEMPLATES, type TemplateName } from "./templates/index.ts";
 
 export interface RenderedEmail {
@@ -45,7 +45,7 @@ export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HT
 function fill(source: string, values: Record<string, string>, encode: (v: string) => string): string {
   return source.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
-    if (value === undefined) throw new Error(`email template: no value for {{${key}}}`);
+    if (value === undefined) throw new PermanentEmailError(`email template: no value for {{${key}}}`);
     return encode(value);
   });
 }
@@ -56,7 +56,7 @@ export async function renderEmail(
   data: Record<string, unknown>,
   context: RenderContext,
 ): Promise<RenderedEmail> {
-  if (!isTemplateName(name)) throw new Error(`Unknown email template '${name}'`);
+  if (!isTemplateName(name)) throw new PermanentEmailError(`Unknown email template '${name}'`);
   const template: EmailTemplate = TEMPLATES[name];
   const values = template.values(data, context);
   // Subjects are single-line: a value can never inject a header.

@@ -26,11 +26,24 @@ export interface RenderContext {
   publicWebUrl: string;
 }
 
+/**
+ * An error that no retry can fix (unknown template, missing or invalid template data, a 5xx refusal from
+ * the SMTP server): the job fails at once instead of backing off ten times. `permanent` is what job
+ * runners look at.
+ */
+export class PermanentEmailError extends Error {
+  readonly permanent = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PermanentEmailError";
+  }
+}
+
 /** Reads a required string from template data; a job with bad data fails loudly instead of mailing nonsense. */
 export function str(data: Record<string, unknown>, key: string): string {
   const value = data[key];
   if (typeof value !== "string" || value === "")
-    throw new Error(`email data: '${key}' must be a non-empty string`);
+    throw new PermanentEmailError(`email data: '${key}' must be a non-empty string`);
   return value;
 }
 

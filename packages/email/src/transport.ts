@@ -26,12 +26,17 @@ export interface MailTransport {
 export function createMailTransport(options: {
   smtpUrl: string | undefined;
   dataDir: string;
+  /** SMTP_MAX_CONNECTIONS: the pool's bound (default 3); connections are reused across messages. */
+  maxConnections?: number;
 }): MailTransport {
   if (options.smtpUrl) {
-    const transporter = nodemailer.createTransport(options.smtpUrl, {
+    // Pool options belong in the transport options (the second argument would be message defaults).
+    const transporter = nodemailer.createTransport({
+      url: options.smtpUrl,
       pool: true,
-      maxConnections: 3,
-    } as never);
+      maxConnections: options.maxConnections ?? 3,
+      maxMessages: 1000,
+    });
     return {
       kind: "smtp",
       async send(message) {

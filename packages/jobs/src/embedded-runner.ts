@@ -2,7 +2,7 @@ import type { Database } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
-import type { JobObserver } from "./queues.ts";
+import { isPermanentError, type JobObserver } from "./queues.ts";
 import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
 
 export interface EmbeddedRunner {
@@ -85,7 +85,7 @@ export function startEmbeddedRunner(deps: {
           },
         ),
       ).catch((error: unknown) => {
-        const final = row.attempts >= JOBS[row.job as keyof typeof JOBS].attempts;
+        const final = row.attempts >= JOBS[row.job as keyof typeof JOBS].attempts || isPermanentError(error);
         deps.metrics?.observeJob(queue, row.job, final ? "failed" : "retried", seconds());
         throw error;
       });
@@ -96,7 +96,7 @@ export function startEmbeddedRunner(deps: {
       log.debug("job done");
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const maxAttempts = isJobName(row.job) ? JOBS[row.job].attempts : 1;
+      const maxAttempts = isJobName(row.job) && !isPermanentError(error) ? JOBS[row.job].attempts : 1;
       if (row.attempts >= maxAttempts) {
         log.error({ err: error }, "job failed for good");
         await deps.db.execute(

@@ -6,7 +6,7 @@ import { QUEUE_NAMES, type Queues } from "./queues.ts";
 export interface HousekeepingDeps {
   db: Database;
   log: Logger;
-  /** Processed/published outbox rows older than this are deleted. */
+  /** Finished (processed) outbox rows older than this are deleted; unfinished rows are never. */
   outboxRetentionDays: number;
   /** Failed outbox rows and failed BullMQ jobs older than this are deleted. */
   failedJobRetentionDays: number;
@@ -46,7 +46,7 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<st
     outbox: await count(
       deps.db,
       sql`DELETE FROM outbox WHERE failed_at IS NULL
-            AND coalesce(processed_at, published_at) < now() - make_interval(days => ${keep}::int)`,
+            AND processed_at < now() - make_interval(days => ${keep}::int)`,
     ),
     failedOutbox: await count(
       deps.db,

@@ -35,12 +35,36 @@ function currentTraceContext(): Record<string, string> | null {
   return Object.keys(carrier).length > 0 ? carrier : null;
 }
 
-/** Rows still to be delivered (not published, processed or failed) and the age of the oldest, in seconds. */
-export async function outboxStats(db: Queryable): Promise<{ backlog: number; oldestAgeSeconds: number }> {
+/**
+ * The outbox's health for metrics: rows waiting to be published (backlog, oldest age), rows published whose
+ * job has not finished (the reconciler's business) and rows failed for good. One query on partial indexes.
+ */
+export async function outboxStats(db: Queryable): Promise<{
+  backlog: number;
+  oldestAgeSeconds: number;
+  unfinished: number;
+  unfinishedOldestAgeSeconds: number;
+  failed: number;
+}> {
   const { rows } = (await db.execute(sql`
-    SELECT count(*)::int AS backlog, coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
-    FROM outbox WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL`)) as unknown as {
-    rows: { backlog: number; age: number }[];
+    SELECT
+      (SELECT count(*)::int FROM outbox
+        WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL) AS backlog,
+      (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM outbox
+        WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL) AS age,
+      (SELECT count(*)::int FROM outbox
+        WHERE published_at IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL) AS unfinished,
+      (SELECT coalesce(extract(epoch FROM now() - min(published_at)), 0)::float8 FROM outbox
+        WHERE published_at IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL) AS unfinished_age,
+      (SELECT count(*)::int FROM outbox WHERE failed_at IS NOT NULL) AS failed`)) as unknown as {
+    rows: { backlog: number; age: number; unfinished: number; unfinished_age: number; failed: number }[];
   };
-  return { backlog: Number(rows[0]?.backlog ?? 0), oldestAgeSeconds: Number(rows[0]?.age ?? 0) };
+  const r = rows[0];
+  return {
+    backlog: Number(r?.backlog ?? 0),
+    oldestAgeSeconds: Number(r?.age ?? 0),
+    unfinished: Number(r?.unfinished ?? 0),
+    unfinishedOldestAgeSeconds: Number(r?.unfinished_age ?? 0),
+    failed: Number(r?.failed ?? 0),
+  };
 }

@@ -1,5 +1,7 @@
+import type { Database } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Worker } from "bullmq";
+import { sql } from "drizzle-orm";
 import { Redis, type RedisOptions } from "ioredis";
 import {
   isJobName,
@@ -94,7 +96,11 @@ export function workerConnection(url: string): Redis {
   return redis;
 }
 
-export type Queues = Record<QueueName, Queue> & { close(): Promise<void> };
+export type Queues = Record<QueueName, Queue> & {
+  /** The producer connection the queues share. */
+  connection: Redis;
+  close(): Promise<void>;
+};
 
 export function createQueues(connection: Redis, prefix: string): Queues {
   const queues = Object.fromEntries(
@@ -106,6 +112,7 @@ export function createQueues(connection: Redis, prefix: string): Queues {
   ) as Record<QueueName, Queue>;
   return {
     ...queues,
+    connection,
     async close() {
       // Bounded: closing waits for the connection, which never comes while Redis is down.
       await runWithTimeout(5000, () =>
@@ -113,6 +120,44 @@ export function createQueues(connection: Redis, prefix: string): Queues {
       ).catch(() => {});
     },
   };
+}
+
+/**
+ * Errors no retry can fix: BullMQ's UnrecoverableError, errors that say so (`permanent: true`, e.g. an
+ * unknown email template or missing template data) and 5xx refusals of an SMTP server.
+ */
+export function isPermanentError(error: unknown): boolean {
+  if (error instanceof UnrecoverableError) return true;
+  if (error === null || typeof error !== "object") return false;
+  const { permanent, responseCode } = error as { permanent?: unknown; responseCode?: unknown };
+  return (
+    permanent === true || (typeof responseCode === "number" && responseCode >= 500 && responseCode < 600)
+  );
+}
+
+const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Jobs the relay published carry their outbox id as job id; scheduler ticks have none. */
+export const isOutboxJobId = (id: string | undefined): id is string => !!id && OUTBOX_ID.test(id);
+
+/**
+ * Records a job's end on its outbox row: the row is finished only now (the reconciler re-publishes rows
+ * published but never finished). Done before BullMQ is told, so a Redis that lost the job meanwhile
+ * costs nothing; a failure here fails the attempt and the (idempotent) handler runs again.
+ */
+export async function finishOutboxRow(
+  db: Database,
+  id: string,
+  outcome: { processed: true } | { failed: string; attempts: number },
+): Promise<void> {
+  if ("processed" in outcome) {
+    await db.execute(
+      sql`UPDATE outbox SET processed_at = now(), last_error = NULL WHERE id = ${id}::uuid AND processed_at IS NULL`,
+    );
+  } else {
+    await db.execute(sql`UPDATE outbox SET failed_at = now(), last_error = ${outcome.failed.slice(0, 1000)},
+      attempts = ${outcome.attempts} WHERE id = ${id}::uuid AND processed_at IS NULL`);
+  }
 }
 
 export interface JobObserver {
@@ -154,45 +199,68 @@ export function startQueueWorkers(deps: {
   metrics?: JobObserver;
   /** Lock of a running job (renewed while it runs); a dead worker's job is taken up again after it. */
   lockDurationMs?: number;
+  /** With it, each job's outbox row is marked processed or failed when the job ends (`finishOutboxRow`). */
+  db?: Database;
 }): QueueWorkers {
   const lockDuration = deps.lockDurationMs ?? 60_000;
   const connections: Redis[] = [];
   const workers = (deps.queues ?? QUEUE_NAMES).map((queueName) => {
+    const runJob = async (job: QueueJob, attempt: number) => {
+      if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
+      const name = job.name;
+      const { payload: data, traceContext } = splitJobData(job.data);
+      let payload: unknown;
+      try {
+        payload = parsePayload(name, data);
+      } catch (error) {
+        throw new UnrecoverableError((error as Error).message);
+      }
+      const handler = deps.handlers[name] as (p: unknown, c: unknown) => Promise<void>;
+      // The job's span continues the trace of the request that wrote the outbox row.
+      await withExtractedContext(traceContext, () =>
+        withSpan(
+          `job ${queueName}/${name}`,
+          () =>
+            runWithTimeout(JOBS[name].timeoutMs, () =>
+              handler(payload, { jobId: job.id ?? "", attempt, traceContext }),
+            ),
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: {
+              "messaging.system": "bullmq",
+              "messaging.destination.name": queueName,
+              "messaging.message.id": job.id ?? "",
+              "job.attempt": attempt,
+            },
+          },
+        ),
+      );
+    };
     const connection = workerConnection(deps.redisUrl);
     connections.push(connection);
     const worker = new Worker(
       queueName,
       async (job: QueueJob) => {
-        if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
-        const name = job.name;
-        const { payload: data, traceContext } = splitJobData(job.data);
-        let payload: unknown;
-        try {
-          payload = parsePayload(name, data);
-        } catch (error) {
-          throw new UnrecoverableError((error as Error).message);
-        }
-        const handler = deps.handlers[name] as (p: unknown, c: unknown) => Promise<void>;
         const attempt = job.attemptsMade + 1;
-        // The job's span continues the trace of the request that wrote the outbox row.
-        await withExtractedContext(traceContext, () =>
-          withSpan(
-            `job ${queueName}/${name}`,
-            () =>
-              runWithTimeout(JOBS[name].timeoutMs, () =>
-                handler(payload, { jobId: job.id ?? "", attempt, traceContext }),
-              ),
-            {
-              kind: SpanKind.CONSUMER,
-              attributes: {
-                "messaging.system": "bullmq",
-                "messaging.destination.name": queueName,
-                "messaging.message.id": job.id ?? "",
-                "job.attempt": attempt,
-              },
-            },
-          ),
-        );
+        try {
+          await runJob(job, attempt);
+        } catch (error) {
+          const permanent = isPermanentError(error);
+          const final = permanent || attempt >= (job.opts.attempts ?? 1);
+          if (final && deps.db && isOutboxJobId(job.id)) {
+            const message = error instanceof Error ? error.message : String(error);
+            // The row keeps the failure (for FAILED_JOB_RETENTION_DAYS, visible to operators) even if Redis
+            // loses the failed job. If even this write fails, the row stays unfinished and is reconciled.
+            await finishOutboxRow(deps.db, job.id, { failed: message, attempts: attempt }).catch((e) =>
+              deps.log.warn({ err: e, jobId: job.id }, "cannot record the job's failure on its outbox row"),
+            );
+          }
+          if (permanent && !(error instanceof UnrecoverableError)) {
+            throw new UnrecoverableError((error as Error).message);
+          }
+          throw error;
+        }
+        if (deps.db && isOutboxJobId(job.id)) await finishOutboxRow(deps.db, job.id, { processed: true });
       },
       {
         connection,

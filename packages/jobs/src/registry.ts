@@ -47,7 +47,7 @@ export type JobHandlers = { [N in JobName]: JobHandler<N> };
 /** Refuses to start a runner when a job has no handler or a handler names no job. */
 export function assertHandlers(handlers: Record<string, unknown>): asserts handlers is JobHandlers {
   const missing = Object.keys(JOBS).filter((name) => typeof handlers[name] !== "function");
-  const unknown = Object.keys(handlers).filter((name) => !(name in JOBS));
+  const unknown = Object.keys(handlers).filter((name) => !isJobName(name));
   if (missing.length || unknown.length) {
     throw new Error(
       `Job registry mismatch: ${missing.length ? `no handler for ${missing.join(", ")}` : ""}${
@@ -72,12 +72,17 @@ export function combineHandlers(...groups: Record<string, unknown>[]): Record<st
   return out;
 }
 
-export function isJobName(name: string): name is JobName {
-  return name in JOBS;
+/**
+ * An own property of the registry: `name in JOBS` would also accept `constructor`, `toString` and every
+ * other Object.prototype key, and a row naming one would then crash whoever looks up its definition.
+ */
+export function isJobName(name: unknown): name is JobName {
+  return typeof name === "string" && Object.hasOwn(JOBS, name);
 }
 
 /** Validates a payload against its job's schema; throws a descriptive error otherwise. */
 export function parsePayload<N extends JobName>(name: N, payload: unknown): JobPayload<N> {
+  if (!isJobName(name)) throw new Error(`Unknown job ${String(name)}`);
   const schema = JOBS[name].payload;
   if (Value.Check(schema, payload)) return payload as JobPayload<N>;
   const first = Value.Errors(schema, payload)[0];

@@ -50,6 +50,12 @@ export interface OutboxStats {
   backlog: number;
   /** Age in seconds of the oldest unrelayed row; 0 when the backlog is empty. */
   oldestAgeSeconds: number;
+  /** Rows published to the queue whose job has not finished (worker mode). */
+  unfinished?: number;
+  /** Seconds since the oldest unfinished row was published; 0 when none. */
+  unfinishedOldestAgeSeconds?: number;
+  /** Rows whose job failed for good (kept for operators). */
+  failed?: number;
 }
 
 type MaybePromise<T> = T | Promise<T>;
@@ -74,6 +80,17 @@ export interface HoneydueMetrics {
 
   readonly emailsTotal: Counter<"template" | "outcome">;
   readonly pushesTotal: Counter<"platform" | "outcome">;
+
+  /** Outbox rows re-published by the reconciler because their job was gone from Redis. */
+  readonly outboxRepublishedTotal: Counter;
+  /** Times the worker found Redis empty of its data marker (Redis lost its data). */
+  readonly queueDataLostTotal: Counter;
+  /** Outbox rows marked failed because they could not be published (unknown job, invalid payload). */
+  readonly outboxPoisonRowsTotal: Counter;
+  /** 1 while a throttle counts in the process's memory because Redis does not answer. */
+  readonly rateLimiterFallback: Gauge<"limiter">;
+  /** Throttle decisions taken by the in-memory fallback. */
+  readonly rateLimiterFallbackTotal: Counter<"limiter">;
 
   /** Errors thrown by the stats sources below, by collector (pool|queues|outbox). */
   readonly collectErrorsTotal: Counter<"collector">;
@@ -309,6 +326,68 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     },
   });
 
+  const outboxGauge = (name: string, help: string, read: (s: OutboxStats) => number | undefined) =>
+    new Gauge({
+      name,
+      help,
+      registers: [],
+      async collect() {
+        const s = await sampleOutbox(name);
+        const value = s ? read(s) : Number.NaN;
+        this.set(value ?? 0);
+      },
+    });
+  const outboxUnfinished = outboxGauge(
+    "outbox_unfinished",
+    "Outbox rows published to the queue whose job has not finished.",
+    (s) => s.unfinished,
+  );
+  const outboxUnfinishedOldestAgeSeconds = outboxGauge(
+    "outbox_unfinished_oldest_age_seconds",
+    "Seconds since the oldest unfinished outbox row was published (0 when none).",
+    (s) => s.unfinishedOldestAgeSeconds,
+  );
+  const outboxFailed = outboxGauge(
+    "outbox_failed",
+    "Outbox rows whose job failed for good (kept FAILED_JOB_RETENTION_DAYS for operators).",
+    (s) => s.failed,
+  );
+  const outboxGauges = [
+    ["outbox_backlog", outboxBacklog],
+    ["outbox_oldest_age_seconds", outboxOldestAgeSeconds],
+    ["outbox_unfinished", outboxUnfinished],
+    ["outbox_unfinished_oldest_age_seconds", outboxUnfinishedOldestAgeSeconds],
+    ["outbox_failed", outboxFailed],
+  ] as const;
+
+  const outboxRepublishedTotal = new Counter({
+    name: "outbox_republished_total",
+    help: "Outbox rows re-published by the reconciler because their job was gone from Redis.",
+    registers,
+  });
+  const queueDataLostTotal = new Counter({
+    name: "queue_data_lost_total",
+    help: "Times Redis was found without the worker's data marker: it restarted empty or was flushed.",
+    registers,
+  });
+  const outboxPoisonRowsTotal = new Counter({
+    name: "outbox_poison_rows_total",
+    help: "Outbox rows marked failed because they could not be published (unknown job, invalid payload).",
+    registers,
+  });
+  const rateLimiterFallback = new Gauge({
+    name: "rate_limiter_fallback",
+    help: "1 while the limiter counts in this process's memory because Redis does not answer.",
+    labelNames: ["limiter"] as const,
+    registers,
+  });
+  const rateLimiterFallbackTotal = new Counter({
+    name: "rate_limiter_fallback_total",
+    help: "Throttle decisions taken by the in-memory fallback while Redis did not answer.",
+    labelNames: ["limiter"] as const,
+    registers,
+  });
+
   const emailsTotal = new Counter({
     name: "emails_total",
     help: "Emails by template and outcome (sent|failed|skipped).",
@@ -342,6 +421,11 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     outboxOldestAgeSeconds,
     emailsTotal,
     pushesTotal,
+    outboxRepublishedTotal,
+    queueDataLostTotal,
+    outboxPoisonRowsTotal,
+    rateLimiterFallback,
+    rateLimiterFallbackTotal,
     collectErrorsTotal,
 
     setPoolStatsSource(source) {
@@ -355,11 +439,9 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
       outboxSample = undefined;
       const registered = registry.getSingleMetric("outbox_backlog") !== undefined;
       if (source && !registered) {
-        registry.registerMetric(outboxBacklog);
-        registry.registerMetric(outboxOldestAgeSeconds);
+        for (const [, gauge] of outboxGauges) registry.registerMetric(gauge);
       } else if (!source && registered) {
-        registry.removeSingleMetric("outbox_backlog");
-        registry.removeSingleMetric("outbox_oldest_age_seconds");
+        for (const [name] of outboxGauges) registry.removeSingleMetric(name);
       }
     },
 

@@ -96,6 +96,10 @@ export const outbox = pgTable("outbox", {
   processedAt: timestamptz(),
   failedAt: timestamptz(),
   lastError: text(),
+  /** When the reconciler last checked this published, unfinished row. */
+  checkedAt: timestamptz(),
+  /** An operator retried this failed row (the relay replaces the failed BullMQ job of the same id). */
+  retriedAt: timestamptz(),
 });
 
 export const emailMessages = pgTable("email_messages", {
