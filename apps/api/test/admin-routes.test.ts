@@ -37,6 +37,7 @@ const SUPERADMIN_ONLY = [
   "PATCH /v1/admin/admins/{adminId}",
   "POST /v1/admin/admins/{adminId}/reset",
   "DELETE /v1/admin/admins/{adminId}",
+  "DELETE /v1/admin/jobs/failed/{jobId}",
 ];
 
 const send = (r: (typeof routes)[number], headers: Record<string, string>) =>

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { adminAuditLog, adminSessions, outbox, sessions, users } from "@honeydue/db";
+import { enqueueJob } from "@honeydue/jobs";
 import { and, desc, eq, isNull } from "drizzle-orm";
 import { bootstrapFirstAdmin, FIRST_ADMIN_EMAIL } from "../src/admin/accounts.ts";
 import { currentTotp } from "../src/admin/totp.ts";
@@ -390,5 +391,44 @@ test("admin accounts: create, change role, reset, never lose the last superadmin
   const byUser = json(await call(support, "GET", `/v1/admin/audit?targetType=user&pageSize=1`));
   assert.equal(byUser.items.length, 1);
   assert.ok(byUser.total >= 5);
-  void outbox;
+});
+
+test("jobs: a failed job shows its error with a masked payload, is retried to success, or discarded", async () => {
+  const failedJob = async (to: string) => {
+    const id = await deps.db.transaction((tx) =>
+      enqueueJob(
+        tx,
+        "email.send",
+        { template: "password-changed", to, data: { name: "Pat", secret: "s3cr3t" } },
+        { availableAt: new Date(Date.now() + 3600_000) },
+      ),
+    );
+    // As the runner leaves a job that used up its attempts (SMTP refused it).
+    await deps.db
+      .update(outbox)
+      .set({ failedAt: new Date(), lastError: "550 mailbox unavailable", attempts: 10 })
+      .where(eq(outbox.id, id));
+    return id;
+  };
+  const retried = await failedJob("retry-me@example.test");
+  const discarded = await failedJob("discard-me@example.test");
+  const overview = json(await call(support, "GET", "/v1/admin/jobs"));
+  assert.ok(overview.queues.find((q: { queue: string }) => q.queue === "email").failed >= 2);
+  const list = await call(support, "GET", "/v1/admin/jobs/failed?job=email.send");
+  assert.equal(list.statusCode, 200, list.body);
+  const item = json(list).items.find((j: { id: string }) => j.id === retried);
+  assert.equal(item.lastError, "550 mailbox unavailable");
+  assert.equal(item.payloadSummary.data, "[masked]");
+  assert.ok(!list.body.includes("s3cr3t"), "template data never reaches the panel");
+
+  assert.equal((await call(support, "POST", `/v1/admin/jobs/failed/${retried}/retry`)).statusCode, 202);
+  const mail = await smtp!.waitFor("retry-me@example.test");
+  assert.match(mail.subject, /password/i);
+  assertProblem(await call(support, "POST", `/v1/admin/jobs/failed/${retried}/retry`), 404);
+  assert.equal((await lastAudit("job.retry"))?.targetId, retried);
+
+  assertProblem(await call(support, "DELETE", `/v1/admin/jobs/failed/${discarded}`), 403);
+  assert.equal((await call(superadmin, "DELETE", `/v1/admin/jobs/failed/${discarded}`)).statusCode, 204);
+  assert.equal((await deps.db.select().from(outbox).where(eq(outbox.id, discarded))).length, 0);
+  assert.deepEqual((await lastAudit("job.discard"))?.detail, { lastError: "550 mailbox unavailable" });
 });

@@ -8,6 +8,7 @@ import { registerAdminAuditRoutes } from "./audit-routes.ts";
 import { registerAdminAuthRoutes } from "./auth-routes.ts";
 import { registerAdminDashboardRoutes } from "./dashboard.ts";
 import { registerAdminEmailRoutes } from "./emails.ts";
+import { registerAdminJobRoutes } from "./jobs.ts";
 import { registerAdminResidenceRoutes } from "./residences.ts";
 import { createAdminGuard } from "./session.ts";
 import { registerAdminTemplateRoutes } from "./templates.ts";
@@ -34,6 +35,7 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps) {
   registerAdminUserRoutes(app, { db, guard, accessKey: deps.accessKey, notifyOutbox: deps.notifyOutbox });
   registerAdminResidenceRoutes(app, { db, guard });
   registerAdminTemplateRoutes(app, { db, guard });
+  registerAdminJobRoutes(app, { db, guard, notifyOutbox: deps.notifyOutbox });
   registerAdminEmailRoutes(app, { db, guard, publicWebUrl: deps.settings.publicWebUrl });
   registerAdminAuditRoutes(app, { db, guard });
   registerAdminAccountRoutes(app, { db, guard });
