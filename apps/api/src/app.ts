@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
@@ -13,8 +12,10 @@ import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
-import { registerErrorHandling } from "./http/errors.ts";
+import { registerBodyGuards } from "./http/bodies.ts";
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { registerRequestChecks, requestId } from "./http/requests.ts";
 import { buildValidator } from "./http/validation.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
@@ -40,8 +41,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
     trustProxy: deps.settings.trustProxy as string | boolean,
     bodyLimit: deps.settings.bodyLimitBytes,
-    requestIdHeader: "x-request-id",
-    genReqId: () => randomUUID(),
+    // X-Request-Id is read by requestId(), which keeps a client's id only when it is a plain token.
+    requestIdHeader: false,
+    genReqId: requestId,
+    // Errors raised before routing, and what Node's HTTP parser refuses, leave as problems too; the Host
+    // check is registerRequestChecks' (Node's own answers an empty 400).
+    frameworkErrors,
+    clientErrorHandler,
+    http: { requireHostHeader: false },
     // Shutdown drains instead (see server.ts): a request that still arrives on an open connection once
     // closing has begun is served, not refused; the database closes only after the server has.
     return503OnClosing: false,
@@ -83,6 +90,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
 
   registerErrorHandling(app);
+  registerRequestChecks(app);
+  registerBodyGuards(app);
   // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
   app.removeContentTypeParser("text/plain");
   await registerOpenApi(app, { publicApiUrl: deps.settings.publicApiUrl, version: API_VERSION });
