@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
 import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
+import { registerCompletionRoutes } from "./completions/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDeviceRoutes } from "./devices/routes.ts";
@@ -120,6 +121,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
   registerTaskRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
+  registerCompletionRoutes(app, { db: deps.db, auth });
   registerTemplateRoutes(app, { db: deps.db, auth, now });
   registerHomeRoutes(app, { db: deps.db, auth, now });
   registerCalendarRoutes(app, { db: deps.db, auth, publicApiUrl: deps.settings.publicApiUrl });

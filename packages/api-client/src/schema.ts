@@ -4009,6 +4009,97 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/completions/{completionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One completion of a task */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    completionId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            completedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            completedById: string | null;
+                            /**
+                             * Format: date
+                             * @description A calendar date, YYYY-MM-DD
+                             */
+                            completedOn: string;
+                            contractorId: string | null;
+                            costCents: number | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            dueOn: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            notes: string | null;
+                            /** @description Photo files, in order: GET /v1/files/{id} */
+                            photoIds: string[];
+                            /** Format: uuid */
+                            residenceId: string;
+                            /** Format: uuid */
+                            taskId: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/completions/{completionId}/photos": {
         parameters: {
             query?: never;
@@ -4461,6 +4552,91 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/contractors/{contractorId}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The jobs a contractor did for this residence (completions naming them), with the total cost */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    contractorId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest first (at most 100) */
+                            items: {
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                completedOn: string;
+                                /** Format: uuid */
+                                completionId: string;
+                                costCents: number | null;
+                                notes: string | null;
+                                /** Format: uuid */
+                                taskId: string;
+                                taskTitle: string;
+                            }[];
+                            /** @description How many jobs in all */
+                            jobCount: number;
+                            /** @description Money in integer cents */
+                            totalCostCents: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/devices": {
@@ -6071,8 +6247,7 @@ export interface paths {
                                 /** @description True for the session of the access token making this request */
                                 current: boolean;
                                 deviceName: string | null;
-                                /** Format: date-time */
-                                expiresAt: string;
+                                expiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 ip: string | null;
@@ -6231,6 +6406,87 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{notificationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of my notifications */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    notificationId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: uuid */
+                            id: string;
+                            /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                            kind: string;
+                            readAt: string | null;
+                            residenceId: string | null;
+                            subjectId: string | null;
+                            subjectType: string | null;
+                            title: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7535,6 +7791,8 @@ export interface paths {
                                 /** Format: date-time */
                                 joinedAt: string;
                                 name: string;
+                                /** Format: uuid */
+                                residenceId: string;
                                 /**
                                  * @description owner: everything incl. members and deletion; member: tasks, contractors, documents; viewer: read-only
                                  * @enum {unknown}
@@ -7590,7 +7848,72 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** One member of a residence and their role */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residenceId: string;
+                    userId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            avatarFileId: string | null;
+                            email: string;
+                            /** Format: date-time */
+                            joinedAt: string;
+                            name: string;
+                            /** Format: uuid */
+                            residenceId: string;
+                            /**
+                             * @description owner: everything incl. members and deletion; member: tasks, contractors, documents; viewer: read-only
+                             * @enum {unknown}
+                             */
+                            role: "owner" | "member" | "viewer";
+                            /** Format: uuid */
+                            userId: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         post?: never;
         /**
@@ -7703,6 +8026,8 @@ export interface paths {
                             /** Format: date-time */
                             joinedAt: string;
                             name: string;
+                            /** Format: uuid */
+                            residenceId: string;
                             /**
                              * @description owner: everything incl. members and deletion; member: tasks, contractors, documents; viewer: read-only
                              * @enum {unknown}

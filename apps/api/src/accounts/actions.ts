@@ -6,6 +6,7 @@ import type { Logger } from "@honeydue/observability";
 import { and, count, desc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Principal } from "../http/auth.ts";
 import { conflict, HttpProblem, invalidField, unauthorized } from "../http/problem.ts";
+import { toUser } from "../me/presenter.ts";
 import { signAccessToken } from "./access-token.ts";
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } from "./passwords.ts";
 import type { LoginThrottle } from "./throttle.ts";
@@ -20,7 +21,7 @@ import {
   startSession,
   type TokenPair,
 } from "./tokens.ts";
-import { checkName, checkTimezone, toUser } from "./users.ts";
+import { checkName, checkTimezone } from "./users.ts";
 
 export const VERIFY_TOKEN_TTL_MS = 24 * 3600_000;
 export const RESET_TOKEN_TTL_MS = 3600_000;

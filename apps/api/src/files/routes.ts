@@ -10,6 +10,7 @@ import { problems } from "../http/responses.ts";
 import { NoContent, Nullable, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
+import { fileView } from "./presenter.ts";
 import { AttachFileBody, CompletionPhotosBody, DownloadQuery, FileParams, FileSchema } from "./schemas.ts";
 import {
   canReadFile,
@@ -21,7 +22,6 @@ import {
   setDocumentFile,
   setResidencePhoto,
 } from "./service.ts";
-import { fileView } from "./view.ts";
 
 const tags = ["files"];
 /** Lifetime of the signed URL a download redirects to. */

@@ -6,6 +6,7 @@ import { type FilePurpose, files } from "@honeydue/db";
 import { contentDisposition, ObjectNotFoundError, verifyGrant } from "@honeydue/storage";
 import { and, eq } from "drizzle-orm";
 import Type from "typebox";
+import { fileView } from "../files/presenter.ts";
 import { FilePurposeSchema, FileSchema } from "../files/schemas.ts";
 import {
   allowedTypes,
@@ -16,7 +17,6 @@ import {
   tooLarge,
   unsupportedType,
 } from "../files/service.ts";
-import { fileView } from "../files/view.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { acceptRawStreams, malformedMultipart, RAW_BODY, unsupportedMediaType } from "../http/bodies.ts";
