@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
+import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerCompletionRoutes } from "./completions/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
@@ -153,6 +154,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     db: deps.db,
     storage: deps.storage,
     auth,
+    notifyOutbox: () => deps.notifyOutbox(),
+  });
+  // routes:admin
+  registerAdminRoutes(app, {
+    db: deps.db,
+    redis: deps.redis,
+    settings: deps.settings,
+    accessKey: deps.accessKey,
     notifyOutbox: () => deps.notifyOutbox(),
   });
   void auth;
