@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
 import { registerAdminRoutes } from "./admin/routes.ts";
+import { registerApplianceRoutes } from "./appliances/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerCompletionRoutes } from "./completions/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
@@ -128,6 +129,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:contractors-documents
   registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
   registerDocumentRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
+  // routes:appliances
+  registerApplianceRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
   registerSearchRoutes(app, { db: deps.db, auth });
   registerExportRoutes(app, { db: deps.db, auth });
   registerDeleteAccountRoutes(app, {

@@ -14,7 +14,7 @@
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { completions, contractors, documents, invites, shareCodes, tasks } from "@honeydue/db";
+import { appliances, completions, contractors, documents, invites, shareCodes, tasks } from "@honeydue/db";
 import { sql } from "drizzle-orm";
 import { createHousehold, type Household, type TestUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
@@ -33,6 +33,7 @@ const RESIDENCE_SCOPED = new Set([
   "completionId",
   "contractorId",
   "documentId",
+  "applianceId",
   "inviteId",
   "fileId",
   "photoId",
@@ -83,6 +84,10 @@ async function seedHousehold(h: Household, code: string, primary: boolean): Prom
     .insert(documents)
     .values({ residenceId, title: "Water heater warranty", kind: "warranty", createdBy: h.owner.id })
     .returning();
+  const [appliance] = await deps.db
+    .insert(appliances)
+    .values({ residenceId, name: "Water heater", kind: "water_heater", createdBy: h.owner.id })
+    .returning();
   const token = randomUUID() + randomUUID();
   const [invite] = await deps.db
     .insert(invites)
@@ -112,6 +117,7 @@ async function seedHousehold(h: Household, code: string, primary: boolean): Prom
     completionId: completion!.id,
     contractorId: contractor!.id,
     documentId: document!.id,
+    applianceId: appliance!.id,
     inviteId: invite!.id,
     // Someone other than the viewer: a viewer may remove only themself (leave).
     userId: h.owner.id,

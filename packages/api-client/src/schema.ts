@@ -4469,6 +4469,757 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/appliances/{applianceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An appliance with its linked tasks, documents and contractors, and its recalls */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand: string | null;
+                            contractorIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            documentIds: string[];
+                            endOfLifeOn: string | null;
+                            expectedLifespanYears: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            installedOn: string | null;
+                            /**
+                             * @description What kind of appliance or system
+                             * @enum {unknown}
+                             */
+                            kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                            lifespanYears: number | null;
+                            location: string | null;
+                            model: string | null;
+                            name: string;
+                            notes: string | null;
+                            photoFileId: string | null;
+                            purchasedOn: string | null;
+                            /** @description Recalls matched to this appliance, newest first */
+                            recalls: {
+                                /** Format: date-time */
+                                matchedAt: string;
+                                recalledOn: string | null;
+                                recallId: string;
+                                remedy: string | null;
+                                /** @description The recall source, e.g. `cpsc` */
+                                source: string;
+                                title: string;
+                                url: string | null;
+                            }[];
+                            replacementCostCents: number | null;
+                            /** Format: uuid */
+                            residenceId: string;
+                            serialNumber: string | null;
+                            taskIds: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete an appliance (members and owners). Its tasks, documents and contractors stay, without the link. */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change an appliance (members and owners); null clears a field, a list of ids replaces the links */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        brand?: string | null;
+                        /** @description Contractors of the same residence linked to this appliance; a PATCH replaces the whole list */
+                        contractorIds?: string[];
+                        /** @description Documents (manual, warranty, receipt...) of the same residence linked to this appliance; a PATCH replaces the whole list */
+                        documentIds?: string[];
+                        installedOn?: string | null;
+                        /**
+                         * @description What kind of appliance or system
+                         * @enum {unknown}
+                         */
+                        kind?: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                        /** @description Expected service life in years; null plans with the typical life of its kind */
+                        lifespanYears?: number | null;
+                        location?: string | null;
+                        model?: string | null;
+                        name?: string;
+                        notes?: string | null;
+                        purchasedOn?: string | null;
+                        replacementCostCents?: number | null;
+                        serialNumber?: string | null;
+                        /** @description Tasks of the same residence linked to this appliance; a PATCH replaces the whole list */
+                        taskIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand: string | null;
+                            contractorIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            documentIds: string[];
+                            endOfLifeOn: string | null;
+                            expectedLifespanYears: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            installedOn: string | null;
+                            /**
+                             * @description What kind of appliance or system
+                             * @enum {unknown}
+                             */
+                            kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                            lifespanYears: number | null;
+                            location: string | null;
+                            model: string | null;
+                            name: string;
+                            notes: string | null;
+                            photoFileId: string | null;
+                            purchasedOn: string | null;
+                            /** @description Recalls matched to this appliance, newest first */
+                            recalls: {
+                                /** Format: date-time */
+                                matchedAt: string;
+                                recalledOn: string | null;
+                                recallId: string;
+                                remedy: string | null;
+                                /** @description The recall source, e.g. `cpsc` */
+                                source: string;
+                                title: string;
+                                url: string | null;
+                            }[];
+                            replacementCostCents: number | null;
+                            /** Format: uuid */
+                            residenceId: string;
+                            serialNumber: string | null;
+                            taskIds: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/appliances/{applianceId}/service-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The completions of an appliance's linked tasks (its service history) and what they cost */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Completions of the appliance's tasks, newest first (at most 200) */
+                            items: {
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                completedOn: string;
+                                /** Format: uuid */
+                                completionId: string;
+                                contractorId: string | null;
+                                contractorName: string | null;
+                                costCents: number | null;
+                                notes: string | null;
+                                /** Format: uuid */
+                                taskId: string;
+                                taskTitle: string;
+                            }[];
+                            /** @description How many completions in all */
+                            serviceCount: number;
+                            /** @description Money in integer cents */
+                            totalCostCents: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appliances/{applianceId}/suggested-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The maintenance jobs this appliance's kind calls for, pre-filled with first due dates */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description A task from this template is already linked to this appliance */
+                                alreadyLinked: boolean;
+                                category: string;
+                                firstDueOn: string | null;
+                                recurrenceText: string;
+                                slug: string;
+                                /** Format: uuid */
+                                templateId: string;
+                                /** @description The template's title followed by the appliance's name */
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/appliances/{applianceId}/tasks/from-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create tasks from the appliance's suggested templates, linked to it (members and owners) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Templates among the appliance's suggestions */
+                        templateIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                archivedAt: string | null;
+                                assignee: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                assigneeId: string | null;
+                                /** @enum {unknown} */
+                                category: "hvac" | "plumbing" | "electrical" | "appliances" | "exterior" | "interior" | "yard" | "safety" | "cleaning" | "pest" | "other";
+                                completedAt: string | null;
+                                contractor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                contractorId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                createdBy: string | null;
+                                dueOn: string | null;
+                                estimatedCostCents: number | null;
+                                /** Format: uuid */
+                                id: string;
+                                lastCompletedOn: string | null;
+                                notes: string | null;
+                                /** @enum {unknown} */
+                                priority: "low" | "normal" | "high" | "urgent";
+                                recurrence: {
+                                    interval?: number;
+                                    /**
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @enum {unknown}
+                                     */
+                                    kind: "fixed" | "afterCompletion";
+                                    /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
+                                    rrule?: string;
+                                    /** @enum {unknown} */
+                                    unit?: "day" | "week" | "month" | "year";
+                                } | null;
+                                /** @description The schedule in words, e.g. 'every 3 months' */
+                                recurrenceText: string;
+                                /** Format: uuid */
+                                residenceId: string;
+                                scheduledOn: string | null;
+                                /** @enum {unknown} */
+                                state: "overdue" | "dueToday" | "dueSoon" | "upcoming" | "unscheduled" | "completed" | "archived";
+                                templateId: string | null;
+                                title: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/forgot-password": {
         parameters: {
             query?: never;
@@ -9592,6 +10343,308 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/residences/{residenceId}/appliances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a residence's appliances and systems by name (filter by kind, text) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Opaque cursor from a previous page */
+                    cursor?: string;
+                    /** @description What kind of appliance or system */
+                    kind?: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                    limit?: number;
+                    /** @description Matches name, brand, model, serial, location or notes */
+                    q?: string;
+                };
+                header?: never;
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                brand: string | null;
+                                contractorIds: string[];
+                                /** Format: date-time */
+                                createdAt: string;
+                                documentIds: string[];
+                                endOfLifeOn: string | null;
+                                expectedLifespanYears: number | null;
+                                /** Format: uuid */
+                                id: string;
+                                installedOn: string | null;
+                                /**
+                                 * @description What kind of appliance or system
+                                 * @enum {unknown}
+                                 */
+                                kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                lifespanYears: number | null;
+                                location: string | null;
+                                model: string | null;
+                                name: string;
+                                notes: string | null;
+                                photoFileId: string | null;
+                                purchasedOn: string | null;
+                                /** @description Recalls matched to this appliance, newest first */
+                                recalls: {
+                                    /** Format: date-time */
+                                    matchedAt: string;
+                                    recalledOn: string | null;
+                                    recallId: string;
+                                    remedy: string | null;
+                                    /** @description The recall source, e.g. `cpsc` */
+                                    source: string;
+                                    title: string;
+                                    url: string | null;
+                                }[];
+                                replacementCostCents: number | null;
+                                /** Format: uuid */
+                                residenceId: string;
+                                serialNumber: string | null;
+                                taskIds: string[];
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an appliance or system to a residence (members and owners)
+         * @description Then GET /v1/appliances/{applianceId}/suggested-tasks offers the maintenance jobs its kind calls for.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        brand?: string | null;
+                        /** @description Contractors of the same residence linked to this appliance; a PATCH replaces the whole list */
+                        contractorIds?: string[];
+                        /** @description Documents (manual, warranty, receipt...) of the same residence linked to this appliance; a PATCH replaces the whole list */
+                        documentIds?: string[];
+                        installedOn?: string | null;
+                        /**
+                         * @description What kind of appliance or system
+                         * @enum {unknown}
+                         */
+                        kind?: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                        /** @description Expected service life in years; null plans with the typical life of its kind */
+                        lifespanYears?: number | null;
+                        location?: string | null;
+                        model?: string | null;
+                        name: string;
+                        notes?: string | null;
+                        purchasedOn?: string | null;
+                        replacementCostCents?: number | null;
+                        serialNumber?: string | null;
+                        /** @description Tasks of the same residence linked to this appliance; a PATCH replaces the whole list */
+                        taskIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            brand: string | null;
+                            contractorIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            documentIds: string[];
+                            endOfLifeOn: string | null;
+                            expectedLifespanYears: number | null;
+                            /** Format: uuid */
+                            id: string;
+                            installedOn: string | null;
+                            /**
+                             * @description What kind of appliance or system
+                             * @enum {unknown}
+                             */
+                            kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                            lifespanYears: number | null;
+                            location: string | null;
+                            model: string | null;
+                            name: string;
+                            notes: string | null;
+                            photoFileId: string | null;
+                            purchasedOn: string | null;
+                            /** @description Recalls matched to this appliance, newest first */
+                            recalls: {
+                                /** Format: date-time */
+                                matchedAt: string;
+                                recalledOn: string | null;
+                                recallId: string;
+                                remedy: string | null;
+                                /** @description The recall source, e.g. `cpsc` */
+                                source: string;
+                                title: string;
+                                url: string | null;
+                            }[];
+                            replacementCostCents: number | null;
+                            /** Format: uuid */
+                            residenceId: string;
+                            serialNumber: string | null;
+                            taskIds: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/residences/{residenceId}/contractors": {
         parameters: {
             query?: never;
@@ -11041,6 +12094,111 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/residences/{residenceId}/replacement-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Appliances past or nearing their expected end of life, with the estimated replacement cost */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Appliances past or within two years of their expected end of life, soonest first */
+                            items: {
+                                ageYears: number | null;
+                                /** Format: uuid */
+                                applianceId: string;
+                                endOfLifeOn: string | null;
+                                expectedLifespanYears: number | null;
+                                /**
+                                 * @description What kind of appliance or system
+                                 * @enum {unknown}
+                                 */
+                                kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                name: string;
+                                replacementCostCents: number | null;
+                                /** Format: uuid */
+                                residenceId: string;
+                                /** @enum {unknown} */
+                                status: "past_end_of_life" | "nearing_end_of_life" | "ok" | "unknown";
+                            }[];
+                            /** @description Money in integer cents */
+                            totalCostCents: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

@@ -1,3 +1,4 @@
+export * from "./appliances.ts";
 export * from "./dates.ts";
 export * from "./due-state.ts";
 export * from "./recurrence.ts";
