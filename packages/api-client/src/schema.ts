@@ -48,7 +48,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database reachable, schema current, Redis reachable when configured */
+        /** Readiness: database reachable and schema current (Redis only degrades it) */
         get: {
             parameters: {
                 query?: never;
@@ -70,7 +70,9 @@ export interface paths {
                                 name: string;
                                 ok: boolean;
                             }[];
-                            status: "ready" | "not-ready";
+                            required: string[];
+                            /** @description ready: every check passed. degraded: only optional checks failed (Redis: sign-in throttles count in memory, job kicks wait for the worker's poll); the API serves every route, so 200. not-ready: a required check failed, 503. */
+                            status: "ready" | "degraded" | "not-ready";
                         };
                     };
                 };
@@ -86,7 +88,9 @@ export interface paths {
                                 name: string;
                                 ok: boolean;
                             }[];
-                            status: "ready" | "not-ready";
+                            required: string[];
+                            /** @description ready: every check passed. degraded: only optional checks failed (Redis: sign-in throttles count in memory, job kicks wait for the worker's poll); the API serves every route, so 200. not-ready: a required check failed, 503. */
+                            status: "ready" | "degraded" | "not-ready";
                         };
                     };
                 };

@@ -1,3 +1,4 @@
 export * from "./database.ts";
 export * from "./redis.ts";
+export * from "./servers.ts";
 export * from "./smtp.ts";
