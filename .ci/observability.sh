@@ -55,7 +55,7 @@ check() {
   promtool check rules observability/rules/alerts.yml
   promtool test rules observability/rules/alerts.test.yml
   vmalert -dryRun -rule=observability/rules/alerts.yml -loggerLevel=ERROR
-  vmagent -dryRun -promscrape.config=observability/vmagent/scrape.yml -loggerLevel=ERROR
+  vmagent -dryRun -promscrape.config=deploy-k3s/base/vmagent/scrape.yml -loggerLevel=ERROR
   vmagent -dryRun -promscrape.config=observability/vmagent/scrape.dev.yml -loggerLevel=ERROR
   amtool check-config observability/alertmanager/alertmanager.yml
   # nginx in front of a real VictoriaMetrics, vmagent end to end, dashboards vs createMetrics().

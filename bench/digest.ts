@@ -17,6 +17,8 @@ const { values: args } = parseArgs({
     users: { type: "string", default: "100000" },
     "tasks-per-user": { type: "string", default: "10" },
     tick: { type: "string" },
+    /** Keep the seeded database (its URL is printed) to look at plans afterwards. */
+    "keep-db": { type: "boolean", default: false },
     at: { type: "string" },
   },
 });
@@ -136,7 +138,8 @@ async function main() {
     mkdirSync(join(root, "bench/results"), { recursive: true });
     writeFileSync(join(root, "bench/results", `digest-${Date.now()}.json`), JSON.stringify(report, null, 2));
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    if (args["keep-db"]) console.log(`kept ${url}`);
+    else await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();
   }
 }

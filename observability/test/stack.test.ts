@@ -164,14 +164,14 @@ describe("config checks with promtool / vmalert / vmagent / amtool", () => {
     await exec(bin.vmalert!, ["-dryRun", "-rule=observability/rules/alerts.yml", "-loggerLevel=ERROR"]);
   });
 
-  for (const file of ["scrape.yml", "scrape.dev.yml"]) {
-    it(`vmagent -dryRun -promscrape.config=observability/vmagent/${file}`, {
+  for (const file of ["deploy-k3s/base/vmagent/scrape.yml", "observability/vmagent/scrape.dev.yml"]) {
+    it(`vmagent -dryRun -promscrape.config=${file}`, {
       skip: needs("vmagent"),
     }, async () => {
       if (required) assertPresent("vmagent");
       await exec(bin.vmagent!, [
         "-dryRun",
-        `-promscrape.config=observability/vmagent/${file}`,
+        `-promscrape.config=${file}`,
         "-promscrape.config.strictParse=true",
         "-loggerLevel=ERROR",
       ]);
@@ -187,7 +187,10 @@ describe("config checks with promtool / vmalert / vmagent / amtool", () => {
       const bad = join(dir, "bad.yml");
       writeFileSync(
         bad,
-        readFileSync(join(OBS, "vmagent/scrape.yml"), "utf8").replace("job_name:", "jobname:"),
+        readFileSync(join(ROOT, "deploy-k3s/base/vmagent/scrape.yml"), "utf8").replace(
+          "job_name:",
+          "jobname:",
+        ),
       );
       await assert.rejects(
         exec(bin.vmagent!, ["-dryRun", `-promscrape.config=${bad}`, "-loggerLevel=ERROR"]),
@@ -556,10 +559,10 @@ describe("vmagent applies scrape.yml's pod relabeling", { skip: needs("vmagent")
     const config = join(dir, "scrape.yml");
     writeFileSync(
       config,
-      withStaticPods(readFileSync(join(OBS, "vmagent/scrape.yml"), "utf8"), metrics.port).replace(
-        "scrape_interval: 15s",
-        "scrape_interval: 1s",
-      ),
+      withStaticPods(
+        readFileSync(join(ROOT, "deploy-k3s/base/vmagent/scrape.yml"), "utf8"),
+        metrics.port,
+      ).replace("scrape_interval: 15s", "scrape_interval: 1s"),
     );
     const port = await freePort();
     agentUrl = `http://127.0.0.1:${port}`;

@@ -1,9 +1,10 @@
-import { randomUUID } from "node:crypto";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
 import { createSignInThrottle } from "./accounts/throttle.ts";
+import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
+import { registerCompletionRoutes } from "./completions/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDeviceRoutes } from "./devices/routes.ts";
@@ -13,8 +14,10 @@ import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
-import { registerErrorHandling } from "./http/errors.ts";
+import { registerBodyGuards } from "./http/bodies.ts";
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
+import { registerRequestChecks, requestId } from "./http/requests.ts";
 import { buildValidator } from "./http/validation.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
@@ -40,8 +43,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     // A hop count is valid at runtime (proxy-addr) though Fastify's types omit it.
     trustProxy: deps.settings.trustProxy as string | boolean,
     bodyLimit: deps.settings.bodyLimitBytes,
-    requestIdHeader: "x-request-id",
-    genReqId: () => randomUUID(),
+    // X-Request-Id is read by requestId(), which keeps a client's id only when it is a plain token.
+    requestIdHeader: false,
+    genReqId: requestId,
+    // Errors raised before routing, and what Node's HTTP parser refuses, leave as problems too; the Host
+    // check is registerRequestChecks' (Node's own answers an empty 400).
+    frameworkErrors,
+    clientErrorHandler,
+    http: { requireHostHeader: false },
     // Shutdown drains instead (see server.ts): a request that still arrives on an open connection once
     // closing has begun is served, not refused; the database closes only after the server has.
     return503OnClosing: false,
@@ -83,6 +92,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
 
   registerErrorHandling(app);
+  registerRequestChecks(app);
+  registerBodyGuards(app);
   // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
   app.removeContentTypeParser("text/plain");
   await registerOpenApi(app, { publicApiUrl: deps.settings.publicApiUrl, version: API_VERSION });
@@ -119,6 +130,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
   registerTaskRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
+  registerCompletionRoutes(app, { db: deps.db, auth });
   registerTemplateRoutes(app, { db: deps.db, auth, now });
   registerHomeRoutes(app, { db: deps.db, auth, now });
   registerCalendarRoutes(app, { db: deps.db, auth, publicApiUrl: deps.settings.publicApiUrl });
@@ -150,6 +162,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     db: deps.db,
     storage: deps.storage,
     auth,
+    notifyOutbox: () => deps.notifyOutbox(),
+  });
+  // routes:admin
+  registerAdminRoutes(app, {
+    db: deps.db,
+    redis: deps.redis,
+    settings: deps.settings,
+    accessKey: deps.accessKey,
     notifyOutbox: () => deps.notifyOutbox(),
   });
   void auth;

@@ -4,10 +4,12 @@ import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
 
-test("GET /healthz answers ok", async () => {
-  const res = await app.inject({ method: "GET", url: "/healthz" });
-  assert.equal(res.statusCode, 200);
-  assert.deepEqual(res.json(), { status: "ok" });
+test("GET /livez (and its older name /healthz) answers ok", async () => {
+  for (const url of ["/livez", "/healthz"]) {
+    const res = await app.inject({ method: "GET", url });
+    assert.equal(res.statusCode, 200);
+    assert.deepEqual(res.json(), { status: "ok" });
+  }
 });
 
 test("GET /readyz is ready on a migrated database", async () => {

@@ -63,8 +63,8 @@ export async function readiness(deps: {
 }
 
 /**
- * The worker's own small HTTP port: GET /healthz (the process is up), GET /readyz (PostgreSQL, Redis and
- * its eviction policy; fails while shutting down), GET /metrics (Prometheus).
+ * The worker's own small HTTP port: GET /livez (the process is up; /healthz is the older name), GET /readyz
+ * (PostgreSQL, Redis and its eviction policy; fails while shutting down), GET /metrics (Prometheus).
  */
 export async function startHealthServer(options: {
   host: string;
@@ -79,7 +79,7 @@ export async function startHealthServer(options: {
     const json = (status: number, body: unknown) =>
       res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
     if (req.method !== "GET") return json(405, { status: "method not allowed" });
-    if (path === "/healthz") return json(200, { status: "ok" });
+    if (path === "/livez" || path === "/healthz") return json(200, { status: "ok" });
     if (path === "/readyz") {
       options.readiness().then(
         (r) => json(r.status === "ready" ? 200 : 503, r),

@@ -1,19 +1,10 @@
 // The worker process: read the settings, start tracing, then load and start the relay, the queue workers
 // and the schedules (worker.ts).
-import { loadWorkerSettings, SettingsError } from "@honeydue/config";
+import { loadWorkerSettings, settingsOrExit } from "@honeydue/config";
 import { startTracing } from "@honeydue/observability/tracing";
 import type { RunningWorker } from "./worker.ts";
 
-let settings: ReturnType<typeof loadWorkerSettings>;
-try {
-  settings = loadWorkerSettings();
-} catch (error) {
-  if (error instanceof SettingsError) {
-    console.error(error.message);
-    process.exit(78); // EX_CONFIG
-  }
-  throw error;
-}
+const settings = settingsOrExit(() => loadWorkerSettings());
 
 // Before pg, ioredis and bullmq are imported: instrumentation patches modules as they load.
 const tracing = await startTracing(settings.tracing);

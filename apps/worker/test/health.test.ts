@@ -37,8 +37,10 @@ test("readiness reports PostgreSQL and Redis, fails when maxmemory-policy is not
         ["redis-maxmemory-policy", true],
       ],
     );
-    const health = await fetch(`http://127.0.0.1:${w1.healthPort}/healthz`);
-    assert.equal(health.status, 200);
+    for (const path of ["/livez", "/healthz"]) {
+      const health = await fetch(`http://127.0.0.1:${w1.healthPort}${path}`);
+      assert.equal(health.status, 200, path);
+    }
     const metrics = await (await fetch(`http://127.0.0.1:${w1.healthPort}/metrics`)).text();
     assert.match(metrics, /queue_jobs\{[^}]*queue="email"/);
     assert.match(metrics, /outbox_backlog/);

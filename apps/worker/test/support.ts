@@ -59,7 +59,7 @@ export function spawnWorker(env: Record<string, string>) {
     child,
     output: () => output,
     /** Resolves once the output matches (rejects if the process exits first). */
-    waitFor(re: RegExp, timeoutMs = 20_000) {
+    waitFor(re: RegExp, timeoutMs = 60_000) {
       if (re.test(output)) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
@@ -91,7 +91,7 @@ export function spawnWorker(env: Record<string, string>) {
 export async function until<T>(
   fn: () => Promise<T | undefined | null | false>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ) {
   const end = Date.now() + timeoutMs;
   for (;;) {

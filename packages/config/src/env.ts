@@ -44,3 +44,19 @@ export const Url = (options: { default?: string; description: string }) =>
 
 export const Bool = (defaultValue: boolean, description: string) =>
   Type.Boolean({ default: defaultValue, description });
+
+/**
+ * Loads a role's settings, or prints the SettingsError (naming every offending variable) and exits with
+ * EX_CONFIG (78), so an orchestrator reports a configuration error rather than a crash.
+ */
+export function settingsOrExit<T>(load: () => T): T {
+  try {
+    return load();
+  } catch (error) {
+    if (error instanceof SettingsError) {
+      console.error(error.message);
+      process.exit(78);
+    }
+    throw error;
+  }
+}

@@ -1,6 +1,7 @@
 export { type ApiSettings, apiSettingsSchema, loadApiSettings } from "./api.ts";
 export { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
-export { Bool, parseEnv, SettingsError, Url } from "./env.ts";
+export { Bool, parseEnv, SettingsError, settingsOrExit, Url } from "./env.ts";
+export { loadMigrateSettings, type MigrateSettings, migrateSettingsSchema } from "./migrate.ts";
 export {
   type MetricsSettings,
   observabilitySettingsSchema,

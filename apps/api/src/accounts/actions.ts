@@ -6,6 +6,7 @@ import type { Logger } from "@honeydue/observability";
 import { and, count, desc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Principal } from "../http/auth.ts";
 import { conflict, HttpProblem, invalidField, unauthorized } from "../http/problem.ts";
+import { toUser } from "../me/presenter.ts";
 import { signAccessToken } from "./access-token.ts";
 import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } from "./passwords.ts";
 import type { LoginThrottle } from "./throttle.ts";
@@ -20,7 +21,7 @@ import {
   startSession,
   type TokenPair,
 } from "./tokens.ts";
-import { checkName, checkTimezone, toUser } from "./users.ts";
+import { checkName, checkTimezone } from "./users.ts";
 
 export const VERIFY_TOKEN_TTL_MS = 24 * 3600_000;
 export const RESET_TOKEN_TTL_MS = 3600_000;
@@ -95,7 +96,7 @@ async function revokeAllSessions(db: Queryable, userId: string, reason: string) 
 }
 
 /** Marks a user's pending tokens of one purpose used, so only the newest link or code works. */
-async function retirePendingTokens(
+export async function retirePendingTokens(
   db: Queryable,
   userId: string,
   purpose: "verify_email" | "reset_password",
@@ -107,8 +108,8 @@ async function retirePendingTokens(
 }
 
 /** Writes a verification token + code and its email job (inside the caller's transaction). */
-async function issueVerification(
-  ctx: AccountContext,
+export async function issueVerification(
+  ctx: Pick<AccountContext, "accessKey">,
   tx: Queryable,
   user: { id: string; email: string; name: string },
 ) {

@@ -1,28 +1,5 @@
-import type { users } from "@honeydue/db";
 import { isValidTimeZone } from "@honeydue/domain";
 import { invalidField } from "../http/problem.ts";
-
-type UserRow = typeof users.$inferSelect;
-
-/** The JSON shape of the signed-in user (schema `User`). */
-export function toUser(row: UserRow) {
-  return {
-    id: row.id,
-    email: row.email,
-    name: row.name,
-    emailVerified: row.emailVerifiedAt !== null,
-    timezone: row.timezone,
-    locale: row.locale,
-    dueSoonDays: row.dueSoonDays,
-    notifications: {
-      digestEnabled: row.digestEnabled,
-      digestHour: row.digestHour,
-      pushEnabled: row.pushEnabled,
-    },
-    avatarFileId: row.avatarFileId,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
 
 export function checkTimezone(zone: string, field: string): string {
   if (!isValidTimeZone(zone)) throw invalidField(field, "must be an IANA time zone such as Europe/Berlin");

@@ -1,4 +1,4 @@
-import { completions, contractors, type Database, type Queryable, type Role, tasks } from "@honeydue/db";
+import { completions, contractors, type Database, tasks } from "@honeydue/db";
 import { and, asc, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import type { ApiDeps } from "../deps.ts";
 import type { App } from "../http/app-type.ts";
@@ -6,57 +6,21 @@ import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
-import { requireMembership, requireMembershipOf } from "../residences/access.ts";
+import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { containsPattern } from "../search/text.ts";
+import { columns, loadContractor, toContractor } from "./presenter.ts";
 import {
   Contractor,
   ContractorBody,
   ContractorDetail,
+  ContractorJobs,
   ContractorListQuery,
   ContractorPage,
   ContractorParams,
   ContractorPatch,
   ResidenceParams,
 } from "./schemas.ts";
-
-type ContractorRow = typeof contractors.$inferSelect;
-
-/** The columns a contractor is answered with (never the generated search vector). */
-const columns = {
-  id: contractors.id,
-  residenceId: contractors.residenceId,
-  name: contractors.name,
-  company: contractors.company,
-  trades: contractors.trades,
-  phone: contractors.phone,
-  email: contractors.email,
-  website: contractors.website,
-  notes: contractors.notes,
-  rating: contractors.rating,
-  favorite: contractors.favorite,
-  createdBy: contractors.createdBy,
-  createdAt: contractors.createdAt,
-  updatedAt: contractors.updatedAt,
-};
-
-export function toContractor(row: ContractorRow) {
-  return {
-    id: row.id,
-    residenceId: row.residenceId,
-    name: row.name,
-    company: row.company,
-    trades: row.trades,
-    phone: row.phone,
-    email: row.email,
-    website: row.website,
-    notes: row.notes,
-    rating: row.rating,
-    favorite: row.favorite,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
 
 /**
  * A website as typed by a person: "acme.example" becomes "https://acme.example"; anything that is not an
@@ -89,17 +53,6 @@ const trimOrNull = (v: string | null | undefined) => {
   const t = v.trim();
   return t === "" ? null : t;
 };
-
-/**
- * Finds a contractor and checks the caller's role in its residence. A contractor of another household is
- * "Contractor not found", exactly like one that does not exist.
- */
-export async function loadContractor(db: Queryable, contractorId: string, userId: string, atLeast: Role) {
-  const [row] = await db.select(columns).from(contractors).where(eq(contractors.id, contractorId)).limit(1);
-  if (!row) throw notFound("Contractor");
-  await requireMembershipOf(db, "Contractor", row.residenceId, userId, atLeast);
-  return row;
-}
 
 interface NameCursor {
   n: string;
@@ -275,6 +228,27 @@ export function registerContractorRoutes(
       const row = await loadContractor(db, request.params.contractorId, me.userId, "viewer");
       const jobs = await contractorJobs(db, row);
       return { ...toContractor(row), ...jobs };
+    },
+  );
+
+  app.get(
+    "/v1/contractors/:contractorId/jobs",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary:
+          "The jobs a contractor did for this residence (completions naming them), with the total cost",
+        params: ContractorParams,
+        response: { 200: ContractorJobs, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const me = principal(request);
+      const row = await loadContractor(db, request.params.contractorId, me.userId, "viewer");
+      const { jobs, ...totals } = await contractorJobs(db, row);
+      return { items: jobs, ...totals };
     },
   );
 

@@ -75,6 +75,12 @@ export const ContractorDetail = Type.Object({
   totalCostCents: Cents,
 });
 
+export const ContractorJobs = Type.Object({
+  items: Type.Array(ContractorJob, { description: "Newest first (at most 100)" }),
+  jobCount: Type.Integer({ description: "How many jobs in all" }),
+  totalCostCents: Cents,
+});
+
 export const ContractorPage = Page(Contractor);
 
 export const ContractorListQuery = Type.Object({

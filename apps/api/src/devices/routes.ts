@@ -6,6 +6,7 @@ import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { NoContent, Nullable, Timestamp, Uuid } from "../http/schemas.ts";
+import { toDevice } from "./presenter.ts";
 
 const Platform = Type.Union([Type.Literal("ios"), Type.Literal("android")]);
 
@@ -29,15 +30,6 @@ export const Device = Type.Object({
   name: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
-});
-
-type DeviceRow = Pick<typeof devices.$inferSelect, "id" | "platform" | "name" | "createdAt" | "updatedAt">;
-const toDevice = (row: DeviceRow) => ({
-  id: row.id,
-  platform: row.platform,
-  name: row.name,
-  createdAt: row.createdAt.toISOString(),
-  updatedAt: row.updatedAt.toISOString(),
 });
 
 /**

@@ -1,4 +1,4 @@
-import { contractors, type Database, documents, type Queryable, type Role, tasks } from "@honeydue/db";
+import { type Database, documents, type Queryable, type Role, tasks } from "@honeydue/db";
 import { addDays, todayIn } from "@honeydue/domain";
 import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from "drizzle-orm";
 import type { ApiDeps } from "../deps.ts";
@@ -12,6 +12,7 @@ import { requireMembership, requireMembershipOf } from "../residences/access.ts"
 import { recordActivity } from "../residences/activity.ts";
 import { containsPattern } from "../search/text.ts";
 import { assertContractor } from "../tasks/actions.ts";
+import { selectDocuments, toDocument } from "./presenter.ts";
 import {
   Document,
   DocumentBody,
@@ -21,60 +22,6 @@ import {
   DocumentPatch,
   ResidenceParams,
 } from "./schemas.ts";
-
-/** A document with the names of what it links to; `sortKey` is the exact created_at for cursors. */
-const documentSelect = {
-  id: documents.id,
-  residenceId: documents.residenceId,
-  title: documents.title,
-  kind: documents.kind,
-  fileId: documents.fileId,
-  purchaseOn: documents.purchaseOn,
-  expiresOn: documents.expiresOn,
-  amountCents: documents.amountCents,
-  notes: documents.notes,
-  taskId: documents.taskId,
-  taskTitle: tasks.title,
-  contractorId: documents.contractorId,
-  contractorName: contractors.name,
-  createdAt: documents.createdAt,
-  updatedAt: documents.updatedAt,
-  createdKey: sql<string>`to_char(${documents.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-};
-
-type DocumentRow = Awaited<ReturnType<typeof selectDocuments>>[number];
-
-function selectDocuments(db: Queryable, where: SQL | undefined) {
-  return db
-    .select(documentSelect)
-    .from(documents)
-    .leftJoin(tasks, eq(tasks.id, documents.taskId))
-    .leftJoin(contractors, eq(contractors.id, documents.contractorId))
-    .where(where);
-}
-
-export function toDocument(row: DocumentRow) {
-  return {
-    id: row.id,
-    residenceId: row.residenceId,
-    title: row.title,
-    kind: row.kind,
-    fileId: row.fileId,
-    purchaseOn: row.purchaseOn,
-    expiresOn: row.expiresOn,
-    amountCents: row.amountCents,
-    notes: row.notes,
-    taskId: row.taskId,
-    task: row.taskId && row.taskTitle !== null ? { id: row.taskId, title: row.taskTitle } : null,
-    contractorId: row.contractorId,
-    contractor:
-      row.contractorId && row.contractorName !== null
-        ? { id: row.contractorId, name: row.contractorName }
-        : null,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
 
 async function loadDocument(db: Queryable, documentId: string, userId: string, atLeast: Role) {
   const [row] = await selectDocuments(db, eq(documents.id, documentId)).limit(1);

@@ -6,10 +6,11 @@ import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { notFound } from "../http/problem.ts";
-import { problems } from "../http/responses.ts";
+import { binaryDownload, problems } from "../http/responses.ts";
 import { NoContent, Nullable, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
+import { fileView } from "./presenter.ts";
 import { AttachFileBody, CompletionPhotosBody, DownloadQuery, FileParams, FileSchema } from "./schemas.ts";
 import {
   canReadFile,
@@ -21,7 +22,6 @@ import {
   setDocumentFile,
   setResidencePhoto,
 } from "./service.ts";
-import { fileView } from "./view.ts";
 
 const tags = ["files"];
 /** Lifetime of the signed URL a download redirects to. */
@@ -57,7 +57,7 @@ export function registerFileRoutes(
         params: FileParams,
         querystring: DownloadQuery,
         response: {
-          200: Type.Unknown({ description: "The file's bytes" }),
+          200: binaryDownload("The file's bytes"),
           302: NoContent,
           ...problems(400, 401, 404),
         },

@@ -39,17 +39,21 @@ export function registerHealthRoutes(
   app: App,
   deps: Pick<ApiDeps, "db" | "database" | "redis" | "lifecycle">,
 ) {
-  app.get(
-    "/healthz",
-    {
-      schema: {
-        tags: ["health"],
-        summary: "Liveness: the process is up",
-        response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+  // Liveness: the process is up and its event loop turns; no dependency is checked, so a database or
+  // Redis outage never makes the orchestrator restart healthy processes. /healthz is the older name.
+  for (const url of ["/livez", "/healthz"]) {
+    app.get(
+      url,
+      {
+        schema: {
+          tags: ["health"],
+          summary: "Liveness: the process is up",
+          response: { 200: Type.Object({ status: Type.Literal("ok") }) },
+        },
       },
-    },
-    async () => ({ status: "ok" as const }),
-  );
+      async () => ({ status: "ok" as const }),
+    );
+  }
 
   app.get(
     "/readyz",

@@ -38,10 +38,31 @@ export function validationErrors(context: string | undefined, issues: Validation
   return out;
 }
 
+/** The last-resort answer when building a problem failed: fixed text, so it cannot fail in turn. */
+const LAST_RESORT_PROBLEM = JSON.stringify({
+  type: `${PROBLEM_BASE}internal`,
+  title: "Internal server error",
+  status: 500,
+  detail: "Something went wrong on our side.",
+});
+
+/**
+ * Problems are serialised here, not by the route's response schema: an extension member the schema
+ * serializer cannot write must never turn an error answer into a second, unanswerable error.
+ */
+function problemJson(payload: unknown): string {
+  try {
+    const text = JSON.stringify(payload);
+    if (typeof text === "string") return text;
+  } catch {}
+  return LAST_RESORT_PROBLEM;
+}
+
 function send(reply: FastifyReply, request: FastifyRequest, status: number, body: Record<string, unknown>) {
   return reply
     .status(status)
     .type("application/problem+json")
+    .serializer(problemJson)
     .send({ ...body, status, instance: request.url.split("?")[0], requestId: request.id });
 }
 
@@ -52,58 +73,17 @@ function send(reply: FastifyReply, request: FastifyRequest, status: number, body
  */
 export function registerErrorHandling(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
-    if (error instanceof HttpProblem) {
-      for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
-      return send(reply, request, error.status, {
-        type: PROBLEM_BASE + error.type,
-        title: error.title,
-        ...(error.detail ? { detail: error.detail } : {}),
-        ...error.extensions,
-      });
+    try {
+      return answerError(error, request, reply);
+    } catch (failure) {
+      // The last resort: whatever went wrong building the problem, the client gets a valid one.
+      request.log.error({ err: failure, cause: error }, "error handler failed");
+      return reply
+        .status(500)
+        .header("content-type", "application/problem+json")
+        .serializer((payload: unknown) => String(payload))
+        .send(LAST_RESORT_PROBLEM);
     }
-    if (error.validation) {
-      const errors = validationErrors(error.validationContext, error.validation as ValidationIssue[]);
-      return send(reply, request, 400, {
-        type: `${PROBLEM_BASE}validation-error`,
-        title: "Your request is not valid",
-        detail: errors.map((e) => `${e.field} ${e.message}`).join("; "),
-        errors,
-      });
-    }
-    const status = typeof error.statusCode === "number" ? error.statusCode : 500;
-    if (status >= 400 && status < 500) {
-      if (status === 429 && error.message)
-        reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
-      return send(reply, request, status, {
-        type: PROBLEM_BASE + defaultType(status),
-        title: defaultTitle(status),
-        detail: safeClientMessage(error),
-      });
-    }
-    if (isDatabaseUnavailable(error)) {
-      request.log.warn({ err: error }, "database unavailable");
-      reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
-      return send(reply, request, 503, {
-        type: `${PROBLEM_BASE}unavailable`,
-        title: "Service unavailable",
-        detail: "The service cannot reach its database right now. Try again in a few seconds.",
-      });
-    }
-    const database = databaseProblem(error);
-    if (database) {
-      request.log.warn({ err: error }, "database refused a value");
-      return send(reply, request, database.status, {
-        type: PROBLEM_BASE + database.type,
-        title: database.title,
-        detail: database.detail,
-      });
-    }
-    request.log.error({ err: error }, "request failed");
-    return send(reply, request, 500, {
-      type: `${PROBLEM_BASE}internal`,
-      title: "Internal server error",
-      detail: "Something went wrong on our side. The request id identifies it in our logs.",
-    });
   });
 
   app.setNotFoundHandler((request, reply) =>
@@ -113,6 +93,106 @@ export function registerErrorHandling(app: FastifyInstance) {
       detail: `No route ${request.method} ${request.url.split("?")[0]}`,
     }),
   );
+}
+
+function answerError(error: FastifyError | HttpProblem, request: FastifyRequest, reply: FastifyReply) {
+  if (error instanceof HttpProblem) {
+    for (const [k, v] of Object.entries(error.headers)) reply.header(k, v);
+    return send(reply, request, error.status, {
+      type: PROBLEM_BASE + error.type,
+      title: error.title,
+      ...(error.detail ? { detail: error.detail } : {}),
+      ...error.extensions,
+    });
+  }
+  if (error.validation) {
+    const errors = validationErrors(error.validationContext, error.validation as ValidationIssue[]);
+    return send(reply, request, 400, {
+      type: `${PROBLEM_BASE}validation-error`,
+      title: "Your request is not valid",
+      detail: errors.map((e) => `${e.field} ${e.message}`).join("; "),
+      errors,
+    });
+  }
+  const status = typeof error.statusCode === "number" ? error.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    if (status === 429 && error.message) reply.header("retry-after", reply.getHeader("retry-after") ?? "60");
+    return send(reply, request, status, {
+      type: PROBLEM_BASE + defaultType(status),
+      title: defaultTitle(status),
+      detail: safeClientMessage(error),
+    });
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, "database unavailable");
+    reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    return send(reply, request, 503, {
+      type: `${PROBLEM_BASE}unavailable`,
+      title: "Service unavailable",
+      detail: "The service cannot reach its database right now. Try again in a few seconds.",
+    });
+  }
+  const database = databaseProblem(error);
+  if (database) {
+    request.log.warn({ err: error }, "database refused a value");
+    return send(reply, request, database.status, {
+      type: PROBLEM_BASE + database.type,
+      title: database.title,
+      detail: database.detail,
+    });
+  }
+  request.log.error({ err: error }, "request failed");
+  return send(reply, request, 500, {
+    type: `${PROBLEM_BASE}internal`,
+    title: "Internal server error",
+    detail: "Something went wrong on our side. The request id identifies it in our logs.",
+  });
+}
+
+/**
+ * Fastify's `frameworkErrors`: errors raised before a route is found (a URL that cannot be decoded, a
+ * path parameter over the length limit) leave as problems like every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const status = typeof error.statusCode === "number" && error.statusCode < 500 ? error.statusCode : 400;
+  request.log.info({ code: error.code }, "request refused before routing");
+  send(reply, request, status, {
+    type: PROBLEM_BASE + defaultType(status),
+    title: defaultTitle(status),
+    detail: safeClientMessage(error),
+  });
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, "Request header fields too large", "The request headers are too large"],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, "Request timeout", "The request took too long to arrive"],
+  ERR_HTTP_REQUEST_HEADERS_TIMEOUT: [408, "Request timeout", "The request headers took too long to arrive"],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: what Node's HTTP parser refuses (headers too large, malformed requests,
+ * timeouts) never reaches Fastify, so the answer is written to the socket here — as a problem too.
+ */
+export function clientErrorHandler(
+  this: { log: { debug: (o: object, m: string) => void } },
+  error: Error & { code?: string },
+  socket: { destroyed: boolean; writable: boolean; write: (s: string) => void; destroy: (e?: Error) => void },
+) {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, title, detail] = CLIENT_ERRORS[error.code ?? ""] ?? [
+    400,
+    "Bad request",
+    "The request is not valid HTTP",
+  ];
+  this.log.debug({ code: error.code }, "client error");
+  if (socket.writable) {
+    const body = JSON.stringify({ type: PROBLEM_BASE + defaultType(status), title, status, detail });
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /**

@@ -15,7 +15,8 @@ import type { Principal } from "../http/auth.ts";
 import { conflict, HttpProblem, notFound } from "../http/problem.ts";
 import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
-import { loadResidence, lockResidence, type ResidenceView } from "../residences/queries.ts";
+import { loadResidence, type ResidenceView } from "../residences/presenter.ts";
+import { lockResidence } from "../residences/queries.ts";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Invitation emails a residence may send per 24 hours: enough for any household, too few for spam. */

@@ -1,9 +1,10 @@
 import { sessions, users } from "@honeydue/db";
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { AccountContext } from "../accounts/actions.ts";
-import { checkLocale, checkName, checkTimezone, toUser } from "../accounts/users.ts";
+import { checkLocale, checkName, checkTimezone } from "../accounts/users.ts";
 import type { Principal } from "../http/auth.ts";
 import { notFound, unauthorized } from "../http/problem.ts";
+import { toSession, toUser } from "./presenter.ts";
 
 export async function getMe(ctx: Pick<AccountContext, "db">, caller: Principal) {
   const [row] = await ctx.db.select().from(users).where(eq(users.id, caller.userId)).limit(1);
@@ -51,16 +52,7 @@ export async function listSessions(ctx: Pick<AccountContext, "db">, caller: Prin
     )
     .orderBy(desc(sessions.lastUsedAt), desc(sessions.createdAt));
   return {
-    items: rows.map((s) => ({
-      id: s.id,
-      deviceName: s.deviceName,
-      userAgent: s.userAgent,
-      ip: s.ip,
-      createdAt: s.createdAt.toISOString(),
-      lastUsedAt: s.lastUsedAt.toISOString(),
-      expiresAt: s.expiresAt!.toISOString(),
-      current: s.id === caller.sessionId,
-    })),
+    items: rows.map((s) => toSession(s, caller.sessionId)),
   };
 }
 

@@ -17,13 +17,19 @@ import {
 import { todayIn } from "@honeydue/domain";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import Type from "typebox";
-import { toUser } from "../accounts/users.ts";
+import { selectCompletions, toCompletion } from "../completions/presenter.ts";
+import { columns as contractorColumns, toContractor } from "../contractors/presenter.ts";
+import { selectDocuments, toDocument } from "../documents/presenter.ts";
 import { exportFiles } from "../files/export.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, unauthorized } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
+import { toNotification } from "../notifications/presenter.ts";
 import { residenceMembers } from "../residences/queries.ts";
+import { boundsFor } from "../tasks/access.ts";
+import { selectTasks, toTask } from "../tasks/presenter.ts";
+import { toUser } from "./presenter.ts";
 
 /**
  * GET /v1/me/export: everything honeyDue keeps about the caller, as one JSON document or as CSV of the
@@ -41,30 +47,30 @@ import { residenceMembers } from "../residences/queries.ts";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-async function residenceExport(db: Database, residenceIds: string[]) {
+async function residenceExport(
+  db: Database,
+  homes: { id: string; timezone: string }[],
+  user: { dueSoonDays: number },
+) {
+  const residenceIds = homes.map((h) => h.id);
   if (residenceIds.length === 0) return new Map<string, ReturnType<typeof emptySection>>();
-  const [memberRows, taskRows, completionRows, contractorRows, documentRows] = await Promise.all([
+  const now = new Date();
+  const [memberRows, taskLists, completionRows, contractorRows, documentRows] = await Promise.all([
     residenceMembers(db, residenceIds),
+    // Each residence's tasks with their state in its own local date.
+    Promise.all(
+      homes.map((h) => selectTasks(db, boundsFor(h.timezone, user, now), eq(tasks.residenceId, h.id))),
+    ),
+    selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
     db
-      .select()
-      .from(tasks)
-      .where(inArray(tasks.residenceId, residenceIds))
-      .orderBy(asc(tasks.createdAt), asc(tasks.id)),
-    db
-      .select()
-      .from(completions)
-      .where(inArray(completions.residenceId, residenceIds))
-      .orderBy(asc(completions.completedOn), asc(completions.createdAt)),
-    db
-      .select()
+      .select(contractorColumns)
       .from(contractors)
       .where(inArray(contractors.residenceId, residenceIds))
       .orderBy(asc(contractors.name), asc(contractors.id)),
-    db
-      .select()
-      .from(documents)
-      .where(inArray(documents.residenceId, residenceIds))
-      .orderBy(asc(documents.createdAt), asc(documents.id)),
+    selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
+      asc(documents.createdAt),
+      asc(documents.id),
+    ),
   ]);
   const out = new Map(residenceIds.map((id) => [id, emptySection()]));
   for (const m of memberRows)
@@ -74,70 +80,17 @@ async function residenceExport(db: Database, residenceIds: string[]) {
       role: m.role,
       joinedAt: m.joinedAt.toISOString(),
     });
-  for (const t of taskRows)
-    out.get(t.residenceId)?.tasks.push({
-      id: t.id,
-      title: t.title,
-      notes: t.notes,
-      category: t.category,
-      priority: t.priority,
-      assigneeId: t.assigneeId,
-      dueOn: t.dueOn,
-      scheduledOn: t.scheduledOn,
-      recurrence: t.recurrence,
-      estimatedCostCents: t.estimatedCostCents,
-      contractorId: t.contractorId,
-      templateId: t.templateId,
-      completedAt: iso(t.completedAt),
-      archivedAt: iso(t.archivedAt),
-      createdBy: t.createdBy,
-      createdAt: t.createdAt.toISOString(),
-      updatedAt: t.updatedAt.toISOString(),
-    });
-  for (const c of completionRows)
-    out.get(c.residenceId)?.completions.push({
-      id: c.id,
-      taskId: c.taskId,
-      completedOn: c.completedOn,
-      dueOn: c.dueOn,
-      completedBy: c.completedBy,
-      notes: c.notes,
-      costCents: c.costCents,
-      contractorId: c.contractorId,
-      createdAt: c.createdAt.toISOString(),
-    });
-  for (const c of contractorRows)
-    out.get(c.residenceId)?.contractors.push({
-      id: c.id,
-      name: c.name,
-      company: c.company,
-      trades: c.trades,
-      phone: c.phone,
-      email: c.email,
-      website: c.website,
-      notes: c.notes,
-      rating: c.rating,
-      favorite: c.favorite,
-      createdAt: c.createdAt.toISOString(),
-      updatedAt: c.updatedAt.toISOString(),
-    });
-  for (const d of documentRows)
-    out.get(d.residenceId)?.documents.push({
-      id: d.id,
-      title: d.title,
-      kind: d.kind,
-      fileId: d.fileId,
-      purchaseOn: d.purchaseOn,
-      expiresOn: d.expiresOn,
-      amountCents: d.amountCents,
-      notes: d.notes,
-      taskId: d.taskId,
-      contractorId: d.contractorId,
-      createdAt: d.createdAt.toISOString(),
-      updatedAt: d.updatedAt.toISOString(),
-    });
+  for (const t of taskLists.flat().sort(byCreation)) out.get(t.residenceId)?.tasks.push(toTask(t));
+  // The log as it happened: by completion date, then by when it was logged.
+  completionRows.sort((a, b) => a.completedOn.localeCompare(b.completedOn) || byCreation(a, b));
+  for (const c of completionRows) out.get(c.residenceId)?.completions.push(toCompletion(c));
+  for (const c of contractorRows) out.get(c.residenceId)?.contractors.push(toContractor(c));
+  for (const d of documentRows) out.get(d.residenceId)?.documents.push(toDocument(d));
   return out;
 }
+
+const byCreation = (a: { createdAt: Date; id: string }, b: { createdAt: Date; id: string }) =>
+  a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id);
 
 function emptySection() {
   return {
@@ -224,17 +177,7 @@ export async function buildExport(db: Database, userId: string) {
         .where(eq(devices.userId, userId))
         .orderBy(asc(devices.createdAt)),
       db
-        .select({
-          id: notifications.id,
-          kind: notifications.kind,
-          title: notifications.title,
-          body: notifications.body,
-          residenceId: notifications.residenceId,
-          subjectType: notifications.subjectType,
-          subjectId: notifications.subjectId,
-          readAt: notifications.readAt,
-          createdAt: notifications.createdAt,
-        })
+        .select()
         .from(notifications)
         .where(eq(notifications.userId, userId))
         .orderBy(asc(notifications.createdAt)),
@@ -261,10 +204,7 @@ export async function buildExport(db: Database, userId: string) {
         .where(eq(emailMessages.userId, userId))
         .orderBy(asc(emailMessages.createdAt)),
     ]);
-  const sections = await residenceExport(
-    db,
-    homes.map((h) => h.id),
-  );
+  const sections = await residenceExport(db, homes, user);
   return {
     format: "honeydue-export",
     version: 1,
@@ -305,11 +245,7 @@ export async function buildExport(db: Database, userId: string) {
       createdAt: d.createdAt.toISOString(),
       updatedAt: d.updatedAt.toISOString(),
     })),
-    notifications: notificationRows.map((n) => ({
-      ...n,
-      readAt: iso(n.readAt),
-      createdAt: n.createdAt.toISOString(),
-    })),
+    notifications: notificationRows.map(toNotification),
     calendarFeeds: feedRows.map((f) => ({
       ...f,
       createdAt: f.createdAt.toISOString(),

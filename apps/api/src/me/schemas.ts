@@ -43,7 +43,7 @@ export const Session = Type.Object({
   ip: Nullable(Type.String()),
   createdAt: Timestamp,
   lastUsedAt: Timestamp,
-  expiresAt: Timestamp,
+  expiresAt: Nullable(Timestamp),
   current: Type.Boolean({ description: "True for the session of the access token making this request" }),
 });
 

@@ -3,24 +3,10 @@ import { and, count, desc, eq, inArray, isNull, lt, or, type SQL } from "drizzle
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
-import { invalidField } from "../http/problem.ts";
+import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
-import { Cursor, decodeCursor, encodeCursor, Limit, Nullable, Timestamp, Uuid } from "../http/schemas.ts";
-
-export const Notification = Type.Object({
-  id: Uuid,
-  kind: Type.String({
-    description: "task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring",
-  }),
-  title: Type.String(),
-  body: Type.String(),
-  residenceId: Nullable(Uuid),
-  subjectType: Nullable(Type.String()),
-  subjectId: Nullable(Uuid),
-  data: Type.Record(Type.String(), Type.Unknown()),
-  readAt: Nullable(Timestamp),
-  createdAt: Timestamp,
-});
+import { Cursor, decodeCursor, encodeCursor, Limit, Nullable, Uuid } from "../http/schemas.ts";
+import { findNotification, Notification, toNotification } from "./presenter.ts";
 
 const NotificationPage = Type.Object({
   items: Type.Array(Notification),
@@ -36,20 +22,6 @@ const ReadBody = Type.Object(
   },
   { additionalProperties: false, description: "Either `ids` or `all: true`" },
 );
-
-type Row = typeof notifications.$inferSelect;
-const toNotification = (row: Row) => ({
-  id: row.id,
-  kind: row.kind,
-  title: row.title,
-  body: row.body,
-  residenceId: row.residenceId,
-  subjectType: row.subjectType,
-  subjectId: row.subjectId,
-  data: row.data,
-  readAt: row.readAt?.toISOString() ?? null,
-  createdAt: row.createdAt.toISOString(),
-});
 
 const isCursor = (v: unknown): v is [string, string] =>
   Array.isArray(v) &&
@@ -114,6 +86,25 @@ export function registerNotificationRoutes(app: App, deps: { db: Database; auth:
           rows.length > limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
         unreadCount: await unreadCount(deps.db, userId),
       };
+    },
+  );
+
+  app.get(
+    "/v1/notifications/:notificationId",
+    {
+      onRequest: deps.auth.required,
+      schema: {
+        tags: ["notifications"],
+        summary: "One of my notifications",
+        ...bearer,
+        params: Type.Object({ notificationId: Uuid }),
+        response: { 200: Notification, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const found = await findNotification(deps.db, request.params.notificationId, principal(request).userId);
+      if (!found) throw notFound("Notification");
+      return found;
     },
   );
 

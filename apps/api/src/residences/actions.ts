@@ -4,7 +4,8 @@ import { setResidencePhoto } from "../files/service.ts";
 import { forbidden, notFound } from "../http/problem.ts";
 import { requireMembership } from "./access.ts";
 import { recordActivity } from "./activity.ts";
-import { countOwners, lastOwner, loadResidence, lockResidence, type ResidenceView } from "./queries.ts";
+import { loadResidence, type ResidenceView } from "./presenter.ts";
+import { countOwners, lastOwner, lockResidence } from "./queries.ts";
 
 export interface ResidenceInput {
   name?: string;

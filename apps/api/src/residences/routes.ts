@@ -1,15 +1,15 @@
-import { activity, type Database, memberships, users } from "@honeydue/db";
+import { activity, type Database, users } from "@honeydue/db";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import Type from "typebox";
 import { checkTimezone } from "../accounts/users.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
-import { invalidField } from "../http/problem.ts";
+import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { Cursor, decodeCursor, encodeCursor, Limit, NoContent, Page } from "../http/schemas.ts";
 import { requireMembership } from "./access.ts";
 import { changeRole, createResidence, deleteResidence, removeMember, updateResidence } from "./actions.ts";
-import { listResidences, loadResidence } from "./queries.ts";
+import { byRoleThenName, findMember, listResidences, loadMembers, loadResidence } from "./presenter.ts";
 import {
   ActivitySchema,
   CreateResidenceBody,
@@ -20,17 +20,6 @@ import {
   UpdateMemberBody,
   UpdateResidenceBody,
 } from "./schemas.ts";
-
-const RANK = { owner: 0, member: 1, viewer: 2 } as const;
-
-const memberColumns = {
-  userId: memberships.userId,
-  name: users.name,
-  email: users.email,
-  avatarFileId: users.avatarFileId,
-  role: memberships.role,
-  joinedAt: memberships.createdAt,
-};
 
 /** Residences, their members and their activity feed. Invites and share codes live in `invites/`. */
 export function registerResidenceRoutes(app: App, deps: { db: Database; auth: AuthGuard }) {
@@ -139,13 +128,29 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
     async (request) => {
       const { residenceId } = request.params;
       await requireMembership(db, residenceId, principal(request).userId);
-      const rows = await db
-        .select(memberColumns)
-        .from(memberships)
-        .innerJoin(users, eq(users.id, memberships.userId))
-        .where(eq(memberships.residenceId, residenceId));
-      rows.sort((a, b) => RANK[a.role] - RANK[b.role] || a.name.localeCompare(b.name));
-      return { items: rows.map((r) => ({ ...r, joinedAt: r.joinedAt.toISOString() })) };
+      const items = await loadMembers(db, [residenceId]);
+      return { items: items.sort(byRoleThenName) };
+    },
+  );
+
+  app.get(
+    "/v1/residences/:residenceId/members/:userId",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "One member of a residence and their role",
+        params: MemberParams,
+        response: { 200: MemberSchema, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const { residenceId, userId } = request.params;
+      await requireMembership(db, residenceId, principal(request).userId);
+      const member = await findMember(db, residenceId, userId);
+      if (!member) throw notFound("Member");
+      return member;
     },
   );
 
@@ -166,12 +171,9 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
     async (request) => {
       const { residenceId, userId } = request.params;
       await changeRole(db, residenceId, principal(request).userId, userId, request.body.role);
-      const [row] = await db
-        .select(memberColumns)
-        .from(memberships)
-        .innerJoin(users, eq(users.id, memberships.userId))
-        .where(and(eq(memberships.residenceId, residenceId), eq(memberships.userId, userId)));
-      return { ...row!, joinedAt: row!.joinedAt.toISOString() };
+      const member = await findMember(db, residenceId, userId);
+      if (!member) throw notFound("Member");
+      return member;
     },
   );
 

@@ -88,6 +88,7 @@ export const ResidenceSchema = Type.Object({
 
 export const MemberSchema = Type.Object({
   userId: Uuid,
+  residenceId: Uuid,
   name: Type.String(),
   email: Type.String(),
   avatarFileId: Nullable({ ...Uuid, description: "The member's avatar: GET /v1/files/{fileId}" }),

@@ -1,9 +1,6 @@
-import { contractors, type Queryable, tasks, users } from "@honeydue/db";
+import { tasks } from "@honeydue/db";
 import { type DueState, isValidLocalDate } from "@honeydue/domain";
-import { asc, eq, type SQL, sql } from "drizzle-orm";
-import { alias } from "drizzle-orm/pg-core";
-import type { Recurrence } from "./schedule.ts";
-import { describeSchedule } from "./schedule.ts";
+import { type SQL, sql } from "drizzle-orm";
 
 /** The dates that split open tasks into due states: computed from the residence's local date. */
 export interface StateBounds {
@@ -62,90 +59,6 @@ export function statesCondition(states: readonly DueState[], b: StateBounds): SQ
   }
   const parts = [...set].map((s) => stateCondition(s, b));
   return parts.length === 1 ? parts[0]! : sql`(${sql.join(parts, sql` OR `)})`;
-}
-
-const assignee = alias(users, "assignee");
-
-/** The task columns every response carries, with its computed state and the names it refers to. */
-export function taskSelection(b: StateBounds) {
-  return {
-    id: tasks.id,
-    residenceId: tasks.residenceId,
-    title: tasks.title,
-    notes: tasks.notes,
-    category: tasks.category,
-    priority: tasks.priority,
-    state: stateSql(b),
-    dueOn: tasks.dueOn,
-    scheduledOn: tasks.scheduledOn,
-    recurrence: tasks.recurrence,
-    assigneeId: tasks.assigneeId,
-    assigneeName: assignee.name,
-    estimatedCostCents: tasks.estimatedCostCents,
-    contractorId: tasks.contractorId,
-    contractorName: contractors.name,
-    templateId: tasks.templateId,
-    lastCompletedOn: sql<
-      string | null
-    >`(SELECT max(c.completed_on)::text FROM completions c WHERE c.task_id = ${tasks.id})`,
-    completedAt: tasks.completedAt,
-    archivedAt: tasks.archivedAt,
-    createdBy: tasks.createdBy,
-    createdAt: tasks.createdAt,
-    updatedAt: tasks.updatedAt,
-  };
-}
-
-type TaskRow = Awaited<ReturnType<typeof selectTasks>>[number];
-
-/** Tasks with their joins, filtered by `where`, sorted by due date (nulls last) then id. */
-export function selectTasks(db: Queryable, b: StateBounds, where: SQL | undefined, limit?: number) {
-  const q = db
-    .select(taskSelection(b))
-    .from(tasks)
-    .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
-    .leftJoin(contractors, eq(contractors.id, tasks.contractorId))
-    .where(where)
-    .orderBy(sql`${tasks.dueOn} ASC NULLS LAST`, asc(tasks.id));
-  return limit === undefined ? q : q.limit(limit);
-}
-
-/** One task as the API returns it. */
-export function toTask(row: TaskRow) {
-  const recurrence = (row.recurrence ?? null) as Recurrence | null;
-  return {
-    id: row.id,
-    residenceId: row.residenceId,
-    title: row.title,
-    notes: row.notes,
-    category: row.category,
-    priority: row.priority,
-    state: row.state,
-    dueOn: row.dueOn,
-    scheduledOn: row.scheduledOn,
-    recurrence,
-    recurrenceText: describeSchedule(recurrence),
-    assigneeId: row.assigneeId,
-    assignee: row.assigneeId && row.assigneeName ? { id: row.assigneeId, name: row.assigneeName } : null,
-    estimatedCostCents: row.estimatedCostCents,
-    contractorId: row.contractorId,
-    contractor:
-      row.contractorId && row.contractorName ? { id: row.contractorId, name: row.contractorName } : null,
-    templateId: row.templateId,
-    lastCompletedOn: row.lastCompletedOn,
-    completedAt: row.completedAt?.toISOString() ?? null,
-    archivedAt: row.archivedAt?.toISOString() ?? null,
-    createdBy: row.createdBy,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
-}
-export type TaskDto = ReturnType<typeof toTask>;
-
-/** One task by id with its state, or undefined. */
-export async function loadTask(db: Queryable, taskId: string, b: StateBounds): Promise<TaskDto | undefined> {
-  const [row] = await selectTasks(db, b, eq(tasks.id, taskId), 1);
-  return row ? toTask(row) : undefined;
 }
 
 /** The keyset position of a task in the list order. */

@@ -1,5 +1,6 @@
 import { completions, type Database, tasks, users } from "@honeydue/db";
-import { and, desc, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, ilike, or, type SQL, sql } from "drizzle-orm";
+import { selectCompletions, toCompletion } from "../completions/presenter.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, type Principal, principal } from "../http/auth.ts";
 import { invalidField, notFound } from "../http/problem.ts";
@@ -18,7 +19,8 @@ import {
   undoLatestCompletion,
   updateTask,
 } from "./actions.ts";
-import { afterCursor, isTaskCursor, loadTask, selectTasks, statesCondition, toTask } from "./queries.ts";
+import { loadTask, selectTasks, toTask } from "./presenter.ts";
+import { afterCursor, isTaskCursor, statesCondition } from "./queries.ts";
 import {
   CompleteBody,
   CompletionAndTask,
@@ -375,48 +377,3 @@ const isCompletionCursor = (v: unknown): v is CompletionCursor => {
     /^[0-9a-f-]{36}$/i.test(c.i)
   );
 };
-
-function selectCompletions(db: Database, where: SQL | undefined, limit: number) {
-  return db
-    .select({
-      id: completions.id,
-      taskId: completions.taskId,
-      residenceId: completions.residenceId,
-      completedOn: completions.completedOn,
-      dueOn: completions.dueOn,
-      notes: completions.notes,
-      costCents: completions.costCents,
-      contractorId: completions.contractorId,
-      completedById: completions.completedBy,
-      completedByName: users.name,
-      photoIds: sql<
-        string[]
-      >`coalesce((SELECT array_agg(cp.file_id ORDER BY cp.position) FROM completion_photos cp WHERE cp.completion_id = ${completions.id}), '{}')`,
-      createdAt: completions.createdAt,
-      // Full microsecond precision for the cursor (a JS Date keeps milliseconds only).
-      createdAtText: sql<string>`to_char(${completions.createdAt} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-    })
-    .from(completions)
-    .leftJoin(users, eq(users.id, completions.completedBy))
-    .where(where)
-    .orderBy(desc(completions.createdAt), desc(completions.id))
-    .limit(limit);
-}
-
-function toCompletion(row: Awaited<ReturnType<typeof selectCompletions>>[number]) {
-  return {
-    id: row.id,
-    taskId: row.taskId,
-    residenceId: row.residenceId,
-    completedOn: row.completedOn,
-    dueOn: row.dueOn,
-    notes: row.notes,
-    costCents: row.costCents,
-    contractorId: row.contractorId,
-    completedById: row.completedById,
-    completedBy:
-      row.completedById && row.completedByName ? { id: row.completedById, name: row.completedByName } : null,
-    photoIds: row.photoIds ?? [],
-    createdAt: row.createdAt.toISOString(),
-  };
-}

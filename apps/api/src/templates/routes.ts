@@ -9,7 +9,7 @@ import { Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { boundsFor } from "../tasks/access.ts";
 import { insertTask } from "../tasks/actions.ts";
-import { selectTasks, toTask } from "../tasks/queries.ts";
+import { selectTasks, toTask } from "../tasks/presenter.ts";
 import {
   describeSchedule,
   firstDueOn,

@@ -1,11 +1,12 @@
 import { join } from "node:path";
-import type { Readable } from "node:stream";
+import { type Readable, Stream } from "node:stream";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import { type FilePurpose, files } from "@honeydue/db";
 import { contentDisposition, ObjectNotFoundError, verifyGrant } from "@honeydue/storage";
 import { and, eq } from "drizzle-orm";
 import Type from "typebox";
+import { fileView } from "../files/presenter.ts";
 import { FilePurposeSchema, FileSchema } from "../files/schemas.ts";
 import {
   allowedTypes,
@@ -16,11 +17,11 @@ import {
   tooLarge,
   unsupportedType,
 } from "../files/service.ts";
-import { fileView } from "../files/view.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { acceptRawStreams, malformedMultipart, RAW_BODY, unsupportedMediaType } from "../http/bodies.ts";
 import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
-import { problems } from "../http/responses.ts";
+import { binaryDownload, problems } from "../http/responses.ts";
 import { Timestamp, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import {
@@ -99,8 +100,9 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
         headerPairs: 100,
       },
     });
-    // Bodies of presigned local uploads arrive raw: hand the stream to the route untouched.
-    scope.addContentTypeParser("*", (_request, payload, done) => done(null, payload));
+    // Bodies of presigned local uploads arrive raw: the stream goes to that route (RAW_BODY) untouched,
+    // while the other routes here answer 415 for a body they do not parse.
+    acceptRawStreams(scope);
 
     scope.post(
       "/v1/uploads",
@@ -129,56 +131,68 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
         const { userId } = principal(request);
         const fields: Record<string, string> = {};
         let stored: Awaited<ReturnType<typeof acceptFile>> | undefined;
-        for await (const part of request.parts()) {
-          if (part.type === "field") {
-            if (typeof part.value === "string") fields[part.fieldname] = part.value;
-            continue;
-          }
-          if (part.fieldname !== "file" || stored) {
-            part.file.resume();
-            throw invalidField(part.fieldname, "only one file, in the part named 'file', is accepted");
-          }
-          const purpose = fields.purpose as FilePurpose | undefined;
-          if (!purpose || !["completion_photo", "document", "residence_photo", "avatar"].includes(purpose)) {
-            part.file.resume();
-            throw invalidField(
-              "purpose",
-              "must be completion_photo, document, residence_photo or avatar, sent before the file",
-            );
-          }
-          const residenceId = fields.residenceId || undefined;
-          if (
-            residenceId !== undefined &&
-            !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(residenceId)
-          ) {
-            part.file.resume();
-            throw invalidField("residenceId", "must be a UUID");
-          }
-          let originalName: string | null;
-          try {
-            originalName = checkFilename("file.filename", part.filename);
-            await authorizeTarget(userId, purpose, residenceId);
-          } catch (error) {
-            part.file.resume();
-            throw error;
-          }
-          stored = await withScratch(async (dir) => {
-            const path = join(dir, "upload");
-            await spool(part.file, path, limits.uploadMaxBytes);
-            if (part.file.truncated) throw tooLarge(limits.uploadMaxBytes);
-            const pending = await createPendingFile(db, {
-              purpose,
-              residenceId: residenceId ?? null,
-              ownerId: userId,
-              contentType: "application/octet-stream",
-              sizeBytes: 0,
-              originalName,
-            });
-            return acceptFile(deps, pending, path, dir);
-          });
+        try {
+          stored = await readUpload(request.parts());
+        } catch (error) {
+          throw malformedMultipart(error);
         }
         if (!stored) throw invalidField("file", "is required");
         return reply.status(201).send(fileView(stored));
+
+        async function readUpload(parts: ReturnType<typeof request.parts>) {
+          for await (const part of parts) {
+            if (part.type === "field") {
+              if (typeof part.value === "string") fields[part.fieldname] = part.value;
+              continue;
+            }
+            if (part.fieldname !== "file" || stored) {
+              part.file.resume();
+              throw invalidField(part.fieldname, "only one file, in the part named 'file', is accepted");
+            }
+            const purpose = fields.purpose as FilePurpose | undefined;
+            if (
+              !purpose ||
+              !["completion_photo", "document", "residence_photo", "avatar"].includes(purpose)
+            ) {
+              part.file.resume();
+              throw invalidField(
+                "purpose",
+                "must be completion_photo, document, residence_photo or avatar, sent before the file",
+              );
+            }
+            const residenceId = fields.residenceId || undefined;
+            if (
+              residenceId !== undefined &&
+              !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(residenceId)
+            ) {
+              part.file.resume();
+              throw invalidField("residenceId", "must be a UUID");
+            }
+            let originalName: string | null;
+            try {
+              originalName = checkFilename("file.filename", part.filename);
+              await authorizeTarget(userId, purpose, residenceId);
+            } catch (error) {
+              part.file.resume();
+              throw error;
+            }
+            stored = await withScratch(async (dir) => {
+              const path = join(dir, "upload");
+              await spool(part.file, path, limits.uploadMaxBytes);
+              if (part.file.truncated) throw tooLarge(limits.uploadMaxBytes);
+              const pending = await createPendingFile(db, {
+                purpose,
+                residenceId: residenceId ?? null,
+                ownerId: userId,
+                contentType: "application/octet-stream",
+                sizeBytes: 0,
+                originalName,
+              });
+              return acceptFile(deps, pending, path, dir);
+            });
+          }
+          return stored;
+        }
       },
     );
 
@@ -340,6 +354,7 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
     scope.put(
       "/v1/storage",
       {
+        config: RAW_BODY,
         schema: {
           tags,
           summary: "Receive a presigned upload (local storage driver)",
@@ -369,6 +384,10 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
           .limit(1);
         if (row?.status !== "pending") throw notFound("Upload");
         const limit = byteLimit(grant.size);
+        // A content type with a parser of its own (JSON, multipart) never matches a stored type above; a
+        // parsed body here is refused all the same rather than piped.
+        if (request.body !== undefined && !(request.body instanceof Stream))
+          throw unsupportedMediaType(`Content-Type must be ${grant.type}`);
         const body = (request.body as Readable | undefined) ?? request.raw;
         await storage.put(grant.key, body.pipe(limit.transform), { contentType: grant.type });
         if (limit.state.count !== grant.size) {
@@ -386,7 +405,7 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
           tags,
           summary: "Serve a signed download (local storage driver)",
           querystring: StorageQuery,
-          response: { 200: Type.Unknown({ description: "The file" }), ...problems(403, 404) },
+          response: { 200: binaryDownload("The file"), ...problems(403, 404) },
         },
       },
       async (request, reply) => {

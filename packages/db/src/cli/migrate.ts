@@ -1,8 +1,9 @@
-// `npm run migrate`: applies pending migrations to DATABASE_URL (or the embedded database) and exits.
-import { loadApiSettings } from "@honeydue/config";
+// `npm run migrate` and the deploy's migrate Job: applies pending migrations to DATABASE_URL (or the embedded
+// database) and exits. Reads only the migrate role's settings: no AUTH_SECRET or other secret is needed.
+import { loadMigrateSettings, settingsOrExit } from "@honeydue/config";
 import { migrate, openDatabase } from "../index.ts";
 
-const settings = loadApiSettings();
+const settings = settingsOrExit(() => loadMigrateSettings());
 const handle = await openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir, poolMax: 1 });
 try {
   const applied = await migrate(handle, { log: (m) => console.log(m) });

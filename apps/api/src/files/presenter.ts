@@ -1,6 +1,8 @@
+import { files, type Queryable } from "@honeydue/db";
+import { inArray } from "drizzle-orm";
 import type { FileRow } from "./service.ts";
 
-/** The JSON of a file. */
+/** The file presenter: the one JSON shape of a file's metadata (routes, uploads, export, sync). */
 export function fileView(file: FileRow) {
   const url = `/v1/files/${file.id}`;
   return {
@@ -18,4 +20,10 @@ export function fileView(file: FileRow) {
     thumbnailUrl: file.thumbnailKey ? `${url}?variant=thumbnail` : null,
     createdAt: file.createdAt.toISOString(),
   };
+}
+
+/** Several files' metadata by id. */
+export async function loadFiles(db: Queryable, ids: string[]) {
+  if (ids.length === 0) return [];
+  return (await db.select().from(files).where(inArray(files.id, ids))).map(fileView);
 }

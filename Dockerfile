@@ -1,0 +1,67 @@
+# syntax=docker/dockerfile:1
+# One image per process role, all from this file (docs/ops/06-deployment.md):
+#   docker build --target api     -t honeydue-api .
+#   docker build --target worker  -t honeydue-worker .
+#   docker build --target migrate -t honeydue-migrate .
+# Node runs the TypeScript sources directly (type stripping): there is no build step, only production
+# dependencies. The images run as an unprivileged uid (10001: no login, above the system range) with a
+# read-only root filesystem: the only writable place they need is /tmp (DATA_DIR=/tmp/honeydue), mounted by the pod.
+#
+# The base image, pinned by digest in this one place. UNVERIFIED here (no registry access from the build
+# sandbox): refresh it with `docker buildx imagetools inspect node:24-slim` (docs/ops/06-deployment.md).
+ARG NODE_IMAGE=node:24-slim@sha256:a9f5f7c91a432850b2a8a7797adf5eadb6c733ceed61167806cee7ea7fbc29df
+
+FROM ${NODE_IMAGE} AS base
+ENV NODE_ENV=production \
+    NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NPM_CONFIG_FUND=false \
+    NPM_CONFIG_AUDIT=false
+WORKDIR /app
+
+# Production dependencies from the lockfile. Only the manifests are copied, so this layer is rebuilt only
+# when dependencies change. Every workspace's package.json must be listed (deploy-k3s/test/images.test.ts).
+FROM base AS deps
+COPY package.json package-lock.json ./
+COPY apps/api/package.json apps/api/
+COPY apps/worker/package.json apps/worker/
+COPY packages/api-client/package.json packages/api-client/
+COPY packages/config/package.json packages/config/
+COPY packages/db/package.json packages/db/
+COPY packages/domain/package.json packages/domain/
+COPY packages/email/package.json packages/email/
+COPY packages/jobs/package.json packages/jobs/
+COPY packages/observability/package.json packages/observability/
+COPY packages/push/package.json packages/push/
+COPY packages/storage/package.json packages/storage/
+COPY packages/testkit/package.json packages/testkit/
+RUN npm ci --omit=dev && npm cache clean --force
+
+# The sources (tests, docs and tooling are left out by .dockerignore), owned by root: the process can read
+# its code but never change it.
+FROM base AS runtime
+COPY --from=deps /app /app
+COPY packages packages
+COPY apps/api apps/api
+COPY apps/worker apps/worker
+USER 10001:10001
+
+FROM runtime AS migrate
+CMD ["node", "packages/db/src/cli/migrate.ts"]
+
+FROM runtime AS worker
+ENV WORKER_HEALTH_HOST=0.0.0.0 \
+    WORKER_HEALTH_PORT=9465 \
+    DATA_DIR=/tmp/honeydue
+EXPOSE 9465
+CMD ["node", "apps/worker/src/main.ts"]
+
+# Last, so a plain `docker build .` gives the API.
+FROM runtime AS api
+ENV HOST=0.0.0.0 \
+    PORT=3000 \
+    METRICS_HOST=0.0.0.0 \
+    METRICS_PORT=9464 \
+    DATA_DIR=/tmp/honeydue \
+    MIGRATE_ON_START=false
+EXPOSE 3000 9464
+CMD ["node", "apps/api/src/main.ts"]
