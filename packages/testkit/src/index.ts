@@ -1,4 +1,5 @@
 export * from "./database.ts";
+export * from "./net.ts";
 export * from "./redis.ts";
 export * from "./servers.ts";
 export * from "./smtp.ts";
