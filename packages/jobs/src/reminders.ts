@@ -136,9 +136,14 @@ export async function runDigestTick(
   let sent = 0;
   let empty = 0;
   let candidates = 0;
-  let afterId = "00000000-0000-0000-0000-000000000000";
-  for (;;) {
-    const { chunk, batch, due } = await deps.db.transaction(async (tx) => {
+  // One batch's reads: the next chunk of users and the due tasks of those whose digest is due.
+  type BatchRead = {
+    chunk: (Candidate & { due: boolean })[];
+    batch: Candidate[];
+    due: (DueTask & { user_id: string })[];
+  };
+  const read = (afterId: string): Promise<BatchRead> =>
+    deps.db.transaction(async (tx) => {
       // Short index lookups: JIT compiling them costs more than running them (~0.8 s a batch).
       await tx.execute(sql`SET LOCAL jit = off`);
       const { rows: chunk } = (await tx.execute(
@@ -151,8 +156,11 @@ export async function runDigestTick(
       };
       return { chunk, batch, due };
     });
-    if (chunk.length === 0) break;
-    afterId = chunk.at(-1)!.id;
+  // The next batch is read while this one is written (other users: they cannot conflict).
+  let next: Promise<BatchRead> | undefined = read("00000000-0000-0000-0000-000000000000");
+  while (next) {
+    const { chunk, batch, due }: BatchRead = await next;
+    next = chunk.length === batchSize ? read(chunk.at(-1)!.id) : undefined;
     candidates += batch.length;
     const byUser = new Map<string, DueTask[]>();
     for (const task of due) {
@@ -162,8 +170,12 @@ export async function runDigestTick(
     }
     const digests = batch.filter((u) => byUser.has(u.id));
     empty += batch.length - digests.length;
-    if (digests.length > 0) sent += await writeDigests(deps, digests, byUser);
-    if (chunk.length < batchSize) break;
+    try {
+      if (digests.length > 0) sent += await writeDigests(deps, digests, byUser);
+    } catch (error) {
+      await next?.catch(() => {});
+      throw error;
+    }
   }
   if (sent) deps.notifyOutbox?.();
   deps.log.info({ at: iso, candidates, sent, empty }, "digest tick");
