@@ -129,7 +129,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   const started = Date.now();
   const browser = await openBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const shots = artifactsDir("admin-screenshots");
   const visited: string[] = [];
@@ -339,7 +339,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   await check("account");
 
   const supportContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  supportContext.setDefaultTimeout(15_000);
+  supportContext.setDefaultTimeout(30_000);
   const support = await supportContext.newPage();
   await support.goto(`${panel}/sign-in`);
   await support.locator('[name="email"]').fill("support@example.test");
