@@ -3802,7 +3802,9 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 name: string | null;
-                                platform: string;
+                                platform: "ios" | "android";
+                                /** Format: date-time */
+                                updatedAt: string;
                             }[];
                             emails: {
                                 /** Format: date-time */
@@ -3820,12 +3822,14 @@ export interface paths {
                                 name: string;
                                 role: string;
                             }[];
+                            /** @description Live sessions; `current` is always false here */
                             sessions: {
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** @description True for the session of the access token making this request */
+                                current: boolean;
                                 deviceName: string | null;
-                                /** Format: date-time */
-                                expiresAt: string;
+                                expiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 ip: string | null;
