@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { outbox } from "@honeydue/db";
@@ -23,6 +24,17 @@ import type { Page } from "playwright-core";
 // width go to artifacts/admin-screenshots/.
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const server = `${root}apps/admin/.next/standalone/apps/admin/server.js`;
+
+/** Every page and route handler of the App Router: its URL template from the app directory. */
+function routeTable(dir: string, prefix = ""): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (entry.isDirectory()) {
+      const segment = /^\(.*\)$/.test(entry.name) ? "" : `/${entry.name}`;
+      return routeTable(join(dir, entry.name), prefix + segment);
+    }
+    return /^(page|route)\.tsx?$/.test(entry.name) ? [prefix || "/"] : [];
+  });
+}
 
 test("the admin panel, signed in with password and TOTP, does its job and every action is audited", async (t) => {
   if (!chromiumAvailable()) return t.skip("no Chromium (.ci/setup-chromium.sh)");
@@ -99,6 +111,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
     body: JSON.stringify({ name: "Maple Street House", propertyType: "house" }),
   });
   assert.equal(residence.status, 201);
+  const residenceId = ((await residence.json()) as { id: string }).id;
   // A job that failed for good (as the runner leaves one whose SMTP refused it every time).
   const failedJobId = await db.transaction((tx) =>
     enqueueJob(
@@ -116,7 +129,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   const started = Date.now();
   const browser = await openBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const shots = artifactsDir("admin-screenshots");
   const visited: string[] = [];
@@ -199,6 +212,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   await check("users");
   await page.getByRole("link", { name: dana.email }).click();
   await page.getByRole("heading", { name: "Dana Householder" }).waitFor();
+  const danaId = page.url().split("/").pop()!;
   await check("user");
   assert.equal((await fetch(`${apiUrl}/v1/me`, { headers: dana.bearer })).status, 200);
   await page.getByRole("button", { name: "Disable and sign out everywhere" }).click();
@@ -242,6 +256,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   await check("template-new");
   await page.getByRole("button", { name: "Create template" }).click();
   await page.getByText("Template created").waitFor();
+  const templateId = new URL(page.url()).pathname.split("/").pop()!;
   assert.ok((await catalog()).includes("Reseal the deck"));
   await check("template");
   await page.getByRole("button", { name: "Retire from the catalog" }).click();
@@ -282,6 +297,25 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
     assert.ok(audit.includes(action), `audit log shows ${action}`);
   assert.ok(audit.includes(adminEmail));
 
+  // Security headers on every page of the route table (the app directory), signed in.
+  const ids: Record<string, string> = { userId: danaId, residenceId, templateId, name: "verify-email" };
+  const pages = routeTable(`${root}apps/admin/app`).map((path) =>
+    path.replace(/\[(\w+)\]/g, (_, k: string) => ids[k]!),
+  );
+  assert.ok(pages.length >= 15, `found ${pages.length} pages`);
+  for (const path of pages) {
+    const res = await page.request.get(`${panel}${path}`, { maxRedirects: 0 });
+    assert.ok(res.status() < 400, `${path} → ${res.status()}`);
+    const h = res.headers();
+    const policy = h["content-security-policy"] ?? "";
+    assert.match(policy, /script-src 'self' 'nonce-[^']+' 'strict-dynamic'/, `CSP on ${path}`);
+    for (const directive of ["object-src 'none'", "base-uri 'none'"])
+      assert.ok(policy.includes(directive), `${directive} on ${path}`);
+    assert.match(h["strict-transport-security"] ?? "", /max-age=\d+/, `HSTS on ${path}`);
+    assert.equal(h["x-content-type-options"], "nosniff", path);
+    assert.equal(h["referrer-policy"], "no-referrer", path);
+  }
+
   // CSRF: the admin's own cookie without the token is refused by the API.
   const cookieHeader = { cookie: `${cookie.name}=${cookie.value}` };
   const forged = await fetch(
@@ -305,7 +339,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   await check("account");
 
   const supportContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  supportContext.setDefaultTimeout(15_000);
+  supportContext.setDefaultTimeout(30_000);
   const support = await supportContext.newPage();
   await support.goto(`${panel}/sign-in`);
   await support.locator('[name="email"]').fill("support@example.test");
