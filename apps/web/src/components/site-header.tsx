@@ -11,7 +11,7 @@ export async function SiteHeader() {
         {strings.nav.skipToContent}
       </a>
       <Link href="/" className="brand" aria-label={strings.nav.home}>
-        <span aria-hidden="true">🐝</span> {strings.appName}
+        <img src="/icon.svg" alt="" width={28} height={28} /> {strings.appName}
       </Link>
       <nav aria-label="Main">
         {signedIn ? (
