@@ -168,6 +168,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerAdminRoutes(app, {
     db: deps.db,
     redis: deps.redis,
+    fallback: { name: "admin-sign-in", metrics: deps.metrics, log: deps.log },
     settings: deps.settings,
     accessKey: deps.accessKey,
     notifyOutbox: () => deps.notifyOutbox(),
