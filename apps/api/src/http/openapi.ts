@@ -28,6 +28,13 @@ export async function registerOpenApi(
             bearerFormat: "JWT",
             description: "Access token from /v1/auth/login",
           },
+          adminSession: {
+            type: "apiKey",
+            in: "cookie",
+            name: "__Host-honeydue-admin",
+            description:
+              "Admin panel session from /v1/admin/auth/sign-in; state changes also need its X-CSRF-Token header",
+          },
         },
       },
     },
