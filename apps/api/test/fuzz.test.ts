@@ -7,7 +7,7 @@ import { seedWorld } from "./fuzz/world.ts";
 // The fuzz suite (issue 9): every operation of the served /openapi.json, requests generated from its
 // schemas with fast-check plus hostile mutations, against the real API process. Short form here (in
 // `npm test`); `npm run test:fuzz` is the long form. Replay: the command printed below.
-const perOperation = Number(process.env.FUZZ_CASES_PER_OPERATION ?? 12);
+const perOperation = Number(process.env.FUZZ_CASES_PER_OPERATION ?? 8);
 const seedText = process.env.FUZZ_SEED ?? "20261130";
 const seed = seedText === "random" ? Math.floor(Math.random() * 2 ** 31) : Number(seedText);
 const only = process.env.FUZZ_OPERATION || undefined;

@@ -235,7 +235,11 @@ export async function runFuzz(api: FuzzApi, world: FuzzWorld, options: FuzzOptio
     const worker = async () => {
       for (let request = queue.shift(); request; request = queue.shift()) {
         const token = tokens[request.as];
-        const headers = { ...(token ? { authorization: `Bearer ${token}` } : {}), ...request.headers };
+        const headers = {
+          "x-forwarded-for": api.clientIp,
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...request.headers,
+        };
         let answer: Answer;
         try {
           answer = await send(api, agent, request, headers);

@@ -9,6 +9,11 @@ import { createTestDatabase, redisReachable, startSmtpServer, TEST_REDIS_URL } f
 export interface FuzzApi {
   base: string;
   port: number;
+  /**
+   * The client address this run's requests claim (X-Forwarded-For, trusted from loopback): throttles keyed
+   * by address live in Redis across runs, so each run is a new client.
+   */
+  clientIp: string;
   /** Mail the API sent (verification codes for the seed users). */
   smtp: Awaited<ReturnType<typeof startSmtpServer>>;
   /** True while the API process runs. */
@@ -84,5 +89,7 @@ export async function startFuzzApi(): Promise<FuzzApi> {
     if (waited > 60_000) throw new Error(`the API did not start within 60 s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { base, port, smtp, alive, output: () => output };
+  const byte = () => 1 + Math.floor(Math.random() * 254);
+  const clientIp = `10.${byte()}.${byte()}.${byte()}`;
+  return { base, port, clientIp, smtp, alive, output: () => output };
 }

@@ -24,6 +24,7 @@ async function call(api: FuzzApi, method: string, path: string, token?: string, 
   const res = await fetch(api.base + path, {
     method,
     headers: {
+      "x-forwarded-for": api.clientIp,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
