@@ -1,6 +1,8 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
+import { createSignInThrottle } from "./accounts/throttle.ts";
+import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerCompletionRoutes } from "./completions/routes.ts";
 import { registerContractorRoutes } from "./contractors/routes.ts";
@@ -114,10 +116,17 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
+  // One sign-in throttle for sign-in and account deletion (they count towards the same limits).
+  const signInThrottle = createSignInThrottle({
+    redis: deps.redis,
+    settings: deps.settings,
+    metrics: deps.metrics,
+    log: deps.log,
+  });
   registerAccountRoutes(app, {
     db,
     settings: deps.settings,
-    redis: deps.redis,
+    throttle: signInThrottle,
     accessKey: deps.accessKey,
     log: deps.log,
     notifyOutbox,
@@ -130,6 +139,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     auth,
     notifyOutbox,
     redis: deps.redis,
+    metrics: deps.metrics,
   });
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
@@ -145,8 +155,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerExportRoutes(app, { db, auth });
   registerDeleteAccountRoutes(app, {
     db,
-    redis: deps.redis,
-    settings: deps.settings,
+    throttle: signInThrottle,
     notifyOutbox,
     auth,
   });
@@ -168,6 +177,14 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     storage: deps.storage,
     auth,
     notifyOutbox,
+  });
+  // routes:admin
+  registerAdminRoutes(app, {
+    db: deps.db,
+    redis: deps.redis,
+    settings: deps.settings,
+    accessKey: deps.accessKey,
+    notifyOutbox: () => deps.notifyOutbox(),
   });
   void auth;
 

@@ -9,6 +9,7 @@ import {
   type TracingHandle,
   traceLogMixin,
 } from "@honeydue/observability";
+import { bootstrapFirstAdmin } from "./admin/accounts.ts";
 import { buildApp } from "./app.ts";
 import { type ApiDeps, closeApiDeps, createApiDeps, startEmbeddedJobs } from "./deps.ts";
 import { handleShutdown } from "./server.ts";
@@ -45,6 +46,15 @@ export async function startApi(settings: ApiSettings, tracing: TracingHandle): P
     await tracing.shutdown();
   });
   await app.listen({ host: settings.host, port: settings.port });
+  const firstAdmin = settings.admin.bootstrap ? await bootstrapFirstAdmin(deps.db) : undefined;
+  if (firstAdmin) {
+    // Printed once, never stored in clear: the admin must choose a new password at the first sign-in.
+    log.warn(
+      { email: firstAdmin.email },
+      `first admin created: sign in to the admin panel as ${firstAdmin.email} with the one-time password ` +
+        `${firstAdmin.password} (you will choose your own password and enrol an authenticator app)`,
+    );
+  }
   log.info(
     {
       database: deps.database.kind,

@@ -20,6 +20,13 @@ export const apiSettingsSchema = Type.Object({
     description: "Listen address of the metrics port (0.0.0.0 in containers)",
   }),
   METRICS_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 9464, description: "GET /metrics" }),
+  ADMIN_SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 240, default: 30 }),
+  ADMIN_SESSION_MAX_HOURS: Type.Integer({ minimum: 1, maximum: 24, default: 12 }),
+  ADMIN_SIGN_IN_FAILURES_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+  ADMIN_BOOTSTRAP: Type.Boolean({
+    default: false,
+    description: "Create a first superadmin when there is none, printing its one-time password (npm start)",
+  }),
   RUN_EMBEDDED_WORKER: Type.Optional(
     Type.Boolean({ description: "Run outbox delivery in the API (default: when REDIS_URL is unset)" }),
   ),
@@ -37,6 +44,8 @@ export interface ApiSettings extends CommonSettings {
   loginFailuresPerIpPerHour: number;
   runEmbeddedWorker: boolean;
   migrateOnStart: boolean;
+  /** Admin panel sessions and sign-in throttle (apps/api/src/admin). */
+  admin: { sessionIdleMs: number; sessionMaxMs: number; signInFailuresPerHour: number; bootstrap: boolean };
   /** The Prometheus port (never routed by the ingress). */
   metrics: MetricsSettings;
   tracing: TracingSettings;
@@ -60,6 +69,12 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     // With Redis the worker process (apps/worker) relays and runs the jobs; without it the API does.
     runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
     migrateOnStart: parsed.MIGRATE_ON_START,
+    admin: {
+      sessionIdleMs: parsed.ADMIN_SESSION_IDLE_MINUTES * 60_000,
+      sessionMaxMs: parsed.ADMIN_SESSION_MAX_HOURS * 3600_000,
+      signInFailuresPerHour: parsed.ADMIN_SIGN_IN_FAILURES_PER_HOUR,
+      bootstrap: parsed.ADMIN_BOOTSTRAP,
+    },
     metrics: { host: parsed.METRICS_HOST, port: parsed.METRICS_PORT, token: parsed.METRICS_TOKEN },
     tracing: toTracingSettings(parsed, "honeydue-api"),
   };

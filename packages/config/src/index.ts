@@ -1,3 +1,4 @@
+export { type AdminPanelSettings, adminPanelSettingsSchema, loadAdminPanelSettings } from "./admin-panel.ts";
 export { type ApiSettings, apiSettingsSchema, loadApiSettings } from "./api.ts";
 export { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 export { Bool, parseEnv, SettingsError, settingsOrExit, Url } from "./env.ts";

@@ -96,7 +96,7 @@ async function revokeAllSessions(db: Queryable, userId: string, reason: string) 
 }
 
 /** Marks a user's pending tokens of one purpose used, so only the newest link or code works. */
-async function retirePendingTokens(
+export async function retirePendingTokens(
   db: Queryable,
   userId: string,
   purpose: "verify_email" | "reset_password",
@@ -108,8 +108,8 @@ async function retirePendingTokens(
 }
 
 /** Writes a verification token + code and its email job (inside the caller's transaction). */
-async function issueVerification(
-  ctx: AccountContext,
+export async function issueVerification(
+  ctx: Pick<AccountContext, "accessKey">,
   tx: Queryable,
   user: { id: string; email: string; name: string },
 ) {

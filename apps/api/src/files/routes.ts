@@ -6,7 +6,7 @@ import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { notFound } from "../http/problem.ts";
-import { problems } from "../http/responses.ts";
+import { binaryDownload, problems } from "../http/responses.ts";
 import { NoContent, Nullable, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
@@ -57,7 +57,7 @@ export function registerFileRoutes(
         params: FileParams,
         querystring: DownloadQuery,
         response: {
-          200: Type.Unknown({ description: "The file's bytes" }),
+          200: binaryDownload("The file's bytes"),
           302: NoContent,
           ...problems(400, 401, 404),
         },

@@ -6,3 +6,11 @@ export function problems(...statuses: number[]) {
   for (const status of statuses) out[status] = Type.Ref("Problem");
   return out;
 }
+
+/** A 200 whose body is a file's bytes in the file's own content type (not JSON). */
+export function binaryDownload(description: string) {
+  return {
+    description,
+    content: { "*/*": { schema: Type.Unsafe<unknown>({ type: "string", format: "binary" }) } },
+  };
+}

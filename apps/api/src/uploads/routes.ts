@@ -21,7 +21,7 @@ import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { acceptRawStreams, malformedMultipart, RAW_BODY, unsupportedMediaType } from "../http/bodies.ts";
 import { HttpProblem, invalidField, notFound } from "../http/problem.ts";
-import { problems } from "../http/responses.ts";
+import { binaryDownload, problems } from "../http/responses.ts";
 import { Timestamp, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import {
@@ -405,7 +405,7 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
           tags,
           summary: "Serve a signed download (local storage driver)",
           querystring: StorageQuery,
-          response: { 200: Type.Unknown({ description: "The file" }), ...problems(403, 404) },
+          response: { 200: binaryDownload("The file"), ...problems(403, 404) },
         },
       },
       async (request, reply) => {

@@ -1,5 +1,6 @@
 // One file per domain; each is mirrored by a committed SQL migration in packages/db/migrations.
 export * from "./accounts.ts";
+export * from "./admin.ts";
 export * from "./files.ts";
 export * from "./households.ts";
 export * from "./notifications.ts";
