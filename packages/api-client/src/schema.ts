@@ -226,10 +226,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -261,15 +258,6 @@ export interface paths {
                                 totpEnabled: boolean;
                             }[];
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -320,17 +308,11 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Create an admin account with a one-time password (superadmin)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Create an admin account with a one-time password (superadmin) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -435,15 +417,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -726,17 +699,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Reset an admin's sign-in: a new one-time password, authenticator and recovery codes removed, sessions ended
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Reset an admin's sign-in: a new one-time password, authenticator and recovery codes removed, sessions ended */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     adminId: string;
                 };
@@ -846,15 +813,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -895,10 +853,7 @@ export interface paths {
                     targetType?: string;
                     to?: string;
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -932,15 +887,6 @@ export interface paths {
                             /** @description Items matching the filters, on every page */
                             total: number;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -1146,17 +1092,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Sign out (ends this session)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Sign out (ends this session) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1196,15 +1136,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -1225,15 +1156,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1272,10 +1194,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1345,15 +1264,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
                 /** @description The request is not valid */
                 400: {
                     headers: {
@@ -1420,10 +1330,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1440,15 +1347,6 @@ export interface paths {
                                 name: string;
                             }[];
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -1517,10 +1415,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path: {
                     name: string;
                 };
@@ -1540,15 +1435,6 @@ export interface paths {
                             subject: string;
                             text: string;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -1632,10 +1518,7 @@ export interface paths {
                     status?: "sending" | "sent" | "failed" | "skipped";
                     template?: string;
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1667,15 +1550,6 @@ export interface paths {
                             /** @description Items matching the filters, on every page */
                             total: number;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -1744,10 +1618,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1776,15 +1647,6 @@ export interface paths {
                                 waiting: number;
                             }[];
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -1857,10 +1719,7 @@ export interface paths {
                     page?: number;
                     pageSize?: number;
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -1893,15 +1752,6 @@ export interface paths {
                             /** @description Items matching the filters, on every page */
                             total: number;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -2076,17 +1926,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Run a failed job again from its first attempt
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Run a failed job again from its first attempt */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     jobId: string;
                 };
@@ -2137,15 +1981,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -2166,15 +2001,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2210,10 +2036,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2253,15 +2076,6 @@ export interface paths {
                                 enrolTotp: boolean;
                             };
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -2319,17 +2133,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Change my admin password (ends my other sessions)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Change my admin password (ends my other sessions) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2406,15 +2214,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -2435,15 +2234,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2477,17 +2267,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Replace my recovery codes (confirm with a current code); the old ones stop working
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Replace my recovery codes (confirm with a current code); the old ones stop working */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2537,15 +2321,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -2566,15 +2341,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2611,16 +2377,11 @@ export interface paths {
         /**
          * Start enrolling an authenticator app: a new secret, its otpauth URI and a QR code
          * @description Confirm with POST /v1/admin/me/totp/confirm. Refused once an app is enrolled.
-         *
-         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2702,15 +2463,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -2737,17 +2489,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Confirm the authenticator app with a code; returns ten one-time recovery codes (shown once)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Confirm the authenticator app with a code; returns ten one-time recovery codes (shown once) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2833,15 +2579,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -2874,10 +2611,7 @@ export interface paths {
                     pageSize?: number;
                     q?: string;
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -2908,15 +2642,6 @@ export interface paths {
                             /** @description Items matching the filters, on every page */
                             total: number;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -2985,10 +2710,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path: {
                     residenceId: string;
                 };
@@ -3050,15 +2772,6 @@ export interface paths {
                                 title: string;
                             }[];
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -3142,10 +2855,7 @@ export interface paths {
                     q?: string;
                     status?: "active" | "retired";
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -3197,15 +2907,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
                 /** @description RFC 9457 problem details */
                 400: {
                     headers: {
@@ -3254,17 +2955,11 @@ export interface paths {
             };
         };
         put?: never;
-        /**
-         * Add a template to the catalog (the slug is made from the title unless given)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Add a template to the catalog (the slug is made from the title unless given) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -3399,15 +3094,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -3436,10 +3122,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path: {
                     templateId: string;
                 };
@@ -3485,15 +3168,6 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -3561,10 +3235,7 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
-                    "if-match"?: string;
-                };
+                header?: never;
                 path: {
                     templateId: string;
                 };
@@ -3673,15 +3344,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -3731,17 +3393,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Bring a retired template back into the catalog
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Bring a retired template back into the catalog */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     templateId: string;
                 };
@@ -3825,15 +3481,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -3854,15 +3501,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -3896,17 +3534,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Retire a template: it leaves the user API's catalog; tasks made from it are untouched
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Retire a template: it leaves the user API's catalog; tasks made from it are untouched */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     templateId: string;
                 };
@@ -3990,15 +3622,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -4019,15 +3642,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4068,10 +3682,7 @@ export interface paths {
                     q?: string;
                     status?: "active" | "disabled" | "unverified";
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -4102,15 +3713,6 @@ export interface paths {
                             /** @description Items matching the filters, on every page */
                             total: number;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -4179,10 +3781,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path: {
                     userId: string;
                 };
@@ -4258,15 +3857,6 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
-                    };
-                };
                 /** @description RFC 9457 problem details */
                 400: {
                     headers: {
@@ -4329,10 +3919,7 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
-                    "if-match"?: string;
-                };
+                header?: never;
                 path: {
                     userId: string;
                 };
@@ -4382,15 +3969,6 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4450,17 +4028,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Disable a user: every session ends at once and sign-in is refused (superadmin)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Disable a user: every session ends at once and sign-in is refused (superadmin) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     userId: string;
                 };
@@ -4517,15 +4089,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -4546,15 +4109,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4588,17 +4142,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Enable a disabled user again (superadmin)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Enable a disabled user again (superadmin) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     userId: string;
                 };
@@ -4649,15 +4197,6 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -4678,15 +4217,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4720,17 +4250,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Email the user a password reset link (valid one hour, single use)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Email the user a password reset link (valid one hour, single use) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     userId: string;
                 };
@@ -4810,15 +4334,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4852,17 +4367,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /**
-         * Send the user a new verification email (older links and codes stop working)
-         * @description Idempotent with an `Idempotency-Key` header.
-         */
+        /** Send the user a new verification email (older links and codes stop working) */
         post: {
             parameters: {
                 query?: never;
-                header?: {
-                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
-                    "idempotency-key"?: string;
-                };
+                header?: never;
                 path: {
                     userId: string;
                 };
@@ -4942,15 +4451,6 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                422: {
                     headers: {
                         [name: string]: unknown;
                     };

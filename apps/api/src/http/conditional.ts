@@ -81,8 +81,9 @@ export function registerConditionalRequests(app: App, write: WriteContext) {
   app.addHook("onRoute", (route: RouteOptions) => {
     const methods = [route.method].flat();
     const schema = (route.schema ?? {}) as Record<string, unknown> & { hide?: boolean };
-    // Probes and the documentation pages (outside /v1) are left as they are.
-    if (!route.url.startsWith("/v1/")) return;
+    // Probes, the documentation pages (outside /v1) and the admin panel's API (its own session, no
+    // offline client) are left as they are.
+    if (!route.url.startsWith("/v1/") || route.url.startsWith("/v1/admin/")) return;
     if (methods.includes("GET")) {
       readable.add(route.url);
       if (NO_ETAG.has(route.url)) return;

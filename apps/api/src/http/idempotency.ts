@@ -38,6 +38,8 @@ function isIdempotentRoute(route: RouteOptions): boolean {
   if (!methods.includes("POST")) return false;
   const schema = route.schema as { security?: unknown[] } | undefined;
   if (!schema?.security?.length) return false;
+  // The admin panel's API has its own session and no offline client.
+  if (route.url.startsWith("/v1/admin/")) return false;
   return !NOT_IDEMPOTENT.has(route.url);
 }
 
