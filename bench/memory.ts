@@ -83,7 +83,10 @@ const database = await freshDatabase();
 const results: Record<string, { idleMiB: number; peakMiB: number; load: string }> = {};
 try {
   // --- migrate first, as the deploy's migrate Job does; the API then starts on a current schema.
-  const migrate = spawnRole("packages/db/src/cli/migrate.ts", { DATABASE_URL: database.url, DATA_DIR: dataDir });
+  const migrate = spawnRole("packages/db/src/cli/migrate.ts", {
+    DATABASE_URL: database.url,
+    DATA_DIR: dataDir,
+  });
   await new Promise((r) => migrate.once("exit", r));
   if (migrate.exitCode !== 0) throw new Error("migrations failed");
 

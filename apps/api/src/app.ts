@@ -1,6 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
+import { createSignInThrottle } from "./accounts/throttle.ts";
 import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerCompletionRoutes } from "./completions/routes.ts";
@@ -101,10 +102,17 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
+  // One sign-in throttle for sign-in and account deletion (they count towards the same limits).
+  const signInThrottle = createSignInThrottle({
+    redis: deps.redis,
+    settings: deps.settings,
+    metrics: deps.metrics,
+    log: deps.log,
+  });
   registerAccountRoutes(app, {
     db: deps.db,
     settings: deps.settings,
-    redis: deps.redis,
+    throttle: signInThrottle,
     accessKey: deps.accessKey,
     log: deps.log,
     notifyOutbox: () => deps.notifyOutbox(),
@@ -117,6 +125,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     auth,
     notifyOutbox: () => deps.notifyOutbox(),
     redis: deps.redis,
+    metrics: deps.metrics,
   });
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
@@ -132,8 +141,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerExportRoutes(app, { db: deps.db, auth });
   registerDeleteAccountRoutes(app, {
     db: deps.db,
-    redis: deps.redis,
-    settings: deps.settings,
+    throttle: signInThrottle,
     notifyOutbox: () => deps.notifyOutbox(),
     auth,
   });

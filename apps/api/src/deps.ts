@@ -42,13 +42,10 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     poolMax: settings.databasePoolMax,
+    statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: "honeydue-api",
   });
-  const redis = settings.redisUrl
-    ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: false })
-    : undefined;
-  // Connection errors are reported by /readyz; an unhandled 'error' event must not crash the API.
-  redis?.on("error", (error) => log.warn({ err: error }, "redis connection error"));
+  const redis = settings.redisUrl ? createApiRedis(settings.redisUrl, log) : undefined;
   const deps: ApiDeps = {
     settings,
     log,
@@ -69,6 +66,32 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     lifecycle: { shuttingDown: false },
   };
   return deps;
+}
+
+/**
+ * The API's Redis connection (throttles, outbox kicks). Commands fail at once while it is disconnected
+ * (no offline queue) and after 1 s when it hangs, so the throttles fall back to memory instead of holding
+ * requests; Redis is never required to answer a request.
+ */
+export function createApiRedis(url: string, log: Logger): Redis {
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    commandTimeout: 1000,
+    connectTimeout: 2000,
+    retryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  // Connection errors are reported by /readyz; an unhandled 'error' event must not crash the API.
+  let down = false;
+  redis.on("error", (error) => {
+    if (!down) log.warn({ err: error }, "redis connection error");
+    down = true;
+  });
+  redis.on("ready", () => {
+    if (down) log.info("redis connection back");
+    down = false;
+  });
+  return redis;
 }
 
 /** The API's metrics: HTTP (hooks in app.ts), query durations and pool counters of `database`. */

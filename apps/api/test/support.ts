@@ -1,5 +1,6 @@
 import { after } from "node:test";
 import { type ApiSettings, loadApiSettings } from "@honeydue/config";
+import { migrate, openDatabase } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
 import {
@@ -11,7 +12,16 @@ import {
 } from "@honeydue/testkit";
 import { Redis } from "ioredis";
 import { buildApp } from "../src/app.ts";
-import { type ApiDeps, createApiMetrics, startEmbeddedJobs } from "../src/deps.ts";
+
+/** A database the test brought itself, opened the way the API opens it (statement timeout included). */
+async function ownDatabase(url: string): Promise<TestDatabase> {
+  const handle = await openDatabase({ url, poolMax: 10, statementTimeoutMs: 15_000 });
+  await migrate(handle);
+  after(() => handle.close().catch(() => {}));
+  return { handle, url };
+}
+
+import { type ApiDeps, createApiMetrics, createApiRedis, startEmbeddedJobs } from "../src/deps.ts";
 import type { App } from "../src/http/app-type.ts";
 
 export interface TestApi {
@@ -34,9 +44,11 @@ export interface TestApiOptions {
   redis?: boolean;
   /** Use this logger instead of a silent one (e.g. one writing to a stream the test reads). */
   log?: ApiDeps["log"];
+  /** Migrate and use this PostgreSQL (e.g. testkit's startPostgresServer) instead of a fresh test database. */
+  databaseUrl?: string;
 }
 
-const OPTION_KEYS = new Set(["env", "smtp", "redis", "log"]);
+const OPTION_KEYS = new Set(["env", "smtp", "redis", "log", "databaseUrl"]);
 
 /**
  * The real API on a fresh database of its own (PostgreSQL when available, else PGlite), driven through
@@ -56,7 +68,7 @@ export async function startTestApi(
   });
   const smtp = options.smtp ? await startSmtpServer() : undefined;
   if (smtp) env.SMTP_URL = smtp.url;
-  const database = await createTestDatabase();
+  const database = options.databaseUrl ? await ownDatabase(options.databaseUrl) : await createTestDatabase();
   const settings: ApiSettings = loadApiSettings({
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
@@ -72,7 +84,12 @@ export async function startTestApi(
     log,
     database: database.handle,
     db: database.handle.db,
-    redis: options.redis ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 }) : undefined,
+    // An own Redis (env REDIS_URL) is connected the way production connects it.
+    redis: env.REDIS_URL
+      ? createApiRedis(env.REDIS_URL, log)
+      : options.redis
+        ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 })
+        : undefined,
     metrics: createApiMetrics(database.handle),
     accessKey: new TextEncoder().encode(settings.authSecret),
     storage: createStorage(settings.storage, {

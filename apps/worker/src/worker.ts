@@ -60,6 +60,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     poolMax: settings.databasePoolMax,
+    statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: "honeydue-worker",
   });
   const metrics = createMetrics("worker");

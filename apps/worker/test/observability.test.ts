@@ -101,10 +101,14 @@ function spawnApi(env: Record<string, string>) {
   return {
     output: () => output,
     ready: () =>
-      until(async () => {
-        if (child.exitCode !== null) throw new Error(`API exited (${child.exitCode}):\n${output}`);
-        return /honeyDue API ready/.test(output);
-      }, "the API to be ready"),
+      until(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`API exited (${child.exitCode}):\n${output}`);
+          return /honeyDue API ready/.test(output);
+        },
+        "the API to be ready",
+        60_000,
+      ),
   };
 }
 

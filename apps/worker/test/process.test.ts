@@ -19,10 +19,14 @@ const skip = !(await postgresReachable())
     ? "Redis not reachable"
     : false;
 
-const database = skip ? undefined : await createTestDatabase();
-const db = database?.handle.db;
+// A database per test, as in production one database per queue prefix: a worker's reconciler re-publishes
+// every unfinished outbox row of its database, and must not find another test's rows.
+let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+let db: NonNullable<typeof database>["handle"]["db"] | undefined;
 
-function prefix() {
+async function prefix() {
+  database = await createTestDatabase();
+  db = database.handle.db;
   return `t${randomBytes(4).toString("hex")}`;
 }
 
@@ -50,7 +54,7 @@ test("SIGTERM during a running job: it finishes within the grace period, nothing
   skip,
 }, async () => {
   const smtp = await startHoldingSmtp();
-  const queuePrefix = prefix();
+  const queuePrefix = await prefix();
   const env = {
     DATABASE_URL: database!.url!,
     REDIS_URL: TEST_REDIS_URL,
@@ -89,11 +93,47 @@ test("SIGTERM during a running job: it finishes within the grace period, nothing
   assert.equal(smtp.delivered.length, 2);
 });
 
+test("a send that outlives the grace period: the worker still exits 0 and the job returns to the queue", {
+  skip,
+}, async () => {
+  const smtp = await startHoldingSmtp();
+  const queuePrefix = await prefix();
+  const env = {
+    DATABASE_URL: database!.url!,
+    REDIS_URL: TEST_REDIS_URL,
+    SMTP_URL: smtp.url,
+    QUEUE_PREFIX: queuePrefix,
+    RUN_SCHEDULES: "false",
+    JOB_LOCK_MS: "2000",
+    SHUTDOWN_GRACE_MS: "500",
+  };
+  const first = spawnWorker(env);
+  await first.waitFor(/honeyDue worker ready/);
+  smtp.state.hold = true;
+  const id = await mailJob("grace@example.test");
+  await smtp.held();
+  first.child.kill("SIGTERM");
+  assert.equal(await first.exit(), 0, first.output());
+  smtp.state.hold = false;
+  const second = spawnWorker(env);
+  await until(
+    async () => {
+      const [row] = await db!.select().from(emailMessages).where(eq(emailMessages.outboxId, id));
+      return row?.status === "sent";
+    },
+    "the email sent by the next worker",
+    60_000,
+  );
+  second.child.kill("SIGTERM");
+  assert.equal(await second.exit(), 0);
+  assert.equal(smtp.delivered.filter((m) => m.to[0] === "grace@example.test").length, 1);
+});
+
 test("a worker killed with SIGKILL in the middle of sending, then restarted, leads to exactly one email", {
   skip,
 }, async () => {
   const smtp = await startHoldingSmtp();
-  const queuePrefix = prefix();
+  const queuePrefix = await prefix();
   const env = {
     DATABASE_URL: database!.url!,
     REDIS_URL: TEST_REDIS_URL,
@@ -114,10 +154,6 @@ test("a worker killed with SIGKILL in the middle of sending, then restarted, lea
   await until(
     async () => {
       const [row] = await db!.select().from(emailMessages).where(eq(emailMessages.outboxId, id));
-      (await import("node:fs")).writeFileSync(
-        "/tmp/worker-debug.log",
-        `${JSON.stringify(row)}\n${second.output()}`,
-      );
       return row?.status === "sent";
     },
     "the email sent by the restarted worker",
@@ -134,7 +170,7 @@ test("a worker killed with SIGKILL in the middle of sending, then restarted, lea
 
 test("two worker processes running the schedules side by side send each digest once", { skip }, async () => {
   const smtp = await startSmtpServer();
-  const queuePrefix = prefix();
+  const queuePrefix = await prefix();
   const hour = new Date().getUTCHours();
   const people = ["ann", "ben", "cat"];
   for (const name of people) {

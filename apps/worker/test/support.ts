@@ -1,63 +1,17 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
 import { after } from "node:test";
 import { fileURLToPath } from "node:url";
 import { loadWorkerSettings, type WorkerSettings } from "@honeydue/config";
-import { Redis } from "ioredis";
+import { startRedisServer } from "@honeydue/testkit";
 
 export const SECRET = "test-secret-test-secret-test-secret-1234";
 export const MAIN = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from "@honeydue/testkit";
 
-/**
- * A redis-server of the test's own (the shared one must never be stopped): no persistence, on a free
- * port; `stop()` kills it, `start()` brings it back on the same port (empty).
- */
-export async function startOwnRedis(args: string[] = []) {
-  const port = await freePort();
-  let child: ChildProcess | undefined;
-  const url = `redis://127.0.0.1:${port}`;
-  async function start() {
-    child = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...args],
-      {
-        stdio: "ignore",
-      },
-    );
-    for (let i = 0; i < 100; i++) {
-      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-      probe.on("error", () => {});
-      try {
-        await probe.connect();
-        await probe.ping();
-        probe.disconnect();
-        return;
-      } catch {
-        probe.disconnect();
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
-    throw new Error("redis-server did not start");
-  }
-  async function stop() {
-    if (!child || child.exitCode !== null) return;
-    const exited = once(child, "exit");
-    child.kill("SIGKILL");
-    await exited;
-  }
-  await start();
-  after(stop);
-  return { url, port, start, stop };
-}
+/** A redis-server of the test's own (testkit's startRedisServer): the shared one must never be stopped. */
+export const startOwnRedis = startRedisServer;
 
 /** Worker settings for a test: its own queue prefix, a fast relay, a health port of its own. */
 export function workerSettings(env: Record<string, string>): WorkerSettings {
@@ -105,7 +59,7 @@ export function spawnWorker(env: Record<string, string>) {
     child,
     output: () => output,
     /** Resolves once the output matches (rejects if the process exits first). */
-    waitFor(re: RegExp, timeoutMs = 20_000) {
+    waitFor(re: RegExp, timeoutMs = 60_000) {
       if (re.test(output)) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
@@ -137,7 +91,7 @@ export function spawnWorker(env: Record<string, string>) {
 export async function until<T>(
   fn: () => Promise<T | undefined | null | false>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 60_000,
 ) {
   const end = Date.now() + timeoutMs;
   for (;;) {

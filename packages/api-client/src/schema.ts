@@ -141,7 +141,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: database reachable, schema current, Redis reachable when configured */
+        /** Readiness: database reachable and schema current (Redis only degrades it) */
         get: {
             parameters: {
                 query?: never;
@@ -163,7 +163,9 @@ export interface paths {
                                 name: string;
                                 ok: boolean;
                             }[];
-                            status: "ready" | "not-ready";
+                            required: string[];
+                            /** @description ready: every check passed. degraded: only optional checks failed (Redis: sign-in throttles count in memory, job kicks wait for the worker's poll); the API serves every route, so 200. not-ready: a required check failed, 503. */
+                            status: "ready" | "degraded" | "not-ready";
                         };
                     };
                 };
@@ -3800,7 +3802,9 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 name: string | null;
-                                platform: string;
+                                platform: "ios" | "android";
+                                /** Format: date-time */
+                                updatedAt: string;
                             }[];
                             emails: {
                                 /** Format: date-time */
@@ -3818,12 +3822,14 @@ export interface paths {
                                 name: string;
                                 role: string;
                             }[];
+                            /** @description Live sessions; `current` is always false here */
                             sessions: {
                                 /** Format: date-time */
                                 createdAt: string;
+                                /** @description True for the session of the access token making this request */
+                                current: boolean;
                                 deviceName: string | null;
-                                /** Format: date-time */
-                                expiresAt: string;
+                                expiresAt: string | null;
                                 /** Format: uuid */
                                 id: string;
                                 ip: string | null;

@@ -1,3 +1,4 @@
+export { type AdminPanelSettings, adminPanelSettingsSchema, loadAdminPanelSettings } from "./admin-panel.ts";
 export { type ApiSettings, apiSettingsSchema, loadApiSettings } from "./api.ts";
 export { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 export { Bool, parseEnv, SettingsError, settingsOrExit, Url } from "./env.ts";
@@ -8,6 +9,7 @@ export {
   parseOtlpHeaders,
   type TracingSettings,
 } from "./observability.ts";
+export { loadWebAppSettings, type WebAppSettings, webAppSettingsSchema } from "./web-app.ts";
 export {
   type FcmServiceAccount,
   loadPushSettings,

@@ -77,6 +77,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   poolMax?: number;
   applicationName?: string;
+  /** PostgreSQL statement_timeout of every pooled connection in ms (DATABASE_STATEMENT_TIMEOUT_MS); 0 = none. */
+  statementTimeoutMs?: number;
 }
 
 // DATE columns stay YYYY-MM-DD strings and int8 counts become numbers (all our int8 values fit).
@@ -96,12 +98,19 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     application_name: options.applicationName ?? "honeydue",
     idleTimeoutMillis: 30_000,
     connectionTimeoutMillis: 5_000,
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on("error", () => {});
   let queryObserver: QueryObserver | undefined;
-  // Every pooled client (pool.query uses one too) reports its queries' durations to the observer.
-  pool.on("connect", (client) => observeQueries(client, () => queryObserver));
+  pool.on("connect", (client) => {
+    // A checked-out client (inside a transaction, between two queries) whose server goes away emits
+    // 'error' with no pool listener attached: unhandled, that kills the process. The error reaches the
+    // caller through its next query instead, and the pool drops the broken client on release.
+    client.on("error", () => {});
+    // Every pooled client (pool.query uses one too) reports its queries' durations to the observer.
+    observeQueries(client, () => queryObserver);
+  });
   const db = drizzlePg({ client: pool, schema, casing: "snake_case" }) as unknown as Database;
   return {
     db,

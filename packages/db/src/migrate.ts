@@ -86,6 +86,9 @@ export async function migrate(
   const log = options.log ?? (() => {});
   const session = await handle.session();
   const done: string[] = [];
+  // Waiting for another migrator and building indexes may take longer than DATABASE_STATEMENT_TIMEOUT_MS.
+  const postgres = handle.kind === "postgres";
+  if (postgres) await session.query("SET statement_timeout = 0");
   try {
     await session.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
     try {
@@ -121,6 +124,7 @@ export async function migrate(
       await session.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]);
     }
   } finally {
+    if (postgres) await session.query("RESET statement_timeout").catch(() => {});
     session.release();
   }
   return done;

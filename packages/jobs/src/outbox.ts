@@ -27,6 +27,25 @@ export async function enqueueJob<N extends JobName>(
 }
 
 /**
+ * Writes many jobs of one kind in one statement (the digest tick writes a batch at a time), with ids
+ * chosen by the caller so other rows can point at them. Same rules as `enqueueJob`: inside the causing
+ * transaction, payloads checked first.
+ */
+export async function enqueueJobs<N extends JobName>(
+  db: Queryable,
+  name: N,
+  jobs: readonly { id: string; payload: JobPayload<N> }[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  const rows = jobs.map((j) => ({ id: j.id, payload: parsePayload(name, j.payload) }));
+  const traceContext = currentTraceContext();
+  await db.execute(sql`
+    INSERT INTO outbox (id, job, payload, trace_context)
+    SELECT r.id, ${name}, r.payload, ${traceContext ? JSON.stringify(traceContext) : null}::jsonb
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(id uuid, payload jsonb)`);
+}
+
+/**
  * The active span's W3C trace context (traceparent/tracestate), stored with the row so the job's span
  * becomes a child of the request that caused it. Null when tracing is off or no span is active.
  */

@@ -116,7 +116,7 @@ export function startReconciler(deps: {
 
   async function reconcileRows(rows: Row[], result: ReconcileResult) {
     const missing: Row[] = [];
-    await runWithTimeout(10_000, () =>
+    await runWithTimeout(5000, () =>
       Promise.all(
         rows.map(async (row) => {
           if (!isJobName(row.job)) {

@@ -1,8 +1,10 @@
-import { type Database, digestRuns, warrantyReminders } from "@honeydue/db";
+import { randomUUID } from "node:crypto";
+import { type Database, warrantyReminders } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { notify } from "./notify.ts";
-import { enqueueJob } from "./outbox.ts";
+import { enqueueJob, enqueueJobs } from "./outbox.ts";
+import type { JobPayload } from "./registry.ts";
 import { unsubscribeUrl } from "./unsubscribe.ts";
 
 export interface ReminderDeps {
@@ -54,77 +56,181 @@ function section(tasks: DueTask[], line: (t: DueTask) => string): string {
   return lines.join("\n");
 }
 
-/**
- * The hourly digest tick. For each user with the digest on whose local hour (in their own timezone, so DST
- * is the time zone database's business) has reached their digest hour, collects their open tasks that are
- * overdue, due today or due soon — in each residence's own timezone — across all their residences, and
- * writes the email job in the same transaction as the `digest_runs (user, local date)` row: a second tick
- * the same local day, in this or another replica, finds the row and sends nothing. Nothing due → no email.
- */
-export async function runDigestTick(deps: ReminderDeps, at: Date): Promise<{ sent: number; empty: number }> {
-  const iso = at.toISOString();
-  const { rows: candidates } = (await deps.db.execute(sql`
-    SELECT c.id, c.email, c.name, c.due_soon_days, c.push_enabled, c.local_ts::date::text AS local_date
-    FROM (
-      SELECT u.id, u.email, u.name, u.due_soon_days, u.push_enabled, u.digest_hour,
-             (${iso}::timestamptz AT TIME ZONE u.timezone) AS local_ts
-      FROM users u
-      WHERE u.digest_enabled AND u.disabled_at IS NULL AND u.email_verified_at IS NOT NULL
-    ) c
-    WHERE extract(hour FROM c.local_ts) >= c.digest_hour
-      AND extract(hour FROM c.local_ts) < c.digest_hour + ${DIGEST_CATCH_UP_HOURS}
-      AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.user_id = c.id AND d.local_date = c.local_ts::date)
-  `)) as unknown as { rows: Candidate[] };
+/** Users per batch of the digest tick: one candidates query, one due-tasks query, one transaction. */
+export const DIGEST_BATCH_SIZE = 1000;
 
+/** A Postgres array literal of values that need no quoting (uuids, integers). */
+const arrayLiteral = (values: readonly (string | number)[]) => `{${values.join(",")}}`;
+
+/**
+ * The next `limit` users after `afterId` in primary-key order (an index range scan, so each batch costs
+ * the batch, not the table), each with `due`: the digest on, a verified address, not disabled, local
+ * time (their own IANA timezone, so DST is the time zone database's business) within
+ * DIGEST_CATCH_UP_HOURS after their digest hour, and no digest yet for that local date.
+ */
+export function digestCandidatesQuery(iso: string, afterId: string, limit: number) {
+  return sql`
+    SELECT c.id, c.email, c.name, c.due_soon_days, c.push_enabled, c.local_ts::date::text AS local_date,
+      (c.digest_enabled AND c.disabled_at IS NULL AND c.email_verified_at IS NOT NULL
+        AND extract(hour FROM c.local_ts) >= c.digest_hour
+        AND extract(hour FROM c.local_ts) < c.digest_hour + ${DIGEST_CATCH_UP_HOURS}
+        AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.user_id = c.id AND d.local_date = c.local_ts::date)
+      ) AS due
+    FROM (
+      SELECT u.id, u.email, u.name, u.due_soon_days, u.push_enabled, u.digest_hour, u.digest_enabled,
+             u.disabled_at, u.email_verified_at, (${iso}::timestamptz AT TIME ZONE u.timezone) AS local_ts
+      FROM users u
+      WHERE u.id > ${afterId}::uuid
+      ORDER BY u.id
+      LIMIT ${limit}
+    ) c`;
+}
+
+/**
+ * The open tasks due for a whole batch of users in one set-based statement: per user (LATERAL) their
+ * memberships, per membership its residence, then per residence its open tasks due by the user's horizon measured in the
+ * residence's own timezone, unassigned or assigned to them. `OFFSET 0` keeps each LATERAL a subquery the
+ * planner cannot flatten into one big join, so each step stays an index lookup driven by the batch
+ * (memberships_user_id_idx, residences_pkey, tasks_residence_due_idx) whatever the table statistics say:
+ * without them, a flattened join scanned every task (or every residence) of the database for each batch.
+ */
+export function digestDueTasksQuery(iso: string, users: readonly { id: string; due_soon_days: number }[]) {
+  return sql`
+    SELECT b.user_id::text AS user_id, t.id, t.title, t.due_on::text AS due_on, r.name AS residence,
+           r.today::text AS today
+    FROM unnest(${arrayLiteral(users.map((u) => u.id))}::uuid[], ${arrayLiteral(
+      users.map((u) => u.due_soon_days),
+    )}::int[]) AS b(user_id, due_soon_days)
+    CROSS JOIN LATERAL (
+      SELECT m.residence_id FROM memberships m WHERE m.user_id = b.user_id OFFSET 0
+    ) m
+    CROSS JOIN LATERAL (
+      SELECT r.id, r.name, (${iso}::timestamptz AT TIME ZONE r.timezone)::date AS today
+      FROM residences r WHERE r.id = m.residence_id OFFSET 0
+    ) r
+    CROSS JOIN LATERAL (
+      SELECT t.id, t.title, t.due_on FROM tasks t
+      WHERE t.residence_id = r.id AND t.archived_at IS NULL AND t.completed_at IS NULL
+        AND t.due_on <= r.today + b.due_soon_days
+        AND (t.assignee_id IS NULL OR t.assignee_id = b.user_id)
+      OFFSET 0
+    ) t
+    ORDER BY b.user_id, t.due_on, t.title, t.id`;
+}
+
+/**
+ * The hourly digest tick, in batches of DIGEST_BATCH_SIZE users: for each user whose local hour has
+ * reached their digest hour (see digestCandidatesQuery), their open tasks overdue, due today or due soon
+ * — in each residence's own timezone — across all their residences (digestDueTasksQuery), then one
+ * transaction per batch writes the `digest_runs (user, local date)` rows and, for the rows it claimed,
+ * the email jobs: a second tick the same local day, in this or another replica, finds the rows and sends
+ * nothing. Nothing due → no email. Memory stays bounded by the batch, whatever the number of users.
+ */
+export async function runDigestTick(
+  deps: ReminderDeps,
+  at: Date,
+  options: { batchSize?: number } = {},
+): Promise<{ sent: number; empty: number }> {
+  const iso = at.toISOString();
+  const batchSize = options.batchSize ?? DIGEST_BATCH_SIZE;
   let sent = 0;
   let empty = 0;
-  for (const user of candidates) {
-    const { rows: due } = (await deps.db.execute(sql`
-      SELECT t.id, t.title, t.due_on::text AS due_on, r.name AS residence,
-             (${iso}::timestamptz AT TIME ZONE r.timezone)::date::text AS today
-      FROM tasks t
-      JOIN residences r ON r.id = t.residence_id
-      JOIN memberships m ON m.residence_id = t.residence_id AND m.user_id = ${user.id}
-      WHERE t.archived_at IS NULL AND t.completed_at IS NULL AND t.due_on IS NOT NULL
-        AND (t.assignee_id IS NULL OR t.assignee_id = ${user.id})
-        AND t.due_on <= (${iso}::timestamptz AT TIME ZONE r.timezone)::date + ${user.due_soon_days}::int
-      ORDER BY t.due_on, t.title, t.id
-    `)) as unknown as { rows: DueTask[] };
-    if (due.length === 0) {
-      empty++;
-      continue;
+  let candidates = 0;
+  // One batch's reads: the next chunk of users and the due tasks of those whose digest is due.
+  type BatchRead = {
+    chunk: (Candidate & { due: boolean })[];
+    batch: Candidate[];
+    due: (DueTask & { user_id: string })[];
+  };
+  const read = (afterId: string): Promise<BatchRead> =>
+    deps.db.transaction(async (tx) => {
+      // Short index lookups: JIT compiling them costs more than running them (~0.8 s a batch).
+      await tx.execute(sql`SET LOCAL jit = off`);
+      const { rows: chunk } = (await tx.execute(
+        digestCandidatesQuery(iso, afterId, batchSize),
+      )) as unknown as { rows: (Candidate & { due: boolean })[] };
+      const batch = chunk.filter((u) => u.due);
+      if (batch.length === 0) return { chunk, batch, due: [] };
+      const { rows: due } = (await tx.execute(digestDueTasksQuery(iso, batch))) as unknown as {
+        rows: (DueTask & { user_id: string })[];
+      };
+      return { chunk, batch, due };
+    });
+  // The next batch is read while this one is written (other users: they cannot conflict).
+  let next: Promise<BatchRead> | undefined = read("00000000-0000-0000-0000-000000000000");
+  while (next) {
+    const { chunk, batch, due }: BatchRead = await next;
+    next = chunk.length === batchSize ? read(chunk.at(-1)!.id) : undefined;
+    candidates += batch.length;
+    const byUser = new Map<string, DueTask[]>();
+    for (const task of due) {
+      const list = byUser.get(task.user_id);
+      if (list) list.push(task);
+      else byUser.set(task.user_id, [task]);
     }
-    const overdue = due.filter((t) => t.due_on < t.today);
-    const today = due.filter((t) => t.due_on === t.today);
-    const soon = due.filter((t) => t.due_on > t.today);
-    const where = (t: DueTask) => `${t.title} (${t.residence})`;
-    await deps.db.transaction(async (tx) => {
-      const claimed = await tx
-        .insert(digestRuns)
-        .values({ userId: user.id, localDate: user.local_date, taskCount: due.length })
-        .onConflictDoNothing()
-        .returning({ userId: digestRuns.userId });
-      if (claimed.length === 0) return;
-      const outboxId = await enqueueJob(tx, "email.send", {
-        template: "daily-digest",
-        to: user.email,
-        userId: user.id,
-        data: {
-          name: user.name,
-          date: user.local_date,
-          overdueCount: overdue.length,
-          todayCount: today.length,
-          soonCount: soon.length,
-          overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
-          today: section(today, where),
-          soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
-          unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, user.id),
+    const digests = batch.filter((u) => byUser.has(u.id));
+    empty += batch.length - digests.length;
+    try {
+      if (digests.length > 0) sent += await writeDigests(deps, digests, byUser);
+    } catch (error) {
+      await next?.catch(() => {});
+      throw error;
+    }
+  }
+  if (sent) deps.notifyOutbox?.();
+  deps.log.info({ at: iso, candidates, sent, empty }, "digest tick");
+  return { sent, empty };
+}
+
+/** One transaction for a batch: claim the digest_runs rows, then write the claimed users' jobs. */
+async function writeDigests(
+  deps: ReminderDeps,
+  users: Candidate[],
+  byUser: Map<string, DueTask[]>,
+): Promise<number> {
+  const outboxIds = new Map(users.map((u) => [u.id, randomUUID()]));
+  return deps.db.transaction(async (tx) => {
+    const runs = users.map((u) => ({
+      user_id: u.id,
+      local_date: u.local_date,
+      task_count: byUser.get(u.id)!.length,
+      outbox_id: outboxIds.get(u.id),
+    }));
+    const { rows: claimed } = (await tx.execute(sql`
+      INSERT INTO digest_runs (user_id, local_date, task_count, outbox_id)
+      SELECT r.user_id, r.local_date, r.task_count, r.outbox_id
+      FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb)
+        AS r(user_id uuid, local_date date, task_count int, outbox_id uuid)
+      ON CONFLICT DO NOTHING
+      RETURNING user_id::text AS user_id`)) as unknown as { rows: { user_id: string }[] };
+    const claimedIds = new Set(claimed.map((c) => c.user_id));
+    const jobs: { id: string; payload: JobPayload<"email.send"> }[] = [];
+    for (const user of users) {
+      if (!claimedIds.has(user.id)) continue;
+      const due = byUser.get(user.id)!;
+      const overdue = due.filter((t) => t.due_on < t.today);
+      const today = due.filter((t) => t.due_on === t.today);
+      const soon = due.filter((t) => t.due_on > t.today);
+      const where = (t: DueTask) => `${t.title} (${t.residence})`;
+      jobs.push({
+        id: outboxIds.get(user.id)!,
+        payload: {
+          template: "daily-digest",
+          to: user.email,
+          userId: user.id,
+          data: {
+            name: user.name,
+            date: user.local_date,
+            overdueCount: overdue.length,
+            todayCount: today.length,
+            soonCount: soon.length,
+            overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
+            today: section(today, where),
+            soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
+            unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, user.id),
+          },
         },
       });
-      await tx
-        .update(digestRuns)
-        .set({ outboxId })
-        .where(sql`user_id = ${user.id} AND local_date = ${user.local_date}`);
       if (today.length > 0 && user.push_enabled) {
         await notify(tx, {
           userId: user.id,
@@ -137,12 +243,10 @@ export async function runDigestTick(deps: ReminderDeps, at: Date): Promise<{ sen
           dedupeKey: `task.due_today:${user.local_date}`,
         });
       }
-      sent++;
-    });
-  }
-  if (sent) deps.notifyOutbox?.();
-  deps.log.info({ at: iso, candidates: candidates.length, sent, empty }, "digest tick");
-  return { sent, empty };
+    }
+    await enqueueJobs(tx, "email.send", jobs);
+    return jobs.length;
+  });
 }
 
 interface ExpiringDocument extends Record<string, unknown> {

@@ -1,4 +1,6 @@
 export * from "./database.ts";
 export * from "./net.ts";
+export * from "./process.ts";
 export * from "./redis.ts";
+export * from "./servers.ts";
 export * from "./smtp.ts";

@@ -2,7 +2,6 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { ApiSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
-import type { Redis } from "ioredis";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, maybePrincipal, principal } from "../http/auth.ts";
 import { problems } from "../http/responses.ts";
@@ -23,19 +22,18 @@ import {
   VerifyEmailBody,
   VerifyEmailResult,
 } from "./schemas.ts";
-import { createSignInThrottle } from "./throttle.ts";
+import type { LoginThrottle } from "./throttle.ts";
 
 export interface AccountRouteDeps {
   db: Database;
   settings: ApiSettings;
-  redis: Redis | undefined;
+  /** The sign-in throttle (app.ts builds it once; account deletion shares it). */
+  throttle: LoginThrottle;
   accessKey: Uint8Array;
   log: Logger;
   /** Called after a commit that wrote email jobs. */
   notifyOutbox: () => void;
   auth: AuthGuard;
-  /** Prefix of the Redis throttle keys (tests give each file its own). */
-  throttlePrefix?: string;
 }
 
 const tags = ["auth"];
@@ -48,11 +46,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
     accessKey: deps.accessKey,
     notifyOutbox: deps.notifyOutbox,
     log: deps.log,
-    throttle: createSignInThrottle({
-      redis: deps.redis,
-      settings: deps.settings,
-      prefix: deps.throttlePrefix,
-    }),
+    throttle: deps.throttle,
   };
   app.addSchema(User);
   // The routes live in their own scope that accepts JSON bodies only: Fastify's default text/plain

@@ -1,5 +1,7 @@
 import type { ApiSettings } from "@honeydue/config";
+import type { HoneydueMetrics, Logger } from "@honeydue/observability";
 import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis } from "rate-limiter-flexible";
 
 /**
  * Counts failures per key in a fixed window that starts at the key's first failure. One interface, two
@@ -52,32 +54,81 @@ export function createMemoryCounter(windowMs: number, now: () => number = Date.n
   };
 }
 
+/** Where a limiter reports that it counts in memory because Redis does not answer. */
+export interface FallbackReporter {
+  /** Label of the limiter in rate_limiter_fallback{limiter}. */
+  name: string;
+  metrics?: Pick<HoneydueMetrics, "rateLimiterFallback" | "rateLimiterFallbackTotal">;
+  log?: Pick<Logger, "warn" | "info">;
+}
+
+/**
+ * Counts in Redis (rate-limiter-flexible), shared by every API process, with an in-memory insurance
+ * limiter: while Redis is down or not ready, calls go to this process's memory at once instead of
+ * failing, so sign-in keeps working (each process then limits on its own) and
+ * rate_limiter_fallback{limiter} says so. Keys are `${prefix}${key}`; the window starts at the first
+ * failure and is not extended by later ones.
+ */
 export function createRedisCounter(
   redis: Redis,
   windowMs: number,
   prefix = "honeydue:throttle:",
+  fallback: FallbackReporter = { name: "default" },
 ): FailureCounter {
+  const options = {
+    // A failure counter never refuses by itself: the callers compare counts with their own limits.
+    points: Number.MAX_SAFE_INTEGER,
+    duration: Math.max(1, Math.ceil(windowMs / 1000)),
+  };
+  let onFallback = false;
+  class Insurance extends RateLimiterMemory {
+    override consume(key: string | number, points?: number, opts?: object) {
+      report(true);
+      return super.consume(key, points, opts);
+    }
+    override get(key: string | number, opts?: object) {
+      report(true);
+      return super.get(key, opts);
+    }
+    override delete(key: string | number, opts?: object) {
+      report(true);
+      return super.delete(key, opts);
+    }
+  }
+  function report(usingFallback: boolean) {
+    if (usingFallback) fallback.metrics?.rateLimiterFallbackTotal.inc({ limiter: fallback.name });
+    if (usingFallback === onFallback) return;
+    onFallback = usingFallback;
+    fallback.metrics?.rateLimiterFallback.set({ limiter: fallback.name }, usingFallback ? 1 : 0);
+    if (usingFallback)
+      fallback.log?.warn({ limiter: fallback.name }, "Redis not answering: limiting in memory");
+    else fallback.log?.info({ limiter: fallback.name }, "Redis answering again: limiting in Redis");
+  }
+  const limiter = new RateLimiterRedis({
+    ...options,
+    storeClient: redis,
+    keyPrefix: prefix.replace(/:$/, ""),
+    // Not connected: go to the insurance at once instead of waiting for a command to fail.
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new Insurance(options),
+  });
+  const done = <T>(value: T) => {
+    if (redis.status === "ready") report(false);
+    return value;
+  };
   return {
     async peek(key) {
-      const [[, count], [, ttl]] = (await redis
-        .multi()
-        .get(prefix + key)
-        .pttl(prefix + key)
-        .exec()) as [[unknown, string | null], [unknown, number]];
-      return { count: Number(count ?? 0), resetInMs: Math.max(0, ttl) };
+      const res = done(await limiter.get(key));
+      return res
+        ? { count: res.consumedPoints, resetInMs: Math.max(0, res.msBeforeNext) }
+        : { count: 0, resetInMs: 0 };
     },
     async hit(key) {
-      // SET NX PX starts the window at the first failure; INCR counts. One round trip, atomic.
-      const results = (await redis
-        .multi()
-        .set(prefix + key, 0, "PX", windowMs, "NX")
-        .incr(prefix + key)
-        .pttl(prefix + key)
-        .exec()) as [unknown, unknown][];
-      return { count: Number(results[1]![1]), resetInMs: Math.max(0, Number(results[2]![1])) };
+      const res = done(await limiter.consume(key, 1));
+      return { count: res.consumedPoints, resetInMs: Math.max(0, res.msBeforeNext) };
     },
     async clear(key) {
-      await redis.del(prefix + key);
+      done(await limiter.delete(key));
     },
   };
 }
@@ -118,19 +169,26 @@ export function createLoginThrottle(options: {
 }
 
 /**
- * The sign-in throttle with the settings' limits in one-hour windows, as sign-in and account deletion use
- * it: counted in Redis when configured (shared by every API process and by both routes), in memory otherwise.
+ * The sign-in throttle with the settings' limits in one-hour windows, built once (app.ts) and shared by
+ * sign-in and account deletion: counted in Redis when configured (shared by every API process), with the
+ * in-memory insurance while Redis is down; in memory otherwise.
  */
 export function createSignInThrottle(options: {
   redis: Redis | undefined;
   settings: Pick<ApiSettings, "loginFailuresPerAccountPerHour" | "loginFailuresPerIpPerHour">;
   /** Prefix of the Redis keys (tests give each file its own). */
   prefix?: string;
+  metrics?: FallbackReporter["metrics"];
+  log?: FallbackReporter["log"];
 }): LoginThrottle {
   const windowMs = 3600_000;
   return createLoginThrottle({
     counter: options.redis
-      ? createRedisCounter(options.redis, windowMs, options.prefix)
+      ? createRedisCounter(options.redis, windowMs, options.prefix, {
+          name: "sign-in",
+          metrics: options.metrics,
+          log: options.log,
+        })
       : createMemoryCounter(windowMs),
     perAccountPerHour: options.settings.loginFailuresPerAccountPerHour,
     perIpPerHour: options.settings.loginFailuresPerIpPerHour,

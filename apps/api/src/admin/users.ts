@@ -13,11 +13,15 @@ import { and, count, desc, eq, gt, ilike, isNotNull, isNull, or, type SQL, sql }
 import Type from "typebox";
 import { issueVerification, RESET_TOKEN_TTL_MS, retirePendingTokens } from "../accounts/actions.ts";
 import { hashToken, randomToken } from "../accounts/tokens.ts";
+import { toDevice } from "../devices/presenter.ts";
+import { Device } from "../devices/routes.ts";
 import type { App } from "../http/app-type.ts";
 import { conflict, HttpProblem, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { Email, NoContent, Nullable, Timestamp, Uuid } from "../http/schemas.ts";
 import { deleteAccount } from "../me/delete.ts";
+import { toSession } from "../me/presenter.ts";
+import { Session } from "../me/schemas.ts";
 import { containsPattern } from "../search/text.ts";
 import { audit } from "./audit.ts";
 import { AdminPage, PageQuery, pageOf, SearchText } from "./paging.ts";
@@ -54,20 +58,8 @@ const UserDetail = Type.Object({
   residences: Type.Array(
     Type.Object({ id: Uuid, name: Type.String(), role: Type.String(), joinedAt: Timestamp }),
   ),
-  devices: Type.Array(
-    Type.Object({ id: Uuid, platform: Type.String(), name: Nullable(Type.String()), createdAt: Timestamp }),
-  ),
-  sessions: Type.Array(
-    Type.Object({
-      id: Uuid,
-      deviceName: Nullable(Type.String()),
-      userAgent: Nullable(Type.String()),
-      ip: Nullable(Type.String()),
-      createdAt: Timestamp,
-      lastUsedAt: Timestamp,
-      expiresAt: Timestamp,
-    }),
-  ),
+  devices: Type.Array(Device),
+  sessions: Type.Array(Session, { description: "Live sessions; `current` is always false here" }),
   emails: Type.Array(
     Type.Object({ id: Uuid, template: Type.String(), status: Type.String(), createdAt: Timestamp }),
   ),
@@ -208,21 +200,8 @@ export function registerAdminUserRoutes(app: App, deps: AdminUserRouteDeps) {
           updatedAt: u.updatedAt.toISOString(),
         },
         residences: homes.map((h) => ({ ...h, joinedAt: h.joinedAt.toISOString() })),
-        devices: pushDevices.map((d) => ({
-          id: d.id,
-          platform: d.platform,
-          name: d.name,
-          createdAt: d.createdAt.toISOString(),
-        })),
-        sessions: live.map((s) => ({
-          id: s.id,
-          deviceName: s.deviceName,
-          userAgent: s.userAgent,
-          ip: s.ip,
-          createdAt: s.createdAt.toISOString(),
-          lastUsedAt: s.lastUsedAt.toISOString(),
-          expiresAt: s.expiresAt!.toISOString(),
-        })),
+        devices: pushDevices.map(toDevice),
+        sessions: live.map((row) => toSession(row)),
         emails: mails.map((m) => ({
           id: m.id,
           template: m.template,

@@ -6,9 +6,22 @@ import type { App } from "../http/app-type.ts";
 
 const Check = Type.Object({ name: Type.String(), ok: Type.Boolean(), detail: Type.Optional(Type.String()) });
 const Readiness = Type.Object({
-  status: Type.Union([Type.Literal("ready"), Type.Literal("not-ready")]),
+  status: Type.Union([Type.Literal("ready"), Type.Literal("degraded"), Type.Literal("not-ready")], {
+    description:
+      "ready: every check passed. degraded: only optional checks failed (Redis: sign-in throttles count " +
+      "in memory, job kicks wait for the worker's poll); the API serves every route, so 200. not-ready: a " +
+      "required check failed, 503.",
+  }),
+  /** The checks whose failure makes the API not ready. */
+  required: Type.Array(Type.String()),
   checks: Type.Array(Check),
 });
+
+/**
+ * What the API cannot serve without: the database with a current schema, and not shutting down. Redis
+ * is optional: a Redis outage must not take the API out of the load balancer (docs/ops/05-services.md).
+ */
+const REQUIRED = ["shutdown", "database", "migrations"];
 
 async function check(name: string, fn: () => Promise<string | undefined>) {
   try {
@@ -47,7 +60,7 @@ export function registerHealthRoutes(
     {
       schema: {
         tags: ["health"],
-        summary: "Readiness: database reachable, schema current, Redis reachable when configured",
+        summary: "Readiness: database reachable and schema current (Redis only degrades it)",
         response: { 200: Readiness, 503: Readiness },
       },
     },
@@ -73,8 +86,9 @@ export function registerHealthRoutes(
             ]
           : []),
       ]);
-      const ready = checks.every((c) => c.ok);
-      return reply.status(ready ? 200 : 503).send({ status: ready ? "ready" : "not-ready", checks });
+      const notReady = checks.some((c) => !c.ok && REQUIRED.includes(c.name));
+      const status = notReady ? "not-ready" : checks.every((c) => c.ok) ? "ready" : "degraded";
+      return reply.status(notReady ? 503 : 200).send({ status, required: REQUIRED, checks });
     },
   );
 }

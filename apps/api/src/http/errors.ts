@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { defaultTitle, defaultType, HttpProblem, PROBLEM_BASE } from "./problem.ts";
+import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./unavailable.ts";
 
 interface ValidationIssue {
   instancePath: string;
@@ -120,6 +121,15 @@ function answerError(error: FastifyError | HttpProblem, request: FastifyRequest,
       type: PROBLEM_BASE + defaultType(status),
       title: defaultTitle(status),
       detail: safeClientMessage(error),
+    });
+  }
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error }, "database unavailable");
+    reply.header("retry-after", String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    return send(reply, request, 503, {
+      type: `${PROBLEM_BASE}unavailable`,
+      title: "Service unavailable",
+      detail: "The service cannot reach its database right now. Try again in a few seconds.",
     });
   }
   const database = databaseProblem(error);

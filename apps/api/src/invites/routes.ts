@@ -1,7 +1,7 @@
 import type { Database } from "@honeydue/db";
 import type { Redis } from "ioredis";
 import Type from "typebox";
-import { createMemoryCounter, createRedisCounter } from "../accounts/throttle.ts";
+import { createMemoryCounter, createRedisCounter, type FallbackReporter } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem } from "../http/problem.ts";
@@ -38,13 +38,21 @@ const HOUR_MS = 3600 * 1000;
 /** Joining a residence: email invites (single-use link, 7 days) and share codes (48 hours). */
 export function registerInviteRoutes(
   app: App,
-  deps: { db: Database; auth: AuthGuard; notifyOutbox: () => void; redis?: Redis | undefined },
+  deps: {
+    db: Database;
+    auth: AuthGuard;
+    notifyOutbox: () => void;
+    redis?: Redis | undefined;
+    metrics?: FallbackReporter["metrics"];
+  },
 ) {
   const { db, auth } = deps;
   const tags = ["invites"];
   // Share codes are short enough to guess at scale: wrong codes are counted (shared through Redis when
   // there is one) and a caller who keeps guessing is held off for the rest of the hour.
-  const failures = deps.redis ? createRedisCounter(deps.redis, HOUR_MS) : createMemoryCounter(HOUR_MS);
+  const failures = deps.redis
+    ? createRedisCounter(deps.redis, HOUR_MS, undefined, { name: "share-code", metrics: deps.metrics })
+    : createMemoryCounter(HOUR_MS);
 
   app.post(
     "/v1/residences/:residenceId/invites",

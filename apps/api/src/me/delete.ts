@@ -1,4 +1,3 @@
-import type { ApiSettings } from "@honeydue/config";
 import {
   type Database,
   emailMessages,
@@ -9,12 +8,11 @@ import {
   users,
 } from "@honeydue/db";
 import { and, asc, eq } from "drizzle-orm";
-import type { Redis } from "ioredis";
 import Type from "typebox";
 import { tooManyRequests } from "../accounts/actions.ts";
 import { deviceOf } from "../accounts/device.ts";
 import { verifyPassword } from "../accounts/passwords.ts";
-import { createSignInThrottle } from "../accounts/throttle.ts";
+import type { LoginThrottle } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem, unauthorized } from "../http/problem.ts";
@@ -112,16 +110,13 @@ export function registerDeleteAccountRoutes(
   app: App,
   deps: {
     db: Database;
-    redis: Redis | undefined;
-    settings: Pick<ApiSettings, "loginFailuresPerAccountPerHour" | "loginFailuresPerIpPerHour">;
+    /** The sign-in throttle: wrong passwords here count towards the same per-account and per-IP limits. */
+    throttle: LoginThrottle;
     notifyOutbox: () => void;
     auth: AuthGuard;
   },
 ) {
-  const { db, auth } = deps;
-  // The same counters as sign-in when they are in Redis: wrong passwords here count towards the same
-  // per-account and per-IP limits.
-  const throttle = createSignInThrottle({ redis: deps.redis, settings: deps.settings });
+  const { db, auth, throttle } = deps;
 
   app.delete(
     "/v1/me",
