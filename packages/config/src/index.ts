@@ -9,6 +9,7 @@ export {
   parseOtlpHeaders,
   type TracingSettings,
 } from "./observability.ts";
+export { loadWebAppSettings, type WebAppSettings, webAppSettingsSchema } from "./web-app.ts";
 export {
   type FcmServiceAccount,
   loadPushSettings,

@@ -1,0 +1,53 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { memberApi } from "../../src/lib/api.ts";
+import { formatCount } from "../../src/lib/format.ts";
+import { strings } from "../../src/strings.ts";
+
+export const metadata: Metadata = { title: strings.tasks.title };
+
+export default async function Tasks() {
+  const api = await memberApi();
+  if (!api) redirect("/sign-in?next=/tasks");
+  const [me, home] = await Promise.all([api.GET("/v1/me"), api.GET("/v1/me/home")]);
+  if (me.response.status === 401) redirect("/sign-in?next=/tasks");
+  if (!me.data || !home.data) {
+    console.error(`tasks page: API answered ${me.response.status}/${home.response.status}`);
+    throw new Error(strings.errors.unreachable);
+  }
+  const t = strings.tasks;
+  const locale = me.data.locale || "en";
+  return (
+    <section>
+      <h1>{t.title}</h1>
+      {me.data.emailVerified ? null : (
+        <p className="notice warning">
+          {t.unverified} <Link href="/verify-email">{t.verifyNow}</Link>
+        </p>
+      )}
+      {home.data.residences.length === 0 ? <p>{t.noResidences}</p> : null}
+      <ul className="cards">
+        {home.data.residences.map((r) => (
+          <li key={r.id} className="card">
+            <h2>{r.name}</h2>
+            <dl className="counts">
+              <div>
+                <dt>{t.overdue}</dt>
+                <dd>{formatCount(r.overdue, locale)}</dd>
+              </div>
+              <div>
+                <dt>{t.dueToday}</dt>
+                <dd>{formatCount(r.dueToday, locale)}</dd>
+              </div>
+              <div>
+                <dt>{t.dueSoon}</dt>
+                <dd>{formatCount(r.dueSoon, locale)}</dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+"use client";
+import { type ReactNode, useActionState } from "react";
+
+/** What an action answers when it does not redirect: a message for the person, or what went wrong. */
+export type FormState = { error?: string; message?: string } | undefined;
+
+/**
+ * A form posting to a server action. Works without JavaScript too (the action's answer re-renders the page);
+ * with it, the outcome is announced in place without a reload.
+ */
+export function ActionForm({
+  action,
+  submit,
+  children,
+  done,
+}: {
+  action: (state: FormState, data: FormData) => Promise<FormState>;
+  submit: string;
+  children?: ReactNode;
+  /** Shown instead of the form once the action reported success. */
+  done?: ReactNode;
+}) {
+  const [state, formAction, pending] = useActionState(action, undefined);
+  if (state?.message && done !== undefined) {
+    return (
+      <div role="status" className="notice success">
+        <p>{state.message}</p>
+        {done}
+      </div>
+    );
+  }
+  return (
+    <form action={formAction} className="stack">
+      {children}
+      {state?.error ? (
+        <p role="alert" className="notice error">
+          {state.error}
+        </p>
+      ) : null}
+      {state?.message ? (
+        <p role="status" className="notice success">
+          {state.message}
+        </p>
+      ) : null}
+      <button type="submit" className="primary" disabled={pending} aria-busy={pending}>
+        {submit}
+      </button>
+    </form>
+  );
+}
