@@ -18,6 +18,7 @@ import { registerBodyGuards } from "./http/bodies.ts";
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./http/errors.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerRequestChecks, requestId } from "./http/requests.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { buildValidator } from "./http/validation.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
@@ -93,6 +94,10 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   registerErrorHandling(app);
   registerRequestChecks(app);
+  await registerSecurityHeaders(app, {
+    web: deps.settings.publicWebUrl,
+    admin: deps.settings.publicAdminUrl,
+  });
   registerBodyGuards(app);
   // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
   app.removeContentTypeParser("text/plain");
@@ -168,6 +173,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerAdminRoutes(app, {
     db: deps.db,
     redis: deps.redis,
+    fallback: { name: "admin-sign-in", metrics: deps.metrics, log: deps.log },
     settings: deps.settings,
     accessKey: deps.accessKey,
     notifyOutbox: () => deps.notifyOutbox(),

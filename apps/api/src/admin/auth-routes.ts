@@ -15,6 +15,7 @@ import {
   createLoginThrottle,
   createMemoryCounter,
   createRedisCounter,
+  type FallbackReporter,
   type LoginThrottle,
 } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
@@ -46,6 +47,7 @@ import {
 export interface AdminAuthDeps {
   db: Database;
   redis: Redis | undefined;
+  fallback: FallbackReporter;
   guard: AdminGuard;
   key: Uint8Array;
   settings: AdminSessionSettings & { signInFailuresPerHour: number };
@@ -81,7 +83,7 @@ function adminThrottle(deps: AdminAuthDeps): LoginThrottle {
   const windowMs = 3600_000;
   return createLoginThrottle({
     counter: deps.redis
-      ? createRedisCounter(deps.redis, windowMs, "honeydue:admin-throttle:")
+      ? createRedisCounter(deps.redis, windowMs, "honeydue:admin-throttle:", deps.fallback)
       : createMemoryCounter(windowMs),
     perAccountPerHour: deps.settings.signInFailuresPerHour,
     perIpPerHour: deps.settings.signInFailuresPerHour * 5,
