@@ -5027,11 +5027,16 @@ export interface paths {
         /**
          * Send the verification email again
          * @description Sends a new link and code (the previous ones stop working). At most one a minute and five an hour (429 with Retry-After). An address that is already verified answers 409.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5097,6 +5102,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5232,11 +5246,16 @@ export interface paths {
         /**
          * Verify the email address
          * @description Public with `{token}` (from the emailed link), or with a bearer token and `{code}` (the 6-digit code from the email). A code can be entered wrongly 5 times; then a new email is needed. Verifying an already verified address with a code answers 200.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5283,6 +5302,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -5302,6 +5330,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5340,7 +5377,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     token: string;
                 };
@@ -5355,6 +5395,15 @@ export interface paths {
                     };
                     content: {
                         "text/calendar": string;
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -5414,7 +5463,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     completionId: string;
                 };
@@ -5455,6 +5507,15 @@ export interface paths {
                             /** Format: uuid */
                             taskId: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -5523,7 +5584,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     completionId: string;
                 };
@@ -5561,6 +5625,15 @@ export interface paths {
                                 width: number | null;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -5764,7 +5837,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -5816,6 +5892,15 @@ export interface paths {
                             updatedAt: string;
                             website: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -5871,7 +5956,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -5915,6 +6003,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5966,7 +6063,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -6070,6 +6170,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -6121,7 +6230,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -6156,6 +6268,15 @@ export interface paths {
                             /** @description Money in integer cents */
                             totalCostCents: number;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -6224,7 +6345,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6248,6 +6372,15 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -6289,11 +6422,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register this device for push notifications (upsert by token) */
+        /**
+         * Register this device for push notifications (upsert by token)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6362,6 +6501,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -6382,6 +6530,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6516,7 +6673,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     documentId: string;
                 };
@@ -6560,6 +6720,15 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -6615,7 +6784,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     documentId: string;
                 };
@@ -6659,6 +6831,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6710,7 +6891,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     documentId: string;
                 };
@@ -6810,6 +6994,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7024,7 +7217,10 @@ export interface paths {
                 query?: {
                     variant?: "original" | "thumbnail";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     fileId: string;
                 };
@@ -7047,6 +7243,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
                 };
                 /** @description RFC 9457 problem details */
                 400: {
@@ -7114,7 +7319,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     fileId: string;
                 };
@@ -7148,6 +7356,15 @@ export interface paths {
                             url: string;
                             width: number | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -7219,7 +7436,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     /** @description The secret token from the invitation link */
                     token: string;
@@ -7246,6 +7466,15 @@ export interface paths {
                              */
                             role: "owner" | "member" | "viewer";
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -7315,11 +7544,16 @@ export interface paths {
         /**
          * Accept an invitation and join the residence
          * @description Any signed-in user holding the link may accept it, whatever their account's email address: the single-use link is the credential. 404 for an unknown token; 410 `invite-unavailable` when used, withdrawn or expired; 409 when already a member.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     /** @description The secret token from the invitation link */
                     token: string;
@@ -7438,6 +7672,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -7466,7 +7709,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7479,6 +7725,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -7528,7 +7783,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7567,6 +7825,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7627,7 +7894,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7675,6 +7945,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8223,7 +8502,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8256,6 +8538,15 @@ export interface paths {
                                 today: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -8432,7 +8723,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8460,6 +8754,15 @@ export interface paths {
                                 userAgent: string | null;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -8627,7 +8930,10 @@ export interface paths {
                     /** @description Only unread ones */
                     unread?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8660,6 +8966,15 @@ export interface paths {
                             nextCursor: string | null;
                             unreadCount: number;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -8719,7 +9034,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     notificationId: string;
                 };
@@ -8750,6 +9068,15 @@ export interface paths {
                             subjectType: string | null;
                             title: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -8816,11 +9143,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark notifications read: some by id, or all */
+        /**
+         * Mark notifications read: some by id, or all
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8865,6 +9198,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -8885,6 +9227,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8920,7 +9271,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8966,6 +9320,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description The request is not valid */
                 400: {
                     headers: {
@@ -9005,11 +9368,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a residence; I become its owner. Its time zone defaults to mine */
+        /**
+         * Create a residence; I become its owner. Its time zone defaults to mine
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9093,6 +9462,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -9113,6 +9491,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9148,7 +9535,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9192,6 +9582,15 @@ export interface paths {
                             updatedAt: string;
                             yearBuilt: number | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9247,7 +9646,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9291,6 +9693,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9345,7 +9756,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9451,6 +9865,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -9506,7 +9929,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9541,6 +9967,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9618,7 +10053,10 @@ export interface paths {
                     /** @description A task category this contractor works in */
                     trade?: "hvac" | "plumbing" | "electrical" | "appliances" | "exterior" | "interior" | "yard" | "safety" | "cleaning" | "pest" | "other";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9654,6 +10092,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9704,11 +10151,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a contractor to a residence (members and owners) */
+        /**
+         * Add a contractor to a residence (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9793,6 +10246,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -9813,6 +10275,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9857,7 +10328,10 @@ export interface paths {
                     /** @description Matches title or notes */
                     q?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9904,6 +10378,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9954,11 +10437,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a document to a residence (members and owners) */
+        /**
+         * Add a document to a residence (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10092,6 +10581,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -10120,7 +10618,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10155,6 +10656,15 @@ export interface paths {
                                 role: "owner" | "member" | "viewer";
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -10208,11 +10718,16 @@ export interface paths {
         /**
          * Invite someone by email (owners with a verified email address)
          * @description Emails a single-use link valid for 7 days. Inviting an address with a pending invite replaces it. 403 `email-not-verified` until the inviter has verified their address; 409 when the address belongs to a member already; 429 after 20 invitations from the residence in 24 hours.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10325,6 +10840,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10478,7 +11002,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10510,6 +11037,15 @@ export interface paths {
                                 userId: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -10578,7 +11114,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                     userId: string;
@@ -10609,6 +11148,15 @@ export interface paths {
                             /** Format: uuid */
                             userId: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -10667,7 +11215,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                     userId: string;
@@ -10728,6 +11279,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -10775,7 +11335,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                     userId: string;
@@ -10856,6 +11419,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11073,7 +11645,10 @@ export interface paths {
                     /** @description Only these kinds (repeatable); all by default */
                     type?: ("task" | "contractor" | "document")[];
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11100,6 +11675,15 @@ export interface paths {
                                 type: "task" | "contractor" | "document";
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -11169,11 +11753,16 @@ export interface paths {
         /**
          * Create a share code (owners): anyone who has it can join for 48 hours
          * @description Replaces the residence's earlier code for the same role. Role `member` unless given.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11245,6 +11834,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -11265,6 +11863,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11403,7 +12010,10 @@ export interface paths {
                     /** @description One or more states (repeat the parameter or separate with commas). Default: the open states (overdue, dueToday, dueSoon, upcoming, unscheduled) */
                     state?: ("overdue" | "dueToday" | "dueSoon" | "upcoming" | "unscheduled" | "completed" | "archived")[];
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11474,6 +12084,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description RFC 9457 problem details */
                 400: {
                     headers: {
@@ -11522,11 +12141,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a task (members and owners) */
+        /**
+         * Create a task (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11658,6 +12283,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -11678,6 +12312,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11714,11 +12357,16 @@ export interface paths {
         /**
          * Add tasks from templates, each with a first due date in the residence's local calendar
          * @description One-off and after-completion templates are due today; fixed schedules get their first occurrence from today (an RRULE's first date, or today for every N days/weeks/months/years).
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11830,6 +12478,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -11850,6 +12507,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11886,11 +12552,16 @@ export interface paths {
         /**
          * Join a residence with a share code
          * @description Case, spaces and dashes in the code do not matter. Unknown, expired and revoked codes all answer 404; 409 when already a member. After 10 wrong codes in an hour (per user; 50 per client IP) joins answer 429 with `Retry-After` until the hour is over.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     /** @description The share code; case, spaces and dashes do not matter */
                     code: string;
@@ -11993,6 +12664,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12210,7 +12890,10 @@ export interface paths {
                     /** @description Only templates for this property type */
                     propertyType?: "house" | "townhouse" | "condo" | "apartment" | "other";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -12251,6 +12934,15 @@ export interface paths {
                                 title: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -12310,7 +13002,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -12378,6 +13073,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description The request is not valid */
                 400: {
                     headers: {
@@ -12431,7 +13135,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -12475,6 +13182,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12526,7 +13242,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -12659,6 +13378,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -12711,11 +13439,16 @@ export interface paths {
         /**
          * Complete the current occurrence: logs a completion and moves the task to its next due date
          * @description The body names the due date being completed. When two members complete the same occurrence at once, one completion is written; the other gets 409 with `currentDueOn`.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -12900,6 +13633,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -12932,7 +13674,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -12976,6 +13721,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -13232,11 +13986,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Skip the current occurrence of a recurring task (no log entry) */
+        /**
+         * Skip the current occurrence of a recurring task (no log entry)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -13382,6 +14142,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -13408,11 +14177,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give this occurrence a new due date; the schedule after it is unchanged */
+        /**
+         * Give this occurrence a new due date; the schedule after it is unchanged
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -13563,6 +14338,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -13591,7 +14375,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     token: string;
                 };
@@ -13614,6 +14401,15 @@ export interface paths {
                             /** @description Whether reminder emails are on now */
                             subscribed: boolean;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -13758,11 +14554,16 @@ export interface paths {
         /**
          * Upload a file (multipart)
          * @description multipart/form-data with the fields `purpose` (completion_photo, document, residence_photo, avatar) and `residenceId` (except for avatars) BEFORE the part `file`. The file is streamed, judged by its bytes (JPEG, PNG, WebP, HEIC; PDF for documents), limited in size and pixels, and photos are stored without their metadata (GPS). Attach it afterwards by its id.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13825,6 +14626,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -14008,11 +14818,16 @@ export interface paths {
         /**
          * Finish a direct upload
          * @description Checks the stored object's real size and type (and cleans photos) before accepting it. Calling it again after success returns the same file.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     uploadId: string;
                 };
@@ -14158,11 +14973,16 @@ export interface paths {
         /**
          * Start a direct upload to storage
          * @description Announce the file; PUT exactly `size` bytes to `url` with `headers` before `expiresAt`, then call `POST /v1/uploads/{uploadId}/complete`, which checks the stored bytes before accepting them.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -14239,6 +15059,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -14258,6 +15087,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
