@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
-import { createSignInThrottle } from "./accounts/throttle.ts";
+import { createCodeThrottle, createSignInThrottle } from "./accounts/throttle.ts";
 import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
 import { registerCompletionRoutes } from "./completions/routes.ts";
@@ -129,10 +129,13 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     metrics: deps.metrics,
     log: deps.log,
   });
+  // One budget for guessable codes: share codes and email verification codes.
+  const codeThrottle = createCodeThrottle({ redis: deps.redis, metrics: deps.metrics, log: deps.log });
   registerAccountRoutes(app, {
     db,
     settings: deps.settings,
     throttle: signInThrottle,
+    codeThrottle,
     accessKey: deps.accessKey,
     log: deps.log,
     notifyOutbox,
@@ -144,8 +147,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     db,
     auth,
     notifyOutbox,
-    redis: deps.redis,
-    metrics: deps.metrics,
+    codeThrottle,
   });
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
