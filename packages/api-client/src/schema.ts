@@ -12894,10 +12894,7 @@ export interface paths {
                     /** @description A previous nextCursor */
                     since?: string;
                 };
-                header?: {
-                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
-                    "if-none-match"?: string;
-                };
+                header?: never;
                 path?: never;
                 cookie?: never;
             };
@@ -12930,15 +12927,6 @@ export interface paths {
                             /** @description Pass as `since` next time (also when hasMore is false) */
                             nextCursor: string;
                         };
-                    };
-                };
-                /** @description Not modified: the copy named in If-None-Match is current */
-                304: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
