@@ -19,7 +19,7 @@ import {
   startRelay,
 } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
-import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
+import { createErrorSink, createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createPushProviders } from "@honeydue/push";
 import { createStorage } from "@honeydue/storage";
 import type { Redis } from "ioredis";
@@ -56,14 +56,16 @@ export async function upsertSchedules(queues: Queues, everyMs?: number): Promise
  */
 export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
   const lifecycle = { shuttingDown: false };
+  const metrics = createMetrics("worker");
   const database = await openDatabase({
+    // Pool connection errors have no caller: logged (rate-limited) and counted.
+    onError: createErrorSink({ source: "postgres-pool", log, metrics }),
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     poolMax: settings.databasePoolMax,
     statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: "honeydue-worker",
   });
-  const metrics = createMetrics("worker");
   metrics.setPoolStatsSource(() => database.poolStats());
   const redis = producerConnection(settings.redisUrl);
   const queues = createQueues(redis, settings.queuePrefix);

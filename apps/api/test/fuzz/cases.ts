@@ -69,6 +69,11 @@ const hostileHeaders = fc.oneof(
   fc.constant<Record<string, string>>({ "if-none-match": '"\u00ff", W/"', "if-match": "*" }),
   fc.constant<Record<string, string>>({ "x-huge": "h".repeat(20_000) }),
   fc.constant<Record<string, string>>({ "transfer-encoding": "chunked" }),
+  fc.constant<Record<string, string>>({ "idempotency-key": "k".repeat(300) }),
+  fc.constant<Record<string, string>>({ "idempotency-key": "\u00ff bad key" }),
+  fc.uuid().map((key): Record<string, string> => ({ "idempotency-key": key })),
+  fc.constant<Record<string, string>>({ "if-none-match": "*" }),
+  fc.constant<Record<string, string>>({ "if-match": '"stale"' }),
   fc.constant<Record<string, string>>({ "content-encoding": "gzip" }),
 );
 
