@@ -29,6 +29,7 @@ import { registerExportRoutes } from "./me/export.ts";
 import { registerNotificationRoutes } from "./notifications/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
+import { registerSyncRoutes } from "./sync/routes.ts";
 import { registerTaskRoutes } from "./tasks/routes.ts";
 import { registerTemplateRoutes } from "./templates/routes.ts";
 import { registerUnsubscribeRoutes } from "./unsubscribe/routes.ts";
@@ -160,6 +161,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerDocumentRoutes(app, { db, notifyOutbox, auth });
   registerSearchRoutes(app, { db, auth });
   registerExportRoutes(app, { db, auth });
+  registerSyncRoutes(app, { db, auth });
   registerDeleteAccountRoutes(app, {
     db,
     throttle: signInThrottle,

@@ -12876,6 +12876,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The changes feed: everything I may see that changed since a cursor, deletions included
+         * @description Without `since`: everything (profile and notifications, then one residence per page), then the changes from the moment that began. With `since` (a previous `nextCursor`): what changed after it, oldest first, each entity once in its current state, or as a deletion. Losing access to a residence arrives as its deletion; gaining access brings all of it. A cursor older than 90 days answers 410: sync again without since. See docs/api.md.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description A previous nextCursor */
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changes: {
+                                data?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The entity's id (a member's is its userId) */
+                                id: string;
+                                /**
+                                 * @description upsert: `data` is the whole current entity, as its own GET answers it; delete: drop it (a deleted residence takes everything in it along)
+                                 * @enum {unknown}
+                                 */
+                                op: "upsert" | "delete";
+                                residenceId: string | null;
+                                /** @enum {unknown} */
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "notification";
+                            }[];
+                            /** @description More is waiting: ask again right away */
+                            hasMore: boolean;
+                            /** @description Pass as `since` next time (also when hasMore is false) */
+                            nextCursor: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/task-templates": {
         parameters: {
             query?: never;

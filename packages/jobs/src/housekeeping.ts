@@ -59,6 +59,11 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<st
     ),
     // Idempotency-Key responses are kept 24 hours (issue 11; apps/api/src/http/idempotency.ts).
     idempotencyKeys: await count(deps.db, sql`DELETE FROM idempotency_keys WHERE expires_at < now()`),
+    // The changes feed keeps 90 days; an older cursor answers 410 and the app syncs from scratch.
+    syncChanges: await count(
+      deps.db,
+      sql`DELETE FROM sync_changes WHERE changed_at < now() - interval '90 days'`,
+    ),
     digestRuns: await count(
       deps.db,
       sql`DELETE FROM digest_runs WHERE created_at < now() - interval '60 days'`,

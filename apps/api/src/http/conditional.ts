@@ -20,6 +20,7 @@ const ETAG_MARK = "x-etag";
 /** GETs without an ETag, and why. */
 export const NO_ETAG: ReadonlyMap<string, string> = new Map([
   ["/v1/me/export", "a new snapshot on every call (exportedAt), downloaded rather than cached"],
+  ["/v1/sync", "every answer carries a new cursor: the feed is its own way of asking what changed"],
   ["/v1/storage", "the local storage driver's presigned download: the stored bytes as they are"],
 ]);
 const IF_MATCH_MARK = "x-if-match";
