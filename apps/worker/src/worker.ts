@@ -69,6 +69,11 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   metrics.setPoolStatsSource(() => database.poolStats());
   const redis = producerConnection(settings.redisUrl);
   const queues = createQueues(redis, settings.queuePrefix);
+  // Connection and queue 'error' events have no caller (the package's own listeners only keep them from
+  // crashing the process): logged rate-limited and counted here.
+  redis.on("error", createErrorSink({ source: "redis-producer", log, metrics }));
+  const queueErrors = createErrorSink({ source: "bullmq-queue", log, metrics });
+  for (const name of QUEUE_NAMES) queues[name as QueueName].on("error", queueErrors);
   metrics.setQueueStatsSource(async () => {
     const out: Record<string, Record<string, number>> = {};
     for (const name of QUEUE_NAMES)
@@ -114,6 +119,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     maxRetriesPerRequest: null,
   });
   kicks.on("message", () => relay.kick());
+  kicks.on("error", createErrorSink({ source: "redis-kicks", log, metrics }));
   kicks
     .subscribe(OUTBOX_KICK_CHANNEL)
     .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
@@ -181,6 +187,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
   });
+  healthRedis.on("error", createErrorSink({ source: "redis-health", log, metrics }));
   const health = await startHealthServer({
     host: settings.healthHost,
     port: settings.healthPort,

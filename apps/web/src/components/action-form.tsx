@@ -14,12 +14,15 @@ export function ActionForm({
   submit,
   children,
   done,
+  secondary = false,
 }: {
   action: (state: FormState, data: FormData) => Promise<FormState>;
   submit: string;
   children?: ReactNode;
   /** Shown instead of the form once the action reported success. */
   done?: ReactNode;
+  /** A lesser action beside a main one (outlined instead of filled). */
+  secondary?: boolean;
 }) {
   const [state, formAction, pending] = useActionState(action, undefined);
   const submitKeepingValues = (event: FormEvent<HTMLFormElement>) => {
@@ -48,7 +51,12 @@ export function ActionForm({
           {state.message}
         </p>
       ) : null}
-      <button type="submit" className="primary" disabled={pending} aria-busy={pending}>
+      <button
+        type="submit"
+        className={secondary ? undefined : "primary"}
+        disabled={pending}
+        aria-busy={pending}
+      >
         {submit}
       </button>
     </form>
