@@ -3,6 +3,8 @@
 #   docker build --target api     -t honeydue-api .
 #   docker build --target worker  -t honeydue-worker .
 #   docker build --target migrate -t honeydue-migrate .
+#   docker build --target admin   -t honeydue-admin .
+#   docker build --target web     -t honeydue-web .
 # Node runs the TypeScript sources directly (type stripping): there is no build step, only production
 # dependencies. The images run as an unprivileged uid (10001: no login, above the system range) with a
 # read-only root filesystem: the only writable place they need is /tmp (DATA_DIR=/tmp/honeydue), mounted by the pod.
@@ -22,7 +24,9 @@ WORKDIR /app
 # when dependencies change. Every workspace's package.json must be listed (deploy-k3s/test/images.test.ts).
 FROM base AS deps
 COPY package.json package-lock.json ./
+COPY apps/admin/package.json apps/admin/
 COPY apps/api/package.json apps/api/
+COPY apps/web/package.json apps/web/
 COPY apps/worker/package.json apps/worker/
 COPY packages/api-client/package.json packages/api-client/
 COPY packages/config/package.json packages/config/
@@ -34,7 +38,19 @@ COPY packages/observability/package.json packages/observability/
 COPY packages/push/package.json packages/push/
 COPY packages/storage/package.json packages/storage/
 COPY packages/testkit/package.json packages/testkit/
+COPY packages/ui/package.json packages/ui/
 RUN npm ci --omit=dev && npm cache clean --force
+
+# The Next.js apps (admin panel, web app) are compiled: all dependencies, then their standalone servers
+# (scripts/admin-build.ts, scripts/web-build.ts), which carry only the files they trace.
+FROM deps AS next-build
+RUN npm ci && npm cache clean --force
+COPY packages packages
+COPY apps/admin apps/admin
+COPY apps/web apps/web
+COPY scripts scripts
+ENV NEXT_TELEMETRY_DISABLED=1
+RUN node scripts/admin-build.ts && node scripts/web-build.ts
 
 # The sources (tests, docs and tooling are left out by .dockerignore), owned by root: the process can read
 # its code but never change it.
@@ -44,6 +60,26 @@ COPY packages packages
 COPY apps/api apps/api
 COPY apps/worker apps/worker
 USER 10001:10001
+
+# The admin panel: env PORT, HOSTNAME, ADMIN_API_URL (the API inside the cluster).
+FROM base AS admin
+COPY --from=next-build /app/apps/admin/.next/standalone ./
+USER 10001:10001
+ENV PORT=3000 \
+    HOSTNAME=0.0.0.0 \
+    NEXT_TELEMETRY_DISABLED=1
+EXPOSE 3000
+CMD ["node", "apps/admin/server.js"]
+
+# The web app: env PORT, HOSTNAME, WEB_API_URL.
+FROM base AS web
+COPY --from=next-build /app/apps/web/.next/standalone ./
+USER 10001:10001
+ENV PORT=3000 \
+    HOSTNAME=0.0.0.0 \
+    NEXT_TELEMETRY_DISABLED=1
+EXPOSE 3000
+CMD ["node", "apps/web/server.js"]
 
 FROM runtime AS migrate
 CMD ["node", "packages/db/src/cli/migrate.ts"]

@@ -13,8 +13,8 @@ set -euo pipefail
 
 REGISTRY_DEFAULT=gitea.treytartt.com/admin
 NAMESPACE=honeydue
-ROLES=(api worker migrate)
-DEPLOYMENTS=(api worker)
+ROLES=(api worker admin web migrate)
+DEPLOYMENTS=(api worker admin web)
 
 usage() {
   cat <<USAGE
@@ -118,7 +118,7 @@ write_release() {
   run mkdir -p "$dir/app" "$dir/migrate"
   {
     printf '# Written by 03-deploy.sh for %s; not committed.\nresources:\n  - ../../production\nimages:\n' "$TAG"
-    for role in api worker; do
+    for role in api worker admin web; do
       printf '  - name: %s\n    digest: %s\n' "$(image "$role")" "${DIGEST[$role]}"
     done
   } | write_file "$dir/app/kustomization.yaml" 0644

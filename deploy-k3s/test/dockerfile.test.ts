@@ -65,6 +65,20 @@ test("each target runs its entry file with node, as a non-root user", () => {
   assert.equal(stages.at(-1)?.name, "api", "a plain build gives the API");
 });
 
+test("the Next.js targets run their standalone servers as a non-root user", () => {
+  for (const app of ["admin", "web"]) {
+    assert.deepEqual(inherited(app, "CMD"), [`CMD ["node", "apps/${app}/server.js"]`], app);
+    assert.match(inherited(app, "USER")[0] ?? "", /^USER [1-9]\d{4,}/, `${app} non-root`);
+    assert.ok(
+      stage(app).lines.some((l) => l.startsWith(`COPY --from=next-build /app/apps/${app}/.next/standalone `)),
+      `${app} ships only the standalone output`,
+    );
+  }
+  assert.ok(
+    existsSync(join(ROOT, "scripts/admin-build.ts")) && existsSync(join(ROOT, "scripts/web-build.ts")),
+  );
+});
+
 test("production dependencies only, from the lockfile, for every workspace", () => {
   const deps = stage("deps").lines;
   assert.ok(

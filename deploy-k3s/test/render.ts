@@ -34,7 +34,7 @@ export const FAKE_DIGEST = `sha256:${"ab".repeat(32)}`;
 /** The production overlay (or its migrate Job) as 03-deploy.sh renders it: images pinned by digest. */
 export function renderRelease(overlay: "production" | "production/migrate"): K8sObject[] {
   const dir = mkdtempSync(join(tmpdir(), "honeydue-release-"));
-  const images = ["api", "worker", "migrate"]
+  const images = ["api", "worker", "admin", "web", "migrate"]
     .map((role) => `  - name: gitea.treytartt.com/admin/honeydue-${role}\n    digest: ${FAKE_DIGEST}\n`)
     .join("");
   writeFileSync(

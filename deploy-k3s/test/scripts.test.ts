@@ -34,6 +34,7 @@ test("shellcheck passes on every script", {
     ...readdirSync(join(ROOT, ".ci"))
       .filter((f) => f.endsWith(".sh"))
       .map((f) => join(ROOT, ".ci", f)),
+    join(DEPLOY, "test/images.sh"),
   ];
   execFileSync("shellcheck", ["-x", "--severity=style", ...files], { cwd: SCRIPTS, encoding: "utf8" });
 });

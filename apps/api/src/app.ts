@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
-import { createSignInThrottle } from "./accounts/throttle.ts";
+import { createCodeThrottle, createSignInThrottle } from "./accounts/throttle.ts";
 import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerApplianceRoutes } from "./appliances/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
@@ -16,16 +16,21 @@ import { registerHomeRoutes } from "./home/routes.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerBodyGuards } from "./http/bodies.ts";
+import { registerConditionalRequests } from "./http/conditional.ts";
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from "./http/errors.ts";
+import { registerIdempotency } from "./http/idempotency.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerRequestChecks, requestId } from "./http/requests.ts";
+import { registerSecurityHeaders } from "./http/security-headers.ts";
 import { buildValidator } from "./http/validation.ts";
+import { createWriteContext } from "./http/write-context.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
 import { registerExportRoutes } from "./me/export.ts";
 import { registerNotificationRoutes } from "./notifications/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
+import { registerSyncRoutes } from "./sync/routes.ts";
 import { registerTaskRoutes } from "./tasks/routes.ts";
 import { registerTemplateRoutes } from "./templates/routes.ts";
 import { registerUnsubscribeRoutes } from "./unsubscribe/routes.ts";
@@ -94,12 +99,27 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
 
   registerErrorHandling(app);
   registerRequestChecks(app);
+  await registerSecurityHeaders(app, {
+    web: deps.settings.publicWebUrl,
+    admin: deps.settings.publicAdminUrl,
+  });
   registerBodyGuards(app);
   // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
   app.removeContentTypeParser("text/plain");
-  await registerOpenApi(app, { publicApiUrl: deps.settings.publicApiUrl, version: API_VERSION });
+  // Route modules get the database and outbox kick of the write context: an idempotent or conditional
+  // write runs in one transaction that they join (http/write-context.ts), so what it checks and stores
+  // commits together with its effect.
+  const write = createWriteContext(deps.db, () => deps.notifyOutbox());
+  const { db, notifyOutbox } = write;
+  const conditional = registerConditionalRequests(app, write);
+  await registerOpenApi(app, {
+    publicApiUrl: deps.settings.publicApiUrl,
+    version: API_VERSION,
+    readable: conditional.readable,
+  });
+  registerIdempotency(app, write);
 
-  const auth = createAuthGuard({ db: deps.db, accessKey: deps.accessKey });
+  const auth = createAuthGuard({ db, accessKey: deps.accessKey });
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
@@ -110,67 +130,71 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     metrics: deps.metrics,
     log: deps.log,
   });
+  // One budget for guessable codes: share codes and email verification codes.
+  const codeThrottle = createCodeThrottle({ redis: deps.redis, metrics: deps.metrics, log: deps.log });
   registerAccountRoutes(app, {
-    db: deps.db,
+    db,
     settings: deps.settings,
     throttle: signInThrottle,
+    codeThrottle,
     accessKey: deps.accessKey,
     log: deps.log,
-    notifyOutbox: () => deps.notifyOutbox(),
+    notifyOutbox,
     auth,
   });
   // routes:residences
-  registerResidenceRoutes(app, { db: deps.db, auth });
+  registerResidenceRoutes(app, { db, auth });
   registerInviteRoutes(app, {
-    db: deps.db,
+    db,
     auth,
-    notifyOutbox: () => deps.notifyOutbox(),
-    redis: deps.redis,
-    metrics: deps.metrics,
+    notifyOutbox,
+    codeThrottle,
   });
   // routes:tasks
   const now = () => deps.clock?.() ?? new Date();
-  registerTaskRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
-  registerCompletionRoutes(app, { db: deps.db, auth });
-  registerTemplateRoutes(app, { db: deps.db, auth, now });
-  registerHomeRoutes(app, { db: deps.db, auth, now });
-  registerCalendarRoutes(app, { db: deps.db, auth, publicApiUrl: deps.settings.publicApiUrl });
+  registerTaskRoutes(app, { db, auth, now, notifyOutbox });
+  registerCompletionRoutes(app, { db, auth });
+  registerTemplateRoutes(app, { db, auth, now });
+  registerHomeRoutes(app, { db, auth, now });
+  registerCalendarRoutes(app, { db, auth, publicApiUrl: deps.settings.publicApiUrl });
   // routes:contractors-documents
-  registerContractorRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
-  registerDocumentRoutes(app, { db: deps.db, notifyOutbox: deps.notifyOutbox, auth });
+  registerContractorRoutes(app, { db, notifyOutbox, auth });
+  registerDocumentRoutes(app, { db, notifyOutbox, auth });
   // routes:appliances
-  registerApplianceRoutes(app, { db: deps.db, auth, now, notifyOutbox: () => deps.notifyOutbox() });
-  registerSearchRoutes(app, { db: deps.db, auth });
-  registerExportRoutes(app, { db: deps.db, auth });
+  registerApplianceRoutes(app, { db, auth, now, notifyOutbox });
+  registerSearchRoutes(app, { db, auth });
+  registerExportRoutes(app, { db, auth });
+  registerSyncRoutes(app, { db, auth });
   registerDeleteAccountRoutes(app, {
-    db: deps.db,
+    db,
     throttle: signInThrottle,
-    notifyOutbox: () => deps.notifyOutbox(),
+    notifyOutbox,
     auth,
   });
   // routes:notifications-devices
-  registerDeviceRoutes(app, { db: deps.db, auth });
-  registerNotificationRoutes(app, { db: deps.db, auth });
-  registerUnsubscribeRoutes(app, { db: deps.db, authSecret: deps.settings.authSecret });
+  registerDeviceRoutes(app, { db, auth });
+  registerNotificationRoutes(app, { db, auth });
+  registerUnsubscribeRoutes(app, { db, authSecret: deps.settings.authSecret });
   // routes:files
   registerUploadRoutes(app, {
-    db: deps.db,
+    db,
     storage: deps.storage,
     limits: deps.settings.storage,
-    notifyOutbox: () => deps.notifyOutbox(),
+    notifyOutbox,
     auth,
     secret: deps.settings.authSecret,
   });
   registerFileRoutes(app, {
-    db: deps.db,
+    db,
     storage: deps.storage,
     auth,
-    notifyOutbox: () => deps.notifyOutbox(),
+    notifyOutbox,
   });
   // routes:admin
   registerAdminRoutes(app, {
     db: deps.db,
     redis: deps.redis,
+    fallback: { name: "admin-sign-in", metrics: deps.metrics, log: deps.log },
     settings: deps.settings,
     accessKey: deps.accessKey,
     notifyOutbox: () => deps.notifyOutbox(),

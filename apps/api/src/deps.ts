@@ -9,7 +9,7 @@ import {
   startEmbeddedSchedules,
 } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
-import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
+import { createErrorSink, createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createStorage, type Storage } from "@honeydue/storage";
 import { Redis } from "ioredis";
 import { accessTokenKey } from "./accounts/access-token.ts";
@@ -38,7 +38,10 @@ export interface ApiDeps {
 }
 
 export async function createApiDeps(settings: ApiSettings, log: Logger): Promise<ApiDeps> {
+  // Pool connection errors have no caller: logged (rate-limited) and counted once the metrics exist.
+  let poolErrors = createErrorSink({ source: "postgres-pool", log });
   const database = await openDatabase({
+    onError: (error) => poolErrors(error),
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     poolMax: settings.databasePoolMax,
@@ -46,13 +49,17 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     applicationName: "honeydue-api",
   });
   const redis = settings.redisUrl ? createApiRedis(settings.redisUrl, log) : undefined;
+  const metrics = createApiMetrics(database);
+  poolErrors = createErrorSink({ source: "postgres-pool", log, metrics });
+  // A lost kick only delays delivery until the relay's next poll, but it is seen.
+  const kickErrors = createErrorSink({ source: "outbox-kick", log, metrics });
   const deps: ApiDeps = {
     settings,
     log,
     database,
     db: database.db,
     redis,
-    metrics: createApiMetrics(database),
+    metrics,
     accessKey: accessTokenKey(settings.authSecret),
     storage: createStorage(settings.storage, {
       secret: settings.authSecret,
@@ -61,7 +68,7 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     // Embedded mode kicks the in-process runner; with a worker, the worker's relay is told over Redis.
     notifyOutbox: () => {
       if (deps.jobRunner) deps.jobRunner.kick();
-      else redis?.publish(OUTBOX_KICK_CHANNEL, "1").catch(() => {});
+      else redis?.publish(OUTBOX_KICK_CHANNEL, "1").catch(kickErrors);
     },
     lifecycle: { shuttingDown: false },
   };

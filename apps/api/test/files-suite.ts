@@ -309,6 +309,14 @@ export async function fileSuite(api: TestApi, s3?: TestS3Server) {
     );
     assert.equal(pdf.statusCode, 201, pdf.body);
     assert.equal(pdf.json().contentType, "application/pdf");
+    // A PDF is served only as an attachment, under the sandbox CSP (issue 16): never rendered inline.
+    const gotPdf = await download(member, pdf.json().url);
+    assert.equal(gotPdf.status, 200);
+    assert.match(String(gotPdf.headers["content-disposition"]), /^attachment;/);
+    if (driver === "local") {
+      assert.equal(gotPdf.headers["content-security-policy"], "default-src 'none'; sandbox");
+      assert.equal(gotPdf.headers["x-content-type-options"], "nosniff");
+    }
     // Oversized (limit 300000 bytes in these tests).
     const big = Buffer.concat([await png(), Buffer.alloc(400_000, 7)]);
     const tooBig = await upload(member, fields, { filename: "big.png", contentType: "image/png", data: big });

@@ -79,3 +79,14 @@ test("GET /v1/contractors/{id}/jobs lists the completions that name the contract
   assert.equal(jobs.json().items[0].taskTitle, "Fix the tap");
   assert.equal((await call("GET", `/v1/contractors/${pro.json().id}/jobs`, stranger.auth)).statusCode, 404);
 });
+
+test("a date that is not on the calendar is named as such, without the nullable branch's noise", async () => {
+  const res = await call("POST", `/v1/residences/${house.residence.id}/tasks`, house.member.auth, {
+    title: "Leap day",
+    dueOn: "2026-02-30",
+  });
+  assert.equal(res.statusCode, 400, res.body);
+  assert.deepEqual(res.json().errors, [
+    { field: "body.dueOn", message: "is not a calendar date (YYYY-MM-DD)" },
+  ]);
+});

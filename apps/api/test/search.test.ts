@@ -159,6 +159,27 @@ test("headlines are HTML-safe with only <mark> markup", async () => {
   assert.match(hit.headline, /&amp;/);
 });
 
+test("markers in stored text never become markup (control characters in titles and notes)", async () => {
+  // U+0001/U+0002 are the highlighter's own markers: a title holding them must not open or close <mark>.
+  const id = await task(
+    home.residence.id,
+    "Drain \u0001<img src=x onerror=alert(1)>\u0002 sump\u0002 pit\u0001",
+    "\u0002\u0001check \u0003\u0007 the sump \u001f float",
+  );
+  const hits = await search(q("sump"));
+  const hit = hits.find((h) => h.id === id)!;
+  assert.ok(hit, JSON.stringify(hits));
+  const marks = hit.headline.match(/<\/?mark>/g) ?? [];
+  assert.deepEqual(marks, ["<mark>", "</mark>", "<mark>", "</mark>"], hit.headline);
+  assert.equal(
+    hit.headline.match(/<mark>([^<]*)<\/mark>/g)?.join(","),
+    "<mark>sump</mark>,<mark>sump</mark>",
+  );
+  assert.doesNotMatch(hit.headline, /<(?!\/?mark>)/, hit.headline);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: none may reach the client
+  assert.doesNotMatch(hit.headline, /[\u0000-\u001f]/, JSON.stringify(hit.headline));
+});
+
 test("changes are searchable at once; deleted things disappear", async () => {
   const id = await create("contractors", { name: "Quill Roofing" });
   assert.equal((await search(q("quill"))).length, 1);

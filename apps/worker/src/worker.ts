@@ -19,7 +19,7 @@ import {
   startRelay,
 } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
-import { createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
+import { createErrorSink, createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createPushProviders } from "@honeydue/push";
 import { createStorage } from "@honeydue/storage";
 import type { Redis } from "ioredis";
@@ -56,17 +56,24 @@ export async function upsertSchedules(queues: Queues, everyMs?: number): Promise
  */
 export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
   const lifecycle = { shuttingDown: false };
+  const metrics = createMetrics("worker");
   const database = await openDatabase({
+    // Pool connection errors have no caller: logged (rate-limited) and counted.
+    onError: createErrorSink({ source: "postgres-pool", log, metrics }),
     url: settings.databaseUrl,
     dataDir: settings.dataDir,
     poolMax: settings.databasePoolMax,
     statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: "honeydue-worker",
   });
-  const metrics = createMetrics("worker");
   metrics.setPoolStatsSource(() => database.poolStats());
   const redis = producerConnection(settings.redisUrl);
   const queues = createQueues(redis, settings.queuePrefix);
+  // Connection and queue 'error' events have no caller (the package's own listeners only keep them from
+  // crashing the process): logged rate-limited and counted here.
+  redis.on("error", createErrorSink({ source: "redis-producer", log, metrics }));
+  const queueErrors = createErrorSink({ source: "bullmq-queue", log, metrics });
+  for (const name of QUEUE_NAMES) queues[name as QueueName].on("error", queueErrors);
   metrics.setQueueStatsSource(async () => {
     const out: Record<string, Record<string, number>> = {};
     for (const name of QUEUE_NAMES)
@@ -112,6 +119,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     maxRetriesPerRequest: null,
   });
   kicks.on("message", () => relay.kick());
+  kicks.on("error", createErrorSink({ source: "redis-kicks", log, metrics }));
   kicks
     .subscribe(OUTBOX_KICK_CHANNEL)
     .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
@@ -179,6 +187,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
   });
+  healthRedis.on("error", createErrorSink({ source: "redis-health", log, metrics }));
   const health = await startHealthServer({
     host: settings.healthHost,
     port: settings.healthPort,

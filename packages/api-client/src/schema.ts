@@ -4486,7 +4486,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     applianceId: string;
                 };
@@ -4545,6 +4548,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description RFC 9457 problem details */
                 400: {
                     headers: {
@@ -4598,7 +4610,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     applianceId: string;
                 };
@@ -4642,6 +4657,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4693,7 +4717,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     applianceId: string;
                 };
@@ -4815,6 +4842,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -4866,7 +4902,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     applianceId: string;
                 };
@@ -4903,6 +4942,15 @@ export interface paths {
                             /** @description Money in integer cents */
                             totalCostCents: number;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -4971,7 +5019,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     applianceId: string;
                 };
@@ -4999,6 +5050,15 @@ export interface paths {
                                 title: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -5065,11 +5125,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create tasks from the appliance's suggested templates, linked to it (members and owners) */
+        /**
+         * Create tasks from the appliance's suggested templates, linked to it (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     applianceId: string;
                 };
@@ -5182,6 +5248,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -5202,6 +5277,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5778,11 +5862,16 @@ export interface paths {
         /**
          * Send the verification email again
          * @description Sends a new link and code (the previous ones stop working). At most one a minute and five an hour (429 with Retry-After). An address that is already verified answers 409.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -5848,6 +5937,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -5983,11 +6081,16 @@ export interface paths {
         /**
          * Verify the email address
          * @description Public with `{token}` (from the emailed link), or with a bearer token and `{code}` (the 6-digit code from the email). A code can be entered wrongly 5 times; then a new email is needed. Verifying an already verified address with a code answers 200.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6034,6 +6137,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -6053,6 +6165,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6091,7 +6212,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     token: string;
                 };
@@ -6106,6 +6230,15 @@ export interface paths {
                     };
                     content: {
                         "text/calendar": string;
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -6165,7 +6298,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     completionId: string;
                 };
@@ -6206,6 +6342,15 @@ export interface paths {
                             /** Format: uuid */
                             taskId: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -6274,7 +6419,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     completionId: string;
                 };
@@ -6312,6 +6460,15 @@ export interface paths {
                                 width: number | null;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -6515,7 +6672,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -6567,6 +6727,15 @@ export interface paths {
                             updatedAt: string;
                             website: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -6622,7 +6791,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -6666,6 +6838,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6717,7 +6898,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -6821,6 +7005,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -6872,7 +7065,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     contractorId: string;
                 };
@@ -6907,6 +7103,15 @@ export interface paths {
                             /** @description Money in integer cents */
                             totalCostCents: number;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -6975,7 +7180,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -6999,6 +7207,15 @@ export interface paths {
                                 updatedAt: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -7040,11 +7257,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register this device for push notifications (upsert by token) */
+        /**
+         * Register this device for push notifications (upsert by token)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -7113,6 +7336,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -7133,6 +7365,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7267,7 +7508,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     documentId: string;
                 };
@@ -7311,6 +7555,15 @@ export interface paths {
                             /** Format: date-time */
                             updatedAt: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -7366,7 +7619,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     documentId: string;
                 };
@@ -7410,6 +7666,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7461,7 +7726,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     documentId: string;
                 };
@@ -7561,6 +7829,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7775,7 +8052,10 @@ export interface paths {
                 query?: {
                     variant?: "original" | "thumbnail";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     fileId: string;
                 };
@@ -7798,6 +8078,15 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content?: never;
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
                 };
                 /** @description RFC 9457 problem details */
                 400: {
@@ -7865,7 +8154,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     fileId: string;
                 };
@@ -7899,6 +8191,15 @@ export interface paths {
                             url: string;
                             width: number | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -7970,7 +8271,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     /** @description The secret token from the invitation link */
                     token: string;
@@ -7997,6 +8301,15 @@ export interface paths {
                              */
                             role: "owner" | "member" | "viewer";
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -8066,11 +8379,16 @@ export interface paths {
         /**
          * Accept an invitation and join the residence
          * @description Any signed-in user holding the link may accept it, whatever their account's email address: the single-use link is the credential. 404 for an unknown token; 410 `invite-unavailable` when used, withdrawn or expired; 409 when already a member.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     /** @description The secret token from the invitation link */
                     token: string;
@@ -8189,6 +8507,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -8217,7 +8544,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8230,6 +8560,15 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -8279,7 +8618,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8318,6 +8660,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8378,7 +8729,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -8426,6 +8780,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -8974,7 +9337,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9007,6 +9373,15 @@ export interface paths {
                                 today: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -9183,7 +9558,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9211,6 +9589,15 @@ export interface paths {
                                 userAgent: string | null;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description The request is not valid */
@@ -9378,7 +9765,10 @@ export interface paths {
                     /** @description Only unread ones */
                     unread?: boolean;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9411,6 +9801,15 @@ export interface paths {
                             nextCursor: string | null;
                             unreadCount: number;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9470,7 +9869,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     notificationId: string;
                 };
@@ -9501,6 +9903,15 @@ export interface paths {
                             subjectType: string | null;
                             title: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9567,11 +9978,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark notifications read: some by id, or all */
+        /**
+         * Mark notifications read: some by id, or all
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9616,6 +10033,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -9636,6 +10062,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9671,7 +10106,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9717,6 +10155,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description The request is not valid */
                 400: {
                     headers: {
@@ -9756,11 +10203,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a residence; I become its owner. Its time zone defaults to mine */
+        /**
+         * Create a residence; I become its owner. Its time zone defaults to mine
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -9844,6 +10297,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -9864,6 +10326,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -9899,7 +10370,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -9943,6 +10417,15 @@ export interface paths {
                             updatedAt: string;
                             yearBuilt: number | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -9998,7 +10481,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10042,6 +10528,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10096,7 +10591,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10202,6 +10700,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -10257,7 +10764,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10292,6 +10802,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -10368,7 +10887,10 @@ export interface paths {
                     /** @description Matches name, brand, model, serial, location or notes */
                     q?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10430,6 +10952,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description RFC 9457 problem details */
                 400: {
                     headers: {
@@ -10481,11 +11012,16 @@ export interface paths {
         /**
          * Add an appliance or system to a residence (members and owners)
          * @description Then GET /v1/appliances/{applianceId}/suggested-tasks offers the maintenance jobs its kind calls for.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10607,6 +11143,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -10627,6 +11172,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10671,7 +11225,10 @@ export interface paths {
                     /** @description A task category this contractor works in */
                     trade?: "hvac" | "plumbing" | "electrical" | "appliances" | "exterior" | "interior" | "yard" | "safety" | "cleaning" | "pest" | "other";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10707,6 +11264,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -10757,11 +11323,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a contractor to a residence (members and owners) */
+        /**
+         * Add a contractor to a residence (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10846,6 +11418,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -10866,6 +11447,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10910,7 +11500,10 @@ export interface paths {
                     /** @description Matches title or notes */
                     q?: string;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -10957,6 +11550,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -11007,11 +11609,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a document to a residence (members and owners) */
+        /**
+         * Add a document to a residence (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11145,6 +11753,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -11173,7 +11790,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11208,6 +11828,15 @@ export interface paths {
                                 role: "owner" | "member" | "viewer";
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -11261,11 +11890,16 @@ export interface paths {
         /**
          * Invite someone by email (owners with a verified email address)
          * @description Emails a single-use link valid for 7 days. Inviting an address with a pending invite replaces it. 403 `email-not-verified` until the inviter has verified their address; 409 when the address belongs to a member already; 429 after 20 invitations from the residence in 24 hours.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11378,6 +12012,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -11531,7 +12174,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -11563,6 +12209,15 @@ export interface paths {
                                 userId: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -11631,7 +12286,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                     userId: string;
@@ -11662,6 +12320,15 @@ export interface paths {
                             /** Format: uuid */
                             userId: string;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -11720,7 +12387,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                     userId: string;
@@ -11781,6 +12451,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -11828,7 +12507,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                     userId: string;
@@ -11909,6 +12591,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12118,7 +12809,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -12155,6 +12849,15 @@ export interface paths {
                             /** @description Money in integer cents */
                             totalCostCents: number;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -12231,7 +12934,10 @@ export interface paths {
                     /** @description Only these kinds (repeatable); all by default */
                     type?: ("task" | "contractor" | "document")[];
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -12258,6 +12964,15 @@ export interface paths {
                                 type: "task" | "contractor" | "document";
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -12327,11 +13042,16 @@ export interface paths {
         /**
          * Create a share code (owners): anyone who has it can join for 48 hours
          * @description Replaces the residence's earlier code for the same role. Role `member` unless given.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -12403,6 +13123,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -12423,6 +13152,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12561,7 +13299,10 @@ export interface paths {
                     /** @description One or more states (repeat the parameter or separate with commas). Default: the open states (overdue, dueToday, dueSoon, upcoming, unscheduled) */
                     state?: ("overdue" | "dueToday" | "dueSoon" | "upcoming" | "unscheduled" | "completed" | "archived")[];
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -12632,6 +13373,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description RFC 9457 problem details */
                 400: {
                     headers: {
@@ -12680,11 +13430,17 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a task (members and owners) */
+        /**
+         * Create a task (members and owners)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -12816,6 +13572,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -12836,6 +13601,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -12872,11 +13646,16 @@ export interface paths {
         /**
          * Add tasks from templates, each with a first due date in the residence's local calendar
          * @description One-off and after-completion templates are due today; fixed schedules get their first occurrence from today (an RRULE's first date, or today for every N days/weeks/months/years).
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -12988,6 +13767,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -13008,6 +13796,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13044,11 +13841,16 @@ export interface paths {
         /**
          * Join a residence with a share code
          * @description Case, spaces and dashes in the code do not matter. Unknown, expired and revoked codes all answer 404; 409 when already a member. After 10 wrong codes in an hour (per user; 50 per client IP) joins answer 429 with `Retry-After` until the hour is over.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     /** @description The share code; case, spaces and dashes do not matter */
                     code: string;
@@ -13151,6 +13953,15 @@ export interface paths {
                 };
                 /** @description The body's content type is not accepted */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13354,6 +14165,114 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The changes feed: everything I may see that changed since a cursor, deletions included
+         * @description Without `since`: everything (profile and notifications, then one residence per page), then the changes from the moment that began. With `since` (a previous `nextCursor`): what changed after it, oldest first, each entity once in its current state, or as a deletion. Losing access to a residence arrives as its deletion; gaining access brings all of it. A cursor older than 90 days answers 410: sync again without since. See docs/api.md.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description A previous nextCursor */
+                    since?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changes: {
+                                data?: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description The entity's id (a member's is its userId) */
+                                id: string;
+                                /**
+                                 * @description upsert: `data` is the whole current entity, as its own GET answers it; delete: drop it (a deleted residence takes everything in it along)
+                                 * @enum {unknown}
+                                 */
+                                op: "upsert" | "delete";
+                                residenceId: string | null;
+                                /** @enum {unknown} */
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "notification";
+                            }[];
+                            /** @description More is waiting: ask again right away */
+                            hasMore: boolean;
+                            /** @description Pass as `since` next time (also when hasMore is false) */
+                            nextCursor: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/task-templates": {
         parameters: {
             query?: never;
@@ -13368,7 +14287,10 @@ export interface paths {
                     /** @description Only templates for this property type */
                     propertyType?: "house" | "townhouse" | "condo" | "apartment" | "other";
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -13409,6 +14331,15 @@ export interface paths {
                                 title: string;
                             }[];
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -13468,7 +14399,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -13536,6 +14470,15 @@ export interface paths {
                         };
                     };
                 };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
                 /** @description The request is not valid */
                 400: {
                     headers: {
@@ -13589,7 +14532,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -13633,6 +14579,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -13684,7 +14639,10 @@ export interface paths {
         patch: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -13817,6 +14775,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The body is too large */
                 413: {
                     headers: {
@@ -13869,11 +14836,16 @@ export interface paths {
         /**
          * Complete the current occurrence: logs a completion and moves the task to its next due date
          * @description The body names the due date being completed. When two members complete the same occurrence at once, one completion is written; the other gets 409 with `currentDueOn`.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -14058,6 +15030,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -14090,7 +15071,10 @@ export interface paths {
                     cursor?: string;
                     limit?: number;
                 };
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -14134,6 +15118,15 @@ export interface paths {
                             }[];
                             nextCursor: string | null;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -14390,11 +15383,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Skip the current occurrence of a recurring task (no log entry) */
+        /**
+         * Skip the current occurrence of a recurring task (no log entry)
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -14540,6 +15539,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -14566,11 +15574,17 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Give this occurrence a new due date; the schedule after it is unchanged */
+        /**
+         * Give this occurrence a new due date; the schedule after it is unchanged
+         * @description Idempotent with an `Idempotency-Key` header.
+         */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     taskId: string;
                 };
@@ -14721,6 +15735,15 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description The request headers are too large */
                 431: {
                     headers: {
@@ -14749,7 +15772,10 @@ export interface paths {
         get: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
                 path: {
                     token: string;
                 };
@@ -14772,6 +15798,15 @@ export interface paths {
                             /** @description Whether reminder emails are on now */
                             subscribed: boolean;
                         };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
                     };
                 };
                 /** @description RFC 9457 problem details */
@@ -14916,11 +15951,16 @@ export interface paths {
         /**
          * Upload a file (multipart)
          * @description multipart/form-data with the fields `purpose` (completion_photo, document, residence_photo, avatar) and `residenceId` (except for avatars) BEFORE the part `file`. The file is streamed, judged by its bytes (JPEG, PNG, WebP, HEIC; PDF for documents), limited in size and pixels, and photos are stored without their metadata (GPS). Attach it afterwards by its id.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -14983,6 +16023,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -15166,11 +16215,16 @@ export interface paths {
         /**
          * Finish a direct upload
          * @description Checks the stored object's real size and type (and cleans photos) before accepting it. Calling it again after success returns the same file.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path: {
                     uploadId: string;
                 };
@@ -15316,11 +16370,16 @@ export interface paths {
         /**
          * Start a direct upload to storage
          * @description Announce the file; PUT exactly `size` bytes to `url` with `headers` before `expiresAt`, then call `POST /v1/uploads/{uploadId}/complete`, which checks the stored bytes before accepting them.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
          */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -15397,6 +16456,15 @@ export interface paths {
                     };
                 };
                 /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
                 413: {
                     headers: {
                         [name: string]: unknown;
@@ -15416,6 +16484,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -1,6 +1,6 @@
 import Type from "typebox";
 import { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
-import { parseEnv } from "./env.ts";
+import { parseEnv, Url } from "./env.ts";
 import { type MetricsSettings, type TracingSettings, toTracingSettings } from "./observability.ts";
 
 export const apiSettingsSchema = Type.Object({
@@ -8,6 +8,9 @@ export const apiSettingsSchema = Type.Object({
   HOST: Type.String({ default: "127.0.0.1", description: "Listen address (0.0.0.0 in containers)" }),
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   TRUST_PROXY: Type.String({ default: "loopback", description: "Fastify trustProxy: hops/addresses/CIDRs" }),
+  PUBLIC_ADMIN_URL: Type.Optional(
+    Url({ description: "Admin panel origin allowed by CORS with credentials (unset: same origin only)" }),
+  ),
   ACCESS_TOKEN_TTL_SECONDS: Type.Integer({ minimum: 30, maximum: 900, default: 900 }),
   REFRESH_TOKEN_TTL_DAYS: Type.Integer({ minimum: 1, maximum: 365, default: 60 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 1_048_576 }),
@@ -36,6 +39,8 @@ export interface ApiSettings extends CommonSettings {
   host: string;
   port: number;
   trustProxy: string | boolean | number;
+  /** The admin panel's URL when it is served from another origin than the API (CORS with credentials). */
+  publicAdminUrl: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   bodyLimitBytes: number;
@@ -60,6 +65,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     port: parsed.PORT,
     trustProxy:
       trust === "true" ? true : trust === "false" ? false : /^\d+$/.test(trust) ? Number(trust) : trust,
+    publicAdminUrl: parsed.PUBLIC_ADMIN_URL,
     accessTokenTtlSeconds: parsed.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: parsed.REFRESH_TOKEN_TTL_DAYS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,

@@ -70,6 +70,11 @@ function observeQueries(target: { query: unknown }, observer: () => QueryObserve
 }
 
 export interface DatabaseOptions {
+  /**
+   * Where the pool's connection errors go (no query is waiting for them): an error sink that logs and
+   * counts (@honeydue/observability createErrorSink). Unset: they are dropped.
+   */
+  onError?: (error: unknown) => void;
   /** postgres:// URL; undefined selects embedded PGlite. */
   url: string | undefined;
   /** Where PGlite keeps its files; "memory://" keeps them in memory. */
@@ -101,13 +106,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
   });
   // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on("error", () => {});
+  const onError = options.onError ?? (() => {});
+  pool.on("error", onError);
   let queryObserver: QueryObserver | undefined;
   pool.on("connect", (client) => {
     // A checked-out client (inside a transaction, between two queries) whose server goes away emits
     // 'error' with no pool listener attached: unhandled, that kills the process. The error reaches the
     // caller through its next query instead, and the pool drops the broken client on release.
-    client.on("error", () => {});
+    client.on("error", onError);
     // Every pooled client (pool.query uses one too) reports its queries' durations to the observer.
     observeQueries(client, () => queryObserver);
   });

@@ -24,7 +24,8 @@ async function count(db: Database, statement: ReturnType<typeof sql>): Promise<n
 
 /**
  * Daily cleanup: expired refresh tokens, ended sessions and used/expired one-time tokens; outbox rows done
- * long ago; failed jobs past retention (outbox and BullMQ); old push delivery records. Every statement is
+ * long ago; failed jobs past retention (outbox and BullMQ); old push delivery records; expired
+ * Idempotency-Key responses. Every statement is
  * idempotent, so two replicas running it (or a retry) do no harm.
  */
 export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<string, number>> {
@@ -55,6 +56,13 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<st
     pushDeliveries: await count(
       deps.db,
       sql`DELETE FROM push_deliveries WHERE created_at < now() - interval '90 days'`,
+    ),
+    // Idempotency-Key responses are kept 24 hours (issue 11; apps/api/src/http/idempotency.ts).
+    idempotencyKeys: await count(deps.db, sql`DELETE FROM idempotency_keys WHERE expires_at < now()`),
+    // The changes feed keeps 90 days; an older cursor answers 410 and the app syncs from scratch.
+    syncChanges: await count(
+      deps.db,
+      sql`DELETE FROM sync_changes WHERE changed_at < now() - interval '90 days'`,
     ),
     digestRuns: await count(
       deps.db,

@@ -94,6 +94,8 @@ export interface HoneydueMetrics {
 
   /** Errors thrown by the stats sources below, by collector (pool|queues|outbox). */
   readonly collectErrorsTotal: Counter<"collector">;
+  /** Errors that reached an error sink with no caller to throw to (createErrorSink), by source. */
+  readonly backgroundErrorsTotal: Counter<"source">;
 
   /** Sampled on every scrape. Pass undefined to detach. */
   setPoolStatsSource(source: (() => MaybePromise<PoolStats>) | undefined): void;
@@ -388,6 +390,13 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     registers,
   });
 
+  const backgroundErrorsTotal = new Counter({
+    name: "background_errors_total",
+    help: "Errors with no caller to throw to (pool, Redis and queue error events, cleanup), by source.",
+    labelNames: ["source"] as const,
+    registers,
+  });
+
   const emailsTotal = new Counter({
     name: "emails_total",
     help: "Emails by template and outcome (sent|failed|skipped).",
@@ -427,6 +436,7 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     rateLimiterFallback,
     rateLimiterFallbackTotal,
     collectErrorsTotal,
+    backgroundErrorsTotal,
 
     setPoolStatsSource(source) {
       poolSource = source;

@@ -33,6 +33,7 @@ export async function api(csrfToken?: string): Promise<ApiClient> {
   const token = jar.get(ADMIN_COOKIE)?.value;
   const forwardedFor = incoming.get("x-forwarded-for");
   return createApiClient(settings.apiUrl, {
+    fetch: fetchOrUnavailable,
     headers: {
       ...(token ? { cookie: `${ADMIN_COOKIE}=${token}` } : {}),
       ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}),
@@ -42,11 +43,35 @@ export async function api(csrfToken?: string): Promise<ApiClient> {
   });
 }
 
+/**
+ * fetch, with a network failure (the API down or unreachable) turned into the 503 problem the API itself
+ * would answer, so every page and action shows it like any other API error instead of crashing.
+ */
+async function fetchOrUnavailable(request: Request): Promise<Response> {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    console.error(`admin panel: the API at ${settings.apiUrl} is not reachable: ${(error as Error).message}`);
+    const problem = {
+      type: "https://docs.honeydue.app/problems/unavailable",
+      title: "Service unavailable",
+      status: 503,
+      detail: "The admin panel cannot reach the API; try again in a moment",
+    };
+    return new Response(JSON.stringify(problem), {
+      status: 503,
+      headers: { "content-type": "application/problem+json" },
+    });
+  }
+}
+
 /** The signed-in admin, or null without a live session (asked once per request). */
 export const currentSession = cache(async (): Promise<SessionShape | null> => {
   const client = await api();
-  const { data, response } = await client.GET("/v1/admin/me");
-  if (response.status === 401 || !data) return null;
+  const { data, error, response } = await client.GET("/v1/admin/me");
+  if (response.status === 401) return null;
+  // Not a missing session but an API that does not answer: say so where no API call is needed.
+  if (!data) redirect(withParam("/sign-in", "error", problemText(error, response.status)));
   return data as SessionShape;
 });
 

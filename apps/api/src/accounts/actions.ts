@@ -42,6 +42,8 @@ export interface AccountContext {
   accessKey: Uint8Array;
   notifyOutbox: () => void;
   throttle: LoginThrottle;
+  /** The guessable-code budget, shared with share-code joins. */
+  codeThrottle: LoginThrottle;
   log: Logger;
 }
 
@@ -186,14 +188,14 @@ export async function login(
   device: DeviceInfo,
 ) {
   const email = input.email.trim();
-  const wait = await ctx.throttle.blockedFor(email, device.ip);
+  // Counted before the password is checked: see LoginThrottle (parallel guesses cannot overtake the count).
+  const wait = await ctx.throttle.attempt(email, device.ip);
   if (wait > 0) throw tooManyRequests("Too many failed sign-ins; try again later", wait);
   const [user] = await ctx.db.select().from(users).where(emailMatches(email)).limit(1);
   const ok = user
     ? await verifyPassword(input.password, user.passwordHash)
     : await burnPasswordCheck(input.password);
   if (!user || !ok) {
-    await ctx.throttle.recordFailure(email, device.ip);
     throw unauthorized("The email address or the password is wrong");
   }
   if (user.disabledAt) {
@@ -204,7 +206,7 @@ export async function login(
       detail: "This account is disabled",
     });
   }
-  await ctx.throttle.recordSuccess(email);
+  await ctx.throttle.recordSuccess(email, device.ip);
   const { sessionId: _, ...pair } = await startSession(ctx.db, tokenSettings(ctx), {
     userId: user.id,
     ...device,
@@ -294,14 +296,15 @@ export async function changePassword(
   input: { currentPassword: string; newPassword: string },
   device: DeviceInfo,
 ): Promise<TokenPair> {
-  const wait = await ctx.throttle.blockedFor(caller.email, device.ip);
+  // The sign-in budget (shared with sign-in and account deletion), counted before the check.
+  const wait = await ctx.throttle.attempt(caller.email, device.ip);
   if (wait > 0) throw tooManyRequests("Too many wrong passwords; try again later", wait);
   const [user] = await ctx.db.select().from(users).where(eq(users.id, caller.userId)).limit(1);
   if (!user) throw unauthorized();
   if (!(await verifyPassword(input.currentPassword, user.passwordHash))) {
-    await ctx.throttle.recordFailure(caller.email, device.ip);
     throw invalidField("body.currentPassword", "is not your current password");
   }
+  await ctx.throttle.recordSuccess(caller.email, device.ip);
   checkPasswordPolicy(input.newPassword, "body.newPassword");
   const passwordHash = await hashPassword(input.newPassword);
   const [current] = await ctx.db
@@ -330,7 +333,6 @@ export async function changePassword(
     });
   });
   ctx.notifyOutbox();
-  await ctx.throttle.recordSuccess(caller.email);
   const { sessionId: _, ...tokens } = pair;
   return tokens;
 }
@@ -454,6 +456,7 @@ export async function verifyEmail(
   ctx: AccountContext,
   input: { token?: string; code?: string },
   caller: Principal | undefined,
+  ip: string,
 ) {
   if ((input.token === undefined) === (input.code === undefined)) {
     throw invalidField("body", "give either the link's token or, signed in, the 6-digit code");
@@ -486,7 +489,10 @@ export async function verifyEmail(
       detail: "The code has expired or was replaced; ask for a new verification email",
     });
   }
-  // Every attempt is counted before the comparison, so parallel guesses cannot exceed the limit.
+  // Every attempt is counted before the comparison, so parallel guesses cannot exceed the limit: in the
+  // hour's code budget per user and address (shared with share codes), and on the pending code itself.
+  const wait = await ctx.codeThrottle.attempt(caller.userId, ip);
+  if (wait > 0) throw tooManyRequests("Too many wrong codes; try again later", wait);
   const counted = await ctx.db
     .update(userTokens)
     .set({ attempts: sql`${userTokens.attempts} + 1` })
@@ -504,6 +510,7 @@ export async function verifyEmail(
     const left = MAX_CODE_ATTEMPTS - counted[0]!.attempts;
     throw invalidField("body.code", `is wrong (${left} attempt${left === 1 ? "" : "s"} left)`);
   }
+  await ctx.codeThrottle.recordSuccess(caller.userId, ip);
   await ctx.db.transaction((tx) => markVerified(tx, caller.userId));
   return { emailVerified: true as const };
 }

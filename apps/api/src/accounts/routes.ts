@@ -29,6 +29,8 @@ export interface AccountRouteDeps {
   settings: ApiSettings;
   /** The sign-in throttle (app.ts builds it once; account deletion shares it). */
   throttle: LoginThrottle;
+  /** The guessable-code budget (app.ts builds it once; share-code joins share it). */
+  codeThrottle: LoginThrottle;
   accessKey: Uint8Array;
   log: Logger;
   /** Called after a commit that wrote email jobs. */
@@ -47,6 +49,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
     notifyOutbox: deps.notifyOutbox,
     log: deps.log,
     throttle: deps.throttle,
+    codeThrottle: deps.codeThrottle,
   };
   app.addSchema(User);
   // The routes live in their own scope that accepts JSON bodies only: Fastify's default text/plain
@@ -144,7 +147,7 @@ function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) 
         response: { 200: VerifyEmailResult, ...problems(400, 401, 413, 415) },
       },
     },
-    async (request) => actions.verifyEmail(ctx, request.body, maybePrincipal(request)),
+    async (request) => actions.verifyEmail(ctx, request.body, maybePrincipal(request), request.ip),
   );
 
   app.post(

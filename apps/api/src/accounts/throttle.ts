@@ -14,6 +14,8 @@ export interface FailureCounter {
   hit(key: string): Promise<{ count: number; resetInMs: number }>;
   /** Forgets the key (a successful sign-in clears its account's failures). */
   clear(key: string): Promise<void>;
+  /** Gives one hit back (an attempt counted beforehand turned out to succeed). */
+  unhit(key: string): Promise<void>;
 }
 
 export function createMemoryCounter(windowMs: number, now: () => number = Date.now): FailureCounter {
@@ -50,6 +52,10 @@ export function createMemoryCounter(windowMs: number, now: () => number = Date.n
     },
     async clear(key) {
       windows.delete(key);
+    },
+    async unhit(key) {
+      const w = live(key);
+      if (w && w.count > 0) w.count--;
     },
   };
 }
@@ -130,14 +136,26 @@ export function createRedisCounter(
     async clear(key) {
       done(await limiter.delete(key));
     },
+    async unhit(key) {
+      done(await limiter.reward(key, 1));
+    },
   };
 }
 
+/**
+ * Consume before verify (issue 16): an attempt is counted, atomically (INCR in Redis, a synchronous
+ * increment in memory), BEFORE the password is checked, and only an attempt whose count is within the
+ * limit is checked at all. Sixty parallel wrong passwords therefore get at most `perAccountPerHour`
+ * checks; a peek-then-verify-then-record throttle let all of them through. A success gives its hits back.
+ */
 export interface LoginThrottle {
-  /** Seconds until the caller may try again, or 0 when neither the account nor the IP is blocked. */
-  blockedFor(email: string, ip: string): Promise<number>;
-  recordFailure(email: string, ip: string): Promise<void>;
-  recordSuccess(email: string): Promise<void>;
+  /**
+   * Counts one attempt for the account and the address. Answers 0 when the attempt may go ahead (verify
+   * the password now), else the seconds until the caller may try again (answer 429, verify nothing).
+   */
+  attempt(email: string, ip: string): Promise<number>;
+  /** The password was right: the account's failures are forgotten and the address's hit is given back. */
+  recordSuccess(email: string, ip?: string): Promise<void>;
 }
 
 /** Failed sign-ins limited per account (≤ 100/h) and per IP, each in a one-hour window. */
@@ -145,25 +163,28 @@ export function createLoginThrottle(options: {
   counter: FailureCounter;
   perAccountPerHour: number;
   perIpPerHour: number;
+  /** Key namespace: one budget per purpose ("login": every password check; "code": guessable codes). */
+  purpose?: string;
 }): LoginThrottle {
-  const accountKey = (email: string) => `login:account:${email.trim().toLowerCase()}`;
-  const ipKey = (ip: string) => `login:ip:${ip}`;
+  const purpose = options.purpose ?? "login";
+  const accountKey = (subject: string) => `${purpose}:account:${subject.trim().toLowerCase()}`;
+  const ipKey = (ip: string) => `${purpose}:ip:${ip}`;
   return {
-    async blockedFor(email, ip) {
+    async attempt(email, ip) {
       const [account, address] = await Promise.all([
-        options.counter.peek(accountKey(email)),
-        options.counter.peek(ipKey(ip)),
+        options.counter.hit(accountKey(email)),
+        options.counter.hit(ipKey(ip)),
       ]);
       let ms = 0;
-      if (account.count >= options.perAccountPerHour) ms = Math.max(ms, account.resetInMs);
-      if (address.count >= options.perIpPerHour) ms = Math.max(ms, address.resetInMs);
+      if (account.count > options.perAccountPerHour) ms = Math.max(ms, account.resetInMs);
+      if (address.count > options.perIpPerHour) ms = Math.max(ms, address.resetInMs);
       return ms > 0 ? Math.max(1, Math.ceil(ms / 1000)) : 0;
     },
-    async recordFailure(email, ip) {
-      await Promise.all([options.counter.hit(accountKey(email)), options.counter.hit(ipKey(ip))]);
-    },
-    async recordSuccess(email) {
-      await options.counter.clear(accountKey(email));
+    async recordSuccess(email, ip) {
+      await Promise.all([
+        options.counter.clear(accountKey(email)),
+        ip === undefined ? undefined : options.counter.unhit(ipKey(ip)),
+      ]);
     },
   };
 }
@@ -192,5 +213,35 @@ export function createSignInThrottle(options: {
       : createMemoryCounter(windowMs),
     perAccountPerHour: options.settings.loginFailuresPerAccountPerHour,
     perIpPerHour: options.settings.loginFailuresPerIpPerHour,
+  });
+}
+
+/** Wrong guessable codes (share codes, email verification codes) allowed per hour per user and per IP. */
+export const CODE_FAILURES_PER_USER = 10;
+export const CODE_FAILURES_PER_IP = 50;
+
+/**
+ * The budget for guessable codes, shared by share-code joins and email verification codes: attempts
+ * counted before the code is compared (consume before verify), per user and per client address, in
+ * one-hour windows; a right code gives its hits back. Built once in app.ts.
+ */
+export function createCodeThrottle(options: {
+  redis: Redis | undefined;
+  prefix?: string;
+  metrics?: FallbackReporter["metrics"];
+  log?: FallbackReporter["log"];
+}): LoginThrottle {
+  const windowMs = 3600_000;
+  return createLoginThrottle({
+    counter: options.redis
+      ? createRedisCounter(options.redis, windowMs, options.prefix, {
+          name: "codes",
+          metrics: options.metrics,
+          log: options.log,
+        })
+      : createMemoryCounter(windowMs),
+    perAccountPerHour: CODE_FAILURES_PER_USER,
+    perIpPerHour: CODE_FAILURES_PER_IP,
+    purpose: "code",
   });
 }

@@ -15,6 +15,7 @@ import {
   createLoginThrottle,
   createMemoryCounter,
   createRedisCounter,
+  type FallbackReporter,
   type LoginThrottle,
 } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
@@ -46,6 +47,7 @@ import {
 export interface AdminAuthDeps {
   db: Database;
   redis: Redis | undefined;
+  fallback: FallbackReporter;
   guard: AdminGuard;
   key: Uint8Array;
   settings: AdminSessionSettings & { signInFailuresPerHour: number };
@@ -81,7 +83,7 @@ function adminThrottle(deps: AdminAuthDeps): LoginThrottle {
   const windowMs = 3600_000;
   return createLoginThrottle({
     counter: deps.redis
-      ? createRedisCounter(deps.redis, windowMs, "honeydue:admin-throttle:")
+      ? createRedisCounter(deps.redis, windowMs, "honeydue:admin-throttle:", deps.fallback)
       : createMemoryCounter(windowMs),
     perAccountPerHour: deps.settings.signInFailuresPerHour,
     perIpPerHour: deps.settings.signInFailuresPerHour * 5,
@@ -127,7 +129,8 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
     async (request, reply) => {
       const { email, password, code } = request.body;
       const device = deviceOf(request);
-      const wait = await throttle.blockedFor(email, device.ip);
+      // Counted before anything is checked (consume before verify: see LoginThrottle).
+      const wait = await throttle.attempt(email, device.ip);
       if (wait > 0) {
         await audit(db, request, { adminId: null, email }, { action: "admin.sign-in.throttled" });
         throw tooManyRequests("Too many failed sign-ins; try again later", wait);
@@ -138,7 +141,6 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
         .where(sql`lower(${adminUsers.email}) = lower(${email})`)
         .limit(1);
       const fail = async (reason: string) => {
-        await throttle.recordFailure(email, device.ip);
         await audit(
           db,
           request,
@@ -171,7 +173,7 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
           throw await fail("wrong code");
         }
       }
-      await throttle.recordSuccess(email);
+      await throttle.recordSuccess(email, device.ip);
       const session = await startAdminSession(db, deps.settings, admin, device);
       await db.update(adminUsers).set({ lastSignInAt: new Date() }).where(eq(adminUsers.id, admin.id));
       await audit(

@@ -1,6 +1,7 @@
 import type { ApiSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Redis } from "ioredis";
+import type { FallbackReporter } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { adminKey } from "./accounts.ts";
 import { registerAdminAccountRoutes } from "./admins.ts";
@@ -17,6 +18,8 @@ import { registerAdminUserRoutes } from "./users.ts";
 export interface AdminRouteDeps {
   db: Database;
   redis: Redis | undefined;
+  /** Where the sign-in throttle reports counting in memory while Redis does not answer. */
+  fallback: FallbackReporter;
   settings: Pick<ApiSettings, "admin" | "authSecret" | "publicWebUrl">;
   accessKey: Uint8Array;
   notifyOutbox: () => void;
@@ -30,7 +33,14 @@ export function registerAdminRoutes(app: App, deps: AdminRouteDeps) {
   const { db } = deps;
   const key = adminKey(deps.settings.authSecret);
   const guard = createAdminGuard({ db, settings: deps.settings.admin, csrfKey: key });
-  registerAdminAuthRoutes(app, { db, redis: deps.redis, guard, key, settings: deps.settings.admin });
+  registerAdminAuthRoutes(app, {
+    db,
+    redis: deps.redis,
+    fallback: deps.fallback,
+    guard,
+    key,
+    settings: deps.settings.admin,
+  });
   registerAdminDashboardRoutes(app, { db, guard });
   registerAdminUserRoutes(app, { db, guard, accessKey: deps.accessKey, notifyOutbox: deps.notifyOutbox });
   registerAdminResidenceRoutes(app, { db, guard });

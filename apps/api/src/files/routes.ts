@@ -89,6 +89,8 @@ export function registerFileRoutes(
         throw error;
       }
       if (variant === "original") reply.header("content-length", String(file.sizeBytes));
+      // A stored file never changes (a new upload is a new id): its id and variant are a strong validator.
+      reply.header("etag", `"${file.id}.${variant}"`);
       return reply
         .header("content-type", contentType)
         .header("content-disposition", contentDisposition(filename))

@@ -14,7 +14,17 @@ export function validationErrors(context: string | undefined, issues: Validation
   const prefix = context === "querystring" ? "query" : (context ?? "body");
   const seen = new Set<string>();
   const out: { field: string; message: string }[] = [];
+  // A date that fails its format says so plainly, instead of also "must be null; must match a schema in
+  // anyOf" from a nullable field's other branch.
+  const badDates = new Set(
+    issues
+      .filter(
+        (i) => i.keyword === "format" && (i.params.format === "date" || i.params.format === "date-time"),
+      )
+      .map((i) => i.instancePath),
+  );
   for (const issue of issues) {
+    if (badDates.has(issue.instancePath) && issue.keyword !== "format") continue;
     let path = issue.instancePath.replace(/^\//, "").replaceAll("/", ".");
     if (issue.keyword === "required" && typeof issue.params.missingProperty === "string") {
       path = path ? `${path}.${issue.params.missingProperty}` : issue.params.missingProperty;
@@ -28,7 +38,11 @@ export function validationErrors(context: string | undefined, issues: Validation
         ? "is required"
         : issue.keyword === "additionalProperties"
           ? "is not allowed"
-          : (issue.message ?? "is invalid");
+          : issue.keyword === "format" && issue.params.format === "date"
+            ? "is not a calendar date (YYYY-MM-DD)"
+            : issue.keyword === "format" && issue.params.format === "date-time"
+              ? "is not a date and time (RFC 3339)"
+              : (issue.message ?? "is invalid");
     const key = `${field}|${message}`;
     if (!seen.has(key)) {
       seen.add(key);

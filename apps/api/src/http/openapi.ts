@@ -1,12 +1,14 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
+import { documentConditionalRequests } from "./conditional.ts";
+import { documentIdempotencyKey } from "./idempotency.ts";
 import { ProblemSchema } from "./problem.ts";
 
 /** OpenAPI 3.1 built from the route schemas, served at /openapi.json with an interactive reference at /docs. */
 export async function registerOpenApi(
   app: FastifyInstance,
-  options: { publicApiUrl: string; version: string },
+  options: { publicApiUrl: string; version: string; readable: ReadonlySet<string> },
 ) {
   app.addSchema(ProblemSchema);
   await app.register(swagger, {
@@ -38,6 +40,17 @@ export async function registerOpenApi(
         },
       },
     },
+    // Headers that are handled outside the route schemas (a `headers` schema is validated in place).
+    transform: ({ schema, url }) => ({
+      schema:
+        schema &&
+        documentConditionalRequests(
+          documentIdempotencyKey(schema as Record<string, unknown>),
+          url,
+          options.readable,
+        ),
+      url,
+    }),
     transformObject: (documentObject) =>
       documentFrameworkBehaviour(
         (documentObject as { openapiObject: OpenApiDocument }).openapiObject,

@@ -1,7 +1,6 @@
 import type { Database } from "@honeydue/db";
-import type { Redis } from "ioredis";
 import Type from "typebox";
-import { createMemoryCounter, createRedisCounter, type FallbackReporter } from "../accounts/throttle.ts";
+import { CODE_FAILURES_PER_IP, CODE_FAILURES_PER_USER, type LoginThrottle } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem } from "../http/problem.ts";
@@ -31,9 +30,8 @@ import {
 } from "./schemas.ts";
 
 /** Wrong share codes allowed per hour, per user and per client IP, before joins answer 429. */
-export const SHARE_CODE_FAILURES_PER_USER = 10;
-export const SHARE_CODE_FAILURES_PER_IP = 50;
-const HOUR_MS = 3600 * 1000;
+export const SHARE_CODE_FAILURES_PER_USER = CODE_FAILURES_PER_USER;
+export const SHARE_CODE_FAILURES_PER_IP = CODE_FAILURES_PER_IP;
 
 /** Joining a residence: email invites (single-use link, 7 days) and share codes (48 hours). */
 export function registerInviteRoutes(
@@ -42,17 +40,15 @@ export function registerInviteRoutes(
     db: Database;
     auth: AuthGuard;
     notifyOutbox: () => void;
-    redis?: Redis | undefined;
-    metrics?: FallbackReporter["metrics"];
+    /** The guessable-code budget (accounts/throttle.ts), shared with email verification codes. */
+    codeThrottle: LoginThrottle;
   },
 ) {
   const { db, auth } = deps;
   const tags = ["invites"];
-  // Share codes are short enough to guess at scale: wrong codes are counted (shared through Redis when
-  // there is one) and a caller who keeps guessing is held off for the rest of the hour.
-  const failures = deps.redis
-    ? createRedisCounter(deps.redis, HOUR_MS, undefined, { name: "share-code", metrics: deps.metrics })
-    : createMemoryCounter(HOUR_MS);
+  // Share codes are short enough to guess at scale: every attempt is counted before the code is looked
+  // up (shared through Redis when there is one) and a caller who keeps guessing is held off for the hour.
+  const codes = deps.codeThrottle;
 
   app.post(
     "/v1/residences/:residenceId/invites",
@@ -215,14 +211,8 @@ export function registerInviteRoutes(
     },
     async (request) => {
       const { userId } = principal(request);
-      const keys = [`share-code:user:${userId}`, `share-code:ip:${request.ip}`];
-      const [byUser, byIp] = await Promise.all(keys.map((key) => failures.peek(key)));
-      const blockedMs = Math.max(
-        byUser!.count >= SHARE_CODE_FAILURES_PER_USER ? byUser!.resetInMs : 0,
-        byIp!.count >= SHARE_CODE_FAILURES_PER_IP ? byIp!.resetInMs : 0,
-      );
-      if (blockedMs > 0) {
-        const seconds = Math.max(1, Math.ceil(blockedMs / 1000));
+      const seconds = await codes.attempt(userId, request.ip);
+      if (seconds > 0) {
         throw new HttpProblem({
           status: 429,
           title: "Too many requests",
@@ -231,11 +221,13 @@ export function registerInviteRoutes(
         });
       }
       try {
-        return await joinWithShareCode(db, request.params.code, userId);
+        const joined = await joinWithShareCode(db, request.params.code, userId);
+        await codes.recordSuccess(userId, request.ip);
+        return joined;
       } catch (error) {
-        if (error instanceof HttpProblem && error.status === 404) {
-          await Promise.all(keys.map((key) => failures.hit(key)));
-        }
+        // A right code for a residence one already belongs to (409) is not a guess.
+        if (error instanceof HttpProblem && error.status === 409)
+          await codes.recordSuccess(userId, request.ip);
         throw error;
       }
     },

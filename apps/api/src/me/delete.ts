@@ -141,7 +141,8 @@ export function registerDeleteAccountRoutes(
     async (request, reply) => {
       const me = principal(request);
       const device = deviceOf(request);
-      const wait = await throttle.blockedFor(me.email, device.ip);
+      // The sign-in budget, counted before the password is checked (LoginThrottle).
+      const wait = await throttle.attempt(me.email, device.ip);
       if (wait > 0) throw tooManyRequests("Too many wrong passwords; try again later", wait);
       const [user] = await db
         .select({ passwordHash: users.passwordHash })
@@ -150,7 +151,6 @@ export function registerDeleteAccountRoutes(
         .limit(1);
       if (!user) throw unauthorized();
       if (!(await verifyPassword(request.body.password, user.passwordHash))) {
-        await throttle.recordFailure(me.email, device.ip);
         throw new HttpProblem({
           status: 403,
           type: "wrong-password",
@@ -158,8 +158,8 @@ export function registerDeleteAccountRoutes(
           detail: "The password is not correct; nothing was deleted",
         });
       }
+      await throttle.recordSuccess(me.email, device.ip);
       const summary = await db.transaction((tx) => deleteAccount(tx, me.userId));
-      await throttle.recordSuccess(me.email);
       deps.notifyOutbox();
       request.log.info(
         {

@@ -55,7 +55,8 @@ export function tsQuery(q: string): SQL {
 }
 
 // Control characters mark the matches inside PostgreSQL; the text is HTML-escaped afterwards and only
-// then are the markers turned into <mark> tags, so user content can never inject markup.
+// then are the markers turned into <mark> tags. The markers are removed from the user's text before
+// ts_headline runs (see searchResidence), so a stored title cannot bring its own <mark> tags either.
 const START = "\u0001";
 const STOP = "\u0002";
 const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=24, MinWords=8, MaxFragments=2, FragmentDelimiter=" … "`;
@@ -99,7 +100,8 @@ export async function searchResidence(
       LIMIT ${limit}
     )
     SELECT hits.type, hits.id, hits.title, hits.rank::float8 AS rank,
-      ts_headline('english', hits.title || ' — ' || hits.body, ${query}, ${HEADLINE_OPTIONS}) AS headline
+      ts_headline('english', translate(hits.title || ' — ' || hits.body, chr(1) || chr(2), '  '), ${query},
+        ${HEADLINE_OPTIONS}) AS headline
     FROM hits
     ORDER BY hits.rank DESC, hits.title, hits.id`)) as unknown as {
     rows: { type: SearchType; id: string; title: string; rank: number | string; headline: string }[];

@@ -304,7 +304,10 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
           }
           return acceptFile(deps, pending, path, dir);
         });
-        await storage.delete(key).catch(() => {});
+        // The object is copied; a leftover at the upload key is only wasted space, but it is logged.
+        await storage
+          .delete(key)
+          .catch((error) => request.log.warn({ err: error, key }, "upload: staging object not deleted"));
         return fileView(accepted);
       },
     );

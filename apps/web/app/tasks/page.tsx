@@ -30,7 +30,9 @@ export default async function Tasks() {
       <ul className="cards">
         {home.data.residences.map((r) => (
           <li key={r.id} className="card">
-            <h2>{r.name}</h2>
+            <h2>
+              <Link href={`/residences/${r.id}`}>{r.name}</Link>
+            </h2>
             <dl className="counts">
               <div>
                 <dt>{t.overdue}</dt>
@@ -48,6 +50,11 @@ export default async function Tasks() {
           </li>
         ))}
       </ul>
+      <p>
+        <Link href="/residences/new" className="button">
+          {strings.household.newResidence}
+        </Link>
+      </p>
     </section>
   );
 }

@@ -11,7 +11,11 @@ export async function SiteHeader() {
         {strings.nav.skipToContent}
       </a>
       <Link href="/" className="brand" aria-label={strings.nav.home}>
-        <span aria-hidden="true">🐝</span> {strings.appName}
+        <svg viewBox="0 0 64 64" width="28" height="28" aria-hidden="true">
+          <rect width="64" height="64" rx="14" fill="#f5b700" />
+          <path d="M32 12l16 9v18l-16 9-16-9V21z" fill="#7a4b00" />
+        </svg>{" "}
+        {strings.appName}
       </Link>
       <nav aria-label="Main">
         {signedIn ? (

@@ -123,12 +123,14 @@ export interface SinkMessage {
 /**
  * An SMTP sink that keeps every accepted message (recipient and Message-ID). `delayMs` answers each
  * message that late (a slow server); `refuse` answers 550 for recipients matching it (a permanent
- * refusal). A message counts as delivered once it was answered 250.
+ * refusal); `hold()` leaves messages unanswered until `release()`. A message counts as delivered once it
+ * was answered 250.
  */
 export async function startSmtpSink(options: { delayMs?: number; refuse?: RegExp } = {}) {
   const { SMTPServer } = await import("smtp-server");
   const { simpleParser } = await import("mailparser");
-  const state = { delayMs: options.delayMs ?? 0, refuse: options.refuse };
+  const state = { delayMs: options.delayMs ?? 0, refuse: options.refuse, hold: false };
+  const held: (() => void)[] = [];
   const delivered: SinkMessage[] = [];
   let refused = 0;
   const server = new SMTPServer({
@@ -149,12 +151,15 @@ export async function startSmtpSink(options: { delayMs?: number; refuse?: RegExp
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", async () => {
         const parsed = await simpleParser(Buffer.concat(chunks));
-        setTimeout(() => {
-          for (const rcpt of session.envelope.rcptTo) {
-            delivered.push({ to: rcpt.address.toLowerCase(), messageId: parsed.messageId ?? "" });
-          }
-          callback();
-        }, state.delayMs);
+        const accept = () =>
+          setTimeout(() => {
+            for (const rcpt of session.envelope.rcptTo) {
+              delivered.push({ to: rcpt.address.toLowerCase(), messageId: parsed.messageId ?? "" });
+            }
+            callback();
+          }, state.delayMs);
+        if (state.hold) held.push(accept);
+        else accept();
       });
     },
   });
@@ -166,6 +171,14 @@ export async function startSmtpSink(options: { delayMs?: number; refuse?: RegExp
     state,
     delivered,
     refused: () => refused,
+    /** Holds every message from now on unanswered (the senders wait), until `release()`. */
+    hold() {
+      state.hold = true;
+    },
+    release() {
+      state.hold = false;
+      for (const accept of held.splice(0)) accept();
+    },
     /** Distinct recipients delivered, and how many deliveries were repeats of one already delivered. */
     tally(expected: readonly string[]) {
       const counts = new Map<string, number>();

@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { actOnTask, invite } from "../../../src/actions/household.ts";
+import { ActionForm } from "../../../src/components/action-form.tsx";
+import { Field } from "../../../src/components/field.tsx";
+import { memberApi } from "../../../src/lib/api.ts";
+import { formatDay } from "../../../src/lib/format.ts";
+import { strings } from "../../../src/strings.ts";
+
+export const metadata: Metadata = { title: strings.tasks.title };
+
+const GROUPS = ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"] as const;
+
+function plusDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** One residence's honey-do list, grouped by due state, each task with its quick actions. */
+export default async function Residence({ params }: { params: Promise<{ residenceId: string }> }) {
+  const { residenceId } = await params;
+  const api = await memberApi();
+  if (!api) redirect(`/sign-in?next=/residences/${residenceId}`);
+  const [me, residence, tasks] = await Promise.all([
+    api.GET("/v1/me"),
+    api.GET("/v1/residences/{residenceId}", { params: { path: { residenceId } } }),
+    api.GET("/v1/residences/{residenceId}/tasks", {
+      params: { path: { residenceId }, query: { limit: 100 } },
+    }),
+  ]);
+  if (!me.data || !residence.data || !tasks.data) {
+    if (residence.response.status === 404 || residence.response.status === 403) redirect("/tasks");
+    console.error(`residence page: API answered ${residence.response.status}/${tasks.response.status}`);
+    throw new Error(strings.errors.unreachable);
+  }
+  const t = strings.household;
+  const locale = me.data.locale || "en";
+  const canEdit = residence.data.role !== "viewer";
+  const today = new Date().toISOString().slice(0, 10);
+  return (
+    <section>
+      <h1>{residence.data.name}</h1>
+      {tasks.data.items.length === 0 ? <p>{t.empty}</p> : null}
+      {GROUPS.map((group) => {
+        const items = tasks.data.items.filter((task) => task.state === group);
+        if (items.length === 0) return null;
+        return (
+          <section key={group} aria-labelledby={`group-${group}`} className={`group group-${group}`}>
+            <h2 id={`group-${group}`}>
+              {t.groups[group]} <span className="count">({items.length})</span>
+            </h2>
+            <ul className="tasks">
+              {items.map((task) => (
+                <li key={task.id} className="task card">
+                  <h3>{task.title}</h3>
+                  <p className="hint">
+                    {task.dueOn ? t.due(formatDay(task.dueOn, locale)) : null}
+                    {task.recurrenceText ? ` · ${task.recurrenceText}` : null}
+                  </p>
+                  {canEdit ? (
+                    <div className="task-actions">
+                      <ActionForm action={actOnTask} submit={t.complete}>
+                        <input type="hidden" name="idempotencyKey" value={randomUUID()} />
+                        <input type="hidden" name="taskId" value={task.id} />
+                        <input type="hidden" name="residenceId" value={residenceId} />
+                        <input type="hidden" name="dueOn" value={task.dueOn ?? ""} />
+                        <input type="hidden" name="act" value="complete" />
+                      </ActionForm>
+                      {task.recurrence && task.dueOn ? (
+                        <ActionForm action={actOnTask} submit={t.skip} secondary>
+                          <input type="hidden" name="idempotencyKey" value={randomUUID()} />
+                          <input type="hidden" name="taskId" value={task.id} />
+                          <input type="hidden" name="residenceId" value={residenceId} />
+                          <input type="hidden" name="dueOn" value={task.dueOn} />
+                          <input type="hidden" name="act" value="skip" />
+                        </ActionForm>
+                      ) : null}
+                      {task.dueOn ? (
+                        <ActionForm action={actOnTask} submit={t.snooze} secondary>
+                          <input type="hidden" name="idempotencyKey" value={randomUUID()} />
+                          <input type="hidden" name="taskId" value={task.id} />
+                          <input type="hidden" name="residenceId" value={residenceId} />
+                          <input type="hidden" name="dueOn" value={task.dueOn} />
+                          <input type="hidden" name="act" value="snooze" />
+                          <input
+                            type="hidden"
+                            name="until"
+                            value={plusDays([task.dueOn, today].sort()[1] ?? today, 7)}
+                          />
+                        </ActionForm>
+                      ) : null}
+                    </div>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
+      {residence.data.role === "owner" ? (
+        <section aria-labelledby="invite" className="narrow-left">
+          <h2 id="invite">{t.inviteTitle}</h2>
+          <ActionForm action={invite} submit={t.sendInvite}>
+            <input type="hidden" name="residenceId" value={residenceId} />
+            <Field label={t.inviteEmail} name="email" type="email" required />
+          </ActionForm>
+        </section>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { redirect } from "next/navigation";
+import type { FormState } from "../components/action-form.tsx";
+import { memberApi, problemDetail } from "../lib/api.ts";
+import { strings } from "../strings.ts";
+
+const PROPERTY_TYPES = ["house", "townhouse", "condo", "apartment", "other"] as const;
+type PropertyType = (typeof PROPERTY_TYPES)[number];
+
+function text(data: FormData, name: string): string {
+  const value = data.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+/** Each form carries a key minted when it was rendered: a double submit or a retry changes nothing twice. */
+function idempotency(data: FormData) {
+  const key = text(data, "idempotencyKey");
+  return key ? { "idempotency-key": key } : {};
+}
+
+async function api() {
+  const client = await memberApi();
+  if (!client) redirect("/sign-in?next=/tasks");
+  return client;
+}
+
+function failed(what: string, status: number, error: unknown): FormState {
+  if (status >= 500 || status === 0) console.error(`${what}: API answered ${status}`);
+  return { error: problemDetail(error) ?? strings.errors.generic };
+}
+
+export async function createResidence(_state: FormState, data: FormData): Promise<FormState> {
+  const type = text(data, "propertyType");
+  const propertyType: PropertyType = (PROPERTY_TYPES as readonly string[]).includes(type)
+    ? (type as PropertyType)
+    : "house";
+  const {
+    data: residence,
+    error,
+    response,
+  } = await (await api()).POST("/v1/residences", {
+    params: { header: idempotency(data) },
+    body: { name: text(data, "name"), propertyType },
+  });
+  if (!residence) return failed("create residence", response.status, error);
+  redirect(`/residences/${residence.id}/templates?type=${propertyType}`);
+}
+
+export async function addFromTemplates(_state: FormState, data: FormData): Promise<FormState> {
+  const residenceId = text(data, "residenceId");
+  const templateIds = data.getAll("templateId").filter((v): v is string => typeof v === "string");
+  if (templateIds.length > 0) {
+    const { error, response } = await (await api()).POST(
+      "/v1/residences/{residenceId}/tasks/from-templates",
+      {
+        params: { path: { residenceId }, header: idempotency(data) },
+        body: { templateIds },
+      },
+    );
+    if (!response.ok) return failed("add from templates", response.status, error);
+  }
+  redirect(`/residences/${residenceId}`);
+}
+
+/** Complete, skip or snooze the occurrence the member saw (its due date), so a stale page cannot move a newer one. */
+export async function actOnTask(_state: FormState, data: FormData): Promise<FormState> {
+  const taskId = text(data, "taskId");
+  const residenceId = text(data, "residenceId");
+  const dueOn = text(data, "dueOn") || null;
+  const client = await api();
+  const header = idempotency(data);
+  const path = { taskId };
+  const act = text(data, "act");
+  const result =
+    act === "skip"
+      ? await client.POST("/v1/tasks/{taskId}/skip", { params: { path, header }, body: { dueOn } })
+      : act === "snooze"
+        ? await client.POST("/v1/tasks/{taskId}/snooze", {
+            params: { path, header },
+            body: { dueOn, until: text(data, "until") },
+          })
+        : await client.POST("/v1/tasks/{taskId}/complete", {
+            params: { path, header },
+            body: {
+              dueOn,
+              ...(text(data, "cost") ? { costCents: Math.round(Number(text(data, "cost")) * 100) } : {}),
+            },
+          });
+  if (result.response.status === 409) return { error: strings.household.conflict };
+  if (!result.response.ok) return failed(`task ${act}`, result.response.status, result.error);
+  revalidatePath(`/residences/${residenceId}`);
+  return {
+    message: strings.household.done[act === "skip" ? "skip" : act === "snooze" ? "snooze" : "complete"],
+  };
+}
+
+export async function invite(_state: FormState, data: FormData): Promise<FormState> {
+  const residenceId = text(data, "residenceId");
+  const email = text(data, "email");
+  const { error, response } = await (await api()).POST("/v1/residences/{residenceId}/invites", {
+    params: { path: { residenceId } },
+    body: { email, role: "member" },
+  });
+  if (!response.ok) return failed("invite", response.status, error);
+  return { message: strings.household.invited(email) };
+}

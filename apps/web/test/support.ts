@@ -1,0 +1,107 @@
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import type { TestContext } from "node:test";
+import { fileURLToPath } from "node:url";
+import {
+  createTestDatabase,
+  freePort,
+  redisReachable,
+  startNodeProcess,
+  startSmtpServer,
+  TEST_REDIS_URL,
+  type TestSmtpServer,
+} from "@honeydue/testkit";
+import { artifactsDir, axeViolations, chromiumAvailable, openBrowser } from "@honeydue/testkit/browser";
+import type { Browser, Page } from "playwright-core";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+export const webServer = `${root}apps/web/.next/standalone/apps/web/server.js`;
+
+export interface WebStack {
+  api: string;
+  web: string;
+  smtp: TestSmtpServer;
+  browser: Browser;
+  /** axe finds no serious or critical violation; a screenshot at desktop and at 360 px phone width. */
+  check(page: Page, name: string): Promise<void>;
+  shots: string;
+}
+
+/**
+ * The built web app (npm run web:build) against the real API process on PostgreSQL and Redis, mail to a
+ * real SMTP server, driven by headless Chromium; null (the test skipped) when a part is missing here.
+ */
+export async function startWebStack(t: TestContext): Promise<WebStack | null> {
+  if (!chromiumAvailable()) return skip(t, "no Chromium (.ci/setup-chromium.sh)");
+  if (!existsSync(webServer)) {
+    if (process.env.CI === "true") throw new Error("the web app is not built: npm run web:build");
+    return skip(t, "the web app is not built (npm run web:build)");
+  }
+  if (!(await redisReachable())) return skip(t, "Redis not reachable");
+  const database = await createTestDatabase();
+  if (!database.url) return skip(t, "needs PostgreSQL (the API runs as its own process)");
+  const smtp = await startSmtpServer();
+  const [apiPort, webPort] = [await freePort(), await freePort()];
+  const api = `http://127.0.0.1:${apiPort}`;
+  const web = `http://localhost:${webPort}`;
+  await Promise.all([
+    startNodeProcess({
+      args: ["apps/api/src/main.ts"],
+      cwd: root,
+      env: {
+        NODE_ENV: "test",
+        LOG_LEVEL: "warn",
+        PORT: String(apiPort),
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        RUN_EMBEDDED_WORKER: "true",
+        SMTP_URL: smtp.url,
+        AUTH_SECRET: "web-e2e-secret-web-e2e-secret-00000",
+        PUBLIC_API_URL: api,
+        PUBLIC_WEB_URL: web,
+        DATA_DIR: artifactsDir("web-e2e-data"),
+        METRICS_PORT: "0",
+      },
+      readyUrl: `${api}/readyz`,
+    }),
+    startNodeProcess({
+      args: [webServer],
+      env: {
+        PORT: String(webPort),
+        HOSTNAME: "127.0.0.1",
+        WEB_API_URL: api,
+        PUBLIC_WEB_URL: web,
+        NODE_ENV: "production",
+      },
+      readyUrl: `http://127.0.0.1:${webPort}/privacy`,
+    }),
+  ]);
+  const browser = await openBrowser();
+  const shots = artifactsDir("web-screenshots");
+  const check = async (page: Page, name: string) => {
+    await page.waitForLoadState("networkidle");
+    const violations = (await axeViolations(page)).filter(
+      (v) => v.impact === "serious" || v.impact === "critical",
+    );
+    assert.deepEqual(violations, [], `${name}: serious or critical accessibility violations`);
+    const size = page.viewportSize() ?? { width: 1280, height: 900 };
+    await page.screenshot({ path: `${shots}/${name}-desktop.png`, fullPage: true });
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
+    await page.setViewportSize(size);
+  };
+  return { api, web, smtp, browser, check, shots };
+}
+
+function skip(t: TestContext, why: string): null {
+  t.skip(why);
+  return null;
+}
+
+/** The first link to `prefix` in a received email's text. */
+export function linkIn(text: string, prefix: string): string {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`${escaped}[^\\s"<>\\]]+`).exec(text);
+  assert.ok(match, `no link to ${prefix} in:\n${text}`);
+  return match[0];
+}
