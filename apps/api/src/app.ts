@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
-import { createCodeThrottle, createSignInThrottle } from "./accounts/throttle.ts";
+import { createCodeThrottle, createLinkThrottle, createSignInThrottle } from "./accounts/throttle.ts";
 import { registerAdminRoutes } from "./admin/routes.ts";
 import { registerApplianceRoutes } from "./appliances/routes.ts";
 import { registerCalendarRoutes } from "./calendar/routes.ts";
@@ -11,6 +11,8 @@ import type { ApiDeps } from "./deps.ts";
 import { registerDeviceRoutes } from "./devices/routes.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
 import { registerFileRoutes } from "./files/routes.ts";
+import { registerHandoffRoutes } from "./handoff/routes.ts";
+import { registerHandoverRoutes } from "./handovers/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
 import type { App } from "./http/app-type.ts";
@@ -28,6 +30,7 @@ import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
 import { registerExportRoutes } from "./me/export.ts";
 import { registerNotificationRoutes } from "./notifications/routes.ts";
+import { registerReportRoutes } from "./reports/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
 import { registerSearchRoutes } from "./search/routes.ts";
 import { registerSyncRoutes } from "./sync/routes.ts";
@@ -189,6 +192,28 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     storage: deps.storage,
     auth,
     notifyOutbox,
+  });
+  // routes:handoff-handover (issue 18): secret links for people without an account share one budget.
+  const linkThrottle = createLinkThrottle({ redis: deps.redis, metrics: deps.metrics, log: deps.log });
+  registerHandoffRoutes(app, {
+    db,
+    storage: deps.storage,
+    limits: deps.settings.storage,
+    notifyOutbox,
+    auth,
+    linkThrottle,
+    publicWebUrl: deps.settings.publicWebUrl,
+    now,
+  });
+  registerHandoverRoutes(app, { db, auth, notifyOutbox });
+  registerReportRoutes(app, {
+    db,
+    auth,
+    storage: deps.storage,
+    log: deps.log,
+    linkThrottle,
+    publicApiUrl: deps.settings.publicApiUrl,
+    now,
   });
   // routes:admin
   registerAdminRoutes(app, {

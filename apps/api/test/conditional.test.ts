@@ -78,6 +78,11 @@ async function world() {
     payload: upload.payload,
   });
   assert.equal(file.statusCode, 201, file.body);
+  const handoff = await post(`/v1/tasks/${task.id}/handoff-links`, {});
+  const handover = await post(`/v1/residences/${h.residence.id}/handovers`, {
+    email: `${randomUUID()}@example.com`,
+  });
+  const reportLink = await post(`/v1/residences/${h.residence.id}/report-links`, {});
   const calendarToken = /\/v1\/calendar\/([^/]+)\.ics$/.exec(feed.url)![1]!;
   const params: Record<string, string> = {
     residenceId: h.residence.id,
@@ -90,10 +95,14 @@ async function world() {
     inviteId: invite.id,
     notificationId: notificationId!,
     fileId: file.json().id,
+    handoffLinkId: handoff.id,
+    handoverId: handover.id,
+    reportLinkId: reportLink.id,
   };
   const tokens: Record<string, string> = {
     "/v1/invites/{token}": mail.rows[0]!.payload.data.token,
     "/v1/calendar/{token}.ics": calendarToken,
+    "/v1/handoff/{token}": handoff.token,
     "/v1/unsubscribe/{token}": unsubscribeToken(deps.settings.authSecret, h.owner.id),
   };
   const queries: Record<string, string> = { "/v1/residences/{residenceId}/search": "?q=gutters" };

@@ -66,8 +66,54 @@ async function lastEmail(to: string) {
   return (rows as unknown as { rows: { payload: { data: Record<string, string> } }[] }).rows[0]!.payload;
 }
 
+/** A task of a new household with a hand-off link through which a contractor marked the work done. */
+async function proposedHandoff() {
+  const h = await household();
+  const task = await newTask(h);
+  const link = await post(h.member, `/v1/tasks/${task.id}/handoff-links`, {});
+  const sent = await app.inject({
+    method: "POST",
+    url: `/v1/handoff/${link.token}/submit`,
+    payload: { contractorName: "Pat", amountCents: 1000 },
+  });
+  assert.equal(sent.statusCode, 200, sent.body);
+  return { h, link };
+}
+
+/** A home offered by a new household's owner to a new, verified user. */
+async function offeredHome() {
+  const h = await household();
+  const buyer = await createUser(deps);
+  const offer = await post(h.owner, `/v1/residences/${h.residence.id}/handovers`, { email: buyer.email });
+  return { buyer, offer };
+}
+
 /** How to call each idempotent operation once, on fresh data of its own. */
 const recipes: Record<string, () => Promise<Call>> = {
+  "POST /v1/handoff-links/{handoffLinkId}/accept": async () => {
+    const { h, link } = await proposedHandoff();
+    return { url: `/v1/handoff-links/${link.id}/accept`, user: h.member, payload: {} };
+  },
+  "POST /v1/handoff-links/{handoffLinkId}/reject": async () => {
+    const { h, link } = await proposedHandoff();
+    return { url: `/v1/handoff-links/${link.id}/reject`, user: h.member, payload: { reason: "no" } };
+  },
+  "POST /v1/residences/{residenceId}/handovers": async () => {
+    const h = await household();
+    return {
+      url: `/v1/residences/${h.residence.id}/handovers`,
+      user: h.owner,
+      payload: { email: `${randomUUID()}@example.com`, keep: ["log"] },
+    };
+  },
+  "POST /v1/handovers/{handoverId}/accept": async () => {
+    const { buyer, offer } = await offeredHome();
+    return { url: `/v1/handovers/${offer.id}/accept`, user: buyer };
+  },
+  "POST /v1/handovers/{handoverId}/decline": async () => {
+    const { buyer, offer } = await offeredHome();
+    return { url: `/v1/handovers/${offer.id}/decline`, user: buyer };
+  },
   "POST /v1/residences": async () => ({
     url: "/v1/residences",
     user: await createUser(deps),

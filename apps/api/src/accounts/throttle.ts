@@ -245,3 +245,33 @@ export function createCodeThrottle(options: {
     purpose: "code",
   });
 }
+
+/** Requests through a secret link (a contractor's hand-off link, a shared report) per hour, per link and per IP. */
+export const LINK_REQUESTS_PER_LINK = 100;
+export const LINK_REQUESTS_PER_IP = 300;
+
+/**
+ * The budget of secret links that people without an account open: every request is counted before the
+ * link is looked up, per link (its token's hash) and per client address, in one-hour windows. Built once
+ * in app.ts.
+ */
+export function createLinkThrottle(options: {
+  redis: Redis | undefined;
+  prefix?: string;
+  metrics?: FallbackReporter["metrics"];
+  log?: FallbackReporter["log"];
+}): LoginThrottle {
+  const windowMs = 3600_000;
+  return createLoginThrottle({
+    counter: options.redis
+      ? createRedisCounter(options.redis, windowMs, options.prefix, {
+          name: "links",
+          metrics: options.metrics,
+          log: options.log,
+        })
+      : createMemoryCounter(windowMs),
+    perAccountPerHour: LINK_REQUESTS_PER_LINK,
+    perIpPerHour: LINK_REQUESTS_PER_IP,
+    purpose: "link",
+  });
+}

@@ -22,7 +22,11 @@ export function allowedTypes(purpose: FilePurpose): StoredType[] {
 }
 
 /** Server-made keys: the residence's (or for avatars the user's) prefix and the file's id. */
-export function storageKeyFor(file: { id: string; residenceId: string | null; ownerId: string }): string {
+export function storageKeyFor(file: {
+  id: string;
+  residenceId: string | null;
+  ownerId: string | null;
+}): string {
   return file.residenceId ? `r/${file.residenceId}/${file.id}` : `u/${file.ownerId}/${file.id}`;
 }
 /** Where a presigned upload lands before it is checked. */

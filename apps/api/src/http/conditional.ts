@@ -22,6 +22,11 @@ export const NO_ETAG: ReadonlyMap<string, string> = new Map([
   ["/v1/me/export", "a new snapshot on every call (exportedAt), downloaded rather than cached"],
   ["/v1/sync", "every answer carries a new cursor: the feed is its own way of asking what changed"],
   ["/v1/storage", "the local storage driver's presigned download: the stored bytes as they are"],
+  [
+    "/v1/residences/:residenceId/home-history.pdf",
+    "a PDF rendered anew on every call, downloaded rather than cached",
+  ],
+  ["/v1/reports/:token", "a PDF rendered anew on every call, downloaded rather than cached"],
 ]);
 const IF_MATCH_MARK = "x-if-match";
 

@@ -19,6 +19,11 @@ export const NOT_IDEMPOTENT: ReadonlyMap<string, string> = new Map([
   ["/v1/me/password", "its answer is a new token pair, and tokens are never kept"],
   ["/v1/me/calendar-feed", "its answer holds the feed's secret URL, which is never kept"],
   ["/v1/auth/logout", "signing out twice is harmless"],
+  ["/v1/tasks/:taskId/handoff-links", "its answer holds the hand-off link's secret, which is never kept"],
+  [
+    "/v1/residences/:residenceId/report-links",
+    "its answer holds the report link's secret, which is never kept",
+  ],
 ]);
 
 export const IDEMPOTENCY_HEADER = "idempotency-key";

@@ -313,9 +313,20 @@ export async function completeTask(
   input: CompleteInput,
   now: Date,
 ): Promise<string> {
+  return db.transaction((tx) => recordCompletion(tx, ctx, taskId, input, now));
+}
+
+/** `completeTask` inside the caller's transaction (a hand-off submission accepted is a completion too). */
+export async function recordCompletion(
+  tx: Queryable,
+  ctx: ActionContext,
+  taskId: string,
+  input: CompleteInput,
+  now: Date,
+): Promise<string> {
   const completedOn = input.completedOn ?? ctx.today;
   if (completedOn > ctx.today) throw invalidField("body.completedOn", "cannot be in the future");
-  return db.transaction(async (tx) => {
+  {
     const t = await lockTask(tx, taskId);
     assertOpenOccurrence(t, input.dueOn, "complete");
     if (input.contractorId)
@@ -383,7 +394,7 @@ export async function completeTask(
       },
     });
     return completion!.id;
-  });
+  }
 }
 
 /** Removes the latest completion and puts the task's schedule back exactly as it was before it. */

@@ -64,7 +64,8 @@ export async function createPendingFile(
   input: {
     purpose: FilePurpose;
     residenceId: string | null;
-    ownerId: string;
+    /** Null for a file sent by someone without an account (a contractor's hand-off link). */
+    ownerId: string | null;
     contentType: string;
     sizeBytes: number;
     originalName: string | null;

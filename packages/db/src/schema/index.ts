@@ -3,5 +3,6 @@ export * from "./accounts.ts";
 export * from "./admin.ts";
 export * from "./appliances.ts";
 export * from "./files.ts";
+export * from "./handover.ts";
 export * from "./households.ts";
 export * from "./notifications.ts";
