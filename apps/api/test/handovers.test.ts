@@ -15,7 +15,7 @@ import { createHousehold, createResidence, createUser, rolesIn, type TestUser } 
 import { startTestApi } from "./support.ts";
 
 const s3 = await startTestS3Server();
-const { app, deps } = await startTestApi({ env: { ...FILE_TEST_ENV, ...s3.env } });
+const { app, deps, smtp } = await startTestApi({ env: { ...FILE_TEST_ENV, ...s3.env }, smtp: true });
 
 async function call(user: TestUser, method: "GET" | "POST" | "DELETE", url: string, payload?: unknown) {
   return app.inject({
@@ -112,6 +112,11 @@ test("the buyer accepts: they own the home and its history, the seller's househo
     message: "Enjoy the house!",
   });
   assert.equal(offer.state, "open");
+  // The new owner is told by email, through the outbox and real SMTP; the mail holds no secret.
+  const mail = await smtp!.waitFor(buyer.email);
+  assert.match(mail.text, /wants to hand Oak House over to you/);
+  assert.match(mail.text, /https:\/\/web\.honeydue\.test\/handovers\n/);
+  assert.match(mail.text, /Enjoy the house!/);
   // Nobody but the addressee sees or accepts it.
   const stranger = await createUser(deps);
   assert.deepEqual((await ok(stranger, "GET", "/v1/me/handovers")).items, []);

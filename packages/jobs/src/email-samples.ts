@@ -19,6 +19,12 @@ export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     expiresOn: "2026-12-05",
     token: "sample-invite-token",
   },
+  "handover-offered": {
+    sellerName: "Sam",
+    residenceName: "Maple Street House",
+    expiresOn: "December 31, 2026",
+    message: "The boiler manual is in the cellar.",
+  },
   "daily-digest": {
     name: "Dana",
     date: "2026-11-28",

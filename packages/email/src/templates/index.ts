@@ -1,5 +1,6 @@
 import type { EmailTemplate } from "../template.ts";
 import { dailyDigest } from "./daily-digest.ts";
+import { handoverOffered } from "./handover-offered.ts";
 import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
 import { resetPassword } from "./reset-password.ts";
@@ -14,6 +15,7 @@ export const TEMPLATES = {
   "daily-digest": dailyDigest,
   "warranty-expiring": warrantyExpiring,
   invite,
+  "handover-offered": handoverOffered,
 } satisfies Record<string, EmailTemplate>;
 
 export type TemplateName = keyof typeof TEMPLATES;
