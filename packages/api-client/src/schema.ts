@@ -12798,6 +12798,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/residences/{residenceId}/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Product recalls matched to the residence's appliances (by brand and model)
+         * @description The recall check (a scheduled job) matches appliances with a brand and a model against recall notices (U.S. CPSC) and records each match once.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Recalls matched to the residence's appliances, newest match first (at most 500) */
+                            items: {
+                                /** Format: uuid */
+                                applianceId: string;
+                                applianceName: string;
+                                brand: string | null;
+                                /**
+                                 * @description What kind of appliance or system
+                                 * @enum {unknown}
+                                 */
+                                kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                model: string | null;
+                                recall: {
+                                    /** Format: date-time */
+                                    matchedAt: string;
+                                    recalledOn: string | null;
+                                    recallId: string;
+                                    remedy: string | null;
+                                    /** @description The recall source, e.g. `cpsc` */
+                                    source: string;
+                                    title: string;
+                                    url: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/residences/{residenceId}/replacement-plan": {
         parameters: {
             query?: never;

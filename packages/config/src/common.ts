@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import Type, { type Static } from "typebox";
 import { Bool, SettingsError, Url } from "./env.ts";
 import { observabilitySettingsSchema } from "./observability.ts";
+import { type RecallSettings, recallSettingsSchema, toRecallSettings } from "./recalls.ts";
 
 /** Settings every process role reads. Keys are the environment variable names. */
 export const commonSettingsSchema = Type.Object({
@@ -53,6 +54,8 @@ export const commonSettingsSchema = Type.Object({
   IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1, default: 50_000_000 }),
   // Metrics token and OpenTelemetry exporter (packages/config/src/observability.ts).
   ...observabilitySettingsSchema.properties,
+  // Recall checks of appliances (packages/config/src/recalls.ts): the API runs them in embedded mode.
+  ...recallSettingsSchema.properties,
 });
 
 export type CommonEnv = Static<typeof commonSettingsSchema>;
@@ -73,6 +76,7 @@ export interface CommonSettings {
   authSecret: string;
   featurePushEnabled: boolean;
   storage: StorageSettings;
+  recalls: RecallSettings;
 }
 
 export interface StorageSettings {
@@ -112,6 +116,7 @@ export function toCommonSettings(env: CommonEnv): CommonSettings {
     authSecret: env.AUTH_SECRET ?? embeddedSecret(env.NODE_ENV, dataDir),
     featurePushEnabled: env.FEATURE_PUSH_ENABLED,
     storage: toStorageSettings(env, dataDir),
+    recalls: toRecallSettings(env),
   };
 }
 
