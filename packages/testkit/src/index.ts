@@ -1,4 +1,5 @@
 export * from "./accounts.ts";
+export * from "./cpsc.ts";
 export * from "./database.ts";
 export * from "./net.ts";
 export * from "./process.ts";
