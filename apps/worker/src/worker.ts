@@ -140,6 +140,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       publicWebUrl: settings.publicWebUrl,
       push,
       metrics,
+      recalls: settings.recalls,
       outboxRetentionDays: settings.outboxRetentionDays,
       failedJobRetentionDays: settings.failedJobRetentionDays,
       queues,

@@ -1,10 +1,12 @@
 import { type Database, memberships, residences } from "@honeydue/db";
 import { asc, eq, type SQL, sql } from "drizzle-orm";
 import Type from "typebox";
+import { replacementPlan } from "../appliances/replacement.ts";
+import { ReplacementItem } from "../appliances/schemas.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { problems } from "../http/responses.ts";
-import { Uuid } from "../http/schemas.ts";
+import { Cents, Uuid } from "../http/schemas.ts";
 import { boundsFor } from "../tasks/access.ts";
 import type { StateBounds } from "../tasks/queries.ts";
 
@@ -33,7 +35,22 @@ const Home = Type.Object({
       ...Counts,
     }),
   ),
+  replacement: Type.Object(
+    {
+      pastEndOfLife: Count,
+      nearingEndOfLife: Type.Integer({ minimum: 0, description: "Within two years of their end of life" }),
+      totalCostCents: Cents,
+      items: Type.Array(ReplacementItem, { maxItems: 5, description: "The five soonest" }),
+    },
+    {
+      description:
+        "The replacement plan across my residences: appliances past or nearing their expected end of life (GET /v1/residences/{id}/replacement-plan for all of one residence)",
+    },
+  ),
 });
+
+/** How many of the soonest replacements the home screen lists. */
+const HOME_REPLACEMENTS = 5;
 
 export type ResidenceBounds = { id: string; name: string; timezone: string } & StateBounds;
 
@@ -99,7 +116,15 @@ export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
         .where(eq(memberships.userId, who.userId))
         .orderBy(asc(residences.name), asc(residences.id));
       const list = mine.map((r) => ({ ...r, ...boundsFor(r.timezone, who, now) }));
-      const counts = await countDue(db, list);
+      const todayOf = new Map(list.map((r) => [r.id, r.today]));
+      const [counts, plan] = await Promise.all([
+        countDue(db, list),
+        replacementPlan(
+          db,
+          list.map((r) => r.id),
+          (id) => todayOf.get(id)!,
+        ),
+      ]);
       const items = list.map((r) => ({
         id: r.id,
         name: r.name,
@@ -114,6 +139,12 @@ export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
         dueSoon: sum("dueSoon"),
         dueSoonDays: who.dueSoonDays,
         residences: items,
+        replacement: {
+          pastEndOfLife: plan.items.filter((i) => i.status === "past_end_of_life").length,
+          nearingEndOfLife: plan.items.filter((i) => i.status === "nearing_end_of_life").length,
+          totalCostCents: plan.totalCostCents,
+          items: plan.items.slice(0, HOME_REPLACEMENTS),
+        },
       };
     },
   );

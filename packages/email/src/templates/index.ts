@@ -1,4 +1,5 @@
 import type { EmailTemplate } from "../template.ts";
+import { applianceRecall } from "./appliance-recall.ts";
 import { dailyDigest } from "./daily-digest.ts";
 import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
@@ -13,6 +14,7 @@ export const TEMPLATES = {
   "password-changed": passwordChanged,
   "daily-digest": dailyDigest,
   "warranty-expiring": warrantyExpiring,
+  "appliance-recall": applianceRecall,
   invite,
 } satisfies Record<string, EmailTemplate>;
 
