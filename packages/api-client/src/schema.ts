@@ -2146,7 +2146,7 @@ export interface paths {
                     "application/json": {
                         currentPassword: string;
                         /** @description 8 to 128 characters, used exactly as typed (no trimming); refused when among the 3,000 most common passwords */
-                        newPassword: string;
+                        password: string;
                     };
                 };
             };
@@ -9633,7 +9633,7 @@ export interface paths {
                     "application/json": {
                         currentPassword: string;
                         /** @description 8 to 128 characters as typed; not among the 3,000 most common passwords */
-                        newPassword: string;
+                        password: string;
                     };
                 };
             };
@@ -13946,7 +13946,7 @@ export interface paths {
         put?: never;
         /**
          * Add tasks from templates, each with a first due date in the residence's local calendar
-         * @description One-off and after-completion templates are due today; fixed schedules get their first occurrence from today (an RRULE's first date, or today for every N days/weeks/months/years).
+         * @description First due dates are spread so that a starter set is not all due today: a seasonal schedule starts at its season (its first occurrence on or after today); an interval schedule gets a first date within its first period (at most a year), and a one-off within two weeks, spread over that window with the most urgent templates first — the most urgent is due today.
          *
          *     Idempotent with an `Idempotency-Key` header.
          */
@@ -15495,7 +15495,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Undo the latest completion: removes it and restores the task's previous due date and state */
+        /**
+         * Undo the latest completion: removes it and restores the task's previous due date and state
+         * @description Restores exactly what the completion changed. When the task's schedule moved after it (a skip, a snooze, an edited due date or recurrence), the undo would drop that change: 409, with the task's current due date and the one the completion left in the problem.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -15625,6 +15628,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -33,7 +33,10 @@ export const commonSettingsSchema = Type.Object({
   }),
   MAIL_FROM: Type.String({ minLength: 3, default: "honeyDue <no-reply@localhost>" }),
   PUBLIC_WEB_URL: Url({ default: "http://localhost:3000", description: "Base of links in emails" }),
-  PUBLIC_API_URL: Url({ default: "http://localhost:3000", description: "Public base URL of the API" }),
+  PUBLIC_API_URL: Url({
+    default: "http://localhost:3000",
+    description: "Public base URL of the API (the API's own default: http://localhost:$PORT)",
+  }),
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32, description: "HMAC key for access tokens" })),
   FEATURE_PUSH_ENABLED: Bool(false, "Send APNs/FCM pushes"),
   // Files (photos, documents, avatars): S3-compatible object storage, or a folder in DATA_DIR.
