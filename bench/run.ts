@@ -131,7 +131,7 @@ async function until(what: string, ok: () => Promise<boolean>, child: ChildProce
       if (await ok()) return performance.now() - start;
     } catch {}
     if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode})`);
-    if (performance.now() - start > 120_000) throw new Error(`${what} did not become ready`);
+    if (performance.now() - start > 600_000) throw new Error(`${what} did not become ready`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
