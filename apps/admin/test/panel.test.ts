@@ -347,7 +347,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   await support.getByRole("button", { name: "Sign in" }).click();
   await support.waitForURL(/\/setup$/);
   await support.locator('[name="currentPassword"]').fill(oneTime);
-  await support.locator('[name="newPassword"]').fill("support's own passphrase");
+  await support.locator('[name="password"]').fill("support's own passphrase");
   await support.getByRole("button", { name: "Change password" }).click();
   await support.getByRole("button", { name: "Set up an authenticator app" }).click();
   const supportSecret = (await support.getByTestId("totp-secret").textContent())!.trim();

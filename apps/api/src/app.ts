@@ -22,7 +22,7 @@ import { registerIdempotency } from "./http/idempotency.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerRequestChecks, requestId } from "./http/requests.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
-import { buildValidator } from "./http/validation.ts";
+import { buildValidator, closeBodySchemas } from "./http/validation.ts";
 import { createWriteContext } from "./http/write-context.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
@@ -104,6 +104,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     admin: deps.settings.publicAdminUrl,
   });
   registerBodyGuards(app);
+  closeBodySchemas(app);
   // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
   app.removeContentTypeParser("text/plain");
   // Route modules get the database and outbox kick of the write context: an idempotent or conditional

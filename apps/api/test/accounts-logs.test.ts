@@ -61,7 +61,7 @@ test("logs never contain passwords, tokens or codes", async () => {
   const again = await post("/v1/auth/login", { email, password: newPassword });
   const change = await post(
     "/v1/me/password",
-    { currentPassword: newPassword, newPassword: `${password}-2` },
+    { currentPassword: newPassword, password: `${password}-2` },
     again.json().accessToken,
   );
   assert.equal(change.statusCode, 200);

@@ -65,14 +65,14 @@ test("first start: the bootstrap admin signs in with the one-time password, then
     method: "POST",
     url: "/v1/admin/me/password",
     headers,
-    payload: { currentPassword: first.password, newPassword: "password" },
+    payload: { currentPassword: first.password, password: "password" },
   });
-  assertProblem(weak, 400, "body.newPassword");
+  assertProblem(weak, 400, "body.password");
   const changed = await app.inject({
     method: "POST",
     url: "/v1/admin/me/password",
     headers,
-    payload: { currentPassword: first.password, newPassword: "a much better admin passphrase" },
+    payload: { currentPassword: first.password, password: "a much better admin passphrase" },
   });
   assert.equal(changed.statusCode, 200, changed.body);
   assert.equal(json(changed).setup.changePassword, false);

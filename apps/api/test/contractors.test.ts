@@ -71,17 +71,26 @@ test("bad contractor input is a 400 problem naming the field", async () => {
   }
 });
 
-test("fields a client must not set are ignored", async () => {
+test("fields a client must not set are refused, naming each, and nothing is created", async () => {
   const res = await post({
     name: "Sneaky",
     id: "00000000-0000-4000-8000-000000000000",
     residenceId: other.residence.id,
     createdAt: "2000-01-01T00:00:00Z",
   });
-  assert.equal(res.statusCode, 201, res.body);
-  assert.notEqual(res.json().id, "00000000-0000-4000-8000-000000000000");
-  assert.equal(res.json().residenceId, home.residence.id);
-  assert.notEqual(res.json().createdAt, "2000-01-01T00:00:00.000Z");
+  for (const field of ["body.id", "body.residenceId", "body.createdAt"]) assertProblem(res, 400, field);
+  const list = await app.inject({
+    method: "GET",
+    url: `/v1/residences/${other.residence.id}/contractors`,
+    headers: other.owner.auth,
+  });
+  assert.ok(!list.body.includes("Sneaky"), "nothing was created in the other household");
+  const mine = await app.inject({
+    method: "GET",
+    url: `/v1/residences/${home.residence.id}/contractors`,
+    headers: home.owner.auth,
+  });
+  assert.ok(!mine.body.includes("Sneaky"), "nor in the caller's");
 });
 
 test("viewers read but cannot write; other households get 404", async () => {

@@ -98,7 +98,7 @@ test("odd but well-formed input never causes a 5xx", async () => {
     { token: "%00%00%00%00%00%00%00%00", code: "000000" },
     { email: `${"a".repeat(64)}@${"b".repeat(63)}.com` },
     { name: "x", timezone: "../../etc/passwd", locale: "zz-ZZZZZZZZZ" },
-    { currentPassword: "x", newPassword: "y".repeat(128) },
+    { currentPassword: "x", password: "y".repeat(128) },
   ].map((body) => JSON.stringify(body));
   odd.push('{"__proto__": {"admin": true}, "constructor": {"prototype": {}}}');
   for (const route of ROUTES) {

@@ -151,19 +151,19 @@ test("a password change ends every session and gives this device a fresh pair", 
     });
 
   const wrong = assertProblem(
-    await change(a.accessToken, { currentPassword: "nope nope", newPassword: "fresh tulip field" }),
+    await change(a.accessToken, { currentPassword: "nope nope", password: "fresh tulip field" }),
     400,
   );
   assert.equal(wrong.errors[0].field, "body.currentPassword");
   const common = assertProblem(
-    await change(a.accessToken, { currentPassword: PASSWORD, newPassword: "qwertyuiop" }),
+    await change(a.accessToken, { currentPassword: PASSWORD, password: "qwertyuiop" }),
     400,
   );
-  assert.equal(common.errors[0].field, "body.newPassword");
+  assert.equal(common.errors[0].field, "body.password");
   assertProblem(await change(a.accessToken, { currentPassword: PASSWORD }), 400);
-  assertProblem(await change(a.accessToken, { currentPassword: PASSWORD, newPassword: "short" }), 400);
+  assertProblem(await change(a.accessToken, { currentPassword: PASSWORD, password: "short" }), 400);
 
-  const res = await change(a.accessToken, { currentPassword: PASSWORD, newPassword: "fresh tulip field" });
+  const res = await change(a.accessToken, { currentPassword: PASSWORD, password: "fresh tulip field" });
   assert.equal(res.statusCode, 200, res.body);
   const pair = res.json();
   assert.ok(pair.accessToken && pair.refreshToken && pair.expiresIn > 0);

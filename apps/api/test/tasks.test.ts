@@ -4,6 +4,7 @@ import { contractors, tasks, taskTemplates } from "@honeydue/db";
 import { dueState } from "@honeydue/domain";
 import { eq } from "drizzle-orm";
 import { addMember, createHousehold, createResidence, createUser } from "./fixtures.ts";
+import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
@@ -81,20 +82,32 @@ test("create, read, update, archive and delete a task, each recorded in the acti
   assert.equal(read.statusCode, 200);
   assert.deepEqual(read.json(), task);
 
-  const patched = await app.inject({
+  const change = {
+    title: "Flush the water heater",
+    priority: "urgent",
+    assigneeId: null,
+    recurrence: { kind: "fixed", interval: 1, unit: "year" },
+  };
+  // fields a client must not set are refused by name, and nothing of the change is applied
+  const sneaky = await app.inject({
     method: "PATCH",
     url: `/v1/tasks/${task.id}`,
     headers: member,
     payload: {
-      title: "Flush the water heater",
-      priority: "urgent",
-      assigneeId: null,
-      recurrence: { kind: "fixed", interval: 1, unit: "year" },
-      // fields a client must not set are dropped
+      ...change,
       residenceId: other.residence.id,
       id: "00000000-0000-4000-8000-000000000000",
       createdBy: h.owner.id,
     },
+  });
+  for (const field of ["body.residenceId", "body.id", "body.createdBy"]) assertProblem(sneaky, 400, field);
+  const unchanged = await app.inject({ method: "GET", url: `/v1/tasks/${task.id}`, headers: member });
+  assert.notEqual(unchanged.json().title, change.title);
+  const patched = await app.inject({
+    method: "PATCH",
+    url: `/v1/tasks/${task.id}`,
+    headers: member,
+    payload: change,
   });
   assert.equal(patched.statusCode, 200, patched.body);
   const p = patched.json();

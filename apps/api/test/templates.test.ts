@@ -109,7 +109,8 @@ test("tasks from templates get a first due date in the residence's local calenda
     [
       [filter.title, "2026-05-15", filter.id, "dueToday"],
       [gutters.title, "2026-10-01", gutters.id, "upcoming"],
-      [heater.title, "2026-05-15", heater.id, "dueToday"],
+      // the second interval task in the set: 0.618 of its year away (spreadFirstDueDates)
+      [heater.title, "2026-12-26", heater.id, "upcoming"],
     ],
   );
   assert.equal(items[0]!.notes, filter.howTo);
@@ -125,6 +126,47 @@ test("tasks from templates get a first due date in the residence's local calenda
   });
   assert.equal(done.json().task.dueOn, "2027-04-01");
   deps.clock = () => new Date("2026-05-16T03:00:00Z");
+});
+
+test("a starter set is spread: the most urgent is due today, seasonal jobs at their season, the rest within their period", async () => {
+  const home = await createHousehold(deps, { timezone: "America/Los_Angeles", propertyType: "house" });
+  const starter = (await templates("?propertyType=house")).filter((t) => t.starter);
+  assert.ok(starter.length >= 10, `a starter set of at least 10, got ${starter.length}`);
+  const res = await app.inject({
+    method: "POST",
+    url: `/v1/residences/${home.residence.id}/tasks/from-templates`,
+    headers: home.owner.auth,
+    payload: { templateIds: starter.map((t) => t.id) },
+  });
+  assert.equal(res.statusCode, 201, res.body);
+  const items = res.json().items as { title: string; dueOn: string; templateId: string }[];
+  const today = "2026-05-15";
+  const dueToday = items.filter((t) => t.dueOn === today);
+  assert.equal(dueToday.length, 1, `one job due today, not ${dueToday.map((t) => t.title).join(", ")}`);
+  const first = starter.find((t) => t.id === dueToday[0]!.templateId)!;
+  assert.ok(
+    starter.every(
+      (t) =>
+        ["urgent", "high", "normal", "low"].indexOf(t.priority) >=
+        ["urgent", "high", "normal", "low"].indexOf(first.priority),
+    ),
+    `the one due today (${first.title}, ${first.priority}) is among the most urgent`,
+  );
+  const days = (d: string) => (Date.parse(d) - Date.parse(today)) / 86_400_000;
+  const period = { day: 1, week: 7, month: 31, year: 366 } as const;
+  for (const task of items) {
+    const template = starter.find((t) => t.id === task.templateId)!;
+    const r = template.recurrence as { rrule?: string; interval?: number; unit?: keyof typeof period } | null;
+    assert.ok(days(task.dueOn) >= 0, `${task.title} is not due in the past`);
+    if (r?.rrule) continue; // at its season: checked by the gutters case above
+    const window = r ? Math.min(r.interval! * period[r.unit!], 366) : 14;
+    assert.ok(
+      days(task.dueOn) < window,
+      `${task.title} (${template.recurrenceText}) due ${task.dueOn}, within ${window} days`,
+    );
+  }
+  const busiest = Math.max(...Object.values(Object.groupBy(items, (t) => t.dueOn)).map((g) => g!.length));
+  assert.ok(busiest <= 2, `no day gets more than two of the ${items.length} jobs (busiest: ${busiest})`);
 });
 
 test("from-templates refuses unknown or retired templates, viewers and other households", async () => {

@@ -89,7 +89,7 @@ function suite(api: TestApi) {
           method: "POST",
           url: "/v1/me/password",
           headers: auth,
-          payload: { currentPassword: "wrong password", newPassword: "another good passphrase" },
+          payload: { currentPassword: "wrong password", password: "another good passphrase" },
           remoteAddress: uniqueIp(),
         }),
     ];

@@ -2146,7 +2146,7 @@ export interface paths {
                     "application/json": {
                         currentPassword: string;
                         /** @description 8 to 128 characters, used exactly as typed (no trimming); refused when among the 3,000 most common passwords */
-                        newPassword: string;
+                        password: string;
                     };
                 };
             };
@@ -9455,7 +9455,7 @@ export interface paths {
                     "application/json": {
                         currentPassword: string;
                         /** @description 8 to 128 characters as typed; not among the 3,000 most common passwords */
-                        newPassword: string;
+                        password: string;
                     };
                 };
             };
@@ -12798,6 +12798,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/residences/{residenceId}/recalls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Product recalls matched to the residence's appliances (by brand and model)
+         * @description The recall check (a scheduled job) matches appliances with a brand and a model against recall notices (U.S. CPSC) and records each match once.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Recalls matched to the residence's appliances, newest match first (at most 500) */
+                            items: {
+                                /** Format: uuid */
+                                applianceId: string;
+                                applianceName: string;
+                                brand: string | null;
+                                /**
+                                 * @description What kind of appliance or system
+                                 * @enum {unknown}
+                                 */
+                                kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                model: string | null;
+                                recall: {
+                                    /** Format: date-time */
+                                    matchedAt: string;
+                                    recalledOn: string | null;
+                                    recallId: string;
+                                    remedy: string | null;
+                                    /** @description The recall source, e.g. `cpsc` */
+                                    source: string;
+                                    title: string;
+                                    url: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/residences/{residenceId}/replacement-plan": {
         parameters: {
             query?: never;
@@ -13645,7 +13768,7 @@ export interface paths {
         put?: never;
         /**
          * Add tasks from templates, each with a first due date in the residence's local calendar
-         * @description One-off and after-completion templates are due today; fixed schedules get their first occurrence from today (an RRULE's first date, or today for every N days/weeks/months/years).
+         * @description First due dates are spread so that a starter set is not all due today: a seasonal schedule starts at its season (its first occurrence on or after today); an interval schedule gets a first date within its first period (at most a year), and a one-off within two weeks, spread over that window with the most urgent templates first — the most urgent is due today.
          *
          *     Idempotent with an `Idempotency-Key` header.
          */
@@ -15194,7 +15317,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Undo the latest completion: removes it and restores the task's previous due date and state */
+        /**
+         * Undo the latest completion: removes it and restores the task's previous due date and state
+         * @description Restores exactly what the completion changed. When the task's schedule moved after it (a skip, a snooze, an edited due date or recurrence), the undo would drop that change: 409, with the task's current due date and the one the completion left in the problem.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -15324,6 +15450,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };

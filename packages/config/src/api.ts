@@ -59,8 +59,13 @@ export interface ApiSettings extends CommonSettings {
 export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettings {
   const parsed = parseEnv(apiSettingsSchema, env);
   const trust = parsed.TRUST_PROXY;
+  const common = toCommonSettings(parsed);
   return {
-    ...toCommonSettings(parsed),
+    ...common,
+    // Unset, the public URL is this process on its own port (PORT=3301 → http://localhost:3301), so the
+    // start-up line, the OpenAPI `servers` entry and the calendar links follow the port.
+    publicApiUrl:
+      env.PUBLIC_API_URL || parsed.PORT === 0 ? common.publicApiUrl : `http://localhost:${parsed.PORT}`,
     host: parsed.HOST,
     port: parsed.PORT,
     trustProxy:

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import Type, { type Static } from "typebox";
 import { Bool, SettingsError, Url } from "./env.ts";
 import { observabilitySettingsSchema } from "./observability.ts";
+import { type RecallSettings, recallSettingsSchema, toRecallSettings } from "./recalls.ts";
 
 /** Settings every process role reads. Keys are the environment variable names. */
 export const commonSettingsSchema = Type.Object({
@@ -32,7 +33,10 @@ export const commonSettingsSchema = Type.Object({
   }),
   MAIL_FROM: Type.String({ minLength: 3, default: "honeyDue <no-reply@localhost>" }),
   PUBLIC_WEB_URL: Url({ default: "http://localhost:3000", description: "Base of links in emails" }),
-  PUBLIC_API_URL: Url({ default: "http://localhost:3000", description: "Public base URL of the API" }),
+  PUBLIC_API_URL: Url({
+    default: "http://localhost:3000",
+    description: "Public base URL of the API (the API's own default: http://localhost:$PORT)",
+  }),
   AUTH_SECRET: Type.Optional(Type.String({ minLength: 32, description: "HMAC key for access tokens" })),
   FEATURE_PUSH_ENABLED: Bool(false, "Send APNs/FCM pushes"),
   // Files (photos, documents, avatars): S3-compatible object storage, or a folder in DATA_DIR.
@@ -50,6 +54,8 @@ export const commonSettingsSchema = Type.Object({
   IMAGE_MAX_PIXELS: Type.Integer({ minimum: 1, default: 50_000_000 }),
   // Metrics token and OpenTelemetry exporter (packages/config/src/observability.ts).
   ...observabilitySettingsSchema.properties,
+  // Recall checks of appliances (packages/config/src/recalls.ts): the API runs them in embedded mode.
+  ...recallSettingsSchema.properties,
 });
 
 export type CommonEnv = Static<typeof commonSettingsSchema>;
@@ -70,6 +76,7 @@ export interface CommonSettings {
   authSecret: string;
   featurePushEnabled: boolean;
   storage: StorageSettings;
+  recalls: RecallSettings;
 }
 
 export interface StorageSettings {
@@ -109,6 +116,7 @@ export function toCommonSettings(env: CommonEnv): CommonSettings {
     authSecret: env.AUTH_SECRET ?? embeddedSecret(env.NODE_ENV, dataDir),
     featurePushEnabled: env.FEATURE_PUSH_ENABLED,
     storage: toStorageSettings(env, dataDir),
+    recalls: toRecallSettings(env),
   };
 }
 

@@ -9,6 +9,7 @@ export {
   parseOtlpHeaders,
   type TracingSettings,
 } from "./observability.ts";
+export { type RecallSettings, recallSettingsSchema } from "./recalls.ts";
 export { loadWebAppSettings, type WebAppSettings, webAppSettingsSchema } from "./web-app.ts";
 export {
   type FcmServiceAccount,

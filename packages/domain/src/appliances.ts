@@ -162,3 +162,47 @@ export function modelsInText(text: string): string[] {
   }
   return [...found];
 }
+
+/** Text as a run of lower-case words: accents and punctuation gone ("A.O. Smith®" → "ao smith"). */
+function plainWords(text: string): string {
+  return text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/&/g, " and ")
+    .replace(/\.(?=[a-z0-9])/g, "")
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+/** Whether a brand is named in free text as whole words ("Whirlpool" in "... Whirlpool-branded dishwashers"). */
+export function brandInText(brand: string, text: string): boolean {
+  const name = normalizeBrand(brand);
+  if (name.length < 2) return false;
+  return ` ${plainWords(text)} `.includes(` ${name} `);
+}
+
+/** What a recall notice says about the products it covers (see packages/jobs recall sources). */
+export interface RecallCoverage {
+  /** Firm names: manufacturers, importers, distributors, the firm named in the title. */
+  firms: readonly string[];
+  /** Model numbers and model patterns named by the notice. */
+  models: readonly string[];
+  /** Title, product names and descriptions, where a brand may be named. */
+  text: string;
+}
+
+/**
+ * Whether a recall covers an appliance: the same brand (a firm of the notice, or named in its text) AND the
+ * same model (see modelsMatch). An appliance without a brand or a model never matches: a brand alone would
+ * raise every recall of a large maker.
+ */
+export function recallCovers(
+  appliance: { brand: string | null; model: string | null },
+  recall: RecallCoverage,
+): boolean {
+  const { brand, model } = appliance;
+  if (!brand?.trim() || !model?.trim()) return false;
+  if (!recall.models.some((m) => modelsMatch(model, m))) return false;
+  return recall.firms.some((firm) => brandsMatch(brand, firm)) || brandInText(brand, recall.text);
+}

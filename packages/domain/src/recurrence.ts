@@ -563,6 +563,35 @@ export function firstDueOn(r: Recurrence, from: LocalDate): LocalDate | null {
   return from;
 }
 
+/** Days in one period of an interval schedule, for spreading (a month as 30 days is close enough). */
+const PERIOD_DAYS: Record<RecurrenceUnit, number> = { day: 1, week: 7, month: 30, year: 365 };
+/** One-off tasks added together are spread over the first two weeks. */
+const ONE_OFF_WINDOW_DAYS = 14;
+/** The fractional part of the golden ratio: successive multiples mod 1 are evenly spread for any count. */
+const GOLDEN_FRACTION = 0.6180339887498949;
+
+/**
+ * First due dates for tasks added together (a starter set of templates), in the order given — put the
+ * most important first. Adding twenty jobs at once must not make them all due today:
+ *  - a seasonal schedule (an RRULE) starts at its season: its first occurrence on or after today;
+ *  - an interval schedule ("every 6 months", "90 days after I last did it") gets a first date within its
+ *    first period (capped at a year), and a one-off within two weeks, spread so that the set does not
+ *    pile up on any day: the k-th task sits at fraction (k × 0.618…) mod 1 of its window. The first
+ *    task given is due today.
+ */
+export function spreadFirstDueDates(recurrences: readonly Recurrence[], today: LocalDate): LocalDate[] {
+  requireDate(today, "today");
+  let k = 0;
+  return recurrences.map((r) => {
+    requireValid(r);
+    if (r !== null && r.kind === "fixed" && "rrule" in r) return firstDueOn(r, today)!;
+    const window = r === null ? ONE_OFF_WINDOW_DAYS : Math.min(r.interval * PERIOD_DAYS[r.unit], 365);
+    const fraction = (k * GOLDEN_FRACTION) % 1;
+    k += 1;
+    return addDays(today, Math.floor(fraction * window));
+  });
+}
+
 /**
  * What a completion does to a task's due date.
  *  - one-off (null): { nextDueOn: null, closes: true }

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  brandInText,
   brandsMatch,
   endOfLifeOn,
   modelsMatch,
   normalizeBrand,
   normalizeModel,
+  recallCovers,
   replacementStatus,
   wholeYearsBetween,
 } from "../src/appliances.ts";
@@ -31,4 +33,32 @@ test("end of life, status and age are calendar arithmetic", () => {
   assert.equal(replacementStatus("2040-01-01", "2026-06-01"), "ok");
   assert.equal(replacementStatus(null, "2026-06-01"), "unknown");
   assert.equal(wholeYearsBetween("1990-06-02", "2026-06-01"), 35);
+});
+
+test("a brand is found in free text as whole words, whatever its punctuation", () => {
+  assert.equal(brandInText("Instant Pot", "Instant Pot is printed on the front of the multicookers."), true);
+  assert.equal(brandInText("Whirlpool Corporation", "Whirlpool-branded dishwashers"), true);
+  assert.equal(brandInText("GE", "Replace the hinge of the door"), false, "not inside a word");
+  assert.equal(brandInText("Bosch", "Whirlpool dishwashers"), false);
+});
+
+test("a recall covers an appliance only with the same brand and the same model", () => {
+  const recall = {
+    firms: ["Whirlpool Corporation"],
+    models: ["WDT730PAHZ0", "WDF520*"],
+    text: "Whirlpool Recalls Dishwashers Due to Fire Hazard",
+  };
+  assert.equal(recallCovers({ brand: "whirlpool", model: "wdt-730 pahz0" }, recall), true);
+  assert.equal(recallCovers({ brand: "Whirlpool", model: "WDF520PADM7" }, recall), true, "a model pattern");
+  assert.equal(recallCovers({ brand: "Bosch", model: "WDT730PAHZ0" }, recall), false, "another brand");
+  assert.equal(recallCovers({ brand: "Whirlpool", model: "WRF555SDFZ" }, recall), false, "another model");
+  assert.equal(recallCovers({ brand: "Whirlpool", model: null }, recall), false, "no model: never");
+  assert.equal(recallCovers({ brand: null, model: "WDT730PAHZ0" }, recall), false, "no brand: never");
+  // The brand named only in the notice's text (its maker is a contract manufacturer).
+  const madeFor = {
+    firms: ["Foshan Linshine Technology Co."],
+    models: ["IP-DUO60"],
+    text: "Instant Pot is printed on the front",
+  };
+  assert.equal(recallCovers({ brand: "Instant Pot", model: "IP DUO 60" }, madeFor), true);
 });

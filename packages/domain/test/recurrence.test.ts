@@ -12,6 +12,7 @@ import {
   nextFixedOccurrence,
   normalizeRecurrence,
   type Recurrence,
+  spreadFirstDueDates,
   validateRecurrence,
 } from "../src/index.ts";
 
@@ -530,4 +531,27 @@ test("describeRecurrence", () => {
     describeRecurrence({ kind: "fixed", rrule: "FREQ=MONTHLY;UNTIL=20281231" }),
     "Every month until December 31, 2028",
   );
+});
+
+test("spreadFirstDueDates: seasons at their season, intervals within their period, the first given today", () => {
+  const today = "2026-05-15";
+  const dates = spreadFirstDueDates(
+    [
+      { kind: "fixed", interval: 1, unit: "year" },
+      { kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=1" },
+      { kind: "fixed", interval: 1, unit: "year" },
+      { kind: "afterCompletion", interval: 1, unit: "week" },
+      null,
+    ],
+    today,
+  );
+  assert.equal(dates[0], today, "the first interval task is due today");
+  assert.equal(dates[1], "2026-10-01", "a seasonal job waits for its season");
+  assert.equal(dates[2], "2026-12-26", "the second sits 0.618 of its year on");
+  assert.ok(dates[3]! > today && dates[3]! < "2026-05-22", `a weekly job within its week: ${dates[3]}`);
+  assert.ok(dates[4]! >= today && dates[4]! < "2026-05-29", `a one-off within two weeks: ${dates[4]}`);
+  // Many yearly jobs added at once fall on different days.
+  const yearly = spreadFirstDueDates(Array(12).fill({ kind: "fixed", interval: 1, unit: "year" }), today);
+  assert.equal(new Set(yearly).size, 12);
+  assert.throws(() => spreadFirstDueDates([null], "2026-02-30"));
 });

@@ -80,6 +80,10 @@ export interface HoneydueMetrics {
 
   readonly emailsTotal: Counter<"template" | "outcome">;
   readonly pushesTotal: Counter<"platform" | "outcome">;
+  /** Recall source fetches by source and outcome (succeeded|failed): failures mean the source is unreachable. */
+  readonly recallChecksTotal: Counter<"source" | "outcome">;
+  /** Appliances newly matched to a recall (each notifies the residence once). */
+  readonly recallMatchesTotal: Counter;
 
   /** Outbox rows re-published by the reconciler because their job was gone from Redis. */
   readonly outboxRepublishedTotal: Counter;
@@ -115,6 +119,8 @@ export interface HoneydueMetrics {
   observeJob(queue: string, job: string, outcome: JobOutcome, seconds: number): void;
   recordEmail(template: string, outcome: DeliveryOutcome): void;
   recordPush(platform: string, outcome: DeliveryOutcome): void;
+  recordRecallCheck(source: string, outcome: "succeeded" | "failed"): void;
+  recordRecallMatches(count: number): void;
 
   /** Prometheus text exposition of everything in the registry. */
   metrics(): Promise<string>;
@@ -410,6 +416,18 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     registers,
   });
 
+  const recallChecksTotal = new Counter({
+    name: "recall_checks_total",
+    help: "Recall source fetches by source and outcome (succeeded|failed).",
+    labelNames: ["source", "outcome"] as const,
+    registers,
+  });
+  const recallMatchesTotal = new Counter({
+    name: "recall_matches_total",
+    help: "Appliances newly matched to a recall notice.",
+    registers,
+  });
+
   const observeDbQuery = (operationOrSql: string, seconds: number): void => {
     dbQueryDuration.observe({ operation: dbOperation(operationOrSql) }, seconds);
   };
@@ -430,6 +448,8 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     outboxOldestAgeSeconds,
     emailsTotal,
     pushesTotal,
+    recallChecksTotal,
+    recallMatchesTotal,
     outboxRepublishedTotal,
     queueDataLostTotal,
     outboxPoisonRowsTotal,
@@ -491,6 +511,12 @@ export function createMetrics(role: ProcessRole, options: CreateMetricsOptions =
     },
     recordPush(platform, outcome) {
       pushesTotal.inc({ platform, outcome });
+    },
+    recordRecallCheck(source, outcome) {
+      recallChecksTotal.inc({ source, outcome });
+    },
+    recordRecallMatches(count) {
+      recallMatchesTotal.inc(count);
     },
 
     metrics() {

@@ -1,3 +1,4 @@
+export * from "./cpsc.ts";
 export * from "./database.ts";
 export * from "./net.ts";
 export * from "./process.ts";

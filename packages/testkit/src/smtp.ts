@@ -83,7 +83,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     failNext(count) {
       failures = count;
     },
-    waitFor(to, predicate = () => true, timeoutMs = 10_000) {
+    // A deadline, not a speed check: generous, because a loaded CI machine (2 cores, three test files at
+    // once) has delivered an invitation after more than 10 s.
+    waitFor(to, predicate = () => true, timeoutMs = 60_000) {
       const found = messages.find((m) => matches(m, to, predicate));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {

@@ -41,7 +41,7 @@ export async function changePassword(form: FormData) {
   const client = await api(csrfOf(form));
   const back = text(form, "back") === "/account" ? "/account" : "/setup";
   const { error, response } = await client.POST("/v1/admin/me/password", {
-    body: { currentPassword: text(form, "currentPassword"), newPassword: text(form, "newPassword") },
+    body: { currentPassword: text(form, "currentPassword"), password: text(form, "password") },
   });
   if (response.status === 401) redirect("/sign-in");
   if (!response.ok) redirect(withParam(back, "error", problemText(error, response.status)));

@@ -11,7 +11,7 @@ export function PasswordForm({ csrf, back, current }: { csrf: string; back: stri
         <PasswordInput
           label="New password"
           description="8 to 128 characters; common passwords are refused"
-          name="newPassword"
+          name="password"
           autoComplete="new-password"
           minLength={8}
           maxLength={128}

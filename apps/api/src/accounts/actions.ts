@@ -293,7 +293,7 @@ export async function logout(ctx: AccountContext, caller: Principal) {
 export async function changePassword(
   ctx: AccountContext,
   caller: Principal,
-  input: { currentPassword: string; newPassword: string },
+  input: { currentPassword: string; password: string },
   device: DeviceInfo,
 ): Promise<TokenPair> {
   // The sign-in budget (shared with sign-in and account deletion), counted before the check.
@@ -305,8 +305,8 @@ export async function changePassword(
     throw invalidField("body.currentPassword", "is not your current password");
   }
   await ctx.throttle.recordSuccess(caller.email, device.ip);
-  checkPasswordPolicy(input.newPassword, "body.newPassword");
-  const passwordHash = await hashPassword(input.newPassword);
+  checkPasswordPolicy(input.password, "body.password");
+  const passwordHash = await hashPassword(input.password);
   const [current] = await ctx.db
     .select({ deviceName: sessions.deviceName, userAgent: sessions.userAgent })
     .from(sessions)

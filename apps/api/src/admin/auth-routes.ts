@@ -233,7 +233,7 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
         summary: "Change my admin password (ends my other sessions)",
         ...adminCookie,
         body: Type.Object(
-          { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), newPassword: NewPassword },
+          { currentPassword: Type.String({ minLength: 1, maxLength: 1024 }), password: NewPassword },
           { additionalProperties: false },
         ),
         response: { 200: AdminSession, ...problems(400, 401, 403) },
@@ -250,10 +250,10 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
           detail: "The current password is not correct",
         });
       }
-      checkPasswordPolicy(request.body.newPassword, "body.newPassword");
-      if (request.body.newPassword === request.body.currentPassword)
+      checkPasswordPolicy(request.body.password, "body.password");
+      if (request.body.password === request.body.currentPassword)
         throw conflict("The new password must differ from the current one");
-      const passwordHash = await hashPassword(request.body.newPassword);
+      const passwordHash = await hashPassword(request.body.password);
       await db.transaction(async (tx) => {
         await tx
           .update(adminUsers)

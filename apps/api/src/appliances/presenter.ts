@@ -47,6 +47,19 @@ export interface ApplianceLinks {
 }
 const noLinks = (): ApplianceLinks => ({ taskIds: [], documentIds: [], contractorIds: [], recalls: [] });
 
+/** A recall matched to an appliance, as every answer shows it. */
+export function toRecall(r: RecallRow) {
+  return {
+    source: r.source,
+    recallId: r.recallId,
+    title: r.title,
+    remedy: r.remedy,
+    url: r.url,
+    recalledOn: r.recalledOn,
+    matchedAt: r.matchedAt.toISOString(),
+  };
+}
+
 export function toAppliance(row: ApplianceRow, links: ApplianceLinks = noLinks()) {
   const lifespan = expectedLifespanYears(row.kind, row.lifespanYears);
   return {
@@ -69,15 +82,7 @@ export function toAppliance(row: ApplianceRow, links: ApplianceLinks = noLinks()
     taskIds: links.taskIds,
     documentIds: links.documentIds,
     contractorIds: links.contractorIds,
-    recalls: links.recalls.map((r) => ({
-      source: r.source,
-      recallId: r.recallId,
-      title: r.title,
-      remedy: r.remedy,
-      url: r.url,
-      recalledOn: r.recalledOn,
-      matchedAt: r.matchedAt.toISOString(),
-    })),
+    recalls: links.recalls.map(toRecall),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

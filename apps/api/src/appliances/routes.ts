@@ -1,5 +1,6 @@
 import {
   applianceKindTemplates,
+  applianceRecalls,
   appliances,
   applianceTasks,
   completions,
@@ -25,7 +26,7 @@ import { selectTasks, toTask } from "../tasks/presenter.ts";
 import { describeSchedule, firstDueOn, nextAfterCompletion, parseRecurrence } from "../tasks/schedule.ts";
 import { Task } from "../tasks/schemas.ts";
 import { LINK_FIELDS, replaceLinks } from "./links.ts";
-import { type ApplianceRow, columns, loadAppliance, presentAppliances } from "./presenter.ts";
+import { type ApplianceRow, columns, loadAppliance, presentAppliances, toRecall } from "./presenter.ts";
 import { replacementPlan } from "./replacement.ts";
 import {
   Appliance,
@@ -37,6 +38,7 @@ import {
   FromTemplatesBody,
   ReplacementPlan,
   ResidenceParams,
+  ResidenceRecalls,
   ServiceHistory,
   SuggestedTasks,
 } from "./schemas.ts";
@@ -499,6 +501,43 @@ export function registerApplianceRoutes(app: App, deps: ApplianceRouteDeps) {
       const access = await requireMembership(db, request.params.residenceId, me.userId, "viewer");
       const today = boundsFor(access.timezone, me, deps.now()).today;
       return replacementPlan(db, [access.residenceId], () => today);
+    },
+  );
+
+  app.get(
+    "/v1/residences/:residenceId/recalls",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "Product recalls matched to the residence's appliances (by brand and model)",
+        description:
+          "The recall check (a scheduled job) matches appliances with a brand and a model against recall notices (U.S. CPSC) and records each match once.",
+        params: ResidenceParams,
+        response: { 200: ResidenceRecalls, ...problems(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const me = principal(request);
+      const access = await requireMembership(db, request.params.residenceId, me.userId, "viewer");
+      const rows = await db
+        .select({
+          recall: applianceRecalls,
+          applianceId: appliances.id,
+          applianceName: appliances.name,
+          kind: appliances.kind,
+          brand: appliances.brand,
+          model: appliances.model,
+        })
+        .from(applianceRecalls)
+        .innerJoin(appliances, eq(appliances.id, applianceRecalls.applianceId))
+        .where(eq(appliances.residenceId, access.residenceId))
+        .orderBy(desc(applianceRecalls.matchedAt), asc(appliances.name), asc(applianceRecalls.recallId))
+        .limit(500);
+      return {
+        items: rows.map(({ recall, ...a }) => ({ ...a, recall: toRecall(recall) })),
+      };
     },
   );
 }

@@ -165,5 +165,20 @@ export const ReplacementPlan = Type.Object({
   totalCostCents: Cents,
 });
 
+export const ResidenceRecall = Type.Object({
+  applianceId: Uuid,
+  applianceName: Type.String(),
+  kind: Kind,
+  brand: Nullable(Type.String()),
+  model: Nullable(Type.String()),
+  recall: Recall,
+});
+
+export const ResidenceRecalls = Type.Object({
+  items: Type.Array(ResidenceRecall, {
+    description: "Recalls matched to the residence's appliances, newest match first (at most 500)",
+  }),
+});
+
 export const ResidenceParams = Type.Object({ residenceId: Uuid });
 export const ApplianceParams = Type.Object({ applianceId: Uuid });

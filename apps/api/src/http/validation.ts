@@ -1,7 +1,7 @@
 import { AjvCompiler } from "@fastify/ajv-compiler";
-import type { FastifySchemaCompiler } from "fastify";
+import type { FastifyInstance, FastifySchemaCompiler } from "fastify";
 
-const common = { removeAdditional: "all" as const, useDefaults: true, allErrors: true, strictNumbers: true };
+const common = { useDefaults: true, allErrors: true, strictNumbers: true };
 
 type Validate = ((data: unknown) => unknown) & { errors?: unknown };
 type Compile = (route: unknown) => Validate;
@@ -55,8 +55,10 @@ function nonFinitePath(value: unknown): string | null {
  * Fastify's validator factory with two Ajv instances: query strings, params and headers arrive as text and
  * are coerced to the schema's types ("5" → 5, "a" → ["a"]); JSON bodies already carry types, so they are
  * validated as sent — a coercing validator would quietly turn 0 into null, or ["x"] into "x", in a body.
- * Properties a schema does not name are removed, so a client can never set ids, owners or timestamps.
- * Numbers must be finite in both (finiteNumbersOnly).
+ * Query strings, params and headers lose the properties their schema does not name (a stray query parameter
+ * is harmless); a body with a field its schema does not name is refused (closeBodySchemas), so a typo or a
+ * field of another shape ("displayName" for "name") is a 400 naming it, not a silent no-op — and a client
+ * can never set ids, owners or timestamps. Numbers must be finite in both (finiteNumbersOnly).
  */
 export function buildValidator(externalSchemas: unknown, options: { plugins?: unknown[] }) {
   const factory = AjvCompiler();
@@ -65,7 +67,7 @@ export function buildValidator(externalSchemas: unknown, options: { plugins?: un
       externalSchemas as never,
       {
         ...options,
-        customOptions: { ...common, coerceTypes: "array" },
+        customOptions: { ...common, removeAdditional: "all", coerceTypes: "array" },
       } as never,
     ) as Compile,
   );
@@ -74,7 +76,7 @@ export function buildValidator(externalSchemas: unknown, options: { plugins?: un
       externalSchemas as never,
       {
         ...options,
-        customOptions: { ...common, coerceTypes: false },
+        customOptions: { ...common, removeAdditional: false, coerceTypes: false },
       } as never,
     ) as Compile,
   );
@@ -82,4 +84,29 @@ export function buildValidator(externalSchemas: unknown, options: { plugins?: un
     route.httpPart === "body" ? exact(route) : coercing(route)) as unknown as ReturnType<
     FastifySchemaCompiler<unknown>
   >;
+}
+
+/**
+ * Every object in a route's body schema that does not say otherwise gets `additionalProperties: false`,
+ * for the validator and the OpenAPI document alike (an onRoute hook, so it must be added before the routes
+ * and before @fastify/swagger collects them). The schema is copied: TypeBox schemas are shared with
+ * responses, which must stay as they are.
+ */
+export function closeBodySchemas(app: FastifyInstance) {
+  app.addHook("onRoute", (route) => {
+    const schema = route.schema as { body?: unknown } | undefined;
+    if (schema?.body !== undefined) route.schema = { ...schema, body: closedCopy(schema.body) };
+  });
+}
+
+export function closedCopy(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(closedCopy);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string | symbol, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = closedCopy(value);
+  // TypeBox marks its schemas with symbol keys; keep them so the copy is still a TypeBox schema.
+  for (const key of Object.getOwnPropertySymbols(schema)) out[key] = (schema as Record<symbol, unknown>)[key];
+  if (out.type === "object" && out.properties !== undefined && out.additionalProperties === undefined)
+    out.additionalProperties = false;
+  return out;
 }

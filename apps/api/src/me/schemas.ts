@@ -27,7 +27,7 @@ export const UpdateMeBody = Type.Object(
 export const ChangePasswordBody = Type.Object(
   {
     currentPassword: Type.String({ minLength: 1, maxLength: 128 }),
-    newPassword: Type.String({
+    password: Type.String({
       minLength: 8,
       maxLength: 128,
       description: "8 to 128 characters as typed; not among the 3,000 most common passwords",

@@ -398,6 +398,31 @@ export async function undoLatestCompletion(db: Database, ctx: ActionContext, tas
       .limit(1);
     if (!latest) throw notFound("Completion");
     const previous = latest.previousTaskState as PreviousTaskState;
+    // Undo restores exactly what the completion changed. When the schedule has moved since (a skip, a
+    // snooze, an edited due date or recurrence), putting the old dates back would silently drop that
+    // change, so the undo is refused and says why.
+    const leftBy = nextAfterCompletion(
+      {
+        ...scheduleOf(t),
+        dueOn: previous.dueOn,
+        scheduledOn: previous.scheduledOn,
+        anchorOn: previous.anchorOn,
+      },
+      latest.completedOn,
+    );
+    const unchanged = leftBy
+      ? t.completedAt === null &&
+        t.dueOn === leftBy.dueOn &&
+        t.scheduledOn === leftBy.scheduledOn &&
+        t.anchorOn === leftBy.anchorOn
+      : t.completedAt !== null;
+    if (!unchanged) {
+      throw conflict(
+        "The task's schedule changed after this completion (skipped, snoozed or edited); undoing it " +
+          "would drop that change. Set the due date you want on the task instead.",
+        { currentDueOn: t.dueOn, dueOnAfterCompletion: leftBy?.dueOn ?? null },
+      );
+    }
     await tx
       .update(tasks)
       .set({

@@ -288,9 +288,13 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
       schema: {
         tags,
         summary: "Undo the latest completion: removes it and restores the task's previous due date and state",
+        description:
+          "Restores exactly what the completion changed. When the task's schedule moved after it (a skip, a " +
+          "snooze, an edited due date or recurrence), the undo would drop that change: 409, with the task's " +
+          "current due date and the one the completion left in the problem.",
         ...bearer,
         params: TaskParams,
-        response: { 200: CompletionAndTask, ...problems(401, 403, 404) },
+        response: { 200: CompletionAndTask, ...problems(401, 403, 404, 409) },
       },
     },
     async (request) => {

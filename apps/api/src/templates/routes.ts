@@ -1,4 +1,5 @@
 import { type Database, PROPERTY_TYPES, type PropertyType, tasks, taskTemplates } from "@honeydue/db";
+import { spreadFirstDueDates, type TaskPriority } from "@honeydue/domain";
 import { and, asc, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
@@ -10,12 +11,7 @@ import { requireMembership } from "../residences/access.ts";
 import { boundsFor } from "../tasks/access.ts";
 import { insertTask } from "../tasks/actions.ts";
 import { selectTasks, toTask } from "../tasks/presenter.ts";
-import {
-  describeSchedule,
-  firstDueOn,
-  parseRecurrence,
-  type Recurrence as RecurrenceType,
-} from "../tasks/schedule.ts";
+import { describeSchedule, parseRecurrence, type Recurrence as RecurrenceType } from "../tasks/schedule.ts";
 import { Category, Priority, Recurrence, ResidenceParams, Task } from "../tasks/schemas.ts";
 
 export interface TemplateRouteDeps {
@@ -52,6 +48,8 @@ const FromTemplatesBody = Type.Object({
 });
 
 const tags = ["templates"];
+/** The order in which templates added together get their first due dates: the most urgent first. */
+const URGENCY: readonly TaskPriority[] = ["urgent", "high", "normal", "low"];
 
 export function registerTemplateRoutes(app: App, deps: TemplateRouteDeps) {
   const { db, auth } = deps;
@@ -105,8 +103,10 @@ export function registerTemplateRoutes(app: App, deps: TemplateRouteDeps) {
         tags,
         summary: "Add tasks from templates, each with a first due date in the residence's local calendar",
         description:
-          "One-off and after-completion templates are due today; fixed schedules get their first occurrence " +
-          "from today (an RRULE's first date, or today for every N days/weeks/months/years).",
+          "First due dates are spread so that a starter set is not all due today: a seasonal schedule starts " +
+          "at its season (its first occurrence on or after today); an interval schedule gets a first date " +
+          "within its first period (at most a year), and a one-off within two weeks, spread over that window " +
+          "with the most urgent templates first — the most urgent is due today.",
         ...bearer,
         params: ResidenceParams,
         body: FromTemplatesBody,
@@ -127,11 +127,27 @@ export function registerTemplateRoutes(app: App, deps: TemplateRouteDeps) {
       const missing = templateIds.filter((id) => !byId.has(id));
       if (missing.length)
         throw invalidField("body.templateIds", `unknown or retired templates: ${missing.join(", ")}`);
+      const recurrences = new Map(
+        templateIds.map((id) => [
+          id,
+          parseRecurrence(byId.get(id)!.recurrence ?? null, "template.recurrence"),
+        ]),
+      );
+      // The most urgent first, in the order given within a priority.
+      const byUrgency = [...templateIds].sort(
+        (x, y) => URGENCY.indexOf(byId.get(x)!.priority) - URGENCY.indexOf(byId.get(y)!.priority),
+      );
+      const firstDue = new Map(
+        spreadFirstDueDates(
+          byUrgency.map((id) => recurrences.get(id)!),
+          b.today,
+        ).map((dueOn, i) => [byUrgency[i]!, dueOn]),
+      );
       const ids = await db.transaction(async (tx) => {
         const created: string[] = [];
         for (const id of templateIds) {
           const t = byId.get(id)!;
-          const recurrence = parseRecurrence(t.recurrence ?? null, "template.recurrence");
+          const recurrence = recurrences.get(id)!;
           created.push(
             await insertTask(
               tx,
@@ -142,7 +158,7 @@ export function registerTemplateRoutes(app: App, deps: TemplateRouteDeps) {
                 category: t.category,
                 priority: t.priority,
                 recurrence,
-                dueOn: recurrence ? firstDueOn(recurrence, b.today) : b.today,
+                dueOn: firstDue.get(id)!,
                 templateId: t.id,
               },
             ),

@@ -86,7 +86,9 @@ export async function startFuzzApi(): Promise<FuzzApi> {
       () => false,
     );
     if (ready) break;
-    if (waited > 60_000) throw new Error(`the API did not start within 60 s:\n${output}`);
+    // A deadline for a boot, not a speed check: on a loaded 2-core machine loading the modules alone has
+    // taken more than a minute.
+    if (waited > 180_000) throw new Error(`the API did not start within 180 s:\n${output}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const byte = () => 1 + Math.floor(Math.random() * 254);

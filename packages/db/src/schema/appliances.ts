@@ -1,4 +1,4 @@
-import { bigint, date, pgTable, primaryKey, smallint, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, integer, pgTable, primaryKey, smallint, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, users } from "./accounts.ts";
 import { contractors, documents, residences, tasks } from "./households.ts";
 
@@ -115,3 +115,32 @@ export const applianceRecalls = pgTable(
   },
   (t) => [primaryKey({ columns: [t.applianceId, t.source, t.recallId] })],
 );
+
+/** Recall notices fetched from each source (migration 0141), matched against appliances by every check. */
+export const recallNotices = pgTable(
+  "recall_notices",
+  {
+    source: text().notNull(),
+    recallId: text().notNull(),
+    title: text().notNull(),
+    remedy: text(),
+    url: text(),
+    recalledOn: localDate(),
+    publishedAt: timestamptz(),
+    firms: text().array().notNull().default([]),
+    models: text().array().notNull().default([]),
+    text: text().notNull().default(""),
+    fetchedAt: timestamptz().notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.recallId] })],
+);
+
+/** Each recall source's fetch state: when it last succeeded, how often it has failed since, and why. */
+export const recallSources = pgTable("recall_sources", {
+  source: text().primaryKey(),
+  lastAttemptAt: timestamptz(),
+  lastSuccessAt: timestamptz(),
+  lastPublishedAt: timestamptz(),
+  consecutiveFailures: integer().notNull().default(0),
+  lastError: text(),
+});
