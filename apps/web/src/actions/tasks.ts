@@ -174,9 +174,9 @@ export async function completeTask(_state: FormState, data: FormData): Promise<F
   if (!done) return failed("complete task", response.status, error);
   revalidatePath(`/tasks/${taskId}`);
   revalidatePath(`/residences/${residenceId}`);
-  const next =
-    done.task.completedAt || !done.task.dueOn ? t.closed : t.nextDue(formatDay(done.task.dueOn, locale));
-  return { message: `${t.completed} ${next}` };
+  // A one-off task is closed now and its forms go away with their answer: the page says it.
+  if (done.task.completedAt || !done.task.dueOn) redirect(`/tasks/${taskId}?notice=closed`);
+  return { message: `${t.completed} ${t.nextDue(formatDay(done.task.dueOn, locale))}` };
 }
 
 /** Skip or snooze the occurrence the member saw (its due date), so a stale page cannot move a newer one. */
@@ -202,10 +202,8 @@ export async function moveTask(_state: FormState, data: FormData): Promise<FormS
 
 /** Undo the latest completion (the API removes it and puts the task's due date back). */
 export async function undoCompletion(_state: FormState, data: FormData): Promise<FormState> {
-  const t = strings.taskDetail;
   const taskId = text(data, "taskId");
   const residenceId = text(data, "residenceId");
-  const locale = text(data, "locale") || "en";
   const {
     data: undone,
     error,
@@ -215,8 +213,7 @@ export async function undoCompletion(_state: FormState, data: FormData): Promise
   });
   if (response.status === 409) return { error: problemDetail(error) ?? strings.household.conflict };
   if (!undone) return failed("undo completion", response.status, error);
-  revalidatePath(`/tasks/${taskId}`);
   revalidatePath(`/residences/${residenceId}`);
-  const next = undone.task.dueOn ? ` ${t.nextDue(formatDay(undone.task.dueOn, locale))}` : "";
-  return { message: `${t.undone}${next}` };
+  // The undo form goes away with the last entry of the history, and its answer with it: the page says it.
+  redirect(`/tasks/${taskId}?notice=undone`);
 }

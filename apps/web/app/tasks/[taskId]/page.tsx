@@ -22,8 +22,15 @@ function plusDays(isoDate: string, days: number): string {
 }
 
 /** One task: what and when, mark it done (photos, cost, contractor), skip, snooze, undo, and its history. */
-export default async function TaskPage({ params }: { params: Promise<{ taskId: string }> }) {
+export default async function TaskPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ taskId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { taskId } = await params;
+  const { notice } = await searchParams;
   const api = await memberApi();
   if (!api) redirect(`/sign-in?next=/tasks/${taskId}`);
   const path = { taskId };
@@ -61,6 +68,11 @@ export default async function TaskPage({ params }: { params: Promise<{ taskId: s
         <Link href={`/residences/${residence.id}`}>{t.back(residence.name)}</Link>
       </p>
       <h1>{item.title}</h1>
+      {notice === "undone" || notice === "closed" ? (
+        <p role="status" className="notice success">
+          {notice === "undone" ? t.undone : `${t.completed} ${t.closed}`}
+        </p>
+      ) : null}
       <dl className="facts">
         <div>
           <dt>{t.state}</dt>
