@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFil
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { startSmtpServer, verificationTokenIn } from "@honeydue/testkit";
 import autocannon from "autocannon";
 import pg from "pg";
 
@@ -107,6 +108,7 @@ async function runSide(
   dir: string,
 ): Promise<{ results: Record<string, Measured | null>; peakRssMb: number }> {
   const port = await freePort();
+  const smtp = await startSmtpServer();
   const dataDir = join("/tmp", "honeydue-bench", `data-${port}-${Date.now()}`);
   const databaseUrl = await freshDatabaseUrl();
   const child = spawn(process.execPath, ["apps/api/src/main.ts"], {
@@ -116,7 +118,9 @@ async function runSide(
       PORT: String(port),
       DATA_DIR: dataDir,
       LOG_LEVEL: "warn",
-      RUN_EMBEDDED_WORKER: "false",
+      // The API's own job runner mails the setup user's verification link.
+      RUN_EMBEDDED_WORKER: "true",
+      SMTP_URL: smtp.url,
       LOGIN_FAILURES_PER_IP_PER_HOUR: "100000",
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
@@ -133,12 +137,15 @@ async function runSide(
 
   // Setup: a user with a residence and 200 tasks, if this version has those routes.
   const email = `bench-${port}@example.com`;
-  const reg = await json(`${base}/v1/auth/register`, "POST", {
-    email,
-    password: "correct horse battery staple 9",
-    name: "Bench",
-  });
-  const token: string | undefined = reg.body?.accessToken;
+  const password = "correct horse battery staple 9";
+  const reg = await json(`${base}/v1/auth/register`, "POST", { email, password, name: "Bench" });
+  // Versions before issue 16 answer 201 with tokens; later ones 202: the emailed link, then sign in.
+  let token: string | undefined = reg.body?.accessToken;
+  if (reg.status === 202) {
+    const mail = await smtp.waitFor(email, (m) => m.text.includes("/verify-email?token="), 60_000);
+    await json(`${base}/v1/auth/verify-email`, "POST", { token: verificationTokenIn(mail.text) });
+    token = (await json(`${base}/v1/auth/login`, "POST", { email, password })).body?.accessToken;
+  }
   let residenceId: string | undefined;
   if (token) {
     const residence = await json(
@@ -197,6 +204,7 @@ async function runSide(
   const peakRssMb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
+  await smtp.close();
   if (databaseUrl) {
     const admin = new pg.Client({ connectionString: "postgres://postgres@127.0.0.1:5432/postgres" });
     await admin.connect();

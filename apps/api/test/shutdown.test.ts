@@ -127,39 +127,48 @@ test("SIGTERM under steady keep-alive traffic: no request fails and the process 
     child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
 
+  // Setup requests on connections of their own, closed at once.
   const setup = new http.Agent({ keepAlive: false });
-  const reg = await new Promise<string>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/v1/auth/register",
-        method: "POST",
-        agent: setup,
-        headers: { "content-type": "application/json" },
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (d) => {
-          body += d;
-        });
-        res.on("end", () =>
-          res.statusCode === 201 ? resolve(JSON.parse(body).accessToken) : reject(new Error(body)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ email: "shutdown@example.com", password: "correct horse battery", name: "S" }));
-  });
+  const post = (path: string, payload: unknown) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method: "POST",
+          agent: setup,
+          headers: { "content-type": "application/json" },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (d) => {
+            body += d;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end(JSON.stringify(payload));
+    });
+  const account = { email: "shutdown@example.com", password: "correct horse battery" };
+  const registered = await post("/v1/auth/register", { ...account, name: "S" });
+  assert.equal(registered.status, 202, registered.body);
 
   // The embedded mode end to end: the API's own job runner wrote the verification email as an .eml
-  // file and logged its link.
+  // file and logged its link; the link verifies the address, then the member signs in.
   for (let i = 0; ; i++) {
     const files = await readdir(join(dataDir, "mail")).catch(() => [] as string[]);
     if (files.some((f) => f.endsWith(".eml")) && /verify-email\?token=/.test(output())) break;
     if (i > 200) assert.fail(`no verification email in ${dataDir}/mail:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const token = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(output())![1];
+  const verified = await post("/v1/auth/verify-email", { token });
+  assert.equal(verified.status, 200, verified.body);
+  const signedIn = await post("/v1/auth/login", account);
+  assert.equal(signedIn.status, 200, signedIn.body);
+  const reg = JSON.parse(signedIn.body).accessToken as string;
 
   // The clients: keep-alive connections, a few loops sending back to back (a cheap and a database route).
   const agent = new http.Agent({ keepAlive: true, maxSockets: LOOPS });

@@ -63,7 +63,9 @@ export const strings = {
     passwordHint: "At least 8 characters.",
     submit: "Create account",
     haveAccount: "Already have an account?",
-    emailTaken: "An account with this email address already exists. Sign in instead?",
+    checkEmail:
+      "Almost there: we sent a link and a code to your email address. Open the link (or enter the code) to confirm it's yours, then sign in.",
+    enterCode: "Enter the code instead",
   },
   signIn: {
     title: "Sign in",
@@ -74,6 +76,8 @@ export const strings = {
     noAccount: "New to honeyDue?",
     wrong: "That email address and password do not match.",
     tooMany: "Too many attempts. Please wait a minute and try again.",
+    notVerified:
+      "Please confirm your email address first: open the link in the email we sent you, then sign in again.",
   },
   forgotPassword: {
     title: "Reset your password",
@@ -106,6 +110,8 @@ export const strings = {
     already: "Your email address is already verified.",
     continue: "Continue to your honey-do list",
     signInFirst: "Sign in to enter your code.",
+    email: "Email address",
+    signInNow: "Sign in",
   },
   invite: {
     title: "You are invited",

@@ -2,6 +2,7 @@ import type { EmailTemplate } from "../template.ts";
 import { dailyDigest } from "./daily-digest.ts";
 import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
+import { registrationAttempt } from "./registration-attempt.ts";
 import { resetPassword } from "./reset-password.ts";
 import { verifyEmail } from "./verify-email.ts";
 import { warrantyExpiring } from "./warranty-expiring.ts";
@@ -11,6 +12,7 @@ export const TEMPLATES = {
   "verify-email": verifyEmail,
   "reset-password": resetPassword,
   "password-changed": passwordChanged,
+  "registration-attempt": registrationAttempt,
   "daily-digest": dailyDigest,
   "warranty-expiring": warrantyExpiring,
   invite,
