@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fetchApi, signUpByEmail } from "@honeydue/testkit";
 import sharp from "sharp";
 import { formatDay } from "../src/lib/format.ts";
 import { startWebStack } from "./support.ts";
@@ -19,15 +20,13 @@ interface ApiTask {
 test("completes a recurring task with a photo and sees the next due date", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
-  const { api, web, browser, check } = stack;
+  const { api, web, smtp, browser, check } = stack;
   const member = { email: "robin@example.test", password: "robin's long passphrase" };
-  const registered = await fetch(`${api}/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...member, name: "Robin Home", timezone: "UTC" }),
+  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
+    ...member,
+    name: "Robin Home",
+    timezone: "UTC",
   });
-  assert.equal(registered.status, 201);
-  const { accessToken } = (await registered.json()) as { accessToken: string };
   const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
   const post = async <T>(path: string, body: unknown): Promise<T> => {
     const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
@@ -167,15 +166,13 @@ test("completes a recurring task with a photo and sees the next due date", async
 test("filters and search on the list, contractors with their job history, documents with files and expiry", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
-  const { api, web, browser, check } = stack;
+  const { api, web, smtp, browser, check } = stack;
   const member = { email: "kim@example.test", password: "kim's long passphrase" };
-  const registered = await fetch(`${api}/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...member, name: "Kim Keeper", timezone: "UTC" }),
+  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
+    ...member,
+    name: "Kim Keeper",
+    timezone: "UTC",
   });
-  assert.equal(registered.status, 201);
-  const { accessToken } = (await registered.json()) as { accessToken: string };
   const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
   const post = async <T>(path: string, body: unknown): Promise<T> => {
     const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
