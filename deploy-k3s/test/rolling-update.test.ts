@@ -16,9 +16,11 @@ import { after, test } from "node:test";
 import { enqueueJob } from "@honeydue/jobs";
 import {
   createTestDatabase,
+  fetchApi,
   freePort,
   postgresReachable,
   redisReachable,
+  signUpByEmail,
   startSmtpServer,
   TEST_REDIS_URL,
 } from "@honeydue/testkit";
@@ -179,6 +181,7 @@ test("api: three replicas replaced one at a time under keep-alive load, zero fai
   skip,
   timeout: 300_000,
 }, async (t) => {
+  const smtp = await startSmtpServer();
   const apiEnv = async () => {
     const port = await freePort();
     return {
@@ -188,7 +191,9 @@ test("api: three replicas replaced one at a time under keep-alive load, zero fai
         HOST: "127.0.0.1",
         PORT: String(port),
         METRICS_PORT: "0",
-        RUN_EMBEDDED_WORKER: "false",
+        // The replicas' own job runners mail the sign-up's verification link (rows claimed with SKIP LOCKED).
+        RUN_EMBEDDED_WORKER: "true",
+        SMTP_URL: smtp.url,
         // Drain: readiness fails at once, the listener closes after SHUTDOWN_GRACE_MS/5 (1 s here).
         SHUTDOWN_GRACE_MS: "5000",
         TRUST_PROXY: "loopback",
@@ -207,17 +212,11 @@ test("api: three replicas replaced one at a time under keep-alive load, zero fai
   };
   let replicas = [await boot(), await boot(), await boot()];
   // A signed-in user: the load reads the template catalog and its own profile (auth + database).
-  const registered = await fetch(`http://127.0.0.1:${proxy.port}/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({
-      email: "rolling@example.test",
-      password: "correct horse battery staple 9",
-      name: "Roll",
-    }),
+  const { accessToken } = await signUpByEmail(fetchApi(`http://127.0.0.1:${proxy.port}`), smtp, {
+    email: "rolling@example.test",
+    password: "correct horse battery staple 9",
+    name: "Roll",
   });
-  assert.equal(registered.status, 201, await registered.clone().text());
-  const { accessToken } = (await registered.json()) as { accessToken: string };
   const load = startLoad(proxy.port, 4, accessToken);
   await until(() => load.counts.ok > 200, "load flowing");
   for (let i = 0; i < 3; i++) {

@@ -8,8 +8,10 @@ import { outbox } from "@honeydue/db";
 import { enqueueJob } from "@honeydue/jobs";
 import {
   createTestDatabase,
+  fetchApi,
   freePort,
   redisReachable,
+  signUpByEmail,
   startNodeProcess,
   startSmtpServer,
   TEST_REDIS_URL,
@@ -92,19 +94,25 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   assert.equal(cli.status, 0, cli.stderr);
 
   // Users of the product, through the real API.
+  // Members sign up as people do (register, the emailed link, sign in); Uma never follows her link.
   const register = async (email: string, name: string) => {
-    const res = await fetch(`${apiUrl}/v1/auth/register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, name, password: "a household passphrase" }),
+    const signed = await signUpByEmail(fetchApi(apiUrl), smtp, {
+      email,
+      name,
+      password: "a household passphrase",
     });
-    assert.equal(res.status, 201, await res.clone().text());
-    const body = (await res.json()) as { accessToken: string };
-    return { email, bearer: { authorization: `Bearer ${body.accessToken}` } };
+    return { email, bearer: { authorization: `Bearer ${signed.accessToken}` } };
   };
   const dana = await register("dana@example.test", "Dana Householder");
   const sam = await register("sam@example.test", "Sam Neighbour");
-  await smtp.waitFor(dana.email);
+  const uma = { email: "uma@example.test" };
+  const umaRegistered = await fetchApi(apiUrl)("POST", "/v1/auth/register", {
+    ...uma,
+    name: "Uma Unverified",
+    password: "a household passphrase",
+  });
+  assert.equal(umaRegistered.status, 202, JSON.stringify(umaRegistered.body));
+  await smtp.waitFor(uma.email);
   const residence = await fetch(`${apiUrl}/v1/residences`, {
     method: "POST",
     headers: { ...dana.bearer, "content-type": "application/json" },
@@ -221,14 +229,14 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   await page.getByRole("button", { name: "Enable" }).click();
   await page.getByText("The user is enabled again").waitFor();
 
-  // Resend verification: the email reaches the SMTP server.
-  const before = smtp.messages.filter((m) => m.to.includes(dana.email)).length;
+  // Resend verification to a member who has not verified yet: the email reaches the SMTP server.
+  await page.goto(`${panel}/users?q=uma`);
+  await page.getByRole("link", { name: uma.email }).click();
+  await page.getByRole("heading", { name: "Uma Unverified" }).waitFor();
+  const before = smtp.messages.filter((m) => m.to.includes(uma.email)).length;
   await page.getByRole("button", { name: "Resend verification email" }).click();
   await page.getByText("A new verification email is on its way").waitFor();
-  await smtp.waitFor(
-    dana.email,
-    () => smtp.messages.filter((m) => m.to.includes(dana.email)).length > before,
-  );
+  await smtp.waitFor(uma.email, () => smtp.messages.filter((m) => m.to.includes(uma.email)).length > before);
 
   // Residences.
   await page.goto(`${panel}/residences`);

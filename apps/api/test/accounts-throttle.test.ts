@@ -4,7 +4,7 @@ import { describe, test } from "node:test";
 import { REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
 import { Redis } from "ioredis";
 import { createMemoryCounter, createRedisCounter } from "../src/accounts/throttle.ts";
-import { startTestApi, type TestApi } from "./support.ts";
+import { signUp, startTestApi, type TestApi } from "./support.ts";
 
 const PASSWORD = "correct horse battery";
 const ACCOUNT_LIMIT = 3;
@@ -34,23 +34,20 @@ function assert429(res: { statusCode: number; headers: Record<string, unknown>; 
 }
 
 // APIs are started at file level: one started inside a test would be closed when that test ends.
-const memoryApi = await startTestApi({ env });
+const memoryApi = await startTestApi({ env, smtp: true });
 const redisUp = await redisReachable();
 const redisApis = redisUp
-  ? [await startTestApi({ env, redis: true }), await startTestApi({ env, redis: true })]
+  ? [
+      await startTestApi({ env, redis: true, smtp: true }),
+      await startTestApi({ env, redis: true, smtp: true }),
+    ]
   : [];
 
 /** The same behaviour, whichever counter backs the API. */
 function throttleSuite(api: TestApi) {
   test("failed sign-ins are limited per account: past the limit even the right password gets 429", async () => {
     const email = uniqueEmail();
-    const reg = await api.app.inject({
-      method: "POST",
-      url: "/v1/auth/register",
-      payload: { email, password: PASSWORD, name: "T" },
-      remoteAddress: uniqueIp(),
-    });
-    assert.equal(reg.statusCode, 201, reg.body);
+    await signUp(api, { email, password: PASSWORD, name: "T" });
     for (let i = 0; i < ACCOUNT_LIMIT; i++) {
       // Each from another address: the account limit does not depend on the IP.
       assert.equal((await loginFrom(api, uniqueIp(), email, "wrong password")).statusCode, 401);
@@ -64,11 +61,7 @@ function throttleSuite(api: TestApi) {
 
   test("a successful sign-in clears the account's failures", async () => {
     const email = uniqueEmail();
-    await api.app.inject({
-      method: "POST",
-      url: "/v1/auth/register",
-      payload: { email, password: PASSWORD, name: "T" },
-    });
+    await signUp(api, { email, password: PASSWORD, name: "T" });
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < ACCOUNT_LIMIT - 1; i++) {
         assert.equal((await loginFrom(api, uniqueIp(), email, "wrong password")).statusCode, 401);

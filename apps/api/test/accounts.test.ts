@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { outbox, sessions, users, userTokens } from "@honeydue/db";
+import { sessions, users, userTokens } from "@honeydue/db";
 import { eq, sql } from "drizzle-orm";
 import { commonPasswords } from "../src/accounts/passwords.ts";
+import { signIn } from "./fixtures.ts";
 import { assertProblem } from "./problems.ts";
-import { startTestApi } from "./support.ts";
+import { signUp, startTestApi } from "./support.ts";
 
-const { app, deps, smtp } = await startTestApi({ smtp: true });
+const api = await startTestApi({ smtp: true });
+const { app, deps, smtp } = api;
 const WEB = "https://web.honeydue.test";
 const mail = smtp!;
 
@@ -21,16 +23,16 @@ interface Auth {
   expiresIn: number;
 }
 
+/** A verified member signed in through the real flow (register, the emailed link, sign in). */
 async function register(body: Record<string, unknown> = {}): Promise<Auth & { email: string }> {
   const email = (body.email as string) ?? uniqueEmail();
-  const res = await app.inject({
-    method: "POST",
-    url: "/v1/auth/register",
-    payload: { email, password: PASSWORD, name: "Pat Doe", ...body },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return { ...res.json(), email };
+  const signed = await signUp(api, { email, password: PASSWORD, name: "Pat Doe", ...body });
+  return { ...signed, email };
 }
+
+/** Registers without verifying: the 202 answer. */
+const registerOnly = (payload: Record<string, unknown>) =>
+  app.inject({ method: "POST", url: "/v1/auth/register", payload });
 
 async function login(email: string, password = PASSWORD, extra: Record<string, unknown> = {}) {
   return app.inject({ method: "POST", url: "/v1/auth/login", payload: { email, password, ...extra } });
@@ -47,60 +49,143 @@ function linkToken(text: string, path: string): string {
   return m[1]!;
 }
 
-test("register creates an unverified account, signs the device in and emails a link and a code", async () => {
-  const email = uniqueEmail("reg");
-  const res = await app.inject({
+/** An unverified account (registered, not verified) with a session, as accounts made before sign-in required verification have. */
+async function unverifiedWithSession() {
+  const email = uniqueEmail("unverified");
+  assert.equal((await registerOnly({ email, password: PASSWORD, name: "Una" })).statusCode, 202);
+  const first = await mail.waitFor(email);
+  const [row] = await deps.db.select().from(users).where(eq(users.email, email));
+  const session = await signIn(deps, { id: row!.id, email, name: "Una" });
+  return { email, first, user: { id: row!.id }, accessToken: session.token };
+}
+
+const verify = (body: Record<string, unknown>, token?: string) =>
+  app.inject({
     method: "POST",
-    url: "/v1/auth/register",
-    payload: {
-      email,
-      password: PASSWORD,
-      name: "  Pat Doe ",
-      timezone: "Europe/Berlin",
-      deviceName: "Pat's phone",
-    },
+    url: "/v1/auth/verify-email",
+    payload: body,
+    ...(token ? { headers: bearer(token) } : {}),
   });
-  assert.equal(res.statusCode, 201, res.body);
-  const body = res.json();
-  assert.equal(body.user.email, email);
-  assert.equal(body.user.name, "Pat Doe");
-  assert.equal(body.user.emailVerified, false);
-  assert.equal(body.user.timezone, "Europe/Berlin");
-  assert.ok(body.expiresIn > 0 && body.expiresIn <= 900);
-  assert.ok(body.refreshToken.length >= 43);
-  const profile = await me(body.accessToken);
-  assert.equal(profile.statusCode, 200);
-  assert.equal(profile.json().emailVerified, false);
+const codeIn = (text: string) => /code in the app: (\d{6})/.exec(text)![1]!;
+const otherThan = (code: string) => (code === "000000" ? "000001" : "000000");
+
+test("register answers 202 without tokens; the address is verified from the email before anyone signs in", async () => {
+  const email = uniqueEmail("reg");
+  const res = await registerOnly({
+    email,
+    password: PASSWORD,
+    name: "  Pat Doe ",
+    timezone: "Europe/Berlin",
+  });
+  assert.equal(res.statusCode, 202, res.body);
+  assert.deepEqual(Object.keys(res.json()).sort(), ["message", "status"]);
+  assert.doesNotMatch(res.body, /token/i);
+  const [row] = await deps.db.select().from(users).where(eq(users.email, email));
+  assert.equal(row!.name, "Pat Doe");
+  assert.equal(row!.timezone, "Europe/Berlin");
+  assert.equal(row!.emailVerifiedAt, null);
+  assert.equal((await deps.db.select().from(sessions).where(eq(sessions.userId, row!.id))).length, 0);
 
   const message = await mail.waitFor(email);
   assert.match(message.subject, /confirm/i);
-  linkToken(message.text, "/verify-email");
   linkToken(message.html, "/verify-email");
   assert.match(message.text, /code in the app: \d{6}/);
   // Only hashes are stored: the token from the mail is nowhere in user_tokens.
-  const [row] = await deps.db.select().from(userTokens).where(eq(userTokens.userId, body.user.id));
-  assert.ok(row && row.tokenHash.length === 32);
+  const [stored] = await deps.db.select().from(userTokens).where(eq(userTokens.userId, row!.id));
+  assert.ok(stored && stored.tokenHash.length === 32);
+
+  // The right password of an unproven address: no session, a new email (the first was within the minute,
+  // so this one is held back by the resend limit; a minute later it is sent).
+  const early = assertProblem(await login(email), 403);
+  assert.equal(early.type, "https://docs.honeydue.app/problems/email-not-verified");
+  assert.equal(mail.messages.filter((m) => m.to.includes(email)).length, 1);
+  await deps.db
+    .update(userTokens)
+    .set({ createdAt: new Date(Date.now() - 61_000) })
+    .where(eq(userTokens.userId, row!.id));
+  assertProblem(await login(email), 403);
+  const second = await mail.waitFor(email, (m) => m.raw !== message.raw);
+  assertProblem(await login(email, "not the password"), 401);
+
+  // The first link was replaced by the second.
+  const verify = (token: string) =>
+    app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token } });
+  assertProblem(await verify(linkToken(message.text, "/verify-email")), 400);
+  assert.equal((await verify(linkToken(second.text, "/verify-email"))).statusCode, 200);
+  const signedIn = await login(email, PASSWORD, { deviceName: "Pat's phone" });
+  assert.equal(signedIn.statusCode, 200, signedIn.body);
+  const body = signedIn.json();
+  assert.equal(body.user.emailVerified, true);
+  assert.ok(body.expiresIn > 0 && body.expiresIn <= 900);
+  assert.ok(body.refreshToken.length >= 43);
+  assert.equal((await me(body.accessToken)).json().emailVerified, true);
 });
 
-test("an address already taken (in any letter case) is a 409, and the rolled-back sign-up leaves no email", async () => {
-  const first = await register({ email: uniqueEmail("Dup") });
-  await mail.waitFor(first.email);
-  const countJobs = async () => (await deps.db.select({ n: sql<number>`count(*)::int` }).from(outbox))[0]!.n;
-  const before = await countJobs();
-  const res = await app.inject({
-    method: "POST",
-    url: "/v1/auth/register",
-    payload: { email: first.email.toUpperCase(), password: PASSWORD, name: "Someone Else" },
+test("registering a taken address (any letter case) answers exactly like a new one, changes nothing and emails the owner", async () => {
+  const owner = await register({ email: uniqueEmail("Dup") });
+  const [before] = await deps.db.select().from(users).where(eq(users.id, owner.user.id));
+  const fresh = uniqueEmail("fresh");
+  const taken = await registerOnly({
+    email: owner.email.toUpperCase(),
+    password: "another password",
+    name: "Eve",
   });
-  const problem = assertProblem(res, 409);
-  assert.match(problem.detail, /already exists/);
-  // The email job was written inside the transaction before the insert failed: it rolled back with it.
-  assert.equal(await countJobs(), before);
+  const created = await registerOnly({ email: fresh, password: "another password", name: "Eve" });
+  assert.equal(taken.statusCode, 202);
+  assert.equal(taken.statusCode, created.statusCode);
+  assert.equal(taken.body, created.body);
+  assert.equal(taken.headers["content-type"], created.headers["content-type"]);
+  assert.equal(taken.headers["content-length"], created.headers["content-length"]);
+
+  // The account is untouched: same password, name; the owner's session still works; no second account.
+  const [after] = await deps.db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${owner.email})`);
+  assert.deepEqual(after, before);
+  assert.equal((await me(owner.accessToken)).statusCode, 200);
+  assertProblem(await login(owner.email, "another password"), 401);
+
+  // The owner learns of it by email (with a way to sign in or reset), through the outbox.
+  const notice = await mail.waitFor(owner.email, (m) => /tried to sign up/i.test(m.subject));
+  assert.match(notice.text, new RegExp(`${WEB}/sign-in`));
+  assert.match(notice.text, new RegExp(`${WEB}/forgot-password`));
+  assert.doesNotMatch(notice.text, /token=/);
+  await mail.waitFor(fresh, (m) => /confirm/i.test(m.subject));
+
+  // At most 3 notices an hour: the next attempts answer the same and send nothing more.
+  const seen = new Set([notice.raw]);
+  for (let i = 0; i < 2; i++) {
+    const again = await registerOnly({ email: owner.email, password: PASSWORD, name: "Eve" });
+    assert.equal(again.body, created.body);
+    const next = await mail.waitFor(
+      owner.email,
+      (m) => /tried to sign up/i.test(m.subject) && !seen.has(m.raw),
+    );
+    seen.add(next.raw);
+  }
+  const extra = await registerOnly({ email: owner.email, password: PASSWORD, name: "Eve" });
+  assert.equal(extra.body, created.body);
   // Mail is delivered in outbox order: once a later message arrives, nothing else is on its way before it.
-  const later = await register();
-  await mail.waitFor(later.email);
-  const toDup = mail.messages.filter((m) => m.to.some((t) => t.toLowerCase() === first.email.toLowerCase()));
-  assert.equal(toDup.length, 1);
+  const later = uniqueEmail("later");
+  await registerOnly({ email: later, password: PASSWORD, name: "Later" });
+  await mail.waitFor(later);
+  const notices = mail.messages.filter(
+    (m) =>
+      m.to.some((t) => t.toLowerCase() === owner.email.toLowerCase()) && /tried to sign up/i.test(m.subject),
+  );
+  assert.equal(notices.length, 3);
+});
+
+test("parallel registrations of one new address make one account and answer alike", async () => {
+  const email = uniqueEmail("race");
+  const answers = await Promise.all(
+    Array.from({ length: 4 }, () => registerOnly({ email, password: PASSWORD, name: "Racer" })),
+  );
+  assert.deepEqual(new Set(answers.map((a) => `${a.statusCode} ${a.body}`)).size, 1);
+  assert.equal(answers[0]!.statusCode, 202);
+  const rows = await deps.db.select().from(users).where(eq(users.email, email));
+  assert.equal(rows.length, 1);
 });
 
 test("register refuses bad input with a problem naming the fields", async () => {
@@ -221,9 +306,9 @@ test("logout revokes this device only", async () => {
 });
 
 test("the emailed link verifies the address, once", async () => {
-  const a = await register();
-  const message = await mail.waitFor(a.email);
-  const token = linkToken(message.text, "/verify-email");
+  const a = await unverifiedWithSession();
+  const token = linkToken(a.first.text, "/verify-email");
+  assert.equal((await me(a.accessToken)).json().emailVerified, false);
   const res = await app.inject({ method: "POST", url: "/v1/auth/verify-email", payload: { token } });
   assert.equal(res.statusCode, 200, res.body);
   assert.deepEqual(res.json(), { emailVerified: true });
@@ -241,38 +326,61 @@ test("the emailed link verifies the address, once", async () => {
 });
 
 test("the emailed code verifies a signed-in user; wrong codes are limited", async () => {
-  const a = await register();
-  const code = /code in the app: (\d{6})/.exec((await mail.waitFor(a.email)).text)![1]!;
-  const verify = (body: Record<string, unknown>, token?: string) =>
-    app.inject({
-      method: "POST",
-      url: "/v1/auth/verify-email",
-      payload: body,
-      ...(token ? { headers: bearer(token) } : {}),
-    });
-  assertProblem(await verify({ code }), 401); // a code needs the signed-in user
+  const a = await unverifiedWithSession();
+  const code = codeIn(a.first.text);
+  assertProblem(await verify({ code }), 400); // without a session the code needs the address
   assertProblem(await verify({ code, token: "a".repeat(43) }, a.accessToken), 400);
   assertProblem(await verify({}, a.accessToken), 400);
   assertProblem(await verify({ code: "12345" }, a.accessToken), 400);
-  const wrong = code === "000000" ? "000001" : "000000";
-  const bad = assertProblem(await verify({ code: wrong }, a.accessToken), 400);
+  const bad = assertProblem(await verify({ code: otherThan(code) }, a.accessToken), 400);
   assert.match(bad.errors[0].message, /4 attempts left/);
   const ok = await verify({ code }, a.accessToken);
   assert.equal(ok.statusCode, 200, ok.body);
   assert.equal((await me(a.accessToken)).json().emailVerified, true);
 
-  const b = await register();
-  const codeB = /code in the app: (\d{6})/.exec((await mail.waitFor(b.email)).text)![1]!;
-  const wrongB = codeB === "999999" ? "999998" : "999999";
-  for (let i = 0; i < 5; i++) assertProblem(await verify({ code: wrongB }, b.accessToken), 400);
+  const b = await unverifiedWithSession();
+  const codeB = codeIn(b.first.text);
+  for (let i = 0; i < 5; i++) assertProblem(await verify({ code: otherThan(codeB) }, b.accessToken), 400);
   const locked = assertProblem(await verify({ code: codeB }, b.accessToken), 400);
   assert.equal(locked.type, "https://docs.honeydue.app/problems/verification-code-locked");
   assert.equal((await me(b.accessToken)).json().emailVerified, false);
 });
 
+test("the emailed code with the address verifies without a session; every failure answers alike", async () => {
+  const email = uniqueEmail("code");
+  await registerOnly({ email, password: PASSWORD, name: "Cody" });
+  const code = codeIn((await mail.waitFor(email)).text);
+  const verified = await register();
+  const failures = [
+    await verify({ email, code: otherThan(code) }), // wrong code
+    await verify({ email: uniqueEmail("nobody"), code }), // no such account
+    await verify({ email: verified.email, code }), // nothing to verify
+  ].map((res) => {
+    const problem = assertProblem(res, 400);
+    return JSON.stringify({ type: problem.type, title: problem.title, detail: problem.detail });
+  });
+  assert.equal(new Set(failures).size, 1, failures.join("\n"));
+  assert.match(failures[0]!, /invalid-code/);
+  const ok = await verify({ email: email.toUpperCase(), code });
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.equal((await login(email)).statusCode, 200);
+  // A code is single use.
+  assertProblem(await verify({ email, code }), 400);
+
+  // Five wrong codes lock the pending code: the right one is refused afterwards, with the same answer.
+  const locked = uniqueEmail("locked");
+  await registerOnly({ email: locked, password: PASSWORD, name: "Lock" });
+  const lockedCode = codeIn((await mail.waitFor(locked)).text);
+  for (let i = 0; i < 5; i++)
+    assertProblem(await verify({ email: locked, code: otherThan(lockedCode) }), 400);
+  const refused = assertProblem(await verify({ email: locked, code: lockedCode }), 400);
+  assert.equal(refused.type, "https://docs.honeydue.app/problems/invalid-code");
+  assertProblem(await login(locked), 403);
+});
+
 test("resend-verification is rate limited, and the new code replaces the old one", async () => {
-  const a = await register();
-  const first = await mail.waitFor(a.email);
+  const a = await unverifiedWithSession();
+  const first = a.first;
   const resend = () =>
     app.inject({ method: "POST", url: "/v1/auth/resend-verification", headers: bearer(a.accessToken) });
   const tooSoon = await resend();

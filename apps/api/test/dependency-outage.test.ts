@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { postgresReachable, startPostgresServer, startRedisServer } from "@honeydue/testkit";
 import { createUser } from "./fixtures.ts";
-import { startTestApi } from "./support.ts";
+import { signUp, startTestApi } from "./support.ts";
 
 const until = async <T>(fn: () => Promise<T | false | undefined>, what: string, timeoutMs = 60_000) => {
   const end = Date.now() + timeoutMs;
@@ -21,14 +21,9 @@ test("Redis down: sign-in keeps answering (throttle in memory, said in a metric)
   timeout: 120_000,
 }, async () => {
   const redis = await startRedisServer();
-  const api = await startTestApi({ env: { REDIS_URL: redis.url } });
+  const api = await startTestApi({ env: { REDIS_URL: redis.url }, smtp: true });
   const password = "correct horse battery staple";
-  const register = await api.app.inject({
-    method: "POST",
-    url: "/v1/auth/register",
-    payload: { email: "outage@example.test", password, name: "Otto" },
-  });
-  assert.equal(register.statusCode, 201, register.body);
+  await signUp(api, { email: "outage@example.test", password, name: "Otto" });
   const signIn = (pw: string) =>
     api.app.inject({
       method: "POST",

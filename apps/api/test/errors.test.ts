@@ -2,19 +2,14 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { assertProblem as assertSharedProblem } from "./problems.ts";
-import { startTestApi } from "./support.ts";
+import { signUp, startTestApi } from "./support.ts";
 
 // A small body limit so an oversized body is cheap to send.
-const { app } = await startTestApi({ BODY_LIMIT_BYTES: "4096" });
+const api = await startTestApi({ env: { BODY_LIMIT_BYTES: "4096" }, smtp: true });
+const { app } = api;
 
 const email = `errors-${randomBytes(5).toString("hex")}@example.com`;
-const reg = await app.inject({
-  method: "POST",
-  url: "/v1/auth/register",
-  payload: { email, password: "correct horse battery", name: "E" },
-});
-assert.equal(reg.statusCode, 201, reg.body);
-const token = reg.json().accessToken as string;
+const token = (await signUp(api, { email, password: "correct horse battery", name: "E" })).accessToken;
 
 const ROUTES: { method: "POST" | "PATCH"; url: string; bearer?: boolean }[] = [
   { method: "POST", url: "/v1/auth/register" },

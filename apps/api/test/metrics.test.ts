@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { after, test } from "node:test";
 import { startApiMetricsServer } from "../src/start.ts";
-import { startTestApi } from "./support.ts";
+import { signUp, startTestApi } from "./support.ts";
 
 const TOKEN = "metrics-token-for-the-api-test";
-const { app, deps } = await startTestApi({
-  METRICS_PORT: "0",
-  METRICS_HOST: "127.0.0.1",
-  METRICS_TOKEN: TOKEN,
+const api = await startTestApi({
+  env: { METRICS_PORT: "0", METRICS_HOST: "127.0.0.1", METRICS_TOKEN: TOKEN },
+  smtp: true,
 });
+const { app, deps } = api;
 const server = await startApiMetricsServer(deps, deps.log);
 assert.ok(server, "the metrics port is listening");
 after(() => server.close());
@@ -68,17 +68,15 @@ test("the metrics port answers 401 without the bearer token and with a wrong one
 
 test("requests are counted and timed by method, route template (never the raw path) and status", async () => {
   const email = `metrics-${randomBytes(5).toString("hex")}@example.com`;
-  const reg = await app.inject({
-    method: "POST",
-    url: "/v1/auth/register",
-    payload: { email, password: "correct horse battery", name: "Metrics Person" },
+  const { accessToken } = await signUp(api, {
+    email,
+    password: "correct horse battery",
+    name: "Metrics Person",
   });
-  assert.equal(reg.statusCode, 201, reg.body);
-  const { accessToken } = reg.json() as { accessToken: string };
 
   const before = await scrape();
   // A fresh registry per API: the one registration so far is exactly one series with count 1.
-  const register = { method: "POST", route: "/v1/auth/register", status_code: "201" };
+  const register = { method: "POST", route: "/v1/auth/register", status_code: "202" };
   assert.equal(value(before, "http_requests_total", register), 1);
   assert.equal(value(before, "http_request_duration_seconds_count", register), 1);
 
@@ -155,7 +153,7 @@ test("embedded mode: the API's own job runner counts the email job, the email an
     url: "/v1/auth/register",
     payload: { email, password: "correct horse battery", name: "Embedded Person" },
   });
-  assert.equal(reg.statusCode, 201, reg.body);
+  assert.equal(reg.statusCode, 202, reg.body);
   await embedded.smtp!.waitFor(email);
   const job = { queue: "email", job: "email.send" };
   let samples: Sample[] = [];

@@ -127,39 +127,48 @@ test("SIGTERM under steady keep-alive traffic: no request fails and the process 
     child.once("exit", (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
 
+  // Setup requests on connections of their own, closed at once.
   const setup = new http.Agent({ keepAlive: false });
-  const reg = await new Promise<string>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: "/v1/auth/register",
-        method: "POST",
-        agent: setup,
-        headers: { "content-type": "application/json" },
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (d) => {
-          body += d;
-        });
-        res.on("end", () =>
-          res.statusCode === 201 ? resolve(JSON.parse(body).accessToken) : reject(new Error(body)),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(JSON.stringify({ email: "shutdown@example.com", password: "correct horse battery", name: "S" }));
-  });
+  const post = (path: string, payload: unknown) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: "127.0.0.1",
+          port,
+          path,
+          method: "POST",
+          agent: setup,
+          headers: { "content-type": "application/json" },
+        },
+        (res) => {
+          let body = "";
+          res.on("data", (d) => {
+            body += d;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on("error", reject);
+      req.end(JSON.stringify(payload));
+    });
+  const account = { email: "shutdown@example.com", password: "correct horse battery" };
+  const registered = await post("/v1/auth/register", { ...account, name: "S" });
+  assert.equal(registered.status, 202, registered.body);
 
   // The embedded mode end to end: the API's own job runner wrote the verification email as an .eml
-  // file and logged its link.
+  // file and logged its link; the link verifies the address, then the member signs in.
   for (let i = 0; ; i++) {
     const files = await readdir(join(dataDir, "mail")).catch(() => [] as string[]);
     if (files.some((f) => f.endsWith(".eml")) && /verify-email\?token=/.test(output())) break;
     if (i > 200) assert.fail(`no verification email in ${dataDir}/mail:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const token = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(output())![1];
+  const verified = await post("/v1/auth/verify-email", { token });
+  assert.equal(verified.status, 200, verified.body);
+  const signedIn = await post("/v1/auth/login", account);
+  assert.equal(signedIn.status, 200, signedIn.body);
+  const reg = JSON.parse(signedIn.body).accessToken as string;
 
   // The clients: keep-alive connections, a few loops sending back to back (a cheap and a database route).
   const agent = new http.Agent({ keepAlive: true, maxSockets: LOOPS });
@@ -215,4 +224,36 @@ test("SIGTERM under steady keep-alive traffic: no request fails and the process 
   const retried = results.filter((r) => r.retried).length;
   t.diagnostic(`requests: ${results.length}, after SIGTERM: ${afterSigterm.length}, retried: ${retried}`);
   agent.destroy();
+});
+
+test("SIGTERM right after a burst of requests: every request's log line is written before the exit", async () => {
+  const { child, port, output } = await startApi();
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Many requests at once, so the asynchronous log destination still holds lines when SIGTERM arrives.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const ids = Array.from({ length: 400 }, (_, i) => `flush-${i}-${process.pid}`);
+  const results = await Promise.all(ids.map((id) => request(agent, port, "/v1/me", { "x-request-id": id })));
+  assert.deepEqual(
+    results.filter((r) => r.status !== 401),
+    [],
+    "every unauthenticated /v1/me answered 401",
+  );
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0, output());
+  agent.destroy();
+  // The output is complete once the pipe closed; each request's id appears in its request log line.
+  await new Promise((resolve) =>
+    child.stdout!.readableEnded ? resolve(null) : child.stdout!.once("end", resolve),
+  );
+  const logged = new Set(
+    output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg?: string; requestId?: string })
+      .filter((line) => line.msg === "request")
+      .map((line) => line.requestId),
+  );
+  const missing = ids.filter((id) => !logged.has(id));
+  assert.deepEqual(missing, [], `${missing.length} request log lines lost`);
+  assert.match(output(), /shutdown complete/);
 });

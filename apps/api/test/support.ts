@@ -4,7 +4,10 @@ import { migrate, openDatabase } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
 import {
+  type ApiCall,
   createTestDatabase,
+  type SignedUp,
+  signUpByEmail,
   startSmtpServer,
   TEST_REDIS_URL,
   type TestDatabase,
@@ -110,4 +113,31 @@ export async function startTestApi(
     deps.redis?.disconnect();
   });
   return { app, deps, database, smtp };
+}
+
+/** An `ApiCall` through `app.inject` (for testkit's helpers). */
+export function injectApi(app: App): ApiCall {
+  return async (method, path, body, headers = {}) => {
+    const res = await app.inject({
+      method,
+      url: path,
+      headers,
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    return { status: res.statusCode, body: res.body ? res.json() : null };
+  };
+}
+
+/**
+ * A member signed up through the real flow: register, the verification link from the real email, sign
+ * in. Needs an API started with `{ smtp: true }`. For a user the test only needs to exist, the faster
+ * `createUser` fixture writes one straight to the database.
+ */
+export async function signUp(
+  api: TestApi,
+  input: { email: string; password: string; name: string; timezone?: string; deviceName?: string },
+  headers: Record<string, string> = {},
+): Promise<SignedUp> {
+  if (!api.smtp) throw new Error("signUp needs startTestApi({ smtp: true }): the code arrives by email");
+  return signUpByEmail(injectApi(api.app), api.smtp, input, headers);
 }

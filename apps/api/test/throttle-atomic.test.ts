@@ -3,7 +3,7 @@ import { randomBytes, randomInt } from "node:crypto";
 import { describe, test } from "node:test";
 import { REDIS_SKIP_REASON, redisReachable } from "@honeydue/testkit";
 import { createHousehold } from "./fixtures.ts";
-import { startTestApi, type TestApi } from "./support.ts";
+import { signUp, startTestApi, type TestApi } from "./support.ts";
 
 // Issue 16 item 1: attempts are counted BEFORE the password or code is checked, atomically, so parallel
 // guesses cannot overtake the count; every route that checks a password spends one budget.
@@ -14,14 +14,8 @@ const uniqueEmail = () => `atomic-${randomBytes(5).toString("hex")}@example.com`
 const uniqueIp = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
 
 async function register(api: TestApi, email: string) {
-  const res = await api.app.inject({
-    method: "POST",
-    url: "/v1/auth/register",
-    payload: { email, password: PASSWORD, name: "Atomic" },
-    remoteAddress: uniqueIp(),
-  });
-  assert.equal(res.statusCode, 201, res.body);
-  return { authorization: `Bearer ${res.json().accessToken as string}` };
+  const signed = await signUp(api, { email, password: PASSWORD, name: "Atomic" });
+  return { authorization: `Bearer ${signed.accessToken}` };
 }
 
 function assert429(res: { statusCode: number; headers: Record<string, unknown>; body: string }, where = "") {
@@ -30,9 +24,9 @@ function assert429(res: { statusCode: number; headers: Record<string, unknown>; 
   assert.ok(retryAfter > 0 && retryAfter <= 3600, `Retry-After ${res.headers["retry-after"]}`);
 }
 
-const memoryApi = await startTestApi();
+const memoryApi = await startTestApi({ smtp: true });
 const redisUp = await redisReachable();
-const redisApi = redisUp ? await startTestApi({ redis: true }) : undefined;
+const redisApi = redisUp ? await startTestApi({ redis: true, smtp: true }) : undefined;
 
 function suite(api: TestApi) {
   test("60 parallel wrong passwords on one account: at most the limit are checked, the rest 429", async () => {

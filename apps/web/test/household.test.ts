@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { fetchApi, signUpByEmail } from "@honeydue/testkit";
 import { linkIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium: an owner creates a residence from the starter templates, completes a
@@ -10,15 +11,8 @@ test("a residence from templates, a recurring task completed, an invite accepted
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
   const owner = { email: "alex@example.test", password: "alex's long passphrase" };
-  const registered = await fetch(`${api}/v1/auth/register`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ ...owner, name: "Alex Owner", timezone: "UTC" }),
-  });
-  assert.equal(registered.status, 201);
-  const bearer = {
-    authorization: `Bearer ${((await registered.json()) as { accessToken: string }).accessToken}`,
-  };
+  const signed = await signUpByEmail(fetchApi(api), smtp, { ...owner, name: "Alex Owner", timezone: "UTC" });
+  const bearer = { authorization: `Bearer ${signed.accessToken}` };
 
   const alex = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   alex.setDefaultTimeout(30_000);
@@ -28,11 +22,6 @@ test("a residence from templates, a recurring task completed, an invite accepted
   await page.getByLabel("Password").fill(owner.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/tasks$/);
-  // Only a verified owner may invite: Alex opens the emailed link first.
-  const verifyMail = await smtp.waitFor(owner.email, (m) => m.text.includes("/verify-email?token="));
-  await page.goto(linkIn(verifyMail.text, `${web}/verify-email?token=`));
-  await page.getByRole("button", { name: "Verify my email address" }).click();
-  await page.getByRole("status").getByText("your email address is verified").waitFor();
   await page.goto(`${web}/tasks`);
   await page.getByRole("link", { name: "Add a residence" }).click();
   await page.waitForURL(/\/residences\/new$/);
@@ -93,6 +82,20 @@ test("a residence from templates, a recurring task completed, an invite accepted
   await samPage.getByLabel("Email address").fill("sam@example.test");
   await samPage.getByLabel("Password").fill("sam's long passphrase");
   await samPage.getByRole("button", { name: "Create account" }).click();
+  // Sam confirms the address from the email, then signs in and lands back on the invitation.
+  await samPage.getByRole("status").getByText("we sent a link and a code").waitFor();
+  const signInLink = await samPage
+    .getByRole("status")
+    .getByRole("link", { name: "Sign in" })
+    .getAttribute("href");
+  const samVerify = await smtp.waitFor("sam@example.test", (m) => m.text.includes("/verify-email?token="));
+  await samPage.goto(linkIn(samVerify.text, `${web}/verify-email?token=`));
+  await samPage.getByRole("button", { name: "Verify my email address" }).click();
+  await samPage.getByRole("status").getByText("your email address is verified").waitFor();
+  await samPage.goto(`${web}${signInLink}`);
+  await samPage.getByLabel("Email address").fill("sam@example.test");
+  await samPage.getByLabel("Password").fill("sam's long passphrase");
+  await samPage.getByRole("button", { name: "Sign in" }).click();
   await samPage.waitForURL(/\/invites\//);
   await samPage.getByRole("button", { name: "Join the household" }).click();
   await samPage.waitForURL(/\/tasks$/);

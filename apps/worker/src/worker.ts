@@ -88,7 +88,9 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     dataDir: settings.dataDir,
     maxConnections: settings.smtpMaxConnections,
   });
-  const push = createPushProviders(settings.push);
+  const push = createPushProviders(settings.push, {
+    onApnsError: createErrorSink({ source: "apns-connection", log, metrics }),
+  });
   const relay = startRelay({
     db: database.db,
     queues,

@@ -164,7 +164,7 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password: "correct horse battery", name: "Trace Person" }),
   });
-  assert.equal(res.status, 201, await res.text());
+  assert.equal(res.status, 202, await res.text());
   const mail = await smtp.waitFor(email);
   assert.match(mail.subject, /confirm/i);
 
@@ -202,7 +202,7 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
 
   // The API's metrics port: exactly the one registration, timed; queries timed; the pool sampled.
   const apiSamples = await scrape(apiMetricsPort);
-  const register = { method: "POST", route: "/v1/auth/register", status_code: "201" };
+  const register = { method: "POST", route: "/v1/auth/register", status_code: "202" };
   assert.equal(value(apiSamples, "http_requests_total", register), 1);
   assert.equal(value(apiSamples, "http_request_duration_seconds_count", register), 1);
   assert.ok((value(apiSamples, "db_query_duration_seconds_count", { operation: "insert" }) ?? 0) >= 2);

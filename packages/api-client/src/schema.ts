@@ -5567,7 +5567,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Starts a session for this device. A wrong email or password answers 401 without saying which. Failed sign-ins are limited per account and per IP address: past the limit, 429 with Retry-After.
+         * @description Starts a session for this device. A wrong email or password answers 401 without saying which. Failed sign-ins are limited per account and per IP address: past the limit, 429 with Retry-After. The right password of an address that is not verified yet answers 403 `email-not-verified` (and a new verification email is sent, within the resend limits).
          */
         post: {
             parameters: {
@@ -5892,8 +5892,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Create an account
-         * @description Creates the account and signs this device in. A verification email (link + 6-digit code) is sent at once; unverified users can use the app. An address already in use (compared case-insensitively) answers 409.
+         * Sign up
+         * @description Always answers 202 with the same body, whether or not the address (compared case-insensitively) already has an account, and never with tokens. A new address gets an account and a verification email (link + 6-digit code); its owner signs in after verifying. An address that has an account gets an email telling its owner that someone tried to sign up with it (at most 3 an hour), and nothing else changes. Invalid input (a common password, an unknown time zone) answers 400 alike.
          */
         post: {
             parameters: {
@@ -5905,8 +5905,6 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description e.g. "Anna's iPhone" */
-                        deviceName?: string;
                         /** Format: email */
                         email: string;
                         /** @description Display name */
@@ -5923,33 +5921,20 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                201: {
+                202: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
                         "application/json": {
-                            /** @description Bearer token for API calls, valid `expiresIn` seconds */
-                            accessToken: string;
-                            /** @description Seconds until the access token expires (at most 900) */
-                            expiresIn: number;
-                            /** @description Opaque, single use: exchange it at /v1/auth/refresh for a new pair before it expires */
-                            refreshToken: string;
-                            user: components["schemas"]["User"];
+                            message: string;
+                            /** @enum {string} */
+                            status: "accepted";
                         };
                     };
                 };
                 /** @description RFC 9457 problem details */
                 400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description RFC 9457 problem details */
-                409: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -6231,7 +6216,7 @@ export interface paths {
         put?: never;
         /**
          * Verify the email address
-         * @description Public with `{token}` (from the emailed link), or with a bearer token and `{code}` (the 6-digit code from the email). A code can be entered wrongly 5 times; then a new email is needed. Verifying an already verified address with a code answers 200.
+         * @description Public with `{token}` (from the emailed link) or `{email, code}` (the 6-digit code from the email), or with a bearer token and `{code}`. A code can be entered wrongly 5 times; then a new email is needed. The public code form answers every failure with the same 400 `invalid-code`, whether or not the address exists. Verifying an already verified address signed in answers 200.
          *
          *     Idempotent with an `Idempotency-Key` header.
          */
@@ -6245,12 +6230,17 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            /** @description Exactly one of `token` (public) or `code` (signed in as the user to verify) */
+            /** @description Exactly one of `token` (public) or `code`; a code goes with `email` (public) or a bearer token */
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description The emailed 6-digit code (needs a bearer token) */
+                        /** @description The emailed 6-digit code: with `email`, or with a bearer token of the user to verify */
                         code?: string;
+                        /**
+                         * Format: email
+                         * @description The address the code was sent to (with `code`, when not signed in)
+                         */
+                        email?: string;
                         /** @description The token of the emailed link (no sign-in needed) */
                         token?: string;
                     };
@@ -6278,7 +6268,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description RFC 9457 problem details */
+                /** @description A valid access token is required */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -6325,6 +6315,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                429: {
                     headers: {
                         [name: string]: unknown;
                     };

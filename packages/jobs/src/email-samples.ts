@@ -12,6 +12,7 @@ export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
   "verify-email": { name: "Dana", code: "482913", token: "sample-verification-token" },
   "reset-password": { name: "Dana", token: "sample-reset-token" },
   "password-changed": { name: "Dana" },
+  "registration-attempt": { name: "Dana" },
   invite: {
     inviterName: "Sam",
     residenceName: "Maple Street House",

@@ -1,3 +1,4 @@
+export * from "./accounts.ts";
 export * from "./cpsc.ts";
 export * from "./database.ts";
 export * from "./net.ts";

@@ -1,6 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { ApiSettings } from "@honeydue/config";
-import { type Database, type Queryable, refreshTokens, sessions, users, userTokens } from "@honeydue/db";
+import {
+  type Database,
+  emailMessages,
+  type Queryable,
+  refreshTokens,
+  sessions,
+  users,
+  userTokens,
+} from "@honeydue/db";
 import { enqueueJob } from "@honeydue/jobs";
 import type { Logger } from "@honeydue/observability";
 import { and, count, desc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
@@ -132,54 +140,86 @@ export async function issueVerification(
   });
 }
 
+/** Notices of a sign-up attempt on an existing account: at most this many per account and hour. */
+export const REGISTRATION_NOTICES_PER_HOUR = 3;
+
+/**
+ * Registers an address without saying whether it already has an account: the caller always gets the same
+ * 202 and no tokens. A new address gets an unverified account and a verification email; its owner signs in
+ * after verifying. An address that has an account gets, through the outbox, a notice ("someone tried to
+ * sign up with your address; sign in or reset your password") instead, and nothing else changes. Both paths
+ * hash the given password, run one lookup and one transaction writing an email job, so the time taken says
+ * as little as the answer.
+ */
 export async function register(
   ctx: AccountContext,
-  input: { email: string; password: string; name: string; timezone?: string; deviceName?: string },
-  device: DeviceInfo,
-) {
+  input: { email: string; password: string; name: string; timezone?: string },
+): Promise<void> {
   checkPasswordPolicy(input.password, "body.password");
   const name = checkName(input.name, "body.name");
   const timezone = input.timezone === undefined ? "UTC" : checkTimezone(input.timezone, "body.timezone");
   const email = input.email.trim();
+  // Hashed on both paths: a taken address must not answer faster than a new one.
   const passwordHash = await hashPassword(input.password);
+  const [existing] = await ctx.db
+    .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
+    .from(users)
+    .where(emailMatches(email))
+    .limit(1);
+  if (existing) return noticeRegistrationAttempt(ctx, existing);
   const userId = randomUUID();
   try {
-    const result = await ctx.db.transaction(async (tx) => {
-      // The email job is written first: if anything after it fails (a taken address), the rollback
-      // takes the job with it, and no email goes out for an account that does not exist.
-      const token = randomToken();
-      const code = randomCode();
-      await enqueueJob(tx, "email.send", {
-        template: "verify-email",
-        to: email,
-        userId,
-        data: { name, token, code },
-      });
-      const [user] = await tx
-        .insert(users)
-        .values({ id: userId, email, name, passwordHash, timezone })
-        .returning();
-      await tx.insert(userTokens).values({
-        userId,
-        purpose: "verify_email",
-        tokenHash: hashToken(token),
-        codeHash: hashCode(ctx.accessKey, userId, code),
-        expiresAt: new Date(Date.now() + VERIFY_TOKEN_TTL_MS),
-      });
-      const pair = await startSession(tx, tokenSettings(ctx), {
-        userId,
-        ...device,
-        deviceName: input.deviceName,
-      });
-      return { user: user!, pair };
+    await ctx.db.transaction(async (tx) => {
+      await tx.insert(users).values({ id: userId, email, name, passwordHash, timezone });
+      await issueVerification(ctx, tx, { id: userId, email, name });
     });
-    ctx.notifyOutbox();
-    const { sessionId: _, ...pair } = result.pair;
-    return { user: toUser(result.user), ...pair };
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("An account with this email address already exists");
-    throw error;
+    if (!isUniqueViolation(error)) throw error;
+    // Registered concurrently by another request: from here on it is a taken address.
+    const [winner] = await ctx.db
+      .select({ id: users.id, email: users.email, name: users.name, disabledAt: users.disabledAt })
+      .from(users)
+      .where(emailMatches(email))
+      .limit(1);
+    if (winner) await noticeRegistrationAttempt(ctx, winner);
+    return;
   }
+  ctx.notifyOutbox();
+}
+
+/** Emails the owner of an address that someone tried to register again (rate-limited, never to a disabled account). */
+async function noticeRegistrationAttempt(
+  ctx: AccountContext,
+  user: { id: string; email: string; name: string; disabledAt: Date | null },
+) {
+  const [recent] = await ctx.db
+    .select({ n: count() })
+    .from(emailMessages)
+    .where(
+      and(
+        eq(emailMessages.userId, user.id),
+        eq(emailMessages.template, "registration-attempt"),
+        gt(emailMessages.createdAt, new Date(Date.now() - 3600_000)),
+      ),
+    );
+  const send = !user.disabledAt && (recent?.n ?? 0) < REGISTRATION_NOTICES_PER_HOUR;
+  // Written and rolled back when nothing is sent, so that path costs what the others cost.
+  const noSend = new Error("no registration notice for this address");
+  try {
+    await ctx.db.transaction(async (tx) => {
+      await enqueueJob(tx, "email.send", {
+        template: "registration-attempt",
+        to: user.email,
+        userId: user.id,
+        data: { name: user.name },
+      });
+      if (!send) throw noSend;
+    });
+  } catch (error) {
+    if (error !== noSend) throw error;
+    return;
+  }
+  ctx.notifyOutbox();
 }
 
 export async function login(
@@ -207,6 +247,24 @@ export async function login(
     });
   }
   await ctx.throttle.recordSuccess(email, device.ip);
+  if (!user.emailVerifiedAt) {
+    // The right password of an address nobody has proven yet: no session until the owner follows the
+    // email, so an account registered with somebody else's address is never usable. A new email is sent
+    // (within the resend limits) in case the first one was lost.
+    if ((await verificationWait(ctx.db, user.id)) === 0) {
+      await ctx.db.transaction(async (tx) => {
+        await retirePendingTokens(tx, user.id, "verify_email");
+        await issueVerification(ctx, tx, user);
+      });
+      ctx.notifyOutbox();
+    }
+    throw new HttpProblem({
+      status: 403,
+      type: "email-not-verified",
+      title: "Email address not verified",
+      detail: "Confirm your email address with the link or code we emailed you, then sign in",
+    });
+  }
   const { sessionId: _, ...pair } = await startSession(ctx.db, tokenSettings(ctx), {
     userId: user.id,
     ...device,
@@ -454,26 +512,66 @@ async function markVerified(tx: Queryable, userId: string) {
 
 export async function verifyEmail(
   ctx: AccountContext,
-  input: { token?: string; code?: string },
+  input: { token?: string; code?: string; email?: string },
   caller: Principal | undefined,
   ip: string,
 ) {
   if ((input.token === undefined) === (input.code === undefined)) {
-    throw invalidField("body", "give either the link's token or, signed in, the 6-digit code");
+    throw invalidField("body", "give either the link's token or the 6-digit code");
   }
   if (input.token !== undefined) {
     const row = await usableToken(ctx.db, input.token, "verify_email", "verification");
     await ctx.db.transaction((tx) => markVerified(tx, row.userId));
     return { emailVerified: true as const };
   }
-  if (!caller) throw unauthorized("Sign in to verify with the code, or use the link's token");
-  if (caller.emailVerified) return { emailVerified: true as const };
+  if (caller) {
+    if (caller.emailVerified) return { emailVerified: true as const };
+    return verifyCode(ctx, caller.userId, input.code!, ip, false);
+  }
+  if (input.email === undefined) {
+    throw invalidField("body.email", "is required with the code when not signed in");
+  }
+  // Public: every failure answers alike, so the code form says nothing about which addresses exist.
+  const [user] = await ctx.db
+    .select({ id: users.id, emailVerifiedAt: users.emailVerifiedAt })
+    .from(users)
+    .where(emailMatches(input.email.trim()))
+    .limit(1);
+  return verifyCode(ctx, user && !user.emailVerifiedAt ? user.id : null, input.code!, ip, true, input.email);
+}
+
+const codeRefused = () =>
+  new HttpProblem({
+    status: 400,
+    type: "invalid-code",
+    title: "Invalid or expired code",
+    detail:
+      "The code is wrong, has expired or was entered wrongly too often; check it or ask for a new email",
+  });
+
+/**
+ * Checks a verification code of `userId` (null: an address with nothing to verify, which is counted and
+ * refused like a wrong code). `uniform` answers every failure with the same problem (the public form).
+ */
+async function verifyCode(
+  ctx: AccountContext,
+  userId: string | null,
+  code: string,
+  ip: string,
+  uniform: boolean,
+  email?: string,
+) {
+  // Every attempt is counted before the comparison, so parallel guesses cannot exceed the limit: in the
+  // hour's code budget per user and address (shared with share codes), and on the pending code itself.
+  const budgetKey = userId ?? `email:${(email ?? "").trim().toLowerCase()}`;
+  const wait = await ctx.codeThrottle.attempt(budgetKey, ip);
+  if (wait > 0) throw tooManyRequests("Too many wrong codes; try again later", wait);
   const [pending] = await ctx.db
     .select({ id: userTokens.id, codeHash: userTokens.codeHash })
     .from(userTokens)
     .where(
       and(
-        eq(userTokens.userId, caller.userId),
+        eq(userTokens.userId, userId ?? randomUUID()),
         eq(userTokens.purpose, "verify_email"),
         isNull(userTokens.usedAt),
         gt(userTokens.expiresAt, new Date()),
@@ -482,6 +580,7 @@ export async function verifyEmail(
     .orderBy(desc(userTokens.createdAt))
     .limit(1);
   if (!pending) {
+    if (uniform) throw codeRefused();
     throw new HttpProblem({
       status: 400,
       type: "no-pending-verification",
@@ -489,16 +588,13 @@ export async function verifyEmail(
       detail: "The code has expired or was replaced; ask for a new verification email",
     });
   }
-  // Every attempt is counted before the comparison, so parallel guesses cannot exceed the limit: in the
-  // hour's code budget per user and address (shared with share codes), and on the pending code itself.
-  const wait = await ctx.codeThrottle.attempt(caller.userId, ip);
-  if (wait > 0) throw tooManyRequests("Too many wrong codes; try again later", wait);
   const counted = await ctx.db
     .update(userTokens)
     .set({ attempts: sql`${userTokens.attempts} + 1` })
     .where(and(eq(userTokens.id, pending.id), sql`${userTokens.attempts} < ${MAX_CODE_ATTEMPTS}`))
     .returning({ attempts: userTokens.attempts });
   if (counted.length === 0) {
+    if (uniform) throw codeRefused();
     throw new HttpProblem({
       status: 400,
       type: "verification-code-locked",
@@ -506,12 +602,13 @@ export async function verifyEmail(
       detail: `This code was entered wrongly ${MAX_CODE_ATTEMPTS} times; ask for a new verification email`,
     });
   }
-  if (!sameHash(pending.codeHash, hashCode(ctx.accessKey, caller.userId, input.code!))) {
+  if (!sameHash(pending.codeHash, hashCode(ctx.accessKey, userId!, code))) {
+    if (uniform) throw codeRefused();
     const left = MAX_CODE_ATTEMPTS - counted[0]!.attempts;
     throw invalidField("body.code", `is wrong (${left} attempt${left === 1 ? "" : "s"} left)`);
   }
-  await ctx.codeThrottle.recordSuccess(caller.userId, ip);
-  await ctx.db.transaction((tx) => markVerified(tx, caller.userId));
+  await ctx.codeThrottle.recordSuccess(budgetKey, ip);
+  await ctx.db.transaction((tx) => markVerified(tx, userId!));
   return { emailVerified: true as const };
 }
 
@@ -520,33 +617,32 @@ export async function resendVerification(ctx: AccountContext, caller: Principal)
   const [user] = await ctx.db.select().from(users).where(eq(users.id, caller.userId)).limit(1);
   if (!user) throw unauthorized();
   if (user.emailVerifiedAt) throw conflict("This email address is already verified");
-  const since = new Date(Date.now() - 3600_000);
-  const recent = await ctx.db
-    .select({ createdAt: userTokens.createdAt })
-    .from(userTokens)
-    .where(
-      and(
-        eq(userTokens.userId, user.id),
-        eq(userTokens.purpose, "verify_email"),
-        gt(userTokens.createdAt, since),
-      ),
-    )
-    .orderBy(desc(userTokens.createdAt));
-  const now = Date.now();
-  const latest = recent[0]?.createdAt.getTime();
-  if (latest !== undefined && now - latest < RESEND_MIN_INTERVAL_MS) {
-    throw tooManyRequests(
-      "A verification email was just sent; wait a minute",
-      (latest + RESEND_MIN_INTERVAL_MS - now) / 1000,
-    );
-  }
-  if (recent.length >= RESEND_PER_HOUR) {
-    const oldest = recent[RESEND_PER_HOUR - 1]!.createdAt.getTime();
-    throw tooManyRequests("Too many verification emails this hour", (oldest + 3600_000 - now) / 1000);
-  }
+  const wait = await verificationWait(ctx.db, user.id);
+  if (wait > 0) throw tooManyRequests("Verification emails are limited: one a minute, five an hour", wait);
   await ctx.db.transaction(async (tx) => {
     await retirePendingTokens(tx, user.id, "verify_email");
     await issueVerification(ctx, tx, user);
   });
   ctx.notifyOutbox();
+}
+
+/** Seconds until the user may be sent another verification email (one a minute, five an hour); 0 = now. */
+async function verificationWait(db: Queryable, userId: string): Promise<number> {
+  const recent = await db
+    .select({ createdAt: userTokens.createdAt })
+    .from(userTokens)
+    .where(
+      and(
+        eq(userTokens.userId, userId),
+        eq(userTokens.purpose, "verify_email"),
+        gt(userTokens.createdAt, new Date(Date.now() - 3600_000)),
+      ),
+    )
+    .orderBy(desc(userTokens.createdAt));
+  const now = Date.now();
+  const latest = recent[0]?.createdAt.getTime();
+  const untilMinute = latest === undefined ? 0 : latest + RESEND_MIN_INTERVAL_MS - now;
+  const untilHour =
+    recent.length >= RESEND_PER_HOUR ? recent[RESEND_PER_HOUR - 1]!.createdAt.getTime() + 3600_000 - now : 0;
+  return Math.max(0, untilMinute, untilHour) / 1000;
 }

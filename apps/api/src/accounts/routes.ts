@@ -61,23 +61,29 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
 }
 
 function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) {
+  const registerAnswer = {
+    status: "accepted",
+    message: "Check your email: follow the link we sent to finish signing up, then sign in",
+  } as const;
   app.post(
     "/v1/auth/register",
     {
       schema: {
         tags,
-        summary: "Create an account",
+        summary: "Sign up",
         description:
-          "Creates the account and signs this device in. A verification email (link + 6-digit code) is sent " +
-          "at once; unverified users can use the app. An address already in use (compared " +
-          "case-insensitively) answers 409.",
+          "Always answers 202 with the same body, whether or not the address (compared case-insensitively) " +
+          "already has an account, and never with tokens. A new address gets an account and a verification " +
+          "email (link + 6-digit code); its owner signs in after verifying. An address that has an account " +
+          "gets an email telling its owner that someone tried to sign up with it (at most 3 an hour), and " +
+          "nothing else changes. Invalid input (a common password, an unknown time zone) answers 400 alike.",
         body: RegisterBody,
-        response: { 201: AuthResult, ...problems(400, 409, 413, 415) },
+        response: { 202: Accepted, ...problems(400, 413, 415) },
       },
     },
     async (request, reply) => {
-      const result = await actions.register(ctx, request.body, deviceOf(request, request.body.deviceName));
-      return reply.status(201).send(result);
+      await actions.register(ctx, request.body);
+      return reply.status(202).send(registerAnswer);
     },
   );
 
@@ -89,7 +95,9 @@ function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) 
         summary: "Sign in",
         description:
           "Starts a session for this device. A wrong email or password answers 401 without saying which. " +
-          "Failed sign-ins are limited per account and per IP address: past the limit, 429 with Retry-After.",
+          "Failed sign-ins are limited per account and per IP address: past the limit, 429 with Retry-After. " +
+          "The right password of an address that is not verified yet answers 403 `email-not-verified` (and a " +
+          "new verification email is sent, within the resend limits).",
         body: LoginBody,
         response: { 200: AuthResult, ...problems(400, 401, 403, 413, 415, 429) },
       },
@@ -139,12 +147,13 @@ function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) 
         tags,
         summary: "Verify the email address",
         description:
-          "Public with `{token}` (from the emailed link), or with a bearer token and `{code}` (the 6-digit " +
-          "code from the email). A code can be entered wrongly 5 times; then a new email is needed. " +
-          "Verifying an already verified address with a code answers 200.",
+          "Public with `{token}` (from the emailed link) or `{email, code}` (the 6-digit code from the " +
+          "email), or with a bearer token and `{code}`. A code can be entered wrongly 5 times; then a new " +
+          "email is needed. The public code form answers every failure with the same 400 `invalid-code`, " +
+          "whether or not the address exists. Verifying an already verified address signed in answers 200.",
         security: [{}, { bearerAuth: [] }],
         body: VerifyEmailBody,
-        response: { 200: VerifyEmailResult, ...problems(400, 401, 413, 415) },
+        response: { 200: VerifyEmailResult, ...problems(400, 413, 415, 429) },
       },
     },
     async (request) => actions.verifyEmail(ctx, request.body, maybePrincipal(request), request.ip),

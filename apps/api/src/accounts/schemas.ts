@@ -79,7 +79,6 @@ export const RegisterBody = Type.Object(
     password: NewPassword,
     name: Name,
     timezone: Type.Optional(Timezone),
-    deviceName: Type.Optional(DeviceName),
   },
   { additionalProperties: false },
 );
@@ -106,12 +105,23 @@ export const VerifyEmailBody = Type.Object(
       }),
     ),
     code: Type.Optional(
-      Type.String({ pattern: "^[0-9]{6}$", description: "The emailed 6-digit code (needs a bearer token)" }),
+      Type.String({
+        pattern: "^[0-9]{6}$",
+        description: "The emailed 6-digit code: with `email`, or with a bearer token of the user to verify",
+      }),
+    ),
+    email: Type.Optional(
+      Type.String({
+        format: "email",
+        maxLength: 254,
+        description: "The address the code was sent to (with `code`, when not signed in)",
+      }),
     ),
   },
   {
     additionalProperties: false,
-    description: "Exactly one of `token` (public) or `code` (signed in as the user to verify)",
+    description:
+      "Exactly one of `token` (public) or `code`; a code goes with `email` (public) or a bearer token",
   },
 );
 

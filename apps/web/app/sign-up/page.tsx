@@ -15,7 +15,17 @@ export default async function SignUp({ searchParams }: { searchParams: Promise<{
   return (
     <section className="narrow">
       <h1>{t.title}</h1>
-      <ActionForm action={signUp} submit={t.submit}>
+      <ActionForm
+        action={signUp}
+        submit={t.submit}
+        done={
+          <p>
+            <Link href={`/sign-in?next=${encodeURIComponent(next)}`}>{strings.verifyEmail.signInNow}</Link>
+            {" · "}
+            <Link href="/verify-email">{t.enterCode}</Link>
+          </p>
+        }
+      >
         <input type="hidden" name="next" value={next} />
         <TimezoneField />
         <Field label={t.name} name="name" autoComplete="name" required maxLength={100} />

@@ -27,13 +27,31 @@ export default async function VerifyEmail({ searchParams }: { searchParams: Prom
       </section>
     );
   }
+  const codeField = (
+    <Field
+      label={t.code}
+      name="code"
+      inputMode="numeric"
+      autoComplete="one-time-code"
+      pattern="[0-9]{6}"
+      maxLength={6}
+      required
+    />
+  );
   if (!(await hasSession())) {
+    // Before the first sign-in (which needs a verified address): the address and the emailed code.
     return (
       <section className="narrow">
         <h1>{t.title}</h1>
-        <p>
-          <Link href="/sign-in?next=/verify-email">{t.signInFirst}</Link>
-        </p>
+        <p>{t.codeLead}</p>
+        <ActionForm
+          action={verifyEmailCode}
+          submit={t.submitCode}
+          done={<Link href="/sign-in">{t.signInNow}</Link>}
+        >
+          <Field label={t.email} name="email" type="email" autoComplete="email" required />
+          {codeField}
+        </ActionForm>
       </section>
     );
   }
@@ -42,15 +60,7 @@ export default async function VerifyEmail({ searchParams }: { searchParams: Prom
       <h1>{t.title}</h1>
       <p>{t.codeLead}</p>
       <ActionForm action={verifyEmailCode} submit={t.submitCode} done={next}>
-        <Field
-          label={t.code}
-          name="code"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9]{6}"
-          maxLength={6}
-          required
-        />
+        {codeField}
       </ActionForm>
       <ActionForm action={resendVerification} submit={t.resend} />
     </section>

@@ -24,27 +24,19 @@ function failed(status: number, error: unknown): FormState {
   return { error: problemDetail(error) ?? strings.errors.generic };
 }
 
+/** Sign-up answers alike for new and taken addresses (202, no tokens): the person confirms by email, then signs in. */
 export async function signUp(_state: FormState, data: FormData): Promise<FormState> {
   const timezone = text(data, "timezone");
-  const {
-    data: pair,
-    error,
-    response,
-  } = await publicApi().POST("/v1/auth/register", {
+  const { error, response } = await publicApi().POST("/v1/auth/register", {
     body: {
       name: text(data, "name"),
       email: text(data, "email"),
       password: text(data, "password"),
-      deviceName: DEVICE,
       ...(timezone ? { timezone } : {}),
     },
   });
-  if (!pair) {
-    if (response.status === 409) return { error: strings.signUp.emailTaken };
-    return failed(response.status, error);
-  }
-  await startSession(pair);
-  redirect(localPath(text(data, "next")));
+  if (response.status !== 202) return failed(response.status, error);
+  return { message: strings.signUp.checkEmail };
 }
 
 export async function signIn(_state: FormState, data: FormData): Promise<FormState> {
@@ -58,6 +50,9 @@ export async function signIn(_state: FormState, data: FormData): Promise<FormSta
   if (!pair) {
     if (response.status === 401) return { error: strings.signIn.wrong };
     if (response.status === 429) return { error: strings.signIn.tooMany };
+    if ((error as { type?: string } | undefined)?.type?.endsWith("email-not-verified")) {
+      return { error: strings.signIn.notVerified };
+    }
     return failed(response.status, error);
   }
   await startSession(pair);
@@ -103,12 +98,16 @@ export async function verifyEmailLink(_state: FormState, data: FormData): Promis
   return failed(response.status, error);
 }
 
+/** Signed in: the code alone; otherwise the address and the code (the API answers every failure alike). */
 export async function verifyEmailCode(_state: FormState, data: FormData): Promise<FormState> {
   const api = await memberApi();
-  if (!api) return { error: strings.verifyEmail.signInFirst };
-  const { response, error } = await api.POST("/v1/auth/verify-email", { body: { code: text(data, "code") } });
+  const code = text(data, "code");
+  const { response, error } = api
+    ? await api.POST("/v1/auth/verify-email", { body: { code } })
+    : await publicApi().POST("/v1/auth/verify-email", { body: { code, email: text(data, "email") } });
   if (response.ok) return { message: strings.verifyEmail.done };
   if (response.status === 400) return { error: problemDetail(error) ?? strings.verifyEmail.wrongCode };
+  if (response.status === 429) return { error: strings.signIn.tooMany };
   return failed(response.status, error);
 }
 

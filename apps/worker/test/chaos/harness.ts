@@ -118,10 +118,12 @@ export async function spawnApiProcess(env: Record<string, string>): Promise<Chil
 export interface SinkMessage {
   to: string;
   messageId: string;
+  /** The plain-text part (e.g. to follow a verification link). */
+  text: string;
 }
 
 /**
- * An SMTP sink that keeps every accepted message (recipient and Message-ID). `delayMs` answers each
+ * An SMTP sink that keeps every accepted message (recipient, Message-ID and text). `delayMs` answers each
  * message that late (a slow server); `refuse` answers 550 for recipients matching it (a permanent
  * refusal); `hold()` leaves messages unanswered until `release()`. A message counts as delivered once it
  * was answered 250.
@@ -154,7 +156,11 @@ export async function startSmtpSink(options: { delayMs?: number; refuse?: RegExp
         const accept = () =>
           setTimeout(() => {
             for (const rcpt of session.envelope.rcptTo) {
-              delivered.push({ to: rcpt.address.toLowerCase(), messageId: parsed.messageId ?? "" });
+              delivered.push({
+                to: rcpt.address.toLowerCase(),
+                messageId: parsed.messageId ?? "",
+                text: parsed.text ?? "",
+              });
             }
             callback();
           }, state.delayMs);

@@ -3,6 +3,7 @@ import { applianceRecall } from "./appliance-recall.ts";
 import { dailyDigest } from "./daily-digest.ts";
 import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
+import { registrationAttempt } from "./registration-attempt.ts";
 import { resetPassword } from "./reset-password.ts";
 import { verifyEmail } from "./verify-email.ts";
 import { warrantyExpiring } from "./warranty-expiring.ts";
@@ -12,6 +13,7 @@ export const TEMPLATES = {
   "verify-email": verifyEmail,
   "reset-password": resetPassword,
   "password-changed": passwordChanged,
+  "registration-attempt": registrationAttempt,
   "daily-digest": dailyDigest,
   "warranty-expiring": warrantyExpiring,
   "appliance-recall": applianceRecall,
