@@ -1,25 +1,32 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { loadApiSettings } from "@honeydue/config";
+import { buildAdmin, adminServer as server } from "./admin-build.ts";
 
 const ADMIN_PORT = 3001;
-const root = fileURLToPath(new URL("../", import.meta.url));
-const server = `${root}apps/admin/.next/standalone/apps/admin/server.js`;
 
 /**
  * `npm start`'s admin panel: built once on the first start (with Next's progress on the terminal), then
- * reused; served on port 3001 against this API, and stopped with it.
+ * reused; served on port 3001 against this API, and stopped with it. The build runs in a child process
+ * while the API, already listening, keeps answering; the panel is served when it finishes.
  */
 export async function serveAdminPanel() {
   const api = loadApiSettings();
   if (!existsSync(server)) {
-    console.log("building the admin panel once (about a minute; later starts reuse the build)…");
-    const built = spawnSync(process.execPath, [`${root}scripts/admin-build.ts`], { stdio: "inherit" });
-    if (built.status !== 0) {
-      console.error("the admin panel did not build; the API keeps running without it");
+    const started = Date.now();
+    console.log(
+      "building the admin panel once in the background (about a minute; later starts reuse the build); " +
+        "the API is ready meanwhile",
+    );
+    try {
+      await buildAdmin();
+    } catch (error) {
+      console.error(
+        `the admin panel did not build (${(error as Error).message}); the API keeps running without it`,
+      );
       return;
     }
+    console.log(`admin panel built in ${Math.round((Date.now() - started) / 1000)} s`);
   }
   const host = api.host === "0.0.0.0" ? "127.0.0.1" : api.host;
   const child = spawn(process.execPath, [server], {

@@ -13,6 +13,8 @@ process.env.WEB_API_URL ??= `http://127.0.0.1:${api.port}`;
 const web = settingsOrExit(() => loadWebAppSettings());
 
 await import("../apps/api/src/main.ts");
+// The API is ready: the panel and the web app are (built if needed and) started behind it, one after the
+// other, without holding up the API: their builds run in child processes.
 const { serveAdminPanel } = await import("./admin-panel.ts");
 await serveAdminPanel();
 await startWeb(web, WEB_PORT);

@@ -8,6 +8,12 @@ const config: NextConfig = {
   transpilePackages: ["@honeydue/api-client", "@honeydue/config"],
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // Completion photos and document files pass through server actions (and the proxy) on their way to the
+    // API, whose own per-file limit is UPLOAD_MAX_BYTES (25 MB by default).
+    serverActions: { bodySizeLimit: "26mb" },
+    proxyClientMaxBodySize: "26mb",
+  },
   // The repo's own lint (Biome) and typecheck (npm run typecheck) cover the web app.
   typescript: { ignoreBuildErrors: true },
 };

@@ -119,7 +119,7 @@ export function startEmbeddedJobs(
   deps: ApiDeps,
   options: {
     pollIntervalMs?: number;
-    /** Run the digest/warranty/housekeeping schedules on a timer (default true; tests enqueue ticks instead). */
+    /** Run the digest/warranty/recall/housekeeping schedules on a timer (default true; tests enqueue ticks instead). */
     schedules?: boolean;
   } = {},
 ): EmbeddedRunner {
@@ -145,6 +145,8 @@ export function startEmbeddedJobs(
       authSecret: settings.authSecret,
       publicApiUrl: settings.publicApiUrl,
       publicWebUrl: settings.publicWebUrl,
+      metrics: deps.metrics,
+      recalls: settings.recalls,
       notifyOutbox: () => deps.notifyOutbox(),
     },
   });

@@ -1,3 +1,4 @@
+import { flushLogSync } from "@honeydue/observability";
 import type { ApiDeps } from "./deps.ts";
 import type { App } from "./http/app-type.ts";
 
@@ -13,9 +14,14 @@ export function handleShutdown(app: App, deps: ApiDeps, onClosed: () => Promise<
     closing = true;
     deps.lifecycle.shuttingDown = true;
     deps.log.info({ signal }, "shutting down");
+    // The logger writes asynchronously: every exit below writes out its buffer first.
+    const exit = (code: number) => {
+      flushLogSync(deps.log);
+      process.exit(code);
+    };
     const force = setTimeout(() => {
       deps.log.error("grace period over; exiting with requests still open");
-      process.exit(1);
+      exit(1);
     }, deps.settings.shutdownGraceMs + 1000);
     force.unref();
     try {
@@ -25,10 +31,10 @@ export function handleShutdown(app: App, deps: ApiDeps, onClosed: () => Promise<
       await app.close();
       await onClosed();
       deps.log.info("shutdown complete");
-      process.exit(0);
+      exit(0);
     } catch (error) {
       deps.log.error({ err: error }, "shutdown failed");
-      process.exit(1);
+      exit(1);
     }
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -3,6 +3,7 @@ import type { ApiSettings } from "@honeydue/config";
 import { migrate } from "@honeydue/db";
 import {
   createLogger,
+  flushLogSync,
   type Logger,
   type MetricsServer,
   startMetricsServer,
@@ -31,9 +32,25 @@ export async function startApiMetricsServer(
   }
 }
 
+/**
+ * An error nothing caught ends the process, as Node's default does, but logged first and with every
+ * buffered log line written out before the exit.
+ */
+function exitOnFatalError(log: Logger) {
+  const fatal = (error: unknown, kind: string) => {
+    log.fatal({ err: error }, `${kind}; exiting`);
+    flushLogSync(log);
+    process.exit(1);
+  };
+  process.on("uncaughtException", (error) => fatal(error, "uncaught exception"));
+  process.on("unhandledRejection", (error) => fatal(error, "unhandled promise rejection"));
+}
+
 export async function startApi(settings: ApiSettings, tracing: TracingHandle): Promise<void> {
   // Every log line carries trace_id/span_id of the span it was written in.
-  const log = createLogger({ level: settings.logLevel, role: "api", mixin: traceLogMixin });
+  // Asynchronous: the per-request log line must not block the event loop on stdout.
+  const log = createLogger({ level: settings.logLevel, role: "api", mixin: traceLogMixin, async: true });
+  exitOnFatalError(log);
   const deps = await createApiDeps(settings, log);
   if (settings.migrateOnStart) await migrate(deps.database, { log: (m) => log.info(m) });
   // Embedded mode: outbox jobs (email) run in this process; otherwise the worker relays and runs them.

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { activity, completions, contractors, documents, tasks } from "@honeydue/db";
+import { activity, completions, contractors, documents, files, tasks } from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
+import { jpegWithGps, multipart, pendingJobs } from "./files-support.ts";
 import { createHousehold } from "./fixtures.ts";
 import { assertProblem } from "./problems.ts";
 import { startTestApi } from "./support.ts";
@@ -262,4 +263,202 @@ test("replacement planning: what is past or near its end of life, soonest first,
   assert.equal(plan.items[1].endOfLifeOn, "2027-01-01");
   assert.equal(plan.totalCostCents, 1_500_000);
   deps.clock = undefined;
+});
+
+test("an appliance's photo goes through the upload pipeline; replacing or deleting it deletes the file", async () => {
+  const upload = async (as: typeof home.member, residenceId: string) => {
+    const body = multipart(
+      { purpose: "appliance_photo", residenceId },
+      { filename: "label.jpg", contentType: "image/jpeg", data: await jpegWithGps() },
+    );
+    const res = await app.inject({
+      method: "POST",
+      url: "/v1/uploads",
+      headers: { ...as.auth, ...body.headers },
+      payload: body.payload,
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().purpose, "appliance_photo");
+    return res.json() as { id: string; url: string };
+  };
+  const put = (applianceId: string, fileId: string | null, as = home.member) =>
+    app.inject({
+      method: "PUT",
+      url: `/v1/appliances/${applianceId}/photo`,
+      headers: as.auth,
+      payload: { fileId },
+    });
+  const created = await post({ name: "Water heater", kind: "water_heater" });
+  const a = created.json();
+  const first = await upload(home.member, home.residence.id);
+
+  assertProblem(await put(a.id, first.id, home.viewer), 403);
+  const foreign = await upload(other.member, other.residence.id);
+  assertProblem(await put(a.id, foreign.id), 400, "body.fileId");
+  assertProblem(await put(a.id, first.id, other.owner), 404);
+
+  const set = await put(a.id, first.id);
+  assert.equal(set.statusCode, 200, set.body);
+  assert.equal(set.json().photo.id, first.id);
+  assert.equal(set.json().photo.status, "attached");
+  assert.equal((await get(`/v1/appliances/${a.id}`, home.viewer)).json().photoFileId, first.id);
+  assert.equal((await get(first.url, home.viewer)).statusCode, 200, "members read it");
+  assert.equal((await get(first.url, other.owner)).statusCode, 404, "other households do not");
+
+  const second = await upload(home.member, home.residence.id);
+  assert.equal((await put(a.id, second.id)).json().photo.id, second.id);
+  assert.equal(
+    (await deps.db.select().from(files).where(eq(files.id, first.id))).length,
+    0,
+    "replaced: deleted",
+  );
+  const deletions = await pendingJobs(deps, "files.delete-objects");
+  assert.ok(
+    deletions.some((j) => JSON.stringify(j.payload).includes(first.id)),
+    "its stored objects are deleted through the outbox",
+  );
+
+  const removed = await app.inject({
+    method: "DELETE",
+    url: `/v1/appliances/${a.id}`,
+    headers: home.member.auth,
+  });
+  assert.equal(removed.statusCode, 204);
+  assert.equal(
+    (await deps.db.select().from(files).where(eq(files.id, second.id))).length,
+    0,
+    "appliance deleted: deleted",
+  );
+});
+
+test("appliances are in search, the export (JSON and CSV, with the replacement plan) and the sync feed", async () => {
+  const created = await post({
+    name: "Garage freezer",
+    kind: "refrigerator",
+    brand: "Frigidaire",
+    model: "FFFU20F2VW",
+    installedOn: "2010-05-01",
+    replacementCostCents: 90_000,
+    notes: "Chest freezer by the workbench",
+  });
+  const a = created.json();
+  const asGet = (await get(`/v1/appliances/${a.id}`)).json();
+
+  // Search: by brand prefix, by model, and only appliances when asked.
+  const search = (q: string, type = "") =>
+    get(`/v1/residences/${home.residence.id}/search?q=${encodeURIComponent(q)}${type}`, home.viewer);
+  const byBrand = (await search("frigid")).json().items;
+  assert.deepEqual(
+    byBrand.map((h: { type: string; id: string }) => [h.type, h.id]),
+    [["appliance", a.id]],
+  );
+  assert.match(byBrand[0].headline, /<mark>Frigidaire<\/mark>/);
+  assert.equal((await search("FFFU20F2VW", "&type=appliance")).json().items[0]?.id, a.id);
+  assert.deepEqual((await search("freezer", "&type=task")).json().items, []);
+  assert.equal(
+    (await get(`/v1/residences/${home.residence.id}/search?q=freezer`, other.owner)).statusCode,
+    404,
+  );
+
+  // Export: the appliance as GET answers it, the replacement plan, and a CSV of appliances.
+  const exported = await get("/v1/me/export", home.member);
+  assert.equal(exported.statusCode, 200);
+  const mine = JSON.parse(exported.body).residences.find((r: { id: string }) => r.id === home.residence.id);
+  assert.deepEqual(
+    mine.appliances.find((x: { id: string }) => x.id === a.id),
+    asGet,
+  );
+  const planned = mine.replacementPlan.items.find((i: { applianceId: string }) => i.applianceId === a.id);
+  assert.equal(planned.status, "past_end_of_life");
+  assert.ok(mine.replacementPlan.totalCostCents >= 90_000);
+  const csv = await get("/v1/me/export?format=csv&kind=appliances", home.member);
+  assert.equal(csv.statusCode, 200);
+  assert.match(String(csv.headers["content-type"]), /^text\/csv/);
+  const [header, ...lines] = csv.body.trimEnd().split("\r\n");
+  assert.equal(header!.split(",").slice(0, 4).join(","), "residence,applianceId,name,kind");
+  const row = lines.find((l) => l.includes(a.id))!;
+  assert.match(row, /^Maple House,[0-9a-f-]{36},Garage freezer,refrigerator,Frigidaire,FFFU20F2VW,/);
+  assert.match(row, /,2023-05-01,past_end_of_life,90000,/);
+  const otherCsv = await get("/v1/me/export?format=csv&kind=appliances", other.owner);
+  assert.ok(!otherCsv.body.includes(a.id), "only my residences");
+
+  // Sync: the snapshot has it as GET answers it; a change, a new link and a delete arrive after a cursor.
+  const snapshot = async (as = home.viewer) => {
+    const changes: { type: string; id: string; op: string; data?: unknown }[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = (await get(`/v1/sync${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`, as)).json();
+      changes.push(...page.changes);
+      cursor = page.nextCursor;
+      if (!page.hasMore) return { changes, cursor: cursor! };
+    }
+  };
+  const first = await snapshot();
+  const up = first.changes.find((c) => c.type === "appliance" && c.id === a.id);
+  assert.deepEqual(up?.data, asGet);
+  assert.ok(!(await snapshot(other.owner)).changes.some((c) => c.id === a.id), "not another household's");
+
+  const patched = await app.inject({
+    method: "PATCH",
+    url: `/v1/appliances/${a.id}`,
+    headers: home.member.auth,
+    payload: { location: "Garage", documentIds: [document!.id] },
+  });
+  assert.equal(patched.statusCode, 200);
+  const after = (await get(`/v1/sync?since=${encodeURIComponent(first.cursor)}`, home.viewer)).json();
+  const changed = after.changes.filter(
+    (c: { type: string; id: string }) => c.type === "appliance" && c.id === a.id,
+  );
+  assert.equal(changed.length, 1, "each entity once, in its current state");
+  assert.deepEqual(changed[0].data, (await get(`/v1/appliances/${a.id}`)).json());
+  assert.deepEqual(changed[0].data.documentIds, [document!.id]);
+
+  await app.inject({ method: "DELETE", url: `/v1/appliances/${a.id}`, headers: home.member.auth });
+  const gone = (await get(`/v1/sync?since=${encodeURIComponent(after.nextCursor)}`, home.viewer)).json();
+  assert.deepEqual(
+    gone.changes.filter((c: { id: string }) => c.id === a.id).map((c: { op: string }) => c.op),
+    ["delete"],
+  );
+});
+
+test("the home screen sums up the replacement plan across my residences, soonest first", async () => {
+  const mine = await createHousehold(deps, { name: "Summary House" });
+  const year = new Date().getUTCFullYear();
+  const add = (body: object) =>
+    app.inject({
+      method: "POST",
+      url: `/v1/residences/${mine.residence.id}/appliances`,
+      headers: mine.owner.auth,
+      payload: body,
+    });
+  const old = (
+    await add({ name: "Old roof", kind: "roof", installedOn: "1990-06-01", replacementCostCents: 1_200_000 })
+  ).json();
+  const soon = (
+    await add({
+      name: "Water heater",
+      kind: "water_heater",
+      installedOn: `${year - 9}-01-01`,
+      lifespanYears: 10,
+      replacementCostCents: 150_000,
+    })
+  ).json();
+  await add({ name: "New dishwasher", kind: "dishwasher", installedOn: `${year}-01-01` });
+  await add({ name: "Unknown age", kind: "furnace" });
+
+  const home_ = await get("/v1/me/home", mine.viewer);
+  assert.equal(home_.statusCode, 200, home_.body);
+  const r = home_.json().replacement;
+  assert.equal(r.pastEndOfLife, 1);
+  assert.equal(r.nearingEndOfLife, 1);
+  assert.equal(r.totalCostCents, 1_350_000);
+  assert.deepEqual(
+    r.items.map((i: { applianceId: string; status: string }) => [i.applianceId, i.status]),
+    [
+      [old.id, "past_end_of_life"],
+      [soon.id, "nearing_end_of_life"],
+    ],
+  );
+  const empty = (await get("/v1/me/home", (await createHousehold(deps)).owner)).json().replacement;
+  assert.deepEqual(empty, { pastEndOfLife: 0, nearingEndOfLife: 0, totalCostCents: 0, items: [] });
 });

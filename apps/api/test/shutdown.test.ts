@@ -225,3 +225,35 @@ test("SIGTERM under steady keep-alive traffic: no request fails and the process 
   t.diagnostic(`requests: ${results.length}, after SIGTERM: ${afterSigterm.length}, retried: ${retried}`);
   agent.destroy();
 });
+
+test("SIGTERM right after a burst of requests: every request's log line is written before the exit", async () => {
+  const { child, port, output } = await startApi();
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // Many requests at once, so the asynchronous log destination still holds lines when SIGTERM arrives.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const ids = Array.from({ length: 400 }, (_, i) => `flush-${i}-${process.pid}`);
+  const results = await Promise.all(ids.map((id) => request(agent, port, "/v1/me", { "x-request-id": id })));
+  assert.deepEqual(
+    results.filter((r) => r.status !== 401),
+    [],
+    "every unauthenticated /v1/me answered 401",
+  );
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0, output());
+  agent.destroy();
+  // The output is complete once the pipe closed; each request's id appears in its request log line.
+  await new Promise((resolve) =>
+    child.stdout!.readableEnded ? resolve(null) : child.stdout!.once("end", resolve),
+  );
+  const logged = new Set(
+    output()
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { msg?: string; requestId?: string })
+      .filter((line) => line.msg === "request")
+      .map((line) => line.requestId),
+  );
+  const missing = ids.filter((id) => !logged.has(id));
+  assert.deepEqual(missing, [], `${missing.length} request log lines lost`);
+  assert.match(output(), /shutdown complete/);
+});

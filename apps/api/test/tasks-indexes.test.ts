@@ -3,7 +3,6 @@ import { test } from "node:test";
 import { tasks } from "@honeydue/db";
 import type { DueState } from "@honeydue/domain";
 import { and, eq, type SQL } from "drizzle-orm";
-import { PgDialect } from "drizzle-orm/pg-core";
 import { countDueSql } from "../src/home/routes.ts";
 import { selectTasks } from "../src/tasks/presenter.ts";
 import { afterCursor, statesCondition } from "../src/tasks/queries.ts";
@@ -103,17 +102,16 @@ test("the task list queries use the tasks indexes", { skip }, async (t) => {
 });
 
 test("the home-screen query uses the tasks indexes", { skip }, async (t) => {
-  const dialect = new PgDialect({ casing: "snake_case" });
   const list = [residenceId, ...others].map((id) => ({ id, name: "", timezone: "UTC", ...bounds }));
   t.diagnostic(
     assertIndexed(
-      await explain(deps.database, dialect.sqlToQuery(countDueSql(list))),
+      await explain(deps.database, countDueSql(deps.db, list).toSQL()),
       "home counts, 4 residences",
     ),
   );
   t.diagnostic(
     assertIndexed(
-      await explain(deps.database, dialect.sqlToQuery(countDueSql(list.slice(0, 1)))),
+      await explain(deps.database, countDueSql(deps.db, list.slice(0, 1)).toSQL()),
       "home counts, 1 residence",
     ),
   );

@@ -63,6 +63,8 @@ export async function startWebStack(t: TestContext): Promise<WebStack | null> {
         METRICS_PORT: "0",
       },
       readyUrl: `${api}/readyz`,
+      // A shared, loaded CI machine can take longer than the default minute to migrate and start.
+      timeoutMs: 180_000,
     }),
     startNodeProcess({
       args: [webServer],
@@ -74,6 +76,7 @@ export async function startWebStack(t: TestContext): Promise<WebStack | null> {
         NODE_ENV: "production",
       },
       readyUrl: `http://127.0.0.1:${webPort}/privacy`,
+      timeoutMs: 180_000,
     }),
   ]);
   const browser = await openBrowser();

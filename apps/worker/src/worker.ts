@@ -88,7 +88,9 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     dataDir: settings.dataDir,
     maxConnections: settings.smtpMaxConnections,
   });
-  const push = createPushProviders(settings.push);
+  const push = createPushProviders(settings.push, {
+    onApnsError: createErrorSink({ source: "apns-connection", log, metrics }),
+  });
   const relay = startRelay({
     db: database.db,
     queues,
@@ -140,6 +142,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       publicWebUrl: settings.publicWebUrl,
       push,
       metrics,
+      recalls: settings.recalls,
       outboxRetentionDays: settings.outboxRetentionDays,
       failedJobRetentionDays: settings.failedJobRetentionDays,
       queues,

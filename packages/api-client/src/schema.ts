@@ -4891,6 +4891,157 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/appliances/{applianceId}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set an appliance's photo (members and owners)
+         * @description `fileId` of an upload with purpose `appliance_photo` of the appliance's residence (POST /v1/uploads); null removes the photo. The previous photo is deleted. Download it from GET /v1/files/{fileId}.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    applianceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileId: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            applianceId: string;
+                            photo: {
+                                /** @description Detected from the file's bytes */
+                                contentType: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                filename: string | null;
+                                hasThumbnail: boolean;
+                                height: number | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description What the file is for: it decides the accepted types and who may read it */
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
+                                residenceId: string | null;
+                                sizeBytes: number;
+                                status: "pending" | "uploaded" | "attached";
+                                thumbnailUrl: string | null;
+                                /** @description GET it (with the bearer token) to download */
+                                url: string;
+                                width: number | null;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/appliances/{applianceId}/service-history": {
         parameters: {
             query?: never;
@@ -6449,7 +6600,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @description What the file is for: it decides the accepted types and who may read it */
-                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                                 residenceId: string | null;
                                 sizeBytes: number;
                                 status: "pending" | "uploaded" | "attached";
@@ -6558,7 +6709,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @description What the file is for: it decides the accepted types and who may read it */
-                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                                 residenceId: string | null;
                                 sizeBytes: number;
                                 status: "pending" | "uploaded" | "attached";
@@ -7933,7 +8084,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @description What the file is for: it decides the accepted types and who may read it */
-                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                                 residenceId: string | null;
                                 sizeBytes: number;
                                 status: "pending" | "uploaded" | "attached";
@@ -8181,7 +8332,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @description What the file is for: it decides the accepted types and who may read it */
-                            purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                            purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                             residenceId: string | null;
                             sizeBytes: number;
                             status: "pending" | "uploaded" | "attached";
@@ -10287,7 +10438,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @description What the file is for: it decides the accepted types and who may read it */
-                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                                 residenceId: string | null;
                                 sizeBytes: number;
                                 status: "pending" | "uploaded" | "attached";
@@ -10625,7 +10776,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Export all my data: JSON (default), or CSV of my residences' tasks or completions
+         * Export all my data: JSON (default), or CSV of my residences' tasks, completions or appliances
          * @description Answered as a download (Content-Disposition: attachment). CSV follows RFC 4180 (CRLF, quoted fields); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.
          */
         get: {
@@ -10633,7 +10784,7 @@ export interface paths {
                 query?: {
                     format?: "json" | "csv";
                     /** @description Required with format=csv */
-                    kind?: "tasks" | "completions";
+                    kind?: "tasks" | "completions" | "appliances";
                 };
                 header?: never;
                 path?: never;
@@ -10674,7 +10825,7 @@ export interface paths {
                             profile: {
                                 [key: string]: unknown;
                             };
-                            /** @description Each with myRole, members (name, role), tasks, completions, contractors, documents */
+                            /** @description Each with myRole, members (name, role), tasks, completions, contractors, documents, appliances and replacementPlan */
                             residences: {
                                 [key: string]: unknown;
                             }[];
@@ -10873,6 +11024,33 @@ export interface paths {
                             dueSoonDays: number;
                             dueToday: number;
                             overdue: number;
+                            /** @description The replacement plan across my residences: appliances past or nearing their expected end of life (GET /v1/residences/{id}/replacement-plan for all of one residence) */
+                            replacement: {
+                                /** @description The five soonest */
+                                items: {
+                                    ageYears: number | null;
+                                    /** Format: uuid */
+                                    applianceId: string;
+                                    endOfLifeOn: string | null;
+                                    expectedLifespanYears: number | null;
+                                    /**
+                                     * @description What kind of appliance or system
+                                     * @enum {unknown}
+                                     */
+                                    kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                    name: string;
+                                    replacementCostCents: number | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    /** @enum {unknown} */
+                                    status: "past_end_of_life" | "nearing_end_of_life" | "ok" | "unknown";
+                                }[];
+                                /** @description Within two years of their end of life */
+                                nearingEndOfLife: number;
+                                pastEndOfLife: number;
+                                /** @description Money in integer cents */
+                                totalCostCents: number;
+                            };
                             residences: {
                                 dueSoon: number;
                                 dueToday: number;
@@ -14937,7 +15115,7 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 /** @description What the file is for: it decides the accepted types and who may read it */
-                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                                 residenceId: string | null;
                                 sizeBytes: number;
                                 status: "pending" | "uploaded" | "attached";
@@ -15645,7 +15823,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Full-text search over a residence's tasks, contractors and documents, best match first
+         * Full-text search over a residence's tasks, contractors, documents and appliances, best match first
          * @description Web-search syntax: "quoted phrase", -excluded, or. Words match their English stems; the last word also matches as a prefix (type-ahead).
          */
         get: {
@@ -15654,7 +15832,7 @@ export interface paths {
                     limit?: number;
                     q: string;
                     /** @description Only these kinds (repeatable); all by default */
-                    type?: ("task" | "contractor" | "document")[];
+                    type?: ("task" | "contractor" | "document" | "appliance")[];
                 };
                 header?: {
                     /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
@@ -15683,7 +15861,7 @@ export interface paths {
                                 rank: number;
                                 title: string;
                                 /** @enum {unknown} */
-                                type: "task" | "contractor" | "document";
+                                type: "task" | "contractor" | "document" | "appliance";
                             }[];
                         };
                     };
@@ -16931,7 +17109,7 @@ export interface paths {
                                 op: "upsert" | "delete";
                                 residenceId: string | null;
                                 /** @enum {unknown} */
-                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "notification";
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "notification";
                             }[];
                             /** @description More is waiting: ask again right away */
                             hasMore: boolean;
@@ -19013,7 +19191,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a file (multipart)
-         * @description multipart/form-data with the fields `purpose` (completion_photo, document, residence_photo, avatar) and `residenceId` (except for avatars) BEFORE the part `file`. The file is streamed, judged by its bytes (JPEG, PNG, WebP, HEIC; PDF for documents), limited in size and pixels, and photos are stored without their metadata (GPS). Attach it afterwards by its id.
+         * @description multipart/form-data with the fields `purpose` (completion_photo, document, residence_photo, appliance_photo, avatar) and `residenceId` (except for avatars) BEFORE the part `file`. The file is streamed, judged by its bytes (JPEG, PNG, WebP, HEIC; PDF for documents), limited in size and pixels, and photos are stored without their metadata (GPS). Attach it afterwards by its id.
          *
          *     Idempotent with an `Idempotency-Key` header.
          */
@@ -19046,7 +19224,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @description What the file is for: it decides the accepted types and who may read it */
-                            purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                            purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                             residenceId: string | null;
                             sizeBytes: number;
                             status: "pending" | "uploaded" | "attached";
@@ -19312,7 +19490,7 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             /** @description What the file is for: it decides the accepted types and who may read it */
-                            purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                            purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                             residenceId: string | null;
                             sizeBytes: number;
                             status: "pending" | "uploaded" | "attached";
@@ -19452,7 +19630,7 @@ export interface paths {
                         contentType: "image/jpeg" | "image/png" | "image/webp" | "image/heic" | "application/pdf";
                         filename?: string;
                         /** @description What the file is for: it decides the accepted types and who may read it */
-                        purpose: "completion_photo" | "document" | "residence_photo" | "avatar";
+                        purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
                         /** Format: uuid */
                         residenceId?: string;
                         /** @description Exact size in bytes of the file to upload */

@@ -48,4 +48,16 @@ export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     documentId: "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
     unsubscribeUrl: unsubscribe,
   },
+  "appliance-recall": {
+    name: "Dana",
+    applianceName: "Kitchen dishwasher",
+    residenceName: "Maple Street House",
+    recallTitle: "Whirlpool Recalls Dishwashers Due to Fire Hazard",
+    remedy: "Stop using the dishwasher and contact Whirlpool for a free repair.",
+    recallUrl: "https://www.cpsc.gov/Recalls/2026/Whirlpool-Recalls-Dishwashers-Due-to-Fire-Hazard",
+    recalledOn: "2026-11-19",
+    residenceId: "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+    applianceId: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+    unsubscribeUrl: unsubscribe,
+  },
 };

@@ -7,7 +7,8 @@ export type NotificationKind =
   | "task.completed"
   | "task.due_today"
   | "invite.accepted"
-  | "warranty.expiring";
+  | "warranty.expiring"
+  | "appliance.recalled";
 
 export interface NotifyInput {
   userId: string;
@@ -24,8 +25,16 @@ export interface NotifyInput {
   push?: boolean;
 }
 
-/** Kinds that also go out as a push (product: due today, assigned to you, completed by someone else). */
-const PUSHED: ReadonlySet<NotificationKind> = new Set(["task.assigned", "task.completed", "task.due_today"]);
+/**
+ * Kinds that also go out as a push (product: due today, assigned to you, completed by someone else, an
+ * appliance of yours is recalled).
+ */
+const PUSHED: ReadonlySet<NotificationKind> = new Set([
+  "task.assigned",
+  "task.completed",
+  "task.due_today",
+  "appliance.recalled",
+]);
 
 /**
  * Adds an in-app notification and, for the pushed kinds, a `push.send` job. Call it inside the

@@ -1,9 +1,12 @@
+import type { RecallSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { createPushProviders, type PushProviders } from "@honeydue/push";
 import { runHousekeeping } from "./housekeeping.ts";
 import { sendPushJob } from "./push-handler.ts";
 import type { Queues } from "./queues.ts";
+import { runRecallCheck } from "./recalls/check.ts";
+import { createCpscSource } from "./recalls/sources.ts";
 import type { JobHandler } from "./registry.ts";
 import { runDigestTick, runWarrantyTick, tickInstant } from "./reminders.ts";
 
@@ -14,7 +17,13 @@ export interface WorkerHandlerDeps {
   publicWebUrl: string;
   /** Default: push disabled (no connection is ever made). */
   push?: PushProviders;
-  metrics?: { recordPush(platform: string, outcome: "sent" | "failed" | "skipped"): void };
+  metrics?: {
+    recordPush(platform: string, outcome: "sent" | "failed" | "skipped"): void;
+    recordRecallCheck(source: string, outcome: "succeeded" | "failed"): void;
+    recordRecallMatches(count: number): void;
+  };
+  /** Recall checks (RECALLS_* settings). Default: off. */
+  recalls?: RecallSettings;
   outboxRetentionDays?: number;
   failedJobRetentionDays?: number;
   /** The worker's BullMQ queues (housekeeping cleans their failed jobs); absent in embedded mode. */
@@ -62,6 +71,25 @@ export function createWorkerHandlers(deps: { db: Database; log: Logger } & Worke
     "reminders.warranty-tick": (async (payload) => {
       await runWarrantyTick(configured(), tickInstant(payload.at));
     }) satisfies JobHandler<"reminders.warranty-tick">,
+    "recalls.check": (async (payload) => {
+      const { authSecret, publicApiUrl, log, db } = configured();
+      const settings = deps.recalls;
+      await runRecallCheck(
+        {
+          db,
+          log,
+          authSecret,
+          publicApiUrl,
+          settings: settings ?? { enabled: false, checkIntervalHours: 24, lookbackDays: 1 },
+          sources: settings
+            ? [createCpscSource({ url: settings.cpscUrl, timeoutMs: settings.timeoutMs })]
+            : [],
+          ...(deps.metrics ? { metrics: deps.metrics } : {}),
+          ...(deps.notifyOutbox ? { notifyOutbox: deps.notifyOutbox } : {}),
+        },
+        tickInstant(payload.at),
+      );
+    }) satisfies JobHandler<"recalls.check">,
     "housekeeping.cleanup": (async () => {
       await runHousekeeping({
         db: deps.db,

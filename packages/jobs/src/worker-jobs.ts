@@ -30,6 +30,13 @@ export const WORKER_JOBS = {
     attempts: 3,
     timeoutMs: 10 * 60_000,
   }),
+  // Recall checks (recalls/check.ts): fetches each source once per RECALLS_CHECK_INTERVAL_HOURS, matches hourly.
+  "recalls.check": define({
+    queue: "reminders",
+    payload: TickPayload,
+    attempts: 3,
+    timeoutMs: 10 * 60_000,
+  }),
   "housekeeping.cleanup": define({
     queue: "housekeeping",
     payload: TickPayload,
@@ -48,6 +55,13 @@ export const SCHEDULES = [
     pattern: "5 * * * *",
     everyMs: 3_600_000,
     offsetMs: 5 * 60_000,
+  },
+  {
+    id: "recall-check",
+    job: "recalls.check",
+    pattern: "23 * * * *",
+    everyMs: 3_600_000,
+    offsetMs: 23 * 60_000,
   },
   {
     id: "housekeeping",

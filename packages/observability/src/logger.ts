@@ -42,8 +42,32 @@ export function loggerOptions(options: { level: string; role: string; mixin?: ()
   };
 }
 
-export function createLogger(options: { level: string; role: string; mixin?: () => object }): Logger {
-  return pino(loggerOptions(options));
+/**
+ * The process logger. `async: true` (the API) writes through a buffered asynchronous destination, so a log
+ * line never blocks the event loop on a write to stdout; `flushLogSync` empties that buffer before the
+ * process exits (shutdown, fatal error), so no line is lost. Otherwise lines are written synchronously.
+ */
+export function createLogger(options: {
+  level: string;
+  role: string;
+  mixin?: () => object;
+  async?: boolean;
+}): Logger {
+  if (!options.async) return pino(loggerOptions(options));
+  // Each write takes every line gathered while the previous one was in flight: one write per burst.
+  return pino(loggerOptions(options), pino.destination({ dest: 1, sync: false }));
+}
+
+/** Writes out whatever an asynchronous logger still holds (no-op for a synchronous one). */
+export function flushLogSync(log: Logger): void {
+  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
+    | { flushSync?: () => void }
+    | undefined;
+  try {
+    stream?.flushSync?.();
+  } catch {
+    // Nothing can be logged about a log that cannot be written (stdout closed).
+  }
 }
 
 export type { Logger };

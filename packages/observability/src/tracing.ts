@@ -30,22 +30,11 @@ import {
   type TextMapPropagator,
   trace,
 } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import type { Instrumentation } from "@opentelemetry/instrumentation";
-import { FastifyInstrumentation } from "@opentelemetry/instrumentation-fastify";
-import { HttpInstrumentation } from "@opentelemetry/instrumentation-http";
-import { IORedisInstrumentation } from "@opentelemetry/instrumentation-ioredis";
-import { PgInstrumentation } from "@opentelemetry/instrumentation-pg";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import { core, NodeSDK } from "@opentelemetry/sdk-node";
-import {
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type SpanProcessor,
-  TraceIdRatioBasedSampler,
-} from "@opentelemetry/sdk-trace-base";
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from "@opentelemetry/semantic-conventions";
-import { register as registerEsmHooks, supportsSyncHooks } from "import-in-the-middle/register-hooks.mjs";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
+// The SDK, the exporter and the instrumentations (~70 MiB resident) are imported by startTracing() only
+// when tracing is on: a process without an endpoint never loads them.
 
 export interface TracingOptions {
   /** e.g. "honeydue-api", "honeydue-worker". */
@@ -82,8 +71,8 @@ export interface TracingHandle {
 }
 
 /** W3C trace-context + baggage, used by the helpers regardless of the global propagator. */
-export const w3cPropagator: TextMapPropagator = new core.CompositePropagator({
-  propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
+export const w3cPropagator: TextMapPropagator = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
 });
 
 function clampRatio(ratio: number): number {
@@ -96,7 +85,18 @@ export function tracesUrl(endpoint: string): string {
   return base.endsWith("/v1/traces") ? base : `${base}/v1/traces`;
 }
 
-export function defaultInstrumentations(): Instrumentation[] {
+export async function defaultInstrumentations(): Promise<Instrumentation[]> {
+  const [
+    { HttpInstrumentation },
+    { FastifyInstrumentation },
+    { PgInstrumentation },
+    { IORedisInstrumentation },
+  ] = await Promise.all([
+    import("@opentelemetry/instrumentation-http"),
+    import("@opentelemetry/instrumentation-fastify"),
+    import("@opentelemetry/instrumentation-pg"),
+    import("@opentelemetry/instrumentation-ioredis"),
+  ]);
   return [
     new HttpInstrumentation({
       // Probes and scrapes are noise in every trace view.
@@ -131,6 +131,8 @@ export async function startTracing(options: TracingOptions): Promise<TracingHand
   }
   const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
   if (options.endpoint) {
+    const { BatchSpanProcessor } = await import("@opentelemetry/sdk-trace-base");
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
     processors.push(
       new BatchSpanProcessor(
         new OTLPTraceExporter({ url: tracesUrl(options.endpoint), headers: options.headers ?? {} }),
@@ -146,13 +148,27 @@ export async function startTracing(options: TracingOptions): Promise<TracingHand
     return active;
   }
 
-  const instrumentations = options.instrumentations ?? defaultInstrumentations();
+  const [
+    { NodeSDK },
+    { ParentBasedSampler, TraceIdRatioBasedSampler },
+    { resourceFromAttributes },
+    semconv,
+    iitm,
+  ] = await Promise.all([
+    import("@opentelemetry/sdk-node"),
+    import("@opentelemetry/sdk-trace-base"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/semantic-conventions"),
+    import("import-in-the-middle/register-hooks.mjs"),
+  ]);
+  const { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } = semconv;
+  const instrumentations = options.instrumentations ?? (await defaultInstrumentations());
   if (options.esmHook !== false && !esmHookRegistered) {
     // ESM loader hook intercepting only the instrumented packages (not every .ts
     // file of the app). Registered once per process. Prefer the in-thread
     // module.registerHooks() variant (Node >= 24.11.1).
-    if (supportsSyncHooks()) {
-      registerEsmHooks({ include: ESM_HOOKED_MODULES });
+    if (iitm.supportsSyncHooks()) {
+      iitm.register({ include: ESM_HOOKED_MODULES });
     } else {
       register("import-in-the-middle/hook.mjs", import.meta.url, { data: { include: ESM_HOOKED_MODULES } });
     }

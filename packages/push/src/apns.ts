@@ -13,6 +13,12 @@ export interface ApnsOptions {
   /** Extra trusted CA (PEM) for a test server with a self-signed certificate. */
   ca?: string;
   timeoutMs?: number;
+  /**
+   * Errors of the HTTP/2 connection itself (TLS refused, reset, GOAWAY), which have no request to fail:
+   * the worker passes an error sink that logs (rate-limited) and counts them. A request in flight also
+   * fails with its own error and is retried by its job.
+   */
+  onError?: (error: unknown) => void;
 }
 
 /** Apple accepts a provider token for up to an hour and rejects refreshes more often than every 20 minutes. */
@@ -42,7 +48,7 @@ export function createApnsClient(options: ApnsOptions): PushClient {
   function connection(): ClientHttp2Session {
     if (session && !session.closed && !session.destroyed) return session;
     const s = connect(options.url, options.ca ? { ca: options.ca } : {});
-    s.on("error", () => {});
+    s.on("error", (error) => options.onError?.(error));
     s.on("close", () => {
       if (session === s) session = undefined;
     });

@@ -25,10 +25,14 @@ const disabled: PushClient = {
 /** The APNs and FCM clients for the settings; clients are lazy, so building them opens no connection. */
 export function createPushProviders(
   settings: PushSettings,
-  options: { apnsCa?: string } = {},
+  options: { apnsCa?: string; onApnsError?: (error: unknown) => void } = {},
 ): PushProviders {
   if (!settings.enabled) return { enabled: false, ios: disabled, android: disabled, close() {} };
-  const ios = createApnsClient({ ...settings.apns, ...(options.apnsCa ? { ca: options.apnsCa } : {}) });
+  const ios = createApnsClient({
+    ...settings.apns,
+    ...(options.apnsCa ? { ca: options.apnsCa } : {}),
+    onError: options.onApnsError,
+  });
   const android = createFcmClient(settings.fcm);
   return {
     enabled: true,

@@ -6,17 +6,21 @@ import {
   completions,
   contractors,
   type Database,
+  files,
   type Queryable,
   tasks,
   taskTemplates,
 } from "@honeydue/db";
 import { and, asc, desc, eq, ilike, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import Type, { type Static } from "typebox";
+import { fileView } from "../files/presenter.ts";
+import { AttachFileBody, FileSchema } from "../files/schemas.ts";
+import { attachFile } from "../files/service.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
-import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
+import { decodeCursor, encodeCursor, NoContent, Nullable, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { containsPattern } from "../search/text.ts";
@@ -538,6 +542,65 @@ export function registerApplianceRoutes(app: App, deps: ApplianceRouteDeps) {
       return {
         items: rows.map(({ recall, ...a }) => ({ ...a, recall: toRecall(recall) })),
       };
+    },
+  );
+
+  app.put(
+    "/v1/appliances/:applianceId/photo",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "Set an appliance's photo (members and owners)",
+        description:
+          "`fileId` of an upload with purpose `appliance_photo` of the appliance's residence (POST /v1/uploads); " +
+          "null removes the photo. The previous photo is deleted. Download it from GET /v1/files/{fileId}.",
+        params: ApplianceParams,
+        body: AttachFileBody,
+        response: {
+          200: Type.Object({ applianceId: Uuid, photo: Nullable(FileSchema) }),
+          ...problems(400, 401, 403, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      const me = principal(request);
+      const { fileId } = request.body;
+      const applianceId = await db.transaction(async (tx) => {
+        const { row } = await loadAppliance(tx, request.params.applianceId, me.userId, "member");
+        const [locked] = await tx
+          .select({ photoFileId: appliances.photoFileId })
+          .from(appliances)
+          .where(eq(appliances.id, row.id))
+          .for("update");
+        if (!locked) throw notFound("Appliance");
+        if (locked.photoFileId === fileId) return row.id;
+        if (fileId)
+          await attachFile(tx, {
+            fileId,
+            userId: me.userId,
+            residenceId: row.residenceId,
+            purpose: "appliance_photo",
+          });
+        // The trigger of migration 0142 deletes the previous photo's file (and, through the outbox, its objects).
+        await tx
+          .update(appliances)
+          .set({ photoFileId: fileId, updatedAt: new Date() })
+          .where(eq(appliances.id, row.id));
+        await recordActivity(tx, {
+          residenceId: row.residenceId,
+          actorId: me.userId,
+          action: "appliance.photo_changed",
+          subjectType: "appliance",
+          subjectId: row.id,
+          data: { name: row.name },
+        });
+        return row.id;
+      });
+      deps.notifyOutbox();
+      const [file] = fileId ? await db.select().from(files).where(eq(files.id, fileId)).limit(1) : [];
+      return { applianceId, photo: file ? fileView(file) : null };
     },
   );
 }

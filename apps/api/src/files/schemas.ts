@@ -7,6 +7,7 @@ export const FilePurposeSchema = Type.Union(
     Type.Literal("document"),
     Type.Literal("residence_photo"),
     Type.Literal("avatar"),
+    Type.Literal("appliance_photo"),
   ],
   { description: "What the file is for: it decides the accepted types and who may read it" },
 );

@@ -1,10 +1,12 @@
 import { type Database, memberships, residences } from "@honeydue/db";
-import { asc, eq, type SQL, sql } from "drizzle-orm";
+import { asc, eq, type Param, type Placeholder, sql } from "drizzle-orm";
 import Type from "typebox";
+import { replacementPlan } from "../appliances/replacement.ts";
+import { ReplacementItem } from "../appliances/schemas.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { problems } from "../http/responses.ts";
-import { Uuid } from "../http/schemas.ts";
+import { Cents, Uuid } from "../http/schemas.ts";
 import { boundsFor } from "../tasks/access.ts";
 import type { StateBounds } from "../tasks/queries.ts";
 
@@ -33,24 +35,46 @@ const Home = Type.Object({
       ...Counts,
     }),
   ),
+  replacement: Type.Object(
+    {
+      pastEndOfLife: Count,
+      nearingEndOfLife: Type.Integer({ minimum: 0, description: "Within two years of their end of life" }),
+      totalCostCents: Cents,
+      items: Type.Array(ReplacementItem, { maxItems: 5, description: "The five soonest" }),
+    },
+    {
+      description:
+        "The replacement plan across my residences: appliances past or nearing their expected end of life (GET /v1/residences/{id}/replacement-plan for all of one residence)",
+    },
+  ),
 });
+
+/** How many of the soonest replacements the home screen lists. */
+const HOME_REPLACEMENTS = 5;
 
 export type ResidenceBounds = { id: string; name: string; timezone: string } & StateBounds;
 
 /**
  * Open tasks due up to each residence's due-soon end, counted per residence in one statement. Every
  * residence brings its own local "today", so one instant can be overdue in Auckland and due today in
- * Los Angeles. The join condition is a range on the partial index tasks_residence_due_idx.
+ * Los Angeles. The join condition is a range on the partial index tasks_residence_due_idx. The residences
+ * come as three parallel arrays, so the SQL text is the same for any number of them and is prepared once.
  */
-export function countDueSql(list: ResidenceBounds[]): SQL {
-  const values = sql.join(
-    list.map((r) => sql`(${r.id}::uuid, ${r.today}::date, ${r.soonEnd}::date)`),
-    sql`, `,
-  );
+export function dueCountsQuery(
+  db: Database,
+  ids: Param | Placeholder,
+  todays: Param | Placeholder,
+  soonEnds: Param | Placeholder,
+) {
   // LATERAL: one range scan of the partial index per residence with that residence's own bounds.
-  return sql`
-    SELECT b.residence_id, c.overdue, c.due_today, c.due_soon
-      FROM (VALUES ${values}) AS b (residence_id, today, soon_end)
+  return db
+    .select({
+      residenceId: sql<string>`b.residence_id`,
+      overdue: sql<number>`c.overdue`,
+      dueToday: sql<number>`c.due_today`,
+      dueSoon: sql<number>`c.due_soon`,
+    })
+    .from(sql`unnest(${ids}::uuid[], ${todays}::date[], ${soonEnds}::date[]) AS b (residence_id, today, soon_end)
      CROSS JOIN LATERAL (
        SELECT count(*) FILTER (WHERE t.due_on < b.today)::int AS overdue,
               count(*) FILTER (WHERE t.due_on = b.today)::int AS due_today,
@@ -60,23 +84,50 @@ export function countDueSql(list: ResidenceBounds[]): SQL {
           AND t.archived_at IS NULL
           AND t.completed_at IS NULL
           AND t.due_on <= b.soon_end
-     ) AS c`;
+     ) AS c`);
 }
 
-export async function countDue(db: Database, list: ResidenceBounds[]) {
-  if (list.length === 0) return new Map<string, { overdue: number; dueToday: number; dueSoon: number }>();
-  type Row = { residence_id: string; overdue: number; due_today: number; due_soon: number };
-  const result = (await db.execute(countDueSql(list))) as unknown as { rows: Row[] };
-  return new Map(
-    result.rows.map((r) => [
-      r.residence_id,
-      { overdue: r.overdue, dueToday: r.due_today, dueSoon: r.due_soon },
-    ]),
-  );
+/** The counting statement for these residences, as SQL (for EXPLAIN). */
+export function countDueSql(db: Database, list: ResidenceBounds[]) {
+  const column = (key: "id" | "today" | "soonEnd") => sql.param(list.map((r) => r[key]));
+  return dueCountsQuery(db, column("id"), column("today"), column("soonEnd"));
+}
+
+/** Counts per residence with the statement prepared once on `db`. */
+export function prepareCountDue(db: Database) {
+  const query = dueCountsQuery(
+    db,
+    sql.placeholder("ids"),
+    sql.placeholder("todays"),
+    sql.placeholder("soonEnds"),
+  ).prepare("home_due_counts");
+  return async (list: ResidenceBounds[]) => {
+    if (list.length === 0) return new Map<string, DueCounts>();
+    const rows = await query.execute({
+      ids: list.map((r) => r.id),
+      todays: list.map((r) => r.today),
+      soonEnds: list.map((r) => r.soonEnd),
+    });
+    return new Map(rows.map(({ residenceId, ...counts }) => [residenceId, counts]));
+  };
+}
+
+/** The caller's residences ({ userId }), by name. */
+export function myResidencesQuery(db: Database) {
+  return db
+    .select({ id: residences.id, name: residences.name, timezone: residences.timezone })
+    .from(memberships)
+    .innerJoin(residences, eq(residences.id, memberships.residenceId))
+    .where(eq(memberships.userId, sql.placeholder("userId")))
+    .orderBy(asc(residences.name), asc(residences.id));
 }
 
 export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
   const { db, auth } = deps;
+  // The home screen is the app's first request: its statements are prepared once (reads, outside any
+  // write transaction, so on the database itself).
+  const countDue = prepareCountDue(db);
+  const myResidences = myResidencesQuery(db).prepare("home_residences");
 
   app.get(
     "/v1/me/home",
@@ -92,29 +143,47 @@ export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
     async (request) => {
       const who = principal(request);
       const now = deps.now();
-      const mine = await db
-        .select({ id: residences.id, name: residences.name, timezone: residences.timezone })
-        .from(memberships)
-        .innerJoin(residences, eq(residences.id, memberships.residenceId))
-        .where(eq(memberships.userId, who.userId))
-        .orderBy(asc(residences.name), asc(residences.id));
+      const mine = await myResidences.execute({ userId: who.userId });
       const list = mine.map((r) => ({ ...r, ...boundsFor(r.timezone, who, now) }));
-      const counts = await countDue(db, list);
-      const items = list.map((r) => ({
-        id: r.id,
-        name: r.name,
-        timezone: r.timezone,
-        today: r.today,
-        ...(counts.get(r.id) ?? { overdue: 0, dueToday: 0, dueSoon: 0 }),
-      }));
-      const sum = (key: "overdue" | "dueToday" | "dueSoon") => items.reduce((n, r) => n + (r[key] ?? 0), 0);
+      const todayOf = new Map(list.map((r) => [r.id, r.today]));
+      const [counts, plan] = await Promise.all([
+        countDue(list),
+        replacementPlan(
+          db,
+          list.map((r) => r.id),
+          (id) => todayOf.get(id)!,
+        ),
+      ]);
       return {
-        overdue: sum("overdue"),
-        dueToday: sum("dueToday"),
-        dueSoon: sum("dueSoon"),
-        dueSoonDays: who.dueSoonDays,
-        residences: items,
+        ...toHome(list, counts, who.dueSoonDays),
+        replacement: {
+          pastEndOfLife: plan.items.filter((i) => i.status === "past_end_of_life").length,
+          nearingEndOfLife: plan.items.filter((i) => i.status === "nearing_end_of_life").length,
+          totalCostCents: plan.totalCostCents,
+          items: plan.items.slice(0, HOME_REPLACEMENTS),
+        },
       };
     },
   );
+}
+
+type DueCounts = { overdue: number; dueToday: number; dueSoon: number };
+
+/** The home screen as the API returns it: per residence and summed. */
+export function toHome(list: ResidenceBounds[], counts: Map<string, DueCounts>, dueSoonDays: number) {
+  const items = list.map((r) => ({
+    id: r.id,
+    name: r.name,
+    timezone: r.timezone,
+    today: r.today,
+    ...(counts.get(r.id) ?? { overdue: 0, dueToday: 0, dueSoon: 0 }),
+  }));
+  const sum = (key: keyof DueCounts) => items.reduce((n, r) => n + r[key], 0);
+  return {
+    overdue: sum("overdue"),
+    dueToday: sum("dueToday"),
+    dueSoon: sum("dueSoon"),
+    dueSoonDays,
+    residences: items,
+  };
 }

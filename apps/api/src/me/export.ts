@@ -1,5 +1,6 @@
 import {
   activity,
+  appliances,
   calendarFeeds,
   completions,
   contractors,
@@ -15,8 +16,11 @@ import {
   users,
 } from "@honeydue/db";
 import { todayIn } from "@honeydue/domain";
+import { replacementStatus } from "@honeydue/domain/appliances";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import Type from "typebox";
+import { columns as applianceColumns, presentAppliances } from "../appliances/presenter.ts";
+import { replacementPlan } from "../appliances/replacement.ts";
 import { selectCompletions, toCompletion } from "../completions/presenter.ts";
 import { columns as contractorColumns, toContractor } from "../contractors/presenter.ts";
 import { selectDocuments, toDocument } from "../documents/presenter.ts";
@@ -36,7 +40,8 @@ import { toUser } from "./presenter.ts";
  * tasks or the completions of their residences.
  *
  * What is in it: the profile; every residence the caller belongs to with its members (names and roles
- * only: other people's email addresses are theirs), tasks, completions, contractors and documents; the
+ * only: other people's email addresses are theirs), tasks, completions, contractors, documents, appliances
+ * (with their recalls) and the replacement plan; the
  * caller's sessions (never token hashes); the activity the caller did; push devices (without push tokens),
  * in-app notifications, calendar feeds (without their secret URLs) and the emails sent to the caller.
  * Password hashes, token hashes, push tokens and internal undo state are never included.
@@ -55,23 +60,33 @@ async function residenceExport(
   const residenceIds = homes.map((h) => h.id);
   if (residenceIds.length === 0) return new Map<string, ReturnType<typeof emptySection>>();
   const now = new Date();
-  const [memberRows, taskLists, completionRows, contractorRows, documentRows] = await Promise.all([
-    residenceMembers(db, residenceIds),
-    // Each residence's tasks with their state in its own local date.
-    Promise.all(
-      homes.map((h) => selectTasks(db, boundsFor(h.timezone, user, now), eq(tasks.residenceId, h.id))),
-    ),
-    selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
-    db
-      .select(contractorColumns)
-      .from(contractors)
-      .where(inArray(contractors.residenceId, residenceIds))
-      .orderBy(asc(contractors.name), asc(contractors.id)),
-    selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
-      asc(documents.createdAt),
-      asc(documents.id),
-    ),
-  ]);
+  const todayOf = (residenceId: string) =>
+    todayIn(homes.find((h) => h.id === residenceId)?.timezone ?? "UTC", now);
+  const [memberRows, taskLists, completionRows, contractorRows, documentRows, applianceRows, plan] =
+    await Promise.all([
+      residenceMembers(db, residenceIds),
+      // Each residence's tasks with their state in its own local date.
+      Promise.all(
+        homes.map((h) => selectTasks(db, boundsFor(h.timezone, user, now), eq(tasks.residenceId, h.id))),
+      ),
+      selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
+      db
+        .select(contractorColumns)
+        .from(contractors)
+        .where(inArray(contractors.residenceId, residenceIds))
+        .orderBy(asc(contractors.name), asc(contractors.id)),
+      selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
+        asc(documents.createdAt),
+        asc(documents.id),
+      ),
+      db
+        .select(applianceColumns)
+        .from(appliances)
+        .where(inArray(appliances.residenceId, residenceIds))
+        .orderBy(asc(appliances.name), asc(appliances.id))
+        .then((rows) => presentAppliances(db, rows)),
+      replacementPlan(db, residenceIds, todayOf),
+    ]);
   const out = new Map(residenceIds.map((id) => [id, emptySection()]));
   for (const m of memberRows)
     out.get(m.residenceId)?.members.push({
@@ -86,6 +101,14 @@ async function residenceExport(
   for (const c of completionRows) out.get(c.residenceId)?.completions.push(toCompletion(c));
   for (const c of contractorRows) out.get(c.residenceId)?.contractors.push(toContractor(c));
   for (const d of documentRows) out.get(d.residenceId)?.documents.push(toDocument(d));
+  for (const a of applianceRows) out.get(a.residenceId)?.appliances.push(a);
+  for (const id of residenceIds) {
+    const items = plan.items.filter((i) => i.residenceId === id);
+    out.get(id)!.replacementPlan = {
+      items,
+      totalCostCents: items.reduce((sum, i) => sum + (i.replacementCostCents ?? 0), 0),
+    };
+  }
   return out;
 }
 
@@ -99,6 +122,8 @@ function emptySection() {
     completions: [] as Record<string, unknown>[],
     contractors: [] as Record<string, unknown>[],
     documents: [] as Record<string, unknown>[],
+    appliances: [] as Record<string, unknown>[],
+    replacementPlan: { items: [], totalCostCents: 0 } as { items: unknown[]; totalCostCents: number },
   };
 }
 
@@ -298,6 +323,26 @@ const TASK_COLUMNS = [
   "createdAt",
 ] as const;
 
+const APPLIANCE_COLUMNS = [
+  "residence",
+  "applianceId",
+  "name",
+  "kind",
+  "brand",
+  "model",
+  "serialNumber",
+  "purchasedOn",
+  "installedOn",
+  "location",
+  "expectedLifespanYears",
+  "endOfLifeOn",
+  "replacementStatus",
+  "replacementCostCents",
+  "recalls",
+  "notes",
+  "createdAt",
+] as const;
+
 const COMPLETION_COLUMNS = [
   "residence",
   "completionId",
@@ -312,11 +357,48 @@ const COMPLETION_COLUMNS = [
   "createdAt",
 ] as const;
 
-async function csvExport(db: Database, userId: string, kind: "tasks" | "completions") {
+const CSV_COLUMNS = {
+  tasks: TASK_COLUMNS,
+  completions: COMPLETION_COLUMNS,
+  appliances: APPLIANCE_COLUMNS,
+} as const;
+
+async function csvExport(db: Database, userId: string, kind: keyof typeof CSV_COLUMNS) {
   const homes = await myResidences(db, userId);
   const ids = homes.map((h) => h.id);
   const residenceName = new Map(homes.map((h) => [h.id, h.name]));
-  if (ids.length === 0) return toCsv(kind === "tasks" ? TASK_COLUMNS : COMPLETION_COLUMNS, []);
+  if (ids.length === 0) return toCsv(CSV_COLUMNS[kind], []);
+  if (kind === "appliances") {
+    // Through the appliance presenter, as the routes answer them (lifespan, end of life, recalls).
+    const rows = await db
+      .select(applianceColumns)
+      .from(appliances)
+      .where(inArray(appliances.residenceId, ids))
+      .orderBy(asc(appliances.residenceId), asc(appliances.name), asc(appliances.id));
+    const timezone = new Map(homes.map((h) => [h.id, h.timezone]));
+    return toCsv(
+      APPLIANCE_COLUMNS,
+      (await presentAppliances(db, rows)).map((a) => [
+        residenceName.get(a.residenceId),
+        a.id,
+        a.name,
+        a.kind,
+        a.brand,
+        a.model,
+        a.serialNumber,
+        a.purchasedOn,
+        a.installedOn,
+        a.location,
+        a.expectedLifespanYears,
+        a.endOfLifeOn,
+        replacementStatus(a.endOfLifeOn, todayIn(timezone.get(a.residenceId) ?? "UTC")),
+        a.replacementCostCents,
+        a.recalls.map((r) => `${r.recallId}: ${r.title}`).join("; "),
+        a.notes,
+        a.createdAt,
+      ]),
+    );
+  }
   const [people, firms] = await Promise.all([
     db
       .select({ id: users.id, name: users.name })
@@ -387,7 +469,8 @@ const ExportDocument = Type.Object(
     exportedAt: Type.String({ format: "date-time" }),
     profile: Type.Object({}, { additionalProperties: true }),
     residences: Type.Array(Type.Object({}, { additionalProperties: true }), {
-      description: "Each with myRole, members (name, role), tasks, completions, contractors, documents",
+      description:
+        "Each with myRole, members (name, role), tasks, completions, contractors, documents, appliances and replacementPlan",
     }),
     sessions: Type.Array(Type.Object({}, { additionalProperties: true })),
     activity: Type.Array(Type.Object({}, { additionalProperties: true })),
@@ -411,14 +494,15 @@ export function registerExportRoutes(app: App, deps: { db: Database; auth: AuthG
       schema: {
         ...bearer,
         tags: ["me"],
-        summary: "Export all my data: JSON (default), or CSV of my residences' tasks or completions",
+        summary:
+          "Export all my data: JSON (default), or CSV of my residences' tasks, completions or appliances",
         description:
           "Answered as a download (Content-Disposition: attachment). CSV follows RFC 4180 (CRLF, quoted " +
           "fields); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.",
         querystring: Type.Object({
           format: Type.Optional(Type.Enum(["json", "csv"], { default: "json" })),
           kind: Type.Optional(
-            Type.Enum(["tasks", "completions"], { description: "Required with format=csv" }),
+            Type.Enum(["tasks", "completions", "appliances"], { description: "Required with format=csv" }),
           ),
         }),
         response: {
@@ -440,7 +524,8 @@ export function registerExportRoutes(app: App, deps: { db: Database; auth: AuthG
       reply.header("cache-control", "no-store");
       if (format === "csv") {
         const kind = request.query.kind;
-        if (!kind) throw invalidField("query.kind", "is required with format=csv (tasks or completions)");
+        if (!kind)
+          throw invalidField("query.kind", "is required with format=csv (tasks, completions or appliances)");
         const csv = await csvExport(db, me.userId, kind);
         return reply
           .header("content-disposition", `attachment; filename="honeydue-${kind}-${stamp}.csv"`)

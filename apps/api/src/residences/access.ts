@@ -1,5 +1,5 @@
-import { memberships, type Queryable, type Role, residences } from "@honeydue/db";
-import { and, eq } from "drizzle-orm";
+import { type Database, memberships, type Queryable, type Role, residences } from "@honeydue/db";
+import { and, eq, type Placeholder, sql } from "drizzle-orm";
 import { forbidden, HttpProblem, notFound } from "../http/problem.ts";
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, owner: 2 };
@@ -20,12 +20,43 @@ export async function requireMembership(
   userId: string,
   atLeast: Role = "viewer",
 ): Promise<ResidenceAccess> {
-  const [row] = await db
+  const [row] = await membershipQuery(db, residenceId, userId);
+  return checkedAccess(row, residenceId, atLeast);
+}
+
+/** The caller's role in a residence and its timezone (no row: not a member). */
+export function membershipQuery(
+  db: Queryable,
+  residenceId: string | Placeholder,
+  userId: string | Placeholder,
+) {
+  return db
     .select({ role: memberships.role, timezone: residences.timezone })
     .from(memberships)
     .innerJoin(residences, eq(residences.id, memberships.residenceId))
     .where(and(eq(memberships.residenceId, residenceId), eq(memberships.userId, userId)))
     .limit(1);
+}
+
+/**
+ * `requireMembership` as a named prepared statement on `db` (SQL built once, planned once per connection),
+ * for hot read routes that run outside a write transaction.
+ */
+export function prepareMembershipCheck(db: Database) {
+  const query = membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")).prepare(
+    "membership_check",
+  );
+  return async (residenceId: string, userId: string, atLeast: Role = "viewer"): Promise<ResidenceAccess> => {
+    const [row] = await query.execute({ residenceId, userId });
+    return checkedAccess(row, residenceId, atLeast);
+  };
+}
+
+function checkedAccess(
+  row: { role: Role; timezone: string } | undefined,
+  residenceId: string,
+  atLeast: Role,
+): ResidenceAccess {
   if (!row) throw notFound("Residence");
   if (RANK[row.role] < RANK[atLeast]) {
     throw forbidden(

@@ -3,9 +3,9 @@ import { type SQL, sql } from "drizzle-orm";
 import { escapeHtml } from "./text.ts";
 
 /**
- * Full-text search over one residence's tasks, contractors and documents.
+ * Full-text search over one residence's tasks, contractors, documents and appliances.
  *
- * The `search` tsvector columns (migration 0040) hold every field twice: stemmed with the 'english'
+ * The `search` tsvector columns (migrations 0040 and 0140) hold every field twice: stemmed with the 'english'
  * configuration and as plain words with 'simple'. A query is:
  *   websearch_to_tsquery('english', everything but the last word)      -- "quoted phrases", -not, or
  *   && (plainto_tsquery('english', last) || to_tsquery('simple', last:*))
@@ -18,7 +18,7 @@ import { escapeHtml } from "./text.ts";
  * the vectors out of every `select()` of whole rows. This module is the only reader and uses `sql`.
  */
 
-export const SEARCH_TYPES = ["task", "contractor", "document"] as const;
+export const SEARCH_TYPES = ["task", "contractor", "document", "appliance"] as const;
 export type SearchType = (typeof SEARCH_TYPES)[number];
 
 export interface SearchHit {
@@ -92,6 +92,12 @@ export async function searchResidence(
       SELECT 'document' AS type, d.id, d.title, d.kind || ' ' || coalesce(d.notes, '') AS body,
         ts_rank(d.search, ${query}) AS rank
       FROM documents d WHERE d.residence_id = ${residenceId} AND d.search @@ ${query}`);
+  if (types.includes("appliance"))
+    branches.push(sql`
+      SELECT 'appliance' AS type, a.id, a.name AS title,
+        concat_ws(' ', replace(a.kind, '_', ' '), a.brand, a.model, a.serial_number, a.location, a.notes) AS body,
+        ts_rank(a.search, ${query}) AS rank
+      FROM appliances a WHERE a.residence_id = ${residenceId} AND a.search @@ ${query}`);
   if (branches.length === 0) return [];
   const result = (await db.execute(sql`
     WITH hits AS (

@@ -29,7 +29,8 @@ export function registerSearchRoutes(app: App, deps: Pick<ApiDeps, "db"> & { aut
       schema: {
         ...bearer,
         tags: ["search"],
-        summary: "Full-text search over a residence's tasks, contractors and documents, best match first",
+        summary:
+          "Full-text search over a residence's tasks, contractors, documents and appliances, best match first",
         description:
           'Web-search syntax: "quoted phrase", -excluded, or. Words match their English stems; the last word also matches as a prefix (type-ahead).',
         params: Type.Object({ residenceId: Uuid }),
@@ -37,7 +38,7 @@ export function registerSearchRoutes(app: App, deps: Pick<ApiDeps, "db"> & { aut
           q: Type.String({ minLength: 1, maxLength: 200 }),
           type: Type.Optional(
             Type.Array(SearchType, {
-              maxItems: 3,
+              maxItems: SEARCH_TYPES.length,
               description: "Only these kinds (repeatable); all by default",
             }),
           ),

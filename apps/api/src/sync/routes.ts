@@ -1,4 +1,5 @@
 import {
+  appliances,
   completions,
   contractors,
   type Database,
@@ -9,6 +10,7 @@ import {
 } from "@honeydue/db";
 import { eq, sql } from "drizzle-orm";
 import Type from "typebox";
+import { columns as applianceColumns, loadAppliances, presentAppliances } from "../appliances/presenter.ts";
 import { loadCompletions, selectCompletions, toCompletion } from "../completions/presenter.ts";
 import { columns as contractorColumns, loadContractors, toContractor } from "../contractors/presenter.ts";
 import { loadDocuments, selectDocuments, toDocument } from "../documents/presenter.ts";
@@ -38,6 +40,7 @@ const ENTITIES = [
   "contractor",
   "document",
   "file",
+  "appliance",
   "notification",
 ] as const;
 type Entity = (typeof ENTITIES)[number];
@@ -105,14 +108,20 @@ async function residenceSnapshot(
 ): Promise<ChangeDto[]> {
   const id = residence.id;
   const b = boundsFor(residence.timezone, who, new Date());
-  const [members, taskRows, completionRows, contractorRows, documentRows, fileRows] = await Promise.all([
-    loadMembers(db, [id]),
-    selectTasks(db, b, eq(tasks.residenceId, id)),
-    selectCompletions(db, eq(completions.residenceId, id), 1_000_000),
-    db.select(contractorColumns).from(contractors).where(eq(contractors.residenceId, id)),
-    selectDocuments(db, eq(documents.residenceId, id)),
-    db.select().from(files).where(eq(files.residenceId, id)),
-  ]);
+  const [members, taskRows, completionRows, contractorRows, documentRows, fileRows, applianceItems] =
+    await Promise.all([
+      loadMembers(db, [id]),
+      selectTasks(db, b, eq(tasks.residenceId, id)),
+      selectCompletions(db, eq(completions.residenceId, id), 1_000_000),
+      db.select(contractorColumns).from(contractors).where(eq(contractors.residenceId, id)),
+      selectDocuments(db, eq(documents.residenceId, id)),
+      db.select().from(files).where(eq(files.residenceId, id)),
+      db
+        .select(applianceColumns)
+        .from(appliances)
+        .where(eq(appliances.residenceId, id))
+        .then((rows) => presentAppliances(db, rows)),
+    ]);
   const up = (type: Entity, entityId: string, data: Record<string, unknown>): ChangeDto => ({
     type,
     id: entityId,
@@ -128,6 +137,7 @@ async function residenceSnapshot(
     ...completionRows.map((c) => up("completion", c.id, toCompletion(c))),
     ...documentRows.map((d) => up("document", d.id, toDocument(d))),
     ...fileRows.map((f) => up("file", f.id, fileView(f))),
+    ...applianceItems.map((a) => up("appliance", a.id, a)),
   ];
 }
 
@@ -172,6 +182,7 @@ async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: M
     contractor: byId(await loadContractors(db, ids("contractor"))),
     document: byId(await loadDocuments(db, ids("document"))),
     file: byId(await loadFiles(db, ids("file"))),
+    appliance: byId(await loadAppliances(db, ids("appliance"))),
     notification: byId(await loadNotifications(db, ids("notification"), who.userId)),
   };
   if (ids("profile").length) found.profile.set(who.userId, await findUser(db, who.userId));

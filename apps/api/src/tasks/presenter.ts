@@ -1,7 +1,14 @@
-import { contractors, type Queryable, tasks, users } from "@honeydue/db";
-import { asc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { contractors, type Database, type Queryable, tasks, users } from "@honeydue/db";
+import { and, asc, eq, inArray, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { type StateBounds, stateSql } from "./queries.ts";
+import {
+  OPEN_STATES,
+  type PreparedBounds,
+  preparedBounds,
+  type StateBounds,
+  stateSql,
+  statesCondition,
+} from "./queries.ts";
 import { describeSchedule, type Recurrence } from "./schedule.ts";
 
 /**
@@ -12,7 +19,7 @@ import { describeSchedule, type Recurrence } from "./schedule.ts";
 const assignee = alias(users, "assignee");
 
 /** The task columns every response carries, with its computed state and the names it refers to. */
-export function taskSelection(b: StateBounds) {
+export function taskSelection(b: StateBounds | PreparedBounds) {
   return {
     id: tasks.id,
     residenceId: tasks.residenceId,
@@ -44,7 +51,12 @@ export function taskSelection(b: StateBounds) {
 type TaskRow = Awaited<ReturnType<typeof selectTasks>>[number];
 
 /** Tasks with their joins, filtered by `where`, sorted by due date (nulls last) then id. */
-export function selectTasks(db: Queryable, b: StateBounds, where: SQL | undefined, limit?: number) {
+export function selectTasks(
+  db: Queryable,
+  b: StateBounds | PreparedBounds,
+  where: SQL | undefined,
+  limit?: number | Placeholder,
+) {
   const q = db
     .select(taskSelection(b))
     .from(tasks)
@@ -53,6 +65,24 @@ export function selectTasks(db: Queryable, b: StateBounds, where: SQL | undefine
     .where(where)
     .orderBy(sql`${tasks.dueOn} ASC NULLS LAST`, asc(tasks.id));
   return limit === undefined ? q : q.limit(limit);
+}
+
+/**
+ * The task list's default view (a residence's open tasks, first page) as a named prepared statement: its
+ * SQL is built once here and PostgreSQL parses and plans it once per connection, not on every request.
+ * Executed with { residenceId, today, soonEnd, limit }.
+ */
+export function prepareOpenTasksPage(db: Database) {
+  return openTasksPageQuery(db).prepare("task_list_open_page");
+}
+
+export function openTasksPageQuery(db: Database) {
+  return selectTasks(
+    db,
+    preparedBounds,
+    and(eq(tasks.residenceId, sql.placeholder("residenceId")), statesCondition(OPEN_STATES, preparedBounds)),
+    sql.placeholder("limit"),
+  );
 }
 
 /** One task as the API returns it. */

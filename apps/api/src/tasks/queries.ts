@@ -1,6 +1,6 @@
 import { tasks } from "@honeydue/db";
 import { type DueState, isValidLocalDate } from "@honeydue/domain";
-import { type SQL, sql } from "drizzle-orm";
+import { type Placeholder, type SQL, sql } from "drizzle-orm";
 
 /** The dates that split open tasks into due states: computed from the residence's local date. */
 export interface StateBounds {
@@ -10,8 +10,18 @@ export interface StateBounds {
   soonEnd: string;
 }
 
+/** Bounds given at execution time, for a statement prepared once (`sql.placeholder`). */
+export interface PreparedBounds {
+  today: Placeholder<"today">;
+  soonEnd: Placeholder<"soonEnd">;
+}
+export const preparedBounds: PreparedBounds = {
+  today: sql.placeholder("today"),
+  soonEnd: sql.placeholder("soonEnd"),
+};
+
 /** The due state of a task, computed in SQL so filtering, sorting and the returned state agree. */
-export function stateSql(b: StateBounds): SQL<DueState> {
+export function stateSql(b: StateBounds | PreparedBounds): SQL<DueState> {
   return sql<DueState>`CASE
     WHEN ${tasks.archivedAt} IS NOT NULL THEN 'archived'
     WHEN ${tasks.completedAt} IS NOT NULL THEN 'completed'
@@ -28,7 +38,7 @@ const open = () => sql`${tasks.archivedAt} IS NULL AND ${tasks.completedAt} IS N
  * A WHERE condition for one state. Open states are ranges on due_on among open tasks, so they are
  * served by the partial index tasks_residence_due_idx (residence_id, due_on, id).
  */
-export function stateCondition(state: DueState, b: StateBounds): SQL {
+export function stateCondition(state: DueState, b: StateBounds | PreparedBounds): SQL {
   switch (state) {
     case "archived":
       return sql`${tasks.archivedAt} IS NOT NULL`;
@@ -47,10 +57,13 @@ export function stateCondition(state: DueState, b: StateBounds): SQL {
   }
 }
 
+/** The states of a task that is neither completed nor archived: the list's default filter. */
+export const OPEN_STATES: readonly DueState[] = ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"];
+
 /** Several states: open ones merge into one condition on the open-task index where they can. */
-export function statesCondition(states: readonly DueState[], b: StateBounds): SQL {
+export function statesCondition(states: readonly DueState[], b: StateBounds | PreparedBounds): SQL {
   const set = new Set(states);
-  const openStates: DueState[] = ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"];
+  const openStates = OPEN_STATES;
   if (openStates.every((s) => set.has(s))) {
     const rest = [...set].filter((s) => !openStates.includes(s));
     return rest.length === 0

@@ -6,7 +6,7 @@ import { type AuthGuard, bearer, type Principal, principal } from "../http/auth.
 import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
-import { requireMembership } from "../residences/access.ts";
+import { prepareMembershipCheck, requireMembership } from "../residences/access.ts";
 import { containsPattern } from "../search/text.ts";
 import { boundsFor, requireTaskAccess } from "./access.ts";
 import {
@@ -19,8 +19,8 @@ import {
   undoLatestCompletion,
   updateTask,
 } from "./actions.ts";
-import { loadTask, selectTasks, toTask } from "./presenter.ts";
-import { afterCursor, isTaskCursor, statesCondition } from "./queries.ts";
+import { loadTask, prepareOpenTasksPage, selectTasks, toTask } from "./presenter.ts";
+import { afterCursor, isTaskCursor, OPEN_STATES, statesCondition } from "./queries.ts";
 import {
   CompleteBody,
   CompletionAndTask,
@@ -50,6 +50,10 @@ const tags = ["tasks"];
 
 export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
   const { db, auth } = deps;
+  // The list's hot path (the default view's first page): statements prepared once. Reads outside any
+  // write transaction, so they are prepared on the database itself.
+  const membershipOf = prepareMembershipCheck(db);
+  const openTasksPage = prepareOpenTasksPage(db);
 
   /** The task as the caller sees it now (state in the residence's local date, the caller's horizon). */
   async function taskFor(taskId: string, timezone: string, who: { dueSoonDays: number }) {
@@ -94,19 +98,18 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { residenceId } = request.params;
-      const access = await requireMembership(db, residenceId, who.userId, "viewer");
+      const access = await membershipOf(residenceId, who.userId, "viewer");
       const q = request.query;
       const b = boundsFor(access.timezone, who, deps.now());
       const cursor = decodeCursor(q.cursor, isTaskCursor);
       if (q.cursor !== undefined && !cursor)
         throw invalidField("query.cursor", "is not a cursor of this list");
       const limit = q.limit ?? 50;
+      const defaultView =
+        !q.state?.length && !q.cursor && !q.assigneeId && !q.category && !q.priority && !q.q;
       const conditions: SQL[] = [
         eq(tasks.residenceId, residenceId),
-        statesCondition(
-          q.state?.length ? q.state : ["overdue", "dueToday", "dueSoon", "upcoming", "unscheduled"],
-          b,
-        ),
+        statesCondition(q.state?.length ? q.state : OPEN_STATES, b),
       ];
       if (q.assigneeId) conditions.push(eq(tasks.assigneeId, q.assigneeId));
       if (q.category) conditions.push(eq(tasks.category, q.category));
@@ -116,7 +119,9 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
           or(ilike(tasks.title, containsPattern(q.q)), ilike(tasks.notes, containsPattern(q.q)))!,
         );
       if (cursor) conditions.push(afterCursor(cursor));
-      const rows = await selectTasks(db, b, and(...conditions), limit + 1);
+      const rows = defaultView
+        ? await openTasksPage.execute({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 })
+        : await selectTasks(db, b, and(...conditions), limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { type Readable, Stream } from "node:stream";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { type FilePurpose, files } from "@honeydue/db";
+import { FILE_PURPOSES, type FilePurpose, files } from "@honeydue/db";
 import { contentDisposition, ObjectNotFoundError, verifyGrant } from "@honeydue/storage";
 import { and, eq } from "drizzle-orm";
 import Type from "typebox";
@@ -113,7 +113,7 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
           tags,
           summary: "Upload a file (multipart)",
           description:
-            "multipart/form-data with the fields `purpose` (completion_photo, document, residence_photo, avatar) " +
+            "multipart/form-data with the fields `purpose` (completion_photo, document, residence_photo, appliance_photo, avatar) " +
             "and `residenceId` (except for avatars) BEFORE the part `file`. The file is streamed, judged by its " +
             "bytes (JPEG, PNG, WebP, HEIC; PDF for documents), limited in size and pixels, and photos are stored " +
             "without their metadata (GPS). Attach it afterwards by its id.",
@@ -150,14 +150,11 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
               throw invalidField(part.fieldname, "only one file, in the part named 'file', is accepted");
             }
             const purpose = fields.purpose as FilePurpose | undefined;
-            if (
-              !purpose ||
-              !["completion_photo", "document", "residence_photo", "avatar"].includes(purpose)
-            ) {
+            if (!purpose || !(FILE_PURPOSES as readonly string[]).includes(purpose)) {
               part.file.resume();
               throw invalidField(
                 "purpose",
-                "must be completion_photo, document, residence_photo or avatar, sent before the file",
+                "must be completion_photo, document, residence_photo, appliance_photo or avatar, sent before the file",
               );
             }
             const residenceId = fields.residenceId || undefined;

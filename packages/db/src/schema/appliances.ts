@@ -1,5 +1,6 @@
 import { bigint, date, integer, pgTable, primaryKey, smallint, text, uuid } from "drizzle-orm/pg-core";
 import { createdAt, id, timestamptz, users } from "./accounts.ts";
+import { files } from "./files.ts";
 import { contractors, documents, residences, tasks } from "./households.ts";
 
 /** Appliance and system kinds (migration 0140 checks the same list). */
@@ -39,7 +40,7 @@ export const appliances = pgTable("appliances", {
   purchasedOn: localDate(),
   installedOn: localDate(),
   location: text(),
-  photoFileId: uuid(),
+  photoFileId: uuid().references(() => files.id, { onDelete: "set null" }),
   notes: text(),
   lifespanYears: smallint(),
   replacementCostCents: bigint({ mode: "number" }),

@@ -2,7 +2,13 @@ import { bigint, integer, pgTable, primaryKey, smallint, text, uuid } from "driz
 import { createdAt, id, timestamptz, users } from "./accounts.ts";
 import { completions, residences } from "./households.ts";
 
-export const FILE_PURPOSES = ["completion_photo", "document", "residence_photo", "avatar"] as const;
+export const FILE_PURPOSES = [
+  "completion_photo",
+  "document",
+  "residence_photo",
+  "avatar",
+  "appliance_photo",
+] as const;
 export const FILE_STATUSES = ["pending", "uploaded", "attached"] as const;
 export type FilePurpose = (typeof FILE_PURPOSES)[number];
 export type FileStatus = (typeof FILE_STATUSES)[number];

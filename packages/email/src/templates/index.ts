@@ -1,4 +1,5 @@
 import type { EmailTemplate } from "../template.ts";
+import { applianceRecall } from "./appliance-recall.ts";
 import { dailyDigest } from "./daily-digest.ts";
 import { handoverOffered } from "./handover-offered.ts";
 import { invite } from "./invite.ts";
@@ -16,6 +17,7 @@ export const TEMPLATES = {
   "registration-attempt": registrationAttempt,
   "daily-digest": dailyDigest,
   "warranty-expiring": warrantyExpiring,
+  "appliance-recall": applianceRecall,
   invite,
   "handover-offered": handoverOffered,
 } satisfies Record<string, EmailTemplate>;

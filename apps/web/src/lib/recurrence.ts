@@ -1,0 +1,268 @@
+// A task's schedule in the web app: the API's three kinds (fixed every N units, fixed RRULE, N units after the
+// last completion), the plain-words forms the create/edit form offers for them, and the one function that puts
+// a schedule into words everywhere the app shows one (list, detail, the form's live preview).
+// Pure (no React, no server-only): the form's client component and the unit tests import it too.
+import { strings } from "../strings.ts";
+
+export type Unit = "day" | "week" | "month" | "year";
+export type Recurrence =
+  | { kind: "fixed"; interval?: number; unit?: Unit; rrule?: string }
+  | { kind: "afterCompletion"; interval?: number; unit?: Unit; rrule?: string }
+  | null;
+
+/** The ways the form lets a person say how a task repeats; "rrule" is any RFC 5545 rule, for the rest. */
+export const REPEAT_KINDS = ["none", "every", "months", "weekdays", "monthDay", "after", "rrule"] as const;
+export type RepeatKind = (typeof REPEAT_KINDS)[number];
+export const WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+/** A day of the month by number ("day"), or the 1st..4th or last (-1) weekday of the month. */
+export const MONTH_ORDINALS = ["day", "1", "2", "3", "4", "-1"] as const;
+
+/** The form's fields for one schedule, as strings (what inputs hold). */
+export interface RepeatFields {
+  repeat: RepeatKind;
+  interval: string;
+  unit: Unit;
+  months: number[];
+  monthDay: string;
+  weekdays: string[];
+  ordinal: string;
+  weekday: string;
+  afterUnit: Exclude<Unit, "year">;
+  rrule: string;
+}
+
+export const DEFAULT_FIELDS: RepeatFields = {
+  repeat: "none",
+  interval: "1",
+  unit: "month",
+  months: [],
+  monthDay: "1",
+  weekdays: [],
+  ordinal: "day",
+  weekday: "SA",
+  afterUnit: "day",
+  rrule: "",
+};
+
+type Parts = Map<string, string>;
+
+function ruleParts(rrule: string): Parts | null {
+  const body = rrule.trim().replace(/^RRULE:/i, "");
+  const parts: Parts = new Map();
+  for (const part of body.split(";")) {
+    const [key, value] = part.split("=");
+    if (!key || value === undefined || parts.has(key.toUpperCase())) return null;
+    parts.set(key.toUpperCase(), value.toUpperCase());
+  }
+  return parts.has("FREQ") ? parts : null;
+}
+
+/** Only these parts present (FREQ always). */
+function only(parts: Parts, allowed: string[]): boolean {
+  return [...parts.keys()].every((key) => key === "FREQ" || allowed.includes(key));
+}
+
+const intIn = (value: string | undefined, min: number, max: number): number | null => {
+  if (value === undefined || !/^-?\d{1,4}$/.test(value)) return null;
+  const n = Number(value);
+  return n >= min && n <= max ? n : null;
+};
+
+/** The form fields that show a schedule, so editing starts from what the task has. */
+export function fieldsFromRecurrence(r: Recurrence): RepeatFields {
+  if (r === null) return DEFAULT_FIELDS;
+  if (r.kind === "afterCompletion") {
+    const unit = r.unit === "year" || !r.unit ? "day" : r.unit;
+    return { ...DEFAULT_FIELDS, repeat: "after", interval: String(r.interval ?? 1), afterUnit: unit };
+  }
+  if (!r.rrule) {
+    return { ...DEFAULT_FIELDS, repeat: "every", interval: String(r.interval ?? 1), unit: r.unit ?? "month" };
+  }
+  const shape = ruleShape(r.rrule);
+  const rrule = { ...DEFAULT_FIELDS, repeat: "rrule" as const, rrule: r.rrule };
+  if (!shape) return rrule;
+  switch (shape.kind) {
+    case "months":
+      return { ...DEFAULT_FIELDS, repeat: "months", months: shape.months, monthDay: String(shape.day) };
+    case "weekdays":
+      return {
+        ...DEFAULT_FIELDS,
+        repeat: "weekdays",
+        weekdays: shape.weekdays,
+        interval: String(shape.interval),
+      };
+    case "monthDay":
+      return {
+        ...DEFAULT_FIELDS,
+        repeat: "monthDay",
+        monthDay: String(shape.day),
+        interval: String(shape.interval),
+      };
+    case "monthWeekday":
+      return {
+        ...DEFAULT_FIELDS,
+        repeat: "monthDay",
+        ordinal: String(shape.ordinal),
+        weekday: shape.weekday,
+        interval: String(shape.interval),
+      };
+  }
+}
+
+type Shape =
+  | { kind: "months"; months: number[]; day: number }
+  | { kind: "weekdays"; weekdays: string[]; interval: number }
+  | { kind: "monthDay"; day: number; interval: number }
+  | { kind: "monthWeekday"; ordinal: number; weekday: string; interval: number };
+
+/** The plain-words shapes an RRULE can have here; null for anything else (described by the API's text). */
+function ruleShape(rrule: string): Shape | null {
+  const parts = ruleParts(rrule);
+  if (!parts) return null;
+  const freq = parts.get("FREQ");
+  const interval = parts.has("INTERVAL") ? intIn(parts.get("INTERVAL"), 1, 1000) : 1;
+  if (interval === null) return null;
+  if (freq === "YEARLY" && interval === 1 && only(parts, ["BYMONTH", "BYMONTHDAY", "INTERVAL"])) {
+    const months = (parts.get("BYMONTH") ?? "").split(",").map((m) => intIn(m, 1, 12));
+    const day = parts.has("BYMONTHDAY") ? intIn(parts.get("BYMONTHDAY"), 1, 31) : 1;
+    if (months.some((m) => m === null) || day === null || !parts.has("BYMONTH")) return null;
+    return { kind: "months", months: [...new Set(months as number[])].sort((a, b) => a - b), day };
+  }
+  if (freq === "WEEKLY" && only(parts, ["BYDAY", "INTERVAL"]) && parts.has("BYDAY")) {
+    const days = (parts.get("BYDAY") ?? "").split(",");
+    if (!days.every((d) => (WEEKDAY_CODES as readonly string[]).includes(d))) return null;
+    return { kind: "weekdays", weekdays: WEEKDAY_CODES.filter((d) => days.includes(d)), interval };
+  }
+  if (freq === "MONTHLY" && only(parts, ["BYMONTHDAY", "INTERVAL"]) && parts.has("BYMONTHDAY")) {
+    const day = intIn(parts.get("BYMONTHDAY"), 1, 31);
+    return day === null ? null : { kind: "monthDay", day, interval };
+  }
+  if (freq === "MONTHLY" && only(parts, ["BYDAY", "INTERVAL"])) {
+    const match = /^(-1|[1-4])(MO|TU|WE|TH|FR|SA|SU)$/.exec(parts.get("BYDAY") ?? "");
+    if (!match?.[1] || !match[2]) return null;
+    return { kind: "monthWeekday", ordinal: Number(match[1]), weekday: match[2], interval };
+  }
+  return null;
+}
+
+export type FieldsResult = { recurrence: Recurrence } | { error: string };
+
+/** The schedule the form's fields say, or what is wrong with them (in the person's words). */
+export function recurrenceFromFields(f: RepeatFields): FieldsResult {
+  const w = strings.recurrence.errors;
+  const interval = intIn(f.interval.trim(), 1, 1000);
+  switch (f.repeat) {
+    case "none":
+      return { recurrence: null };
+    case "every":
+      return interval === null
+        ? { error: w.interval }
+        : { recurrence: { kind: "fixed", interval, unit: f.unit } };
+    case "after":
+      return interval === null
+        ? { error: w.interval }
+        : { recurrence: { kind: "afterCompletion", interval, unit: f.afterUnit } };
+    case "months": {
+      const day = intIn(f.monthDay.trim(), 1, 31);
+      if (f.months.length === 0) return { error: w.months };
+      if (day === null) return { error: w.monthDay };
+      const months = [...new Set(f.months)].sort((a, b) => a - b).join(",");
+      return { recurrence: { kind: "fixed", rrule: `FREQ=YEARLY;BYMONTH=${months};BYMONTHDAY=${day}` } };
+    }
+    case "weekdays": {
+      if (f.weekdays.length === 0) return { error: w.weekdays };
+      if (interval === null) return { error: w.interval };
+      const days = WEEKDAY_CODES.filter((d) => f.weekdays.includes(d)).join(",");
+      return {
+        recurrence: {
+          kind: "fixed",
+          rrule: `FREQ=WEEKLY${interval > 1 ? `;INTERVAL=${interval}` : ""};BYDAY=${days}`,
+        },
+      };
+    }
+    case "monthDay": {
+      if (interval === null) return { error: w.interval };
+      const every = interval > 1 ? `;INTERVAL=${interval}` : "";
+      if (f.ordinal !== "day") {
+        const ordinal = intIn(f.ordinal, -1, 4);
+        if (ordinal === null || ordinal === 0 || !(WEEKDAY_CODES as readonly string[]).includes(f.weekday))
+          return { error: w.monthDay };
+        return {
+          recurrence: { kind: "fixed", rrule: `FREQ=MONTHLY${every};BYDAY=${ordinal}${f.weekday}` },
+        };
+      }
+      const day = intIn(f.monthDay.trim(), 1, 31);
+      if (day === null) return { error: w.monthDay };
+      return { recurrence: { kind: "fixed", rrule: `FREQ=MONTHLY${every};BYMONTHDAY=${day}` } };
+    }
+    case "rrule": {
+      const rule = f.rrule.trim().replace(/^RRULE:/i, "");
+      return rule ? { recurrence: { kind: "fixed", rrule: rule } } : { error: w.rrule };
+    }
+  }
+}
+
+function monthName(month: number, locale: string): string {
+  return new Intl.DateTimeFormat(locale, { month: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2000, month - 1, 1)),
+  );
+}
+
+/** Monday is 2024-01-01. */
+export function weekdayName(code: string, locale: string): string {
+  const index = (WEEKDAY_CODES as readonly string[]).indexOf(code);
+  return new Intl.DateTimeFormat(locale, { weekday: "long", timeZone: "UTC" }).format(
+    new Date(Date.UTC(2024, 0, 1 + Math.max(index, 0))),
+  );
+}
+
+export function monthNames(locale: string): string[] {
+  return Array.from({ length: 12 }, (_, i) => monthName(i + 1, locale));
+}
+
+function list(items: string[], locale: string): string {
+  return new Intl.ListFormat(locale, { style: "long", type: "conjunction" }).format(items);
+}
+
+/**
+ * A schedule in plain words: "every 3 months", "every April and October", "90 days after I last did it".
+ * An RRULE outside the form's shapes is told in the API's own words (`apiText`) when given.
+ */
+export function describeRecurrence(r: Recurrence, locale: string, apiText?: string): string {
+  const w = strings.recurrence.words;
+  const count = (n: number) => new Intl.NumberFormat(locale).format(n);
+  if (r === null) return w.none;
+  if (r.kind === "afterCompletion") return w.after(r.interval ?? 1, count(r.interval ?? 1), r.unit ?? "day");
+  if (!r.rrule) return w.every(r.interval ?? 1, count(r.interval ?? 1), r.unit ?? "month");
+  const shape = ruleShape(r.rrule);
+  if (!shape) return apiText || w.custom(r.rrule);
+  switch (shape.kind) {
+    case "months":
+      return w.months(
+        list(
+          shape.months.map((m) => monthName(m, locale)),
+          locale,
+        ),
+        shape.day,
+        count(shape.day),
+      );
+    case "weekdays":
+      return w.weekdays(
+        list(
+          shape.weekdays.map((d) => weekdayName(d, locale)),
+          locale,
+        ),
+        shape.interval,
+        count(shape.interval),
+      );
+    case "monthDay":
+      return w.monthDay(count(shape.day), shape.interval, count(shape.interval));
+    case "monthWeekday":
+      return w.monthWeekday(
+        w.ordinals[String(shape.ordinal) as keyof typeof w.ordinals],
+        weekdayName(shape.weekday, locale),
+        shape.interval,
+        count(shape.interval),
+      );
+  }
+}

@@ -1,0 +1,275 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fetchApi, signUpByEmail } from "@honeydue/testkit";
+import sharp from "sharp";
+import { formatDay } from "../src/lib/format.ts";
+import { startWebStack } from "./support.ts";
+
+// End to end in headless Chromium against the real API: a member creates a recurring task from the form
+// (the schedule in plain words as it is picked), completes it with a photo, a cost and a contractor and sees
+// the next due date, finds the completion in the task's history with its photo, undoes it, skips, snoozes
+// and edits the schedule. Screenshots: artifacts/web-screenshots/.
+
+interface ApiTask {
+  id: string;
+  dueOn: string | null;
+  lastCompletedOn: string | null;
+  recurrence: unknown;
+}
+
+test("completes a recurring task with a photo and sees the next due date", async (t) => {
+  const stack = await startWebStack(t);
+  if (!stack) return;
+  const { api, web, smtp, browser, check } = stack;
+  const member = { email: "robin@example.test", password: "robin's long passphrase" };
+  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
+    ...member,
+    name: "Robin Home",
+    timezone: "UTC",
+  });
+  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
+  const getTask = async (id: string) =>
+    (await (await fetch(`${api}/v1/tasks/${id}`, { headers })).json()) as ApiTask;
+  const residence = await post<{ id: string; currency: string }>("/v1/residences", {
+    name: "Elm Street Flat",
+    propertyType: "apartment",
+  });
+  await post(`/v1/residences/${residence.id}/contractors`, {
+    name: "Gutter Pros",
+    trades: ["exterior"],
+  });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  await page.goto(`${web}/sign-in`);
+  await page.getByLabel("Email address").fill(member.email);
+  await page.getByLabel("Password").fill(member.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/tasks$/);
+
+  // Create: the form tells the schedule in words as it is picked.
+  await page.goto(`${web}/residences/${residence.id}`);
+  await page.getByRole("link", { name: "Add a task" }).click();
+  await page.waitForURL(/\/tasks\/new$/);
+  await page.getByLabel("What needs doing").fill("Clean the gutters");
+  await page.getByLabel("Repeats").selectOption("months");
+  await page.getByRole("checkbox", { name: "April" }).check();
+  await page.getByRole("checkbox", { name: "October" }).check();
+  await page.getByText("every April and October").waitFor();
+  await page.getByLabel("Repeats").selectOption("after");
+  await page.getByLabel("How long after").fill("90");
+  await page.getByText("90 days after I last did it").waitFor();
+  await page.getByLabel("Repeats").selectOption("every");
+  await page.getByLabel("Every how many").fill("3");
+  await page.getByLabel("Unit").selectOption("month");
+  await page.getByText("every 3 months").waitFor();
+  await page.getByLabel("Category").selectOption("exterior");
+  await check(page, "task-new");
+  await page.getByRole("button", { name: "Add task" }).click();
+  await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
+  const taskId = page.url().split("/").pop() ?? "";
+  const created = await getTask(taskId);
+  assert.deepEqual(created.recurrence, { kind: "fixed", interval: 3, unit: "month" });
+  const today = new Date().toISOString().slice(0, 10);
+  assert.equal(created.dueOn, today, "a new recurring task without a date is due today");
+  await page.getByText("every 3 months").waitFor();
+
+  // Complete with a photo (the camera input), a cost in the member's locale and the contractor.
+  const photoInput = page.getByLabel("Photos (optional)");
+  assert.equal(await photoInput.getAttribute("accept"), "image/*");
+  assert.equal(await photoInput.getAttribute("capture"), "environment");
+  const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#c0392b" } })
+    .jpeg()
+    .toBuffer();
+  await photoInput.setInputFiles({ name: "gutters.jpg", mimeType: "image/jpeg", buffer: photo });
+  await page.getByLabel(/What it cost/).fill("1,245.50");
+  await page.getByLabel("Who did it (optional)").selectOption({ label: "Gutter Pros" });
+  await page.getByLabel("Notes (optional)").fill("Cleared the downpipe too");
+  await check(page, "task-detail");
+  await page.getByRole("button", { name: "Mark as done" }).click();
+  const done = page.getByRole("status").filter({ hasText: "Marked as done." });
+  await done.waitFor();
+  const completed = await getTask(taskId);
+  assert.equal(completed.lastCompletedOn, today);
+  assert.ok(completed.dueOn && completed.dueOn > today, `next due ${completed.dueOn} after today`);
+  assert.match((await done.textContent()) ?? "", new RegExp(`Next due ${formatDay(completed.dueOn, "en")}`));
+
+  // The history holds the completion with its cost, contractor, notes and photo (served through /files).
+  const entry = page.locator(".history li").first();
+  await entry.getByText("Cost $1,245.50").waitFor();
+  await entry.getByRole("link", { name: "Gutter Pros" }).waitFor();
+  await entry.getByText("Cleared the downpipe too").waitFor();
+  const image = entry.getByRole("img", { name: /^Photo 1 from / });
+  await image.waitFor();
+  await page.waitForFunction(
+    (img) => (img as HTMLImageElement | null)?.complete && (img as HTMLImageElement).naturalWidth > 0,
+    await image.elementHandle(),
+  );
+  const log = (await (await fetch(`${api}/v1/tasks/${taskId}/completions`, { headers })).json()) as {
+    items: { costCents: number | null; photoIds: string[]; contractorId: string | null }[];
+  };
+  assert.equal(log.items.length, 1);
+  assert.equal(log.items[0]?.costCents, 124550);
+  assert.equal(log.items[0]?.photoIds.length, 1);
+  assert.ok(log.items[0]?.contractorId);
+  await page.reload();
+  await check(page, "task-history");
+
+  // Undo puts the due date back and empties the history.
+  await page.getByRole("button", { name: "Undo the last completion" }).click();
+  await page.getByRole("status").filter({ hasText: "The last completion was undone." }).waitFor();
+  const undone = await getTask(taskId);
+  assert.equal(undone.dueOn, today);
+  assert.equal(undone.lastCompletedOn, null);
+  await page.getByText("Not done yet.").waitFor();
+
+  // Skip moves it on a period; snooze sets the date of this occurrence.
+  await page.getByRole("button", { name: "Skip this time" }).click();
+  await page.getByRole("status").filter({ hasText: "Skipped this time." }).waitFor();
+  const skipped = await getTask(taskId);
+  assert.ok(skipped.dueOn && skipped.dueOn > today, "skipped to a later occurrence");
+  await page.getByLabel("Snooze until").fill("2099-01-15");
+  await page.getByRole("button", { name: "Snooze", exact: true }).click();
+  await page.getByRole("status").filter({ hasText: "Snoozed." }).waitFor();
+  assert.equal((await getTask(taskId)).dueOn, "2099-01-15");
+
+  // Edit: the form starts from the schedule; a new one in words shows on the task's page.
+  await page.getByRole("link", { name: "Edit" }).click();
+  await page.waitForURL(/\/edit$/);
+  assert.equal(await page.getByLabel("Repeats").inputValue(), "every");
+  assert.equal(await page.getByLabel("Every how many").inputValue(), "3");
+  await page.getByLabel("Repeats").selectOption("after");
+  await page.getByLabel("How long after").fill("90");
+  await check(page, "task-edit");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
+  await page.getByText("90 days after I last did it").waitFor();
+  assert.deepEqual((await getTask(taskId)).recurrence, {
+    kind: "afterCompletion",
+    interval: 90,
+    unit: "day",
+  });
+
+  // The list links to the task's page.
+  await page.goto(`${web}/residences/${residence.id}`);
+  await page.getByRole("link", { name: "Clean the gutters" }).click();
+  await page.waitForURL(new RegExp(`/tasks/${taskId}$`));
+  await context.close();
+});
+
+test("filters and search on the list, contractors with their job history, documents with files and expiry", async (t) => {
+  const stack = await startWebStack(t);
+  if (!stack) return;
+  const { api, web, smtp, browser, check } = stack;
+  const member = { email: "kim@example.test", password: "kim's long passphrase" };
+  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
+    ...member,
+    name: "Kim Keeper",
+    timezone: "UTC",
+  });
+  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    assert.ok(answer.ok, `${path}: ${answer.status} ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
+  const residence = await post<{ id: string }>("/v1/residences", {
+    name: "Oak Cottage",
+    propertyType: "house",
+  });
+  const boiler = await post<{ id: string; dueOn: string }>(`/v1/residences/${residence.id}/tasks`, {
+    title: "Service the boiler",
+    category: "hvac",
+    priority: "high",
+    recurrence: { kind: "fixed", interval: 1, unit: "year" },
+  });
+  await post(`/v1/residences/${residence.id}/tasks`, {
+    title: "Wash the windows",
+    category: "cleaning",
+    priority: "low",
+    recurrence: { kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1" },
+  });
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  await page.goto(`${web}/sign-in`);
+  await page.getByLabel("Email address").fill(member.email);
+  await page.getByLabel("Password").fill(member.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/tasks$/);
+
+  // Filters narrow the list; the plain-words schedule shows on each task.
+  await page.goto(`${web}/residences/${residence.id}`);
+  await page.getByText("every April and October").waitFor();
+  await page.getByLabel("Priority").selectOption("high");
+  await page.getByRole("button", { name: "Show" }).click();
+  await page.waitForURL(/priority=high/);
+  await page.getByRole("link", { name: "Service the boiler" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Wash the windows" }).count(), 0);
+  await check(page, "list-filtered");
+  await page.goto(`${web}/residences/${residence.id}?category=cleaning`);
+  await page.getByRole("link", { name: "Wash the windows" }).waitFor();
+  assert.equal(await page.getByRole("link", { name: "Service the boiler" }).count(), 0);
+
+  // Search goes through the API's full-text search.
+  await page.getByLabel("Search tasks, contractors and documents").fill("boiler");
+  await page.getByLabel("Category").selectOption("");
+  await page.getByRole("button", { name: "Show" }).click();
+  const results = page.getByRole("region", { name: "Search results for “boiler”" });
+  await results.getByRole("link", { name: "Service the boiler" }).waitFor();
+  await check(page, "list-search");
+
+  // A contractor, and the job they did in their history.
+  await page.getByRole("link", { name: "Contractors" }).click();
+  await page.getByRole("link", { name: "Add a contractor" }).click();
+  await page.getByLabel("Name").fill("Ace Heating");
+  await page.getByRole("checkbox", { name: "Heating and cooling" }).check();
+  await page.getByLabel("Phone (optional)").fill("+1 555 0100");
+  await check(page, "contractor-new");
+  await page.getByRole("button", { name: "Add contractor" }).click();
+  await page.waitForURL(/\/contractors\/[0-9a-f-]{36}$/);
+  const contractorId = page.url().split("/").pop() ?? "";
+  await page.getByText("No jobs recorded yet.").waitFor();
+  await post(`/v1/tasks/${boiler.id}/complete`, { dueOn: boiler.dueOn, costCents: 12000, contractorId });
+  await page.reload();
+  await page.getByRole("link", { name: "Service the boiler" }).waitFor();
+  await page.getByText("$120.00 in all").waitFor();
+  await check(page, "contractor");
+  await page.getByRole("link", { name: "All contractors" }).click();
+  await page.getByRole("link", { name: "Ace Heating" }).waitFor();
+
+  // A document with its file and an expiry date that has passed.
+  await page.goto(`${web}/residences/${residence.id}/documents`);
+  await page.getByRole("link", { name: "Add a document" }).click();
+  await page.getByLabel("Title").fill("Boiler warranty");
+  await page.getByLabel("Kind").selectOption("warranty");
+  await page.getByLabel("Expires on (optional)").fill("2020-01-31");
+  const pdf = Buffer.from(
+    "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
+  );
+  await page
+    .getByLabel("File (optional)")
+    .setInputFiles({ name: "warranty.pdf", mimeType: "application/pdf", buffer: pdf });
+  await check(page, "document-new");
+  await page.getByRole("button", { name: "Add document" }).click();
+  await page.waitForURL(/\/documents\/[0-9a-f-]{36}$/);
+  await page.getByText("Expired Jan 31, 2020").waitFor();
+  const href = await page.getByRole("link", { name: "Open the file" }).getAttribute("href");
+  assert.match(href ?? "", /^\/files\/[0-9a-f-]{36}$/);
+  const file = await page.request.get(`${web}${href}`);
+  assert.equal(file.status(), 200);
+  assert.equal(file.headers()["content-type"], "application/pdf");
+  assert.ok((await file.body()).toString("latin1").startsWith("%PDF-"));
+  await check(page, "document");
+  await page.getByRole("link", { name: "All documents" }).click();
+  await page.getByText("Expired Jan 31, 2020").waitFor();
+  await check(page, "documents");
+  await context.close();
+});

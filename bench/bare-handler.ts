@@ -1,0 +1,132 @@
+// The floor that `npm run bench` compares honeyDue with: bare Fastify + pg serving the task list and the
+// home screen with honeyDue's own SQL (taken from the API's query builders, so it follows every change to
+// them) and honeyDue's own JSON (its presenters), as named prepared statements. No validation, no
+// logging, no metrics, no tracing, no ORM at run time: the ratio API / this isolates what those layers
+// cost. Started by bench/run.ts on the API's database: DATABASE_URL, AUTH_SECRET (to check the access
+// token's signature), PORT.
+import { createHmac, timingSafeEqual } from "node:crypto";
+import type { Database } from "@honeydue/db";
+import { Placeholder, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import Fastify from "fastify";
+import pg from "pg";
+import { dueCountsQuery, myResidencesQuery, toHome } from "../apps/api/src/home/routes.ts";
+import { liveSessionQuery } from "../apps/api/src/http/auth.ts";
+import { encodeCursor } from "../apps/api/src/http/schemas.ts";
+import { membershipQuery } from "../apps/api/src/residences/access.ts";
+import { boundsFor } from "../apps/api/src/tasks/access.ts";
+import { openTasksPageQuery, toTask } from "../apps/api/src/tasks/presenter.ts";
+import * as schema from "../packages/db/src/schema/index.ts";
+
+const mock = drizzle.mock({ schema, casing: "snake_case" }) as unknown as Database;
+
+/** A statement of the API, as SQL text, the placeholder names in parameter order and the result keys. */
+function statement(name: string, query: { toSQL(): { sql: string; params: unknown[] } }, keys: string[]) {
+  const { sql: text, params } = query.toSQL();
+  const names = params.map((p) => {
+    if (p instanceof Placeholder) return p.name as string;
+    throw new Error(`${name}: a fixed parameter in a statement meant to be prepared`);
+  });
+  return async (values: Record<string, unknown>) => {
+    const result = await pool.query({ name, text, values: names.map((n) => values[n]), rowMode: "array" });
+    return result.rows.map((row: unknown[]) => Object.fromEntries(keys.map((k, i) => [k, row[i]])));
+  };
+}
+
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
+const taskQuery = openTasksPageQuery(mock);
+const taskKeys = Object.keys(taskQuery._.selectedFields);
+const session = statement("bare_session", liveSessionQuery(mock), [
+  "email",
+  "emailVerifiedAt",
+  "timezone",
+  "dueSoonDays",
+]);
+const membership = statement(
+  "bare_membership",
+  membershipQuery(mock, sql.placeholder("residenceId"), sql.placeholder("userId")),
+  ["role", "timezone"],
+);
+const tasksPage = statement("bare_tasks", taskQuery, taskKeys);
+const residences = statement("bare_residences", myResidencesQuery(mock), ["id", "name", "timezone"]);
+const counts = statement(
+  "bare_counts",
+  dueCountsQuery(mock, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
+  ["residenceId", "overdue", "dueToday", "dueSoon"],
+);
+
+const key = Buffer.from(process.env.AUTH_SECRET ?? "");
+const UNAUTHORIZED = '{"type":"about:blank","title":"Unauthorized","status":401}';
+const NOT_FOUND = '{"type":"about:blank","title":"Not Found","status":404}';
+
+/** HS256 access token → its user and session (the checks jose makes for the API), or null. */
+function claims(header: string | undefined): { userId: string; sessionId: string } | null {
+  if (!header?.startsWith("Bearer ")) return null;
+  const [h, p, s] = header.slice(7).split(".");
+  if (!h || !p || !s) return null;
+  const mac = createHmac("sha256", key).update(`${h}.${p}`).digest();
+  const given = Buffer.from(s, "base64url");
+  if (given.length !== mac.length || !timingSafeEqual(given, mac)) return null;
+  const c = JSON.parse(Buffer.from(p, "base64url").toString()) as Record<string, unknown>;
+  if (c.iss !== "honeydue" || c.aud !== "honeydue-api" || c.typ !== "access") return null;
+  if (typeof c.exp !== "number" || c.exp * 1000 <= Date.now()) return null;
+  return { userId: String(c.sub), sessionId: String(c.sid) };
+}
+
+async function caller(header: string | undefined) {
+  const c = claims(header);
+  if (!c) return null;
+  const [row] = await session({ ...c, now: new Date() });
+  return row ? { userId: c.userId, dueSoonDays: row.dueSoonDays as number } : null;
+}
+
+const app = Fastify({ logger: false });
+app.get("/v1/residences/:residenceId/tasks", async (request, reply) => {
+  const who = await caller(request.headers.authorization);
+  if (!who) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  const { residenceId } = request.params as { residenceId: string };
+  const [access] = await membership({ residenceId, userId: who.userId });
+  if (!access) return reply.code(404).type("application/problem+json").send(NOT_FOUND);
+  const limit = Number((request.query as { limit?: string }).limit ?? 50);
+  const b = boundsFor(access.timezone as string, who, new Date());
+  const rows = await tasksPage({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  reply.type("application/json");
+  return JSON.stringify({
+    items: page.map((r) => toTask(r as Parameters<typeof toTask>[0])),
+    nextCursor: rows.length > limit && last ? encodeCursor({ d: last.dueOn, i: last.id }) : null,
+  });
+});
+app.get("/v1/me/home", async (request, reply) => {
+  const who = await caller(request.headers.authorization);
+  if (!who) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  const now = new Date();
+  const list = (await residences({ userId: who.userId })).map((r) => ({
+    id: r.id as string,
+    name: r.name as string,
+    timezone: r.timezone as string,
+    ...boundsFor(r.timezone as string, who, now),
+  }));
+  const rows = list.length
+    ? await counts({
+        ids: list.map((r) => r.id),
+        todays: list.map((r) => r.today),
+        soonEnds: list.map((r) => r.soonEnd),
+      })
+    : [];
+  const byId = new Map(
+    rows.map((r) => [r.residenceId as string, r as { overdue: number; dueToday: number; dueSoon: number }]),
+  );
+  reply.type("application/json");
+  return JSON.stringify(toHome(list, byId, who.dueSoonDays));
+});
+
+process.on("SIGTERM", async () => {
+  await app.close();
+  await pool.end();
+  process.exit(0);
+});
+await app.listen({ host: "127.0.0.1", port: Number(process.env.PORT) });
+console.log("bare handler ready");
