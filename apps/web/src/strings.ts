@@ -336,7 +336,7 @@ export const strings = {
     clear: "Clear filters",
     results: (q: string) => `Search results for “${q}”`,
     noResults: "Nothing matches.",
-    hitTypes: { task: "Task", contractor: "Contractor", document: "Document" },
+    hitTypes: { task: "Task", contractor: "Contractor", document: "Document", appliance: "Appliance" },
     filtered: "Only the tasks that match the filters are shown.",
   },
   contractors: {

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { strings } from "../strings.ts";
 
 interface Hit {
-  type: "task" | "contractor" | "document";
+  type: "task" | "contractor" | "document" | "appliance";
   id: string;
   title: string;
   headline: string;
@@ -32,8 +32,10 @@ function Headline({ html }: { html: string }) {
   );
 }
 
-function hitHref(residenceId: string, hit: Hit): string {
+/** Where a hit opens in the web app; appliances have no page here yet, so they are listed without a link. */
+function hitHref(residenceId: string, hit: Hit): string | null {
   if (hit.type === "task") return `/tasks/${hit.id}`;
+  if (hit.type === "appliance") return null;
   return `/residences/${residenceId}/${hit.type === "contractor" ? "contractors" : "documents"}/${hit.id}`;
 }
 
@@ -45,15 +47,18 @@ export function SearchResults({ residenceId, q, hits }: { residenceId: string; q
       <h2 id="search-results">{t.results(q)}</h2>
       {hits.length === 0 ? <p>{t.noResults}</p> : null}
       <ul className="search-hits">
-        {hits.map((hit) => (
-          <li key={`${hit.type}-${hit.id}`} className="card">
-            <span className="hint">{t.hitTypes[hit.type]}</span>{" "}
-            <Link href={hitHref(residenceId, hit)}>{hit.title}</Link>
-            <p className="hint">
-              <Headline html={hit.headline} />
-            </p>
-          </li>
-        ))}
+        {hits.map((hit) => {
+          const href = hitHref(residenceId, hit);
+          return (
+            <li key={`${hit.type}-${hit.id}`} className="card">
+              <span className="hint">{t.hitTypes[hit.type]}</span>{" "}
+              {href ? <Link href={href}>{hit.title}</Link> : <strong>{hit.title}</strong>}
+              <p className="hint">
+                <Headline html={hit.headline} />
+              </p>
+            </li>
+          );
+        })}
       </ul>
     </section>
   );
