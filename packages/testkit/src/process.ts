@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import type { Socket } from "node:net";
 import { after } from "node:test";
 
 export interface TestProcess {
@@ -30,9 +31,16 @@ export async function startNodeProcess(options: {
   child.stderr!.on("data", (chunk) => {
     output += chunk;
   });
-  after(() => {
+  const kill = () => {
     if (child.exitCode === null) child.kill("SIGKILL");
-  });
+  };
+  after(kill);
+  // A safety net: should the after hook never run (an earlier hook of the test hung or failed), the child
+  // and its pipes must not keep the test file's process alive, and it dies with it.
+  child.unref();
+  (child.stdout as Socket).unref();
+  (child.stderr as Socket).unref();
+  process.once("exit", kill);
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode}:\n${output}`);
