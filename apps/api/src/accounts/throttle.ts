@@ -225,21 +225,9 @@ export const CODE_FAILURES_PER_IP = 50;
  * counted before the code is compared (consume before verify), per user and per client address, in
  * one-hour windows; a right code gives its hits back. Built once in app.ts.
  */
-export function createCodeThrottle(options: {
-  redis: Redis | undefined;
-  prefix?: string;
-  metrics?: FallbackReporter["metrics"];
-  log?: FallbackReporter["log"];
-}): LoginThrottle {
-  const windowMs = 3600_000;
-  return createLoginThrottle({
-    counter: options.redis
-      ? createRedisCounter(options.redis, windowMs, options.prefix, {
-          name: "codes",
-          metrics: options.metrics,
-          log: options.log,
-        })
-      : createMemoryCounter(windowMs),
+export function createCodeThrottle(options: HourlyThrottleOptions): LoginThrottle {
+  return createHourlyThrottle(options, {
+    name: "codes",
     perAccountPerHour: CODE_FAILURES_PER_USER,
     perIpPerHour: CODE_FAILURES_PER_IP,
     purpose: "code",
@@ -255,23 +243,38 @@ export const LINK_REQUESTS_PER_IP = 300;
  * link is looked up, per link (its token's hash) and per client address, in one-hour windows. Built once
  * in app.ts.
  */
-export function createLinkThrottle(options: {
+export function createLinkThrottle(options: HourlyThrottleOptions): LoginThrottle {
+  return createHourlyThrottle(options, {
+    name: "links",
+    perAccountPerHour: LINK_REQUESTS_PER_LINK,
+    perIpPerHour: LINK_REQUESTS_PER_IP,
+    purpose: "link",
+  });
+}
+
+interface HourlyThrottleOptions {
   redis: Redis | undefined;
   prefix?: string;
   metrics?: FallbackReporter["metrics"];
   log?: FallbackReporter["log"];
-}): LoginThrottle {
+}
+
+/** A LoginThrottle over one-hour windows: in Redis when there is one (named for its metrics), else in memory. */
+function createHourlyThrottle(
+  options: HourlyThrottleOptions,
+  budget: { name: string; perAccountPerHour: number; perIpPerHour: number; purpose: "code" | "link" },
+): LoginThrottle {
   const windowMs = 3600_000;
   return createLoginThrottle({
     counter: options.redis
       ? createRedisCounter(options.redis, windowMs, options.prefix, {
-          name: "links",
+          name: budget.name,
           metrics: options.metrics,
           log: options.log,
         })
       : createMemoryCounter(windowMs),
-    perAccountPerHour: LINK_REQUESTS_PER_LINK,
-    perIpPerHour: LINK_REQUESTS_PER_IP,
-    purpose: "link",
+    perAccountPerHour: budget.perAccountPerHour,
+    perIpPerHour: budget.perIpPerHour,
+    purpose: budget.purpose,
   });
 }
