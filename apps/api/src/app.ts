@@ -123,7 +123,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   registerIdempotency(app, write);
 
-  const auth = createAuthGuard({ db, accessKey: deps.accessKey });
+  const auth = createAuthGuard({ db, keys: deps.keys });
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
@@ -141,7 +141,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     settings: deps.settings,
     throttle: signInThrottle,
     codeThrottle,
-    accessKey: deps.accessKey,
+    keys: deps.keys,
     log: deps.log,
     notifyOutbox,
     auth,
@@ -178,7 +178,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:notifications-devices
   registerDeviceRoutes(app, { db, auth });
   registerNotificationRoutes(app, { db, auth });
-  registerUnsubscribeRoutes(app, { db, authSecret: deps.settings.authSecret });
+  registerUnsubscribeRoutes(app, { db, keys: deps.keys["unsubscribe-link"] });
   // routes:files
   registerUploadRoutes(app, {
     db,
@@ -186,7 +186,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     limits: deps.settings.storage,
     notifyOutbox,
     auth,
-    secret: deps.settings.authSecret,
+    grantKeys: deps.keys["storage-grant"],
   });
   registerFileRoutes(app, {
     db,
@@ -222,7 +222,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     redis: deps.redis,
     fallback: { name: "admin-sign-in", metrics: deps.metrics, log: deps.log },
     settings: deps.settings,
-    accessKey: deps.accessKey,
+    keys: deps.keys,
     notifyOutbox: () => deps.notifyOutbox(),
   });
   void auth;

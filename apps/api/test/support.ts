@@ -1,5 +1,5 @@
 import { after } from "node:test";
-import { type ApiSettings, loadApiSettings } from "@honeydue/config";
+import { type ApiSettings, deriveKeyRing, loadApiSettings } from "@honeydue/config";
 import { migrate, openDatabase } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
@@ -82,6 +82,7 @@ export async function startTestApi(
     ...env,
   });
   const log = options.log ?? createLogger({ level: settings.logLevel, role: "api" });
+  const keys = deriveKeyRing(settings.authSecrets);
   const deps: ApiDeps = {
     settings,
     log,
@@ -94,9 +95,9 @@ export async function startTestApi(
         ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 })
         : undefined,
     metrics: createApiMetrics(database.handle),
-    accessKey: new TextEncoder().encode(settings.authSecret),
+    keys,
     storage: createStorage(settings.storage, {
-      secret: settings.authSecret,
+      grantKeys: keys["storage-grant"],
       publicApiUrl: settings.publicApiUrl,
     }),
     notifyOutbox: () => deps.jobRunner?.kick(),
