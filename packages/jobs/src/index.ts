@@ -11,6 +11,7 @@ export * from "./reconciler.ts";
 export * from "./registry.ts";
 export * from "./relay.ts";
 export * from "./reminders.ts";
+export * from "./timeout.ts";
 export * from "./unsubscribe.ts";
 export * from "./worker-handlers.ts";
 export * from "./worker-jobs.ts";
