@@ -10,6 +10,7 @@ import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDeviceRoutes } from "./devices/routes.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
+import { registerEscalationRoutes } from "./escalation/routes.ts";
 import { registerFileRoutes } from "./files/routes.ts";
 import { registerHandoffRoutes } from "./handoff/routes.ts";
 import { registerHandoverRoutes } from "./handovers/routes.ts";
@@ -160,6 +161,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerCompletionRoutes(app, { db, auth });
   registerTemplateRoutes(app, { db, auth, now });
   registerHomeRoutes(app, { db, auth, now });
+  registerEscalationRoutes(app, { db, auth, now });
   registerCalendarRoutes(app, { db, auth, publicApiUrl: deps.settings.publicApiUrl });
   // routes:contractors-documents
   registerContractorRoutes(app, { db, notifyOutbox, auth });

@@ -27,6 +27,18 @@ export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     expiresOn: "December 31, 2026",
     message: "The boiler manual is in the cellar.",
   },
+  "task-escalation": {
+    name: "Dana",
+    taskTitle: "Replace smoke alarm batteries",
+    residenceName: "Maple Street House",
+    dueOn: "2026-11-23",
+    daysOverdue: 5,
+    assigneeName: "Sam",
+    toAssignee: false,
+    residenceId: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d",
+    taskId: "0b1c2d3e-4f5a-4b6c-9d7e-1f2a3b4c5d6e",
+    unsubscribeUrl: unsubscribe,
+  },
   "daily-digest": {
     name: "Dana",
     date: "2026-11-28",

@@ -2,7 +2,8 @@ import type { Database } from "@honeydue/db";
 import { deliverEmail, type MailTransport } from "@honeydue/email";
 import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
 import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
-import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
+import { assertHandlers, combineHandlers, type JobHandlers, type JobPayload } from "./registry.ts";
+import { unsubscribeUrl } from "./unsubscribe.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
 /** What the job handlers need; the same in the API's embedded runner and in the worker process. */
@@ -38,6 +39,16 @@ const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
   imageMaxPixels: 0,
 };
 
+/**
+ * A job for a user that carries no unsubscribe link gets it here, at delivery: the link holds a token, and
+ * job data carries ids, never tokens (templates that show no unsubscribe link ignore it).
+ */
+function withUnsubscribeLink(payload: JobPayload<"email.send">, worker: WorkerHandlerDeps | undefined) {
+  if (!payload.userId || "unsubscribeUrl" in payload.data || !worker?.unsubscribeKeys) return payload;
+  const link = unsubscribeUrl(worker.publicApiUrl, worker.unsubscribeKeys, payload.userId);
+  return { ...payload, data: { ...payload.data, unsubscribeUrl: link } };
+}
+
 const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
 /**
@@ -64,7 +75,7 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
                 logLinks: deps.mail.logLinks,
                 ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
               },
-              payload,
+              withUnsubscribeLink(payload, deps.worker),
               context,
             );
           } catch (error) {

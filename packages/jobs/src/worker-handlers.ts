@@ -2,6 +2,7 @@ import type { PurposeKeys, RecallSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { createPushProviders, type PushProviders } from "@honeydue/push";
+import { runEscalationTick } from "./escalation.ts";
 import { runHousekeeping } from "./housekeeping.ts";
 import { sendPushJob } from "./push-handler.ts";
 import type { Queues } from "./queues.ts";
@@ -72,6 +73,13 @@ export function createWorkerHandlers(deps: { db: Database; log: Logger } & Worke
     "reminders.warranty-tick": (async (payload) => {
       await runWarrantyTick(configured(), tickInstant(payload.at));
     }) satisfies JobHandler<"reminders.warranty-tick">,
+    "reminders.escalation-tick": (async (payload) => {
+      const { db, log } = configured();
+      await runEscalationTick(
+        { db, log, ...(deps.notifyOutbox ? { notifyOutbox: deps.notifyOutbox } : {}) },
+        tickInstant(payload.at),
+      );
+    }) satisfies JobHandler<"reminders.escalation-tick">,
     "recalls.check": (async (payload) => {
       const { unsubscribeKeys, publicApiUrl, log, db } = configured();
       const settings = deps.recalls;
