@@ -143,12 +143,10 @@ test("admin CSRF tokens: the panel's token from before the rotation works during
   // A state change that needs the CSRF token and has no other effect than ending the session: sign-out.
   // Refusals come first (they change nothing), then the grace API's success ends the session.
   const signOut = (api: TestApi) =>
-    api.app
-      .inject({ method: "POST", url: "/v1/admin/auth/sign-out", headers: admin.headers })
-      .then((r) => ({
-        status: r.statusCode,
-        type: r.statusCode >= 400 ? r.json().type.split("/").pop() : undefined,
-      }));
+    api.app.inject({ method: "POST", url: "/v1/admin/auth/sign-out", headers: admin.headers }).then((r) => ({
+      status: r.statusCode,
+      type: r.statusCode >= 400 ? r.json().type.split("/").pop() : undefined,
+    }));
   assert.deepEqual(await signOut(apis.after), { status: 403, type: "csrf-token-invalid" });
   assert.deepEqual(await signOut(apis.forgotten), { status: 403, type: "csrf-token-invalid" });
   assert.equal((await signOut(apis.grace)).status, 204);
