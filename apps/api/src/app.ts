@@ -16,6 +16,7 @@ import { registerHandoffRoutes } from "./handoff/routes.ts";
 import { registerHandoverRoutes } from "./handovers/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
+import { registerAddressLimit } from "./http/address-limit.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerBodyGuards } from "./http/bodies.ts";
@@ -106,6 +107,13 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   await registerSecurityHeaders(app, {
     web: deps.settings.publicWebUrl,
     admin: deps.settings.publicAdminUrl,
+  });
+  // Before any route's own hooks: a flood of anonymous requests is refused before it costs a query.
+  registerAddressLimit(app, {
+    perMinute: deps.settings.unauthenticatedRequestsPerIpPerMinute,
+    redis: deps.redis,
+    metrics: deps.metrics,
+    log: deps.log,
   });
   registerBodyGuards(app);
   closeBodySchemas(app);

@@ -79,6 +79,9 @@ export async function startTestApi(
     PUBLIC_WEB_URL: "https://web.honeydue.test",
     PUBLIC_API_URL: "https://api.honeydue.test",
     DATA_DIR: "/tmp/honeydue-test-data",
+    // Every test file's API shares 127.0.0.1 (and, with Redis, the counters): the per-address limit is
+    // off unless a test turns it on (address-limit.test.ts).
+    UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE: "0",
     ...env,
   });
   const log = options.log ?? createLogger({ level: settings.logLevel, role: "api" });
