@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { forwardedFor } from "../../../src/lib/client-address.ts";
 import { ACCESS_COOKIE } from "../../../src/lib/session-cookies.ts";
 import { settings } from "../../../src/lib/settings.ts";
 
@@ -20,7 +21,7 @@ export async function GET(request: Request) {
   }
   try {
     const answer = await fetch(`${settings.apiUrl}/v1/me/export?${query}`, {
-      headers: { authorization: `Bearer ${access}` },
+      headers: { authorization: `Bearer ${access}`, ...(await forwardedFor()) },
     });
     if (!answer.ok || !answer.body) {
       if (answer.status >= 500) console.error(`export: API answered ${answer.status}`);
