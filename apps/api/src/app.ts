@@ -13,6 +13,7 @@ import { registerDocumentRoutes } from "./documents/routes.ts";
 import { registerEscalationRoutes } from "./escalation/routes.ts";
 import { registerFileRoutes } from "./files/routes.ts";
 import { registerHandoffRoutes } from "./handoff/routes.ts";
+import { registerMeterRoutes } from "./meters/routes.ts";
 import { registerHandoverRoutes } from "./handovers/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
@@ -162,6 +163,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerTemplateRoutes(app, { db, auth, now });
   registerHomeRoutes(app, { db, auth, now });
   registerEscalationRoutes(app, { db, auth, now });
+  registerMeterRoutes(app, { db, auth, now });
   registerCalendarRoutes(app, { db, auth, publicApiUrl: deps.settings.publicApiUrl });
   // routes:contractors-documents
   registerContractorRoutes(app, { db, notifyOutbox, auth });
