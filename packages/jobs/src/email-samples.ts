@@ -1,9 +1,10 @@
+import { deriveKeyRing } from "@honeydue/config";
 import { unsubscribeUrl } from "./unsubscribe.ts";
 
 const USER = "5f8a2c1e-3b7d-4e9a-8c6f-1d2e3f4a5b6c";
 const unsubscribe = unsubscribeUrl(
   "https://api.honeydue.example",
-  "preview-secret-preview-secret-0000",
+  deriveKeyRing({ current: "preview-secret-preview-secret-0000" })["unsubscribe-link"],
   USER,
 );
 

@@ -21,7 +21,7 @@ export interface JobHandlerDeps {
   };
   /**
    * Reminders, push and housekeeping (see worker-handlers.ts). Without it those jobs fail when they run
-   * (they need AUTH_SECRET for unsubscribe links and the push settings).
+   * (they need the unsubscribe-link keys and the push settings).
    */
   worker?: WorkerHandlerDeps;
   /** emails_total by template and outcome (sent|failed|skipped). */
@@ -44,12 +44,12 @@ const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
  * job data carries ids, never tokens (templates that show no unsubscribe link ignore it).
  */
 function withUnsubscribeLink(payload: JobPayload<"email.send">, worker: WorkerHandlerDeps | undefined) {
-  if (!payload.userId || "unsubscribeUrl" in payload.data || !worker?.authSecret) return payload;
-  const link = unsubscribeUrl(worker.publicApiUrl, worker.authSecret, payload.userId);
+  if (!payload.userId || "unsubscribeUrl" in payload.data || !worker?.unsubscribeKeys) return payload;
+  const link = unsubscribeUrl(worker.publicApiUrl, worker.unsubscribeKeys, payload.userId);
   return { ...payload, data: { ...payload.data, unsubscribeUrl: link } };
 }
 
-const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publicWebUrl: "" };
+const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
 /**
  * The handler of every job in the registry (checked by `assertHandlers`). Whoever runs the jobs (the

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PurposeKeys } from "@honeydue/config";
 import { type Database, warrantyReminders } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
@@ -10,7 +11,7 @@ import { unsubscribeUrl } from "./unsubscribe.ts";
 export interface ReminderDeps {
   db: Database;
   log: Logger;
-  authSecret: string;
+  unsubscribeKeys: PurposeKeys;
   publicApiUrl: string;
   publicWebUrl: string;
   /** Called after a tick committed outbox rows (kicks the relay or the embedded runner). */
@@ -234,7 +235,7 @@ async function writeDigests(
             overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
             today: section(today, where),
             soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
-            unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, user.id),
+            unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, user.id),
           },
         },
       });
@@ -329,7 +330,7 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
               daysLeft: doc.days_left,
               residenceId: doc.residence_id,
               documentId: doc.id,
-              unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, member.id),
+              unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, member.id),
             },
           });
         }

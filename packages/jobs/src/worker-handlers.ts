@@ -1,4 +1,4 @@
-import type { RecallSettings } from "@honeydue/config";
+import type { PurposeKeys, RecallSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { createPushProviders, type PushProviders } from "@honeydue/push";
@@ -13,7 +13,8 @@ import { runDigestTick, runWarrantyTick, tickInstant } from "./reminders.ts";
 
 /** What the reminder, push and housekeeping handlers need besides the database and the logger. */
 export interface WorkerHandlerDeps {
-  authSecret: string;
+  /** Signs unsubscribe links (`deriveKeyRing(settings.authSecrets)["unsubscribe-link"]`). */
+  unsubscribeKeys: PurposeKeys | undefined;
   publicApiUrl: string;
   publicWebUrl: string;
   /** Default: push disabled (no connection is ever made). */
@@ -41,14 +42,14 @@ const PUSH_OFF = createPushProviders({
 
 export function createWorkerHandlers(deps: { db: Database; log: Logger } & WorkerHandlerDeps) {
   const configured = () => {
-    if (!deps.authSecret)
-      throw new Error("reminder jobs need createJobHandlers({ worker: { authSecret, ... } })");
-    return reminderDeps;
+    const unsubscribeKeys = deps.unsubscribeKeys;
+    if (!unsubscribeKeys)
+      throw new Error("reminder jobs need createJobHandlers({ worker: { unsubscribeKeys, ... } })");
+    return { ...reminderDeps, unsubscribeKeys };
   };
   const reminderDeps = {
     db: deps.db,
     log: deps.log,
-    authSecret: deps.authSecret,
     publicApiUrl: deps.publicApiUrl,
     publicWebUrl: deps.publicWebUrl,
     ...(deps.notifyOutbox ? { notifyOutbox: deps.notifyOutbox } : {}),
@@ -80,13 +81,13 @@ export function createWorkerHandlers(deps: { db: Database; log: Logger } & Worke
       );
     }) satisfies JobHandler<"reminders.escalation-tick">,
     "recalls.check": (async (payload) => {
-      const { authSecret, publicApiUrl, log, db } = configured();
+      const { unsubscribeKeys, publicApiUrl, log, db } = configured();
       const settings = deps.recalls;
       await runRecallCheck(
         {
           db,
           log,
-          authSecret,
+          unsubscribeKeys,
           publicApiUrl,
           settings: settings ?? { enabled: false, checkIntervalHours: 24, lookbackDays: 1 },
           sources: settings

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import {
   digestRuns,
   documents,
@@ -18,11 +19,13 @@ import { verifyUnsubscribeToken } from "../src/unsubscribe.ts";
 
 const { handle } = await createTestDatabase();
 const db = handle.db;
-const SECRET = "test-secret-test-secret-test-secret-1234";
+const UNSUBSCRIBE_KEYS = deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" })[
+  "unsubscribe-link"
+];
 const deps = {
   db,
   log: createLogger({ level: "silent", role: "worker" }),
-  authSecret: SECRET,
+  unsubscribeKeys: UNSUBSCRIBE_KEYS,
   publicApiUrl: "https://api.honeydue.test",
   publicWebUrl: "https://web.honeydue.test",
 };
@@ -135,7 +138,7 @@ test("digests go out at each user's local hour in three timezones across a DST c
   assert.equal(payload.data.overdueCount, 1);
   assert.match(String(payload.data.overdue), /Clean gutters \(ny\) \(Home\) — due 2026-03-01/);
   const token = String(payload.data.unsubscribeUrl).split("/").pop()!;
-  assert.deepEqual(verifyUnsubscribeToken(SECRET, token), { userId: ny.id, purpose: "reminders" });
+  assert.deepEqual(verifyUnsubscribeToken(UNSUBSCRIBE_KEYS, token), { userId: ny.id, purpose: "reminders" });
   const runs = await db.select().from(digestRuns).where(eq(digestRuns.userId, ny.id));
   assert.equal(runs.length, (sentAt.get(ny.id) ?? []).length);
 });
