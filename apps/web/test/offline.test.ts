@@ -7,7 +7,8 @@ import { startWebStack } from "./support.ts";
 // worker keeps the pages the member saw, the network is cut (browser offline) and the reloaded list shows
 // what it last saw; two tasks are completed, one snoozed and one created offline, the network returns, and
 // the server holds exactly those changes once — also when the answer to a replay is lost on the way back;
-// the snooze of a task someone else completed meanwhile is shown as not applied, with what happened; the
+// the snooze of a task someone else completed meanwhile is shown as not applied, with what happened, and so
+// is the completion of a task someone deleted meanwhile; the
 // changes feed refreshes the kept pages, so offline again they show the server's state.
 // Screenshots: artifacts/web-screenshots/.
 
@@ -52,6 +53,7 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
   const filter = await newTask("Change the furnace filter");
   const heater = await newTask("Flush the water heater");
   const alarms = await newTask("Test the smoke alarms");
+  const vent = await newTask("Clean the dryer vent");
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
@@ -105,6 +107,14 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
   await card(filter.title).getByRole("button", { name: "Done" }).click();
   await card(filter.title).getByRole("status").filter({ hasText: "Saved on this device" }).waitFor();
   await page.getByText("1 change made offline is waiting to be sent.").waitFor();
+  // Meanwhile someone else deletes the dryer vent task; this device completes it.
+  const deleted = await fetch(`${api}/v1/tasks/${vent.id}`, {
+    method: "DELETE",
+    headers: { authorization: headers.authorization },
+  });
+  assert.ok(deleted.ok, `delete: ${deleted.status}`);
+  await card(vent.title).getByRole("button", { name: "Done" }).click();
+  await page.getByText("2 changes made offline are waiting to be sent.").waitFor();
 
   // A task's page: completed with a cost.
   await page.goto(`${web}/tasks/${heater.id}`);
@@ -129,7 +139,7 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
   await page.getByLabel("What needs doing").fill("Fix the fence gate");
   await page.getByRole("button", { name: "Add task" }).click();
   await page.getByRole("status").filter({ hasText: "Saved on this device" }).waitFor();
-  await page.getByText("4 changes made offline are waiting to be sent.").waitFor();
+  await page.getByText("5 changes made offline are waiting to be sent.").waitFor();
   await check(page, "offline-queued");
   assert.equal((await completionsOf(filter.id)).length, 0, "nothing reached the server while offline");
 
@@ -145,9 +155,12 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
   await context.setOffline(false);
   await poll(async () => (await completionsOf(filter.id)).length === 1, "the first replay reached the API");
   assert.equal(lost, 1);
-  await page.getByText("4 changes made offline are waiting to be sent.").waitFor();
+  await page.getByText("5 changes made offline are waiting to be sent.").waitFor();
   await page.reload();
-  const conflict = page.getByRole("alert").filter({ hasText: `Not applied: Snooze “${alarms.title}”` });
+  const conflict = page
+    .getByRole("alert")
+    .getByRole("listitem")
+    .filter({ hasText: `Not applied: Snooze “${alarms.title}”` });
   await conflict.waitFor();
   const nowDue = await get<ApiTask>(`/v1/tasks/${alarms.id}`);
   assert.notEqual(nowDue.dueOn, "2099-01-15");
@@ -159,6 +172,11 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
     (await conflict.textContent()) ?? "",
     new RegExp(`had moved on meanwhile: it is now due ${shownDue}`),
   );
+  const refused = page
+    .getByRole("alert")
+    .getByRole("listitem")
+    .filter({ hasText: `Not applied: Mark as done “${vent.title}”` });
+  await refused.getByText("honeyDue refused it:").waitFor();
   await page.getByText(/changes? made offline (is|are) waiting/).waitFor({ state: "detached" });
   await check(page, "offline-conflict");
 
