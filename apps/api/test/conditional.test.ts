@@ -103,7 +103,7 @@ async function world() {
     "/v1/invites/{token}": mail.rows[0]!.payload.data.token,
     "/v1/calendar/{token}.ics": calendarToken,
     "/v1/handoff/{token}": handoff.token,
-    "/v1/unsubscribe/{token}": unsubscribeToken(deps.settings.authSecret, h.owner.id),
+    "/v1/unsubscribe/{token}": unsubscribeToken(deps.keys["unsubscribe-link"], h.owner.id),
   };
   const queries: Record<string, string> = { "/v1/residences/{residenceId}/search": "?q=gutters" };
   const url = (path: string) =>

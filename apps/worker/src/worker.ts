@@ -1,4 +1,4 @@
-import type { WorkerSettings } from "@honeydue/config";
+import { deriveKeyRing, type WorkerSettings } from "@honeydue/config";
 import { type DatabaseHandle, openDatabase } from "@honeydue/db";
 import { createMailTransport } from "@honeydue/email";
 import {
@@ -125,6 +125,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   kicks
     .subscribe(OUTBOX_KICK_CHANNEL)
     .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
+  const keys = deriveKeyRing(settings.authSecrets);
   const handlers = createJobHandlers({
     db: database.db,
     log,
@@ -137,7 +138,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       abandonedAfterMs: settings.jobLockMs,
     },
     worker: {
-      authSecret: settings.authSecret,
+      unsubscribeKeys: keys["unsubscribe-link"],
       publicApiUrl: settings.publicApiUrl,
       publicWebUrl: settings.publicWebUrl,
       push,
@@ -150,7 +151,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     },
     files: {
       storage: createStorage(settings.storage, {
-        secret: settings.authSecret,
+        grantKeys: keys["storage-grant"],
         publicApiUrl: settings.publicApiUrl,
       }),
       imageMaxPixels: settings.storage.imageMaxPixels,

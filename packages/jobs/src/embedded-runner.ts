@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
 import { isPermanentError, type JobObserver } from "./queues.ts";
 import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
+import { runWithTimeout } from "./timeout.ts";
 
 export interface EmbeddedRunner {
   /** Look for work now (called after a commit that enqueued a job). */
@@ -25,33 +26,46 @@ export function backoffMs(attempt: number): number {
   return Math.min(2 ** attempt * 1000, 10 * 60 * 1000);
 }
 
+/** A claimed row's lease outlives its job's timeout by this much (the time to record the outcome). */
+export const LEASE_MARGIN_MS = 60_000;
+
+/** Each job's lease in seconds, by job name: its timeout plus LEASE_MARGIN_MS. */
+const LEASE_SECONDS = JSON.stringify(
+  Object.fromEntries(Object.entries(JOBS).map(([name, d]) => [name, (d.timeoutMs + LEASE_MARGIN_MS) / 1000])),
+);
+
 /**
- * Runs outbox jobs inside the current process, for the embedded mode (no Redis). Rows are claimed with
- * FOR UPDATE SKIP LOCKED and a lease, so several processes can run it side by side without running a job
- * twice, and a job whose process died is picked up again when its lease ends.
+ * Runs outbox jobs inside the current process, for the embedded mode (no Redis). Rows are claimed one at
+ * a time with FOR UPDATE SKIP LOCKED and a lease as long as the job's timeout plus a margin, so several
+ * processes can run it side by side without running a job twice (a row is leased only when its job
+ * starts, and the lease cannot end while it runs), and a job whose process died is picked up again when
+ * its lease ends.
  */
 export function startEmbeddedRunner(deps: {
   db: Database;
   handlers: JobHandlers;
   log: Logger;
   pollIntervalMs?: number;
-  batchSize?: number;
   /** Job durations and outcomes (jobs_total, job_duration_seconds). */
   metrics?: JobObserver;
 }): EmbeddedRunner {
-  async function claim(): Promise<ClaimedRow[]> {
+  // One row at a time: claiming a batch leased rows that then waited behind the others, and a lease shorter
+  // than a job's timeout let another process claim a row while it was still running.
+  async function claim(): Promise<ClaimedRow | undefined> {
     const result = (await deps.db.execute(sql`
-      UPDATE outbox SET locked_until = now() + interval '5 minutes', attempts = attempts + 1
-      WHERE id IN (
+      UPDATE outbox
+      SET locked_until = now() + make_interval(secs => coalesce((${LEASE_SECONDS}::jsonb ->> job)::float8, 300)),
+          attempts = attempts + 1
+      WHERE id = (
         SELECT id FROM outbox
         WHERE processed_at IS NULL AND published_at IS NULL AND failed_at IS NULL
           AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
         ORDER BY available_at
-        LIMIT ${deps.batchSize ?? 10}
+        LIMIT 1
         FOR UPDATE SKIP LOCKED
       )
       RETURNING id, job, payload, attempts, trace_context`)) as unknown as { rows: ClaimedRow[] };
-    return result.rows;
+    return result.rows[0];
   }
 
   async function runOne(row: ClaimedRow) {
@@ -69,12 +83,9 @@ export function startEmbeddedRunner(deps: {
         withSpan(
           `job ${queue}/${row.job}`,
           () =>
-            Promise.race([
+            runWithTimeout(timeoutMs, () =>
               handler(payload, { jobId: row.id, attempt: row.attempts, traceContext: row.trace_context }),
-              new Promise((_, reject) =>
-                setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs).unref(),
-              ),
-            ]),
+            ),
           {
             kind: SpanKind.CONSUMER,
             attributes: {
@@ -118,9 +129,9 @@ export function startEmbeddedRunner(deps: {
     async pass(isStopped) {
       for (;;) {
         if (isStopped()) return;
-        const rows = await claim();
-        if (rows.length === 0) break;
-        for (const row of rows) await runOne(row);
+        const row = await claim();
+        if (!row) break;
+        await runOne(row);
       }
     },
     onError: (error) => deps.log.error({ err: error }, "outbox runner error"),

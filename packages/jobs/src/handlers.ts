@@ -2,7 +2,8 @@ import type { Database } from "@honeydue/db";
 import { deliverEmail, type MailTransport } from "@honeydue/email";
 import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
 import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
-import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
+import { assertHandlers, combineHandlers, type JobHandlers, type JobPayload } from "./registry.ts";
+import { unsubscribeUrl } from "./unsubscribe.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
 /** What the job handlers need; the same in the API's embedded runner and in the worker process. */
@@ -20,7 +21,7 @@ export interface JobHandlerDeps {
   };
   /**
    * Reminders, push and housekeeping (see worker-handlers.ts). Without it those jobs fail when they run
-   * (they need AUTH_SECRET for unsubscribe links and the push settings).
+   * (they need the unsubscribe-link keys and the push settings).
    */
   worker?: WorkerHandlerDeps;
   /** emails_total by template and outcome (sent|failed|skipped). */
@@ -38,7 +39,17 @@ const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
   imageMaxPixels: 0,
 };
 
-const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publicWebUrl: "" };
+/**
+ * A job for a user that carries no unsubscribe link gets it here, at delivery: the link holds a token, and
+ * job data carries ids, never tokens (templates that show no unsubscribe link ignore it).
+ */
+function withUnsubscribeLink(payload: JobPayload<"email.send">, worker: WorkerHandlerDeps | undefined) {
+  if (!payload.userId || "unsubscribeUrl" in payload.data || !worker?.unsubscribeKeys) return payload;
+  const link = unsubscribeUrl(worker.publicApiUrl, worker.unsubscribeKeys, payload.userId);
+  return { ...payload, data: { ...payload.data, unsubscribeUrl: link } };
+}
+
+const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
 /**
  * The handler of every job in the registry (checked by `assertHandlers`). Whoever runs the jobs (the
@@ -64,7 +75,7 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
                 logLinks: deps.mail.logLinks,
                 ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
               },
-              payload,
+              withUnsubscribeLink(payload, deps.worker),
               context,
             );
           } catch (error) {

@@ -1,5 +1,6 @@
 export * from "./embedded-runner.ts";
 export * from "./embedded-schedules.ts";
+export * from "./escalation.ts";
 export * from "./housekeeping.ts";
 export * from "./notify.ts";
 export * from "./outbox.ts";
@@ -10,6 +11,7 @@ export * from "./reconciler.ts";
 export * from "./registry.ts";
 export * from "./relay.ts";
 export * from "./reminders.ts";
+export * from "./timeout.ts";
 export * from "./unsubscribe.ts";
 export * from "./worker-handlers.ts";
 export * from "./worker-jobs.ts";

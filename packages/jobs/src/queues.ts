@@ -11,6 +11,7 @@ import {
   type JobName,
   parsePayload,
 } from "./registry.ts";
+import { runWithTimeout, settlesWithin } from "./timeout.ts";
 
 export type QueueName = JobDefinition["queue"];
 export const QUEUE_NAMES: readonly QueueName[] = ["email", "push", "reminders", "housekeeping", "files"];
@@ -170,21 +171,6 @@ export interface QueueWorkers {
   close(graceMs: number): Promise<{ forced: boolean }>;
 }
 
-/** Runs a handler with its job's timeout. */
-export async function runWithTimeout<T>(timeoutMs: number, run: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      run(),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
  * One BullMQ Worker per queue. Each job's payload is validated again against the registry (an invalid
  * payload fails at once, without retries), then its handler runs with the job's timeout.
@@ -293,16 +279,8 @@ export function startQueueWorkers(deps: {
     workers,
     async close(graceMs) {
       let forced = false;
-      const closing = Promise.all(workers.map((w) => w.close()));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        closing.then(() => false),
-        new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), graceMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) {
+      const closed = await settlesWithin(graceMs, Promise.all(workers.map((w) => w.close())));
+      if (!closed) {
         // Jobs still running past the grace period keep their lock until it expires; BullMQ's stalled-job
         // check then puts them back in the queue for another worker (their handlers are idempotent).
         forced = true;

@@ -2,8 +2,9 @@ import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
-import { jobData, jobOptions, type QueueName, type Queues, queueOf, runWithTimeout } from "./queues.ts";
+import { jobData, jobOptions, type QueueName, type Queues, queueOf } from "./queues.ts";
 import { isJobName, parsePayload } from "./registry.ts";
+import { runWithTimeout } from "./timeout.ts";
 
 export interface Relay {
   /** Publish now (called after a commit that wrote outbox rows). */

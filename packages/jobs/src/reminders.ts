@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PurposeKeys } from "@honeydue/config";
 import { type Database, warrantyReminders } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
@@ -10,7 +11,7 @@ import { unsubscribeUrl } from "./unsubscribe.ts";
 export interface ReminderDeps {
   db: Database;
   log: Logger;
-  authSecret: string;
+  unsubscribeKeys: PurposeKeys;
   publicApiUrl: string;
   publicWebUrl: string;
   /** Called after a tick committed outbox rows (kicks the relay or the embedded runner). */
@@ -69,16 +70,23 @@ const arrayLiteral = (values: readonly (string | number)[]) => `{${values.join("
  * DIGEST_CATCH_UP_HOURS after their digest hour, and no digest yet for that local date.
  */
 export function digestCandidatesQuery(iso: string, afterId: string, limit: number) {
+  // `since_digest_hour` is the local wall-clock time shifted back by the digest hour: its hour is the
+  // number of hours since the digest hour and its date the local date the digest belongs to, so a user at
+  // 22:00 is still due at 00:30 the next day (for the day before) — the window wraps past midnight.
   return sql`
-    SELECT c.id, c.email, c.name, c.due_soon_days, c.push_enabled, c.local_ts::date::text AS local_date,
+    SELECT c.id, c.email, c.name, c.due_soon_days, c.push_enabled,
+      c.since_digest_hour::date::text AS local_date,
       (c.digest_enabled AND c.disabled_at IS NULL AND c.email_verified_at IS NOT NULL
-        AND extract(hour FROM c.local_ts) >= c.digest_hour
-        AND extract(hour FROM c.local_ts) < c.digest_hour + ${DIGEST_CATCH_UP_HOURS}
-        AND NOT EXISTS (SELECT 1 FROM digest_runs d WHERE d.user_id = c.id AND d.local_date = c.local_ts::date)
+        AND extract(hour FROM c.since_digest_hour) < ${DIGEST_CATCH_UP_HOURS}
+        AND NOT EXISTS (
+          SELECT 1 FROM digest_runs d WHERE d.user_id = c.id AND d.local_date = c.since_digest_hour::date
+        )
       ) AS due
     FROM (
-      SELECT u.id, u.email, u.name, u.due_soon_days, u.push_enabled, u.digest_hour, u.digest_enabled,
-             u.disabled_at, u.email_verified_at, (${iso}::timestamptz AT TIME ZONE u.timezone) AS local_ts
+      SELECT u.id, u.email, u.name, u.due_soon_days, u.push_enabled, u.digest_enabled,
+             u.disabled_at, u.email_verified_at,
+             (${iso}::timestamptz AT TIME ZONE u.timezone) - make_interval(hours => u.digest_hour)
+               AS since_digest_hour
       FROM users u
       WHERE u.id > ${afterId}::uuid
       ORDER BY u.id
@@ -227,7 +235,7 @@ async function writeDigests(
             overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
             today: section(today, where),
             soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
-            unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, user.id),
+            unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, user.id),
           },
         },
       });
@@ -322,7 +330,7 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
               daysLeft: doc.days_left,
               residenceId: doc.residence_id,
               documentId: doc.id,
-              unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, member.id),
+              unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, member.id),
             },
           });
         }

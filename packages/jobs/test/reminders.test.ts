@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import {
   digestRuns,
   documents,
@@ -18,11 +19,13 @@ import { verifyUnsubscribeToken } from "../src/unsubscribe.ts";
 
 const { handle } = await createTestDatabase();
 const db = handle.db;
-const SECRET = "test-secret-test-secret-test-secret-1234";
+const UNSUBSCRIBE_KEYS = deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" })[
+  "unsubscribe-link"
+];
 const deps = {
   db,
   log: createLogger({ level: "silent", role: "worker" }),
-  authSecret: SECRET,
+  unsubscribeKeys: UNSUBSCRIBE_KEYS,
   publicApiUrl: "https://api.honeydue.test",
   publicWebUrl: "https://web.honeydue.test",
 };
@@ -135,7 +138,7 @@ test("digests go out at each user's local hour in three timezones across a DST c
   assert.equal(payload.data.overdueCount, 1);
   assert.match(String(payload.data.overdue), /Clean gutters \(ny\) \(Home\) — due 2026-03-01/);
   const token = String(payload.data.unsubscribeUrl).split("/").pop()!;
-  assert.deepEqual(verifyUnsubscribeToken(SECRET, token), { userId: ny.id, purpose: "reminders" });
+  assert.deepEqual(verifyUnsubscribeToken(UNSUBSCRIBE_KEYS, token), { userId: ny.id, purpose: "reminders" });
   const runs = await db.select().from(digestRuns).where(eq(digestRuns.userId, ny.id));
   assert.equal(runs.length, (sentAt.get(ny.id) ?? []).length);
 });
@@ -230,4 +233,34 @@ test("on a fall-back day (01:xx happens twice in New York) the digest still goes
     ["2026-11-01T05:00:00.000Z", "2026-11-02T06:00:00.000Z"],
     "01:00 EDT on Nov 1 (not again at 01:00 EST), 01:00 EST on Nov 2",
   );
+});
+
+test("a late tick past midnight still sends the digest of users whose hour is 22 or 23, dated the day before", async () => {
+  // Berlin (UTC+2 in May) at 22:00 and UTC at 23:00; the worker was down from 20:00 UTC until 22:30 UTC.
+  const berlin = await user("late-berlin", "Europe/Berlin", 22);
+  const utc = await user("late-utc", "UTC", 23);
+  for (const u of [berlin, utc]) {
+    const r = await home(u.id, u.timezone);
+    await db
+      .insert(tasks)
+      .values({ residenceId: r.id, title: `Bleed radiators (${u.name})`, dueOn: "2026-05-01" });
+  }
+  const ticks = [
+    "2026-05-10T22:30:00Z", // Berlin 00:30 on the 11th: 2.5 h after its 22:00 → the 10th's digest
+    "2026-05-11T00:30:00Z", // UTC 00:30: 1.5 h after 23:00 → the 10th's digest
+    "2026-05-11T01:30:00Z", // both already sent
+    "2026-05-11T20:05:00Z", // Berlin 22:05 → the 11th's digest
+    "2026-05-11T23:05:00Z", // UTC 23:05 → the 11th's digest
+    "2026-05-12T00:05:00Z", // nothing more
+  ];
+  const dates = new Map<string, string[]>();
+  for (const at of ticks) {
+    await runDigestTick(deps, new Date(at));
+  }
+  for (const u of [berlin, utc]) {
+    const mails = await digestEmails(u.id);
+    dates.set(u.name, mails.map((m) => String((m.payload as { data: { date: string } }).data.date)).sort());
+  }
+  assert.deepEqual(dates.get("late-berlin"), ["2026-05-10", "2026-05-11"]);
+  assert.deepEqual(dates.get("late-utc"), ["2026-05-10", "2026-05-11"]);
 });

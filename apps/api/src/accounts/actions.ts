@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ApiSettings } from "@honeydue/config";
+import type { ApiSettings, KeyRing } from "@honeydue/config";
 import {
   type Database,
   emailMessages,
@@ -20,11 +20,11 @@ import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } 
 import type { LoginThrottle } from "./throttle.ts";
 import {
   addRefreshToken,
+  codeMatches,
   hashCode,
   hashToken,
   randomCode,
   randomToken,
-  sameHash,
   sessionExpiry,
   startSession,
   type TokenPair,
@@ -47,7 +47,7 @@ export interface AccountContext {
     ApiSettings,
     "accessTokenTtlSeconds" | "refreshTokenTtlDays" | "publicWebUrl" | "loginFailuresPerAccountPerHour"
   >;
-  accessKey: Uint8Array;
+  keys: KeyRing;
   notifyOutbox: () => void;
   throttle: LoginThrottle;
   /** The guessable-code budget, shared with share-code joins. */
@@ -62,7 +62,7 @@ export interface DeviceInfo {
 }
 
 const tokenSettings = (ctx: AccountContext) => ({
-  accessKey: ctx.accessKey,
+  keys: ctx.keys,
   accessTokenTtlSeconds: ctx.settings.accessTokenTtlSeconds,
   refreshTokenTtlDays: ctx.settings.refreshTokenTtlDays,
 });
@@ -119,7 +119,7 @@ export async function retirePendingTokens(
 
 /** Writes a verification token + code and its email job (inside the caller's transaction). */
 export async function issueVerification(
-  ctx: Pick<AccountContext, "accessKey">,
+  ctx: { keys: Pick<KeyRing, "verification-code"> },
   tx: Queryable,
   user: { id: string; email: string; name: string },
 ) {
@@ -129,7 +129,7 @@ export async function issueVerification(
     userId: user.id,
     purpose: "verify_email",
     tokenHash: hashToken(token),
-    codeHash: hashCode(ctx.accessKey, user.id, code),
+    codeHash: hashCode(ctx.keys["verification-code"], user.id, code),
     expiresAt: new Date(Date.now() + VERIFY_TOKEN_TTL_MS),
   });
   await enqueueJob(tx, "email.send", {
@@ -318,7 +318,7 @@ export async function refresh(ctx: AccountContext, token: string, device: Device
   });
   if (result === null) return revokeReusedFamily(ctx, row.sessionId, row.userId);
   const accessToken = await signAccessToken(
-    ctx.accessKey,
+    ctx.keys["access-token"],
     { userId: row.userId, sessionId: row.sessionId },
     ctx.settings.accessTokenTtlSeconds,
   );
@@ -602,7 +602,7 @@ async function verifyCode(
       detail: `This code was entered wrongly ${MAX_CODE_ATTEMPTS} times; ask for a new verification email`,
     });
   }
-  if (!sameHash(pending.codeHash, hashCode(ctx.accessKey, userId!, code))) {
+  if (!codeMatches(ctx.keys["verification-code"], userId!, code, pending.codeHash)) {
     if (uniform) throw codeRefused();
     const left = MAX_CODE_ATTEMPTS - counted[0]!.attempts;
     throw invalidField("body.code", `is wrong (${left} attempt${left === 1 ? "" : "s"} left)`);

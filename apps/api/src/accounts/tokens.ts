@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import type { KeyRing, PurposeKeys } from "@honeydue/config";
 import { type Queryable, refreshTokens, sessions } from "@honeydue/db";
 import { signAccessToken } from "./access-token.ts";
 
@@ -19,10 +20,24 @@ export function randomCode(): string {
 
 /**
  * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored
- * as an HMAC keyed with the server secret and bound to the user.
+ * as an HMAC keyed with the verification-code key (current root secret) and bound to the user.
  */
-export function hashCode(secret: Uint8Array, userId: string, code: string): Buffer {
-  return createHmac("sha256", secret).update(`${userId}:${code}`).digest();
+export function hashCode(keys: PurposeKeys, userId: string, code: string): Buffer {
+  return codeHmac(keys.current.key, userId, code);
+}
+
+/** Whether `code` is the one stored as `stored`, under any key accepted now (a rotation's grace period). */
+export function codeMatches(
+  keys: PurposeKeys,
+  userId: string,
+  code: string,
+  stored: Buffer | null | undefined,
+): boolean {
+  return keys.accepted().some(({ key }) => sameHash(stored, codeHmac(key, userId, code)));
+}
+
+function codeHmac(key: Buffer, userId: string, code: string): Buffer {
+  return createHmac("sha256", key).update(`${userId}:${code}`).digest();
 }
 
 export function sameHash(a: Buffer | null | undefined, b: Buffer): boolean {
@@ -37,7 +52,7 @@ export interface TokenPair {
 }
 
 export interface TokenSettings {
-  accessKey: Uint8Array;
+  keys: Pick<KeyRing, "access-token">;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
 }
@@ -73,7 +88,7 @@ export async function startSession(
   const sessionId = session!.id;
   const refreshToken = await addRefreshToken(db, sessionId, expiresAt);
   const accessToken = await signAccessToken(
-    settings.accessKey,
+    settings.keys["access-token"],
     { userId: device.userId, sessionId },
     settings.accessTokenTtlSeconds,
   );

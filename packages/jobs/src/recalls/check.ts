@@ -1,3 +1,4 @@
+import type { PurposeKeys } from "@honeydue/config";
 import {
   applianceRecalls,
   appliances,
@@ -32,7 +33,7 @@ export interface RecallCheckDeps {
   log: Logger;
   sources: readonly RecallSource[];
   settings: RecallCheckSettings;
-  authSecret: string;
+  unsubscribeKeys: PurposeKeys;
   publicApiUrl: string;
   /** recall_checks_total by source and outcome; recall_matches_total. */
   metrics?: {
@@ -322,7 +323,7 @@ async function notifyMembers(
           recalledOn: notice.recalledOn ?? "",
           residenceId: appliance.residenceId,
           applianceId: appliance.id,
-          unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.authSecret, member.id),
+          unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, member.id),
         },
       });
     }
