@@ -82,14 +82,3 @@ export async function actOnTask(_state: FormState, data: FormData): Promise<Form
     message: strings.household.done[act === "skip" ? "skip" : act === "snooze" ? "snooze" : "complete"],
   };
 }
-
-export async function invite(_state: FormState, data: FormData): Promise<FormState> {
-  const residenceId = text(data, "residenceId");
-  const email = text(data, "email");
-  const { error, response } = await (await api()).POST("/v1/residences/{residenceId}/invites", {
-    params: { path: { residenceId } },
-    body: { email, role: "member" },
-  });
-  if (!response.ok) return failed("invite", response.status, error);
-  return { message: strings.household.invited(email) };
-}

@@ -3,9 +3,8 @@ import "../../../src/styles/tasks.css";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { actOnTask, invite } from "../../../src/actions/household.ts";
+import { actOnTask } from "../../../src/actions/household.ts";
 import { ActionForm } from "../../../src/components/action-form.tsx";
-import { Field } from "../../../src/components/field.tsx";
 import { ResidenceNav } from "../../../src/components/residence-nav.tsx";
 import { SearchResults } from "../../../src/components/search-results.tsx";
 import { FILTER_STATES, TaskFilters } from "../../../src/components/task-filters.tsx";
@@ -179,15 +178,6 @@ export default async function Residence({
           </section>
         );
       })}
-      {residence.data.role === "owner" ? (
-        <section aria-labelledby="invite" className="narrow-left">
-          <h2 id="invite">{t.inviteTitle}</h2>
-          <ActionForm action={invite} submit={t.sendInvite}>
-            <input type="hidden" name="residenceId" value={residenceId} />
-            <Field label={t.inviteEmail} name="email" type="email" required />
-          </ActionForm>
-        </section>
-      ) : null}
     </section>
   );
 }
