@@ -137,6 +137,8 @@ export function startEmbeddedJobs(
       transport,
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
+      publicApiUrl: settings.publicApiUrl,
+      keys: { verificationCode: deps.accessKey, unsubscribe: settings.authSecret },
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
     files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },

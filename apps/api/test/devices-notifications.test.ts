@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { devices, users } from "@honeydue/db";
-import { notify, notifyTaskCompleted, unsubscribeToken } from "@honeydue/jobs";
+import { unsubscribeToken } from "@honeydue/email";
+import { notify, notifyTaskCompleted } from "@honeydue/jobs";
 import { eq } from "drizzle-orm";
 import { createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";

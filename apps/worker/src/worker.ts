@@ -1,5 +1,6 @@
 import type { WorkerSettings } from "@honeydue/config";
 import { type DatabaseHandle, openDatabase } from "@honeydue/db";
+import { verificationCodeKey } from "@honeydue/domain/tokens";
 import { createMailTransport } from "@honeydue/email";
 import {
   createQueues,
@@ -133,6 +134,8 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       transport,
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
+      publicApiUrl: settings.publicApiUrl,
+      keys: { verificationCode: verificationCodeKey(settings.authSecret), unsubscribe: settings.authSecret },
       logLinks: transport.kind === "files" && settings.env !== "production",
       abandonedAfterMs: settings.jobLockMs,
     },

@@ -1,5 +1,5 @@
 import type { Database } from "@honeydue/db";
-import { deliverEmail, type MailTransport } from "@honeydue/email";
+import { deliverEmail, type EmailKeys, type MailTransport } from "@honeydue/email";
 import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
 import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
 import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
@@ -13,6 +13,9 @@ export interface JobHandlerDeps {
     transport: MailTransport;
     from: string;
     publicWebUrl: string;
+    publicApiUrl: string;
+    /** The keys of what emails mint when they are sent (verification codes, unsubscribe links). */
+    keys: EmailKeys;
     /** Log the link of each email: only in embedded mode with mail written to files, never in production. */
     logLinks: boolean;
     /** See EmailDeliveryDeps.abandonedAfterMs. */
@@ -60,6 +63,8 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
                 transport: deps.mail.transport,
                 mailFrom: deps.mail.from,
                 publicWebUrl: deps.mail.publicWebUrl,
+                publicApiUrl: deps.mail.publicApiUrl,
+                keys: deps.mail.keys,
                 log: deps.log,
                 logLinks: deps.mail.logLinks,
                 ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
@@ -75,6 +80,11 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
           deps.metrics?.recordEmail(payload.template, outcome === "sent" ? "sent" : "skipped");
           if (outcome === "already-sent") {
             deps.log.info({ jobId: context.jobId }, "email already sent; skipped");
+          } else if (outcome === "skipped") {
+            deps.log.info(
+              { jobId: context.jobId, template: payload.template },
+              "email no longer needed (its link was replaced or its subject is gone); skipped",
+            );
           } else {
             deps.log.info({ jobId: context.jobId, template: payload.template }, "email sent");
           }

@@ -1,29 +1,10 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { type Queryable, refreshTokens, sessions } from "@honeydue/db";
+import { hashToken, randomToken } from "@honeydue/domain/tokens";
 import { signAccessToken } from "./access-token.ts";
 
-/** 32 random bytes (256 bits), base64url: refresh, reset and verification tokens. */
-export function randomToken(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-/** Only this hash of a token is stored: a database leak yields no usable token. */
-export function hashToken(token: string): Buffer {
-  return createHash("sha256").update(token, "utf8").digest();
-}
-
-/** A 6-digit verification code, uniformly random. */
-export function randomCode(): string {
-  return randomInt(0, 1_000_000).toString().padStart(6, "0");
-}
-
-/**
- * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored
- * as an HMAC keyed with the server secret and bound to the user.
- */
-export function hashCode(secret: Uint8Array, userId: string, code: string): Buffer {
-  return createHmac("sha256", secret).update(`${userId}:${code}`).digest();
-}
+// The token primitives live in @honeydue/domain/tokens (the email job mints tokens at send time too).
+export { hashCode, hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
 
 export function sameHash(a: Buffer | null | undefined, b: Buffer): boolean {
   return !!a && a.length === b.length && timingSafeEqual(a, b);

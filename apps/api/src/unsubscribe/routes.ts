@@ -1,5 +1,5 @@
 import { type Database, users } from "@honeydue/db";
-import { verifyUnsubscribeToken } from "@honeydue/jobs/unsubscribe";
+import { verifyUnsubscribeToken } from "@honeydue/email";
 import { eq } from "drizzle-orm";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
