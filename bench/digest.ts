@@ -28,6 +28,7 @@ else await main();
 
 /** The child: one digest tick over the seeded database, like the worker's job handler. */
 async function tick(url: string, at: string) {
+  const { deriveKeyRing } = await import("@honeydue/config");
   const { openDatabase } = await import("@honeydue/db");
   const { runDigestTick } = await import("@honeydue/jobs");
   const { createLogger } = await import("@honeydue/observability");
@@ -38,7 +39,9 @@ async function tick(url: string, at: string) {
     {
       db: database.db,
       log: createLogger({ level: "silent", role: "worker" }),
-      authSecret: "bench-secret-bench-secret-bench-secret-123",
+      unsubscribeKeys: deriveKeyRing({ current: "bench-secret-bench-secret-bench-secret-123" })[
+        "unsubscribe-link"
+      ],
       publicApiUrl: "https://api.honeydue.test",
       publicWebUrl: "https://web.honeydue.test",
     },

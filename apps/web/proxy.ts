@@ -40,7 +40,7 @@ export async function proxy(request: NextRequest) {
   let toSet: CookieToSet[] = [];
   const refresh = request.cookies.get(REFRESH_COOKIE)?.value;
   if (!request.cookies.get(ACCESS_COOKIE)?.value && refresh) {
-    const pair = await refreshSession(apiUrl, refresh);
+    const pair = await refreshSession(apiUrl, refresh, request.headers.get("x-forwarded-for"));
     toSet = pair ? sessionCookies(pair, secureCookies) : clearedSessionCookies(secureCookies);
     for (const cookie of toSet) request.cookies.set(cookie.name, cookie.value);
     if (!pair) request.cookies.delete([ACCESS_COOKIE, REFRESH_COOKIE]);

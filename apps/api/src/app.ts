@@ -10,11 +10,13 @@ import { registerContractorRoutes } from "./contractors/routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { registerDeviceRoutes } from "./devices/routes.ts";
 import { registerDocumentRoutes } from "./documents/routes.ts";
+import { registerEscalationRoutes } from "./escalation/routes.ts";
 import { registerFileRoutes } from "./files/routes.ts";
 import { registerHandoffRoutes } from "./handoff/routes.ts";
 import { registerHandoverRoutes } from "./handovers/routes.ts";
 import { registerHealthRoutes } from "./health/routes.ts";
 import { registerHomeRoutes } from "./home/routes.ts";
+import { registerAddressLimit } from "./http/address-limit.ts";
 import type { App } from "./http/app-type.ts";
 import { createAuthGuard } from "./http/auth.ts";
 import { registerBodyGuards } from "./http/bodies.ts";
@@ -106,6 +108,13 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     web: deps.settings.publicWebUrl,
     admin: deps.settings.publicAdminUrl,
   });
+  // Before any route's own hooks: a flood of anonymous requests is refused before it costs a query.
+  registerAddressLimit(app, {
+    perMinute: deps.settings.unauthenticatedRequestsPerIpPerMinute,
+    redis: deps.redis,
+    metrics: deps.metrics,
+    log: deps.log,
+  });
   registerBodyGuards(app);
   closeBodySchemas(app);
   // JSON is the only body the API reads (multipart is parsed by the upload routes): anything else is a 415.
@@ -123,7 +132,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
   registerIdempotency(app, write);
 
-  const auth = createAuthGuard({ db, accessKey: deps.accessKey });
+  const auth = createAuthGuard({ db, keys: deps.keys });
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
@@ -141,7 +150,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     settings: deps.settings,
     throttle: signInThrottle,
     codeThrottle,
-    accessKey: deps.accessKey,
+    keys: deps.keys,
     log: deps.log,
     notifyOutbox,
     auth,
@@ -160,6 +169,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerCompletionRoutes(app, { db, auth });
   registerTemplateRoutes(app, { db, auth, now });
   registerHomeRoutes(app, { db, auth, now });
+  registerEscalationRoutes(app, { db, auth, now });
   registerCalendarRoutes(app, { db, auth, publicApiUrl: deps.settings.publicApiUrl });
   // routes:contractors-documents
   registerContractorRoutes(app, { db, notifyOutbox, auth });
@@ -178,7 +188,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // routes:notifications-devices
   registerDeviceRoutes(app, { db, auth });
   registerNotificationRoutes(app, { db, auth });
-  registerUnsubscribeRoutes(app, { db, authSecret: deps.settings.authSecret });
+  registerUnsubscribeRoutes(app, { db, keys: deps.keys["unsubscribe-link"] });
   // routes:files
   registerUploadRoutes(app, {
     db,
@@ -186,7 +196,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     limits: deps.settings.storage,
     notifyOutbox,
     auth,
-    secret: deps.settings.authSecret,
+    grantKeys: deps.keys["storage-grant"],
   });
   registerFileRoutes(app, {
     db,
@@ -222,7 +232,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     redis: deps.redis,
     fallback: { name: "admin-sign-in", metrics: deps.metrics, log: deps.log },
     settings: deps.settings,
-    accessKey: deps.accessKey,
+    keys: deps.keys,
     notifyOutbox: () => deps.notifyOutbox(),
   });
   void auth;

@@ -1,4 +1,4 @@
-import type { ApiSettings } from "@honeydue/config";
+import { type ApiSettings, deriveKeyRing, type KeyRing } from "@honeydue/config";
 import { type Database, type DatabaseHandle, openDatabase } from "@honeydue/db";
 import { createMailTransport } from "@honeydue/email";
 import {
@@ -12,7 +12,6 @@ import { createJobHandlers } from "@honeydue/jobs/handlers";
 import { createErrorSink, createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createStorage, type Storage } from "@honeydue/storage";
 import { Redis } from "ioredis";
-import { accessTokenKey } from "./accounts/access-token.ts";
 
 /** Everything the API's routes need, built once at boot and passed down explicitly. */
 export interface ApiDeps {
@@ -22,7 +21,8 @@ export interface ApiDeps {
   db: Database;
   /** Present when REDIS_URL is set. */
   redis: Redis | undefined;
-  accessKey: Uint8Array;
+  /** Every signing/HMAC key, derived from AUTH_SECRET (and AUTH_SECRET_PREVIOUS within its grace period). */
+  keys: KeyRing;
   /** File storage: S3-compatible or a local folder (STORAGE_DRIVER). */
   storage: Storage;
   /** Tells the job runner that a transaction committed new outbox rows. */
@@ -53,6 +53,7 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
   poolErrors = createErrorSink({ source: "postgres-pool", log, metrics });
   // A lost kick only delays delivery until the relay's next poll, but it is seen.
   const kickErrors = createErrorSink({ source: "outbox-kick", log, metrics });
+  const keys = deriveKeyRing(settings.authSecrets);
   const deps: ApiDeps = {
     settings,
     log,
@@ -60,9 +61,9 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     db: database.db,
     redis,
     metrics,
-    accessKey: accessTokenKey(settings.authSecret),
+    keys,
     storage: createStorage(settings.storage, {
-      secret: settings.authSecret,
+      grantKeys: keys["storage-grant"],
       publicApiUrl: settings.publicApiUrl,
     }),
     // Embedded mode kicks the in-process runner; with a worker, the worker's relay is told over Redis.
@@ -138,13 +139,13 @@ export function startEmbeddedJobs(
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
       publicApiUrl: settings.publicApiUrl,
-      keys: { verificationCode: deps.accessKey, unsubscribe: settings.authSecret },
+      keys: deps.keys,
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
     files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },
     // Reminders and housekeeping in embedded mode (push stays off: no worker push settings here).
     worker: {
-      authSecret: settings.authSecret,
+      unsubscribeKeys: deps.keys["unsubscribe-link"],
       publicApiUrl: settings.publicApiUrl,
       publicWebUrl: settings.publicWebUrl,
       metrics: deps.metrics,

@@ -1,4 +1,4 @@
-import { loadApiSettings } from "@honeydue/config";
+import { deriveKeyRing, loadApiSettings } from "@honeydue/config";
 import { openDatabase } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
@@ -22,6 +22,7 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     DATA_DIR: "/nonexistent",
   });
   const database = await openDatabase({ url: undefined, pgliteDir: "memory://" });
+  const keys = deriveKeyRing(settings.authSecrets);
   const deps: ApiDeps = {
     settings,
     log: createLogger({ level: "silent", role: "api" }),
@@ -29,9 +30,9 @@ export async function buildOpenApiDocument(): Promise<Record<string, unknown>> {
     db: database.db,
     redis: undefined,
     metrics: createApiMetrics(database),
-    accessKey: new TextEncoder().encode(settings.authSecret),
+    keys,
     storage: createStorage(settings.storage, {
-      secret: settings.authSecret,
+      grantKeys: keys["storage-grant"],
       publicApiUrl: DOCUMENT_SERVER_URL,
     }),
     notifyOutbox: () => {},

@@ -14,7 +14,16 @@
 import assert from "node:assert/strict";
 import { createHash, randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { appliances, completions, contractors, documents, invites, shareCodes, tasks } from "@honeydue/db";
+import {
+  appliances,
+  completions,
+  contractors,
+  documents,
+  files,
+  invites,
+  shareCodes,
+  tasks,
+} from "@honeydue/db";
 import { sql } from "drizzle-orm";
 import { createHousehold, type Household, type TestUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
@@ -41,8 +50,6 @@ const RESIDENCE_SCOPED = new Set([
 
 /** Secrets of household A by the path prefix they are used under (one `token` param name, many kinds). */
 const capabilities = new Map<string, string>();
-/** Seeded params that the owner's GET control skips. */
-const noControl = new Set<string>();
 
 const A = await createHousehold(deps, { name: "Household A" });
 const B = await createHousehold(deps, { name: "Household B" });
@@ -123,25 +130,25 @@ async function seedHousehold(h: Household, code: string, primary: boolean): Prom
     userId: h.owner.id,
     sessionId: h.owner.sessionId,
   };
-  // Files come from their own migration; seed one when the table is there.
-  const hasFiles = await deps.db.execute(sql`SELECT to_regclass('files') IS NOT NULL AS present`);
-  if ((hasFiles as unknown as { rows: { present: boolean }[] }).rows[0]?.present) {
-    const fileId = randomUUID();
-    try {
-      await deps.db.execute(sql`
-        INSERT INTO files (id, residence_id, owner_id, purpose, storage_key, content_type, size_bytes, status)
-        VALUES (${fileId}, ${residenceId}, ${h.owner.id}, 'document', ${`test/${fileId}`}, 'image/png', 1, 'uploaded')`);
-      out.fileId = fileId;
-      out.uploadId = fileId;
-      // The row has no stored object behind it: good for access checks, not for the download control.
-      if (primary) {
-        noControl.add("fileId");
-        noControl.add("uploadId");
-      }
-    } catch {
-      // The files table changed shape: fileId falls back to a random UUID, reported below.
-    }
-  }
+  // A stored file: its row and its object, so the owner's control download answers 200 and B's 404 means
+  // something. Any failure here fails the file (a seed that silently falls back would pass vacuously).
+  const fileId = randomUUID();
+  const storageKey = `r/${residenceId}/${fileId}`;
+  const bytes = Buffer.from("%PDF-1.4\n% access-control seed\n");
+  await deps.storage.put(storageKey, bytes, { contentType: "application/pdf", size: bytes.length });
+  await deps.db.insert(files).values({
+    id: fileId,
+    residenceId,
+    ownerId: h.owner.id,
+    purpose: "document",
+    storageKey,
+    contentType: "application/pdf",
+    sizeBytes: bytes.length,
+    status: "uploaded",
+    uploadedAt: new Date(),
+  });
+  out.fileId = fileId;
+  out.uploadId = fileId;
   return out;
 }
 
@@ -355,7 +362,7 @@ test("control: household A's owner reaches every ID-bearing GET route with these
   const failures: string[] = [];
   let checked = 0;
   for (const route of routes.filter((r) => r.method === "GET")) {
-    if (route.params.some((p) => unseeded.includes(p) || GLOBAL_PARAMS.has(p) || noControl.has(p))) continue;
+    if (route.params.some((p) => unseeded.includes(p) || GLOBAL_PARAMS.has(p))) continue;
     if (route.params.some((p) => realValue(route, p) === undefined)) continue;
     const res = await request(route, realValue, route.op.security ? auth(A.owner) : {});
     checked++;

@@ -43,7 +43,7 @@ function handlersFor(
         from: "honeyDue <no-reply@honeydue.test>",
         publicWebUrl: WEB,
         publicApiUrl: deps.settings.publicApiUrl,
-        keys: { verificationCode: deps.accessKey, unsubscribe: deps.settings.authSecret },
+        keys: deps.keys,
         logLinks,
       },
     }),

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { type AdminRole, adminUsers } from "@honeydue/db";
 import { eq } from "drizzle-orm";
 import { hashPassword } from "../src/accounts/passwords.ts";
-import { adminKey } from "../src/admin/accounts.ts";
 import { ADMIN_COOKIE, CSRF_HEADER, csrfTokenFor, startAdminSession } from "../src/admin/session.ts";
 import { newTotpSecret } from "../src/admin/totp.ts";
 import type { ApiDeps } from "../src/deps.ts";
@@ -26,7 +25,7 @@ const PASSWORD = "correct horse battery staple";
  * the database: sign-in itself is tested through the routes.
  */
 export async function createAdmin(
-  deps: Pick<ApiDeps, "db" | "settings">,
+  deps: Pick<ApiDeps, "db" | "settings" | "keys">,
   role: AdminRole = "superadmin",
 ): Promise<TestAdmin> {
   const email = `admin-${randomUUID().slice(0, 8)}@example.test`;
@@ -55,7 +54,7 @@ export async function createAdmin(
     totpSecret,
     sessionId: session.sessionId,
     cookie: { cookie },
-    headers: { cookie, [CSRF_HEADER]: csrfTokenFor(adminKey(deps.settings.authSecret), session.sessionId) },
+    headers: { cookie, [CSRF_HEADER]: csrfTokenFor(deps.keys["admin-csrf"], session.sessionId) },
   };
 }
 

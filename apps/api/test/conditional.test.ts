@@ -107,7 +107,7 @@ async function world() {
     "/v1/invites/{token}": inviteToken,
     "/v1/calendar/{token}.ics": calendarToken,
     "/v1/handoff/{token}": handoff.token,
-    "/v1/unsubscribe/{token}": unsubscribeToken(deps.settings.authSecret, h.owner.id),
+    "/v1/unsubscribe/{token}": unsubscribeToken(deps.keys["unsubscribe-link"], h.owner.id),
   };
   const queries: Record<string, string> = { "/v1/residences/{residenceId}/search": "?q=gutters" };
   const url = (path: string) =>

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import { devices, users } from "@honeydue/db";
 import { unsubscribeToken } from "@honeydue/email";
 import { notify, notifyTaskCompleted } from "@honeydue/jobs";
@@ -10,7 +11,7 @@ import { startTestApi } from "./support.ts";
 const { app, deps } = await startTestApi();
 const alice = await createUser(deps);
 const bob = await createUser(deps);
-const SECRET = deps.settings.authSecret;
+const UNSUBSCRIBE_KEYS = deps.keys["unsubscribe-link"];
 
 test("POST /v1/devices registers a device, upserts by token, and never echoes the token", async () => {
   const token = "a".repeat(64);
@@ -179,7 +180,7 @@ test("completed-by-someone-else notifies the assignee and creator once, never th
 
 test("unsubscribe: GET shows what it would do and changes nothing; POST turns reminder emails off", async () => {
   const frank = await createUser(deps);
-  const url = `/v1/unsubscribe/${unsubscribeToken(SECRET, frank.id)}`;
+  const url = `/v1/unsubscribe/${unsubscribeToken(UNSUBSCRIBE_KEYS, frank.id)}`;
   const look = await app.inject({ method: "GET", url });
   assert.equal(look.statusCode, 200, look.body);
   assert.equal(look.json().subscribed, true);
@@ -200,7 +201,10 @@ test("unsubscribe: GET shows what it would do and changes nothing; POST turns re
   const [after] = await deps.db.select({ on: users.digestEnabled }).from(users).where(eq(users.id, frank.id));
   assert.equal(after!.on, false);
   // Tampered or foreign tokens are a 404.
-  const forged = unsubscribeToken("another-secret-another-secret-another", frank.id);
+  const forged = unsubscribeToken(
+    deriveKeyRing({ current: "another-secret-another-secret-another" })["unsubscribe-link"],
+    frank.id,
+  );
   for (const bad of [forged, `${url.split("/").pop()}x`, "not-a-token-at-all"]) {
     const res = await app.inject({ method: "POST", url: `/v1/unsubscribe/${bad}` });
     assert.equal(res.statusCode, 404, bad);

@@ -10,7 +10,7 @@ import type { ApiDeps } from "../src/deps.ts";
  * routes. Use the HTTP routes for the behaviour under test, these only for the world around it.
  */
 
-type FixtureDeps = Pick<ApiDeps, "db" | "accessKey">;
+type FixtureDeps = Pick<ApiDeps, "db" | "keys">;
 
 export interface TestUser {
   id: string;
@@ -68,7 +68,11 @@ export async function signIn(
     .insert(sessions)
     .values({ userId: user.id, deviceName: "test", expiresAt: new Date(Date.now() + 30 * 24 * 3600 * 1000) })
     .returning({ id: sessions.id });
-  const token = await signAccessToken(deps.accessKey, { userId: user.id, sessionId: session!.id }, 3600);
+  const token = await signAccessToken(
+    deps.keys["access-token"],
+    { userId: user.id, sessionId: session!.id },
+    3600,
+  );
   return { ...user, sessionId: session!.id, token, auth: { authorization: `Bearer ${token}` } };
 }
 

@@ -1,5 +1,5 @@
 import { after } from "node:test";
-import { type ApiSettings, loadApiSettings } from "@honeydue/config";
+import { type ApiSettings, deriveKeyRing, loadApiSettings } from "@honeydue/config";
 import { migrate, openDatabase, outbox } from "@honeydue/db";
 import { type EmailJob, type EmailTemplate, TEMPLATES } from "@honeydue/email";
 import { createLogger } from "@honeydue/observability";
@@ -81,9 +81,13 @@ export async function startTestApi(
     PUBLIC_WEB_URL: "https://web.honeydue.test",
     PUBLIC_API_URL: "https://api.honeydue.test",
     DATA_DIR: "/tmp/honeydue-test-data",
+    // Every test file's API shares 127.0.0.1 (and, with Redis, the counters): the per-address limit is
+    // off unless a test turns it on (address-limit.test.ts).
+    UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE: "0",
     ...env,
   });
   const log = options.log ?? createLogger({ level: settings.logLevel, role: "api" });
+  const keys = deriveKeyRing(settings.authSecrets);
   const deps: ApiDeps = {
     settings,
     log,
@@ -96,9 +100,9 @@ export async function startTestApi(
         ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 })
         : undefined,
     metrics: createApiMetrics(database.handle),
-    accessKey: new TextEncoder().encode(settings.authSecret),
+    keys,
     storage: createStorage(settings.storage, {
-      secret: settings.authSecret,
+      grantKeys: keys["storage-grant"],
       publicApiUrl: settings.publicApiUrl,
     }),
     notifyOutbox: () => deps.jobRunner?.kick(),
@@ -176,7 +180,7 @@ export async function loadEmailJob(deps: ApiDeps, jobId: string) {
       db: deps.db,
       publicWebUrl: deps.settings.publicWebUrl,
       publicApiUrl: deps.settings.publicApiUrl,
-      keys: { verificationCode: deps.accessKey, unsubscribe: deps.settings.authSecret },
+      keys: deps.keys,
     },
     payload,
   );

@@ -1,6 +1,5 @@
-import type { WorkerSettings } from "@honeydue/config";
+import { deriveKeyRing, type WorkerSettings } from "@honeydue/config";
 import { type DatabaseHandle, openDatabase } from "@honeydue/db";
-import { verificationCodeKey } from "@honeydue/domain/tokens";
 import { createMailTransport } from "@honeydue/email";
 import {
   createQueues,
@@ -126,6 +125,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   kicks
     .subscribe(OUTBOX_KICK_CHANNEL)
     .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
+  const keys = deriveKeyRing(settings.authSecrets);
   const handlers = createJobHandlers({
     db: database.db,
     log,
@@ -135,12 +135,12 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
       publicApiUrl: settings.publicApiUrl,
-      keys: { verificationCode: verificationCodeKey(settings.authSecret), unsubscribe: settings.authSecret },
+      keys,
       logLinks: transport.kind === "files" && settings.env !== "production",
       abandonedAfterMs: settings.jobLockMs,
     },
     worker: {
-      authSecret: settings.authSecret,
+      unsubscribeKeys: keys["unsubscribe-link"],
       publicApiUrl: settings.publicApiUrl,
       publicWebUrl: settings.publicWebUrl,
       push,
@@ -153,7 +153,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     },
     files: {
       storage: createStorage(settings.storage, {
-        secret: settings.authSecret,
+        grantKeys: keys["storage-grant"],
         publicApiUrl: settings.publicApiUrl,
       }),
       imageMaxPixels: settings.storage.imageMaxPixels,

@@ -175,7 +175,11 @@ test("a worker killed with SIGKILL in the middle of sending, then restarted, lea
 test("two worker processes running the schedules side by side send each digest once", { skip }, async () => {
   const smtp = await startSmtpServer();
   const queuePrefix = await prefix();
-  const hour = new Date().getUTCHours();
+  // Each person's local time is around noon (a fixed-offset zone chosen from the current UTC hour), so the
+  // digest hour is due now and the test never straddles a local midnight, whenever it runs.
+  const offset = 12 - new Date().getUTCHours();
+  const timezone = offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+  const hour = 12;
   const people = ["ann", "ben", "cat"];
   for (const name of people) {
     const [u] = await db!
@@ -184,14 +188,14 @@ test("two worker processes running the schedules side by side send each digest o
         email: `${name}-digest@example.test`,
         name,
         passwordHash: "x",
-        timezone: "UTC",
+        timezone,
         digestHour: hour,
         emailVerifiedAt: new Date(),
       })
       .returning();
     const [r] = await db!
       .insert(residences)
-      .values({ name: `${name}'s`, timezone: "UTC" })
+      .values({ name: `${name}'s`, timezone })
       .returning();
     await db!.insert(memberships).values({ residenceId: r!.id, userId: u!.id, role: "owner" });
     await db!.insert(tasks).values({ residenceId: r!.id, title: "Test smoke alarms", dueOn: "2026-01-01" });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import { invites, memberships, outbox, residences, tasks, users, userTokens } from "@honeydue/db";
 import { hashToken, randomToken } from "@honeydue/domain/tokens";
 import { enqueueJob, runDigestTick } from "@honeydue/jobs";
@@ -108,7 +109,10 @@ test("no token, code or unsubscribe link of any email ever reaches Redis: waitin
       userId: dana!.id,
       tokenId: await tokenRow(dana!.id, "reset_password"),
     });
-    const [home] = await db.insert(residences).values({ name: "Maple", timezone: "UTC", createdBy: dana!.id }).returning();
+    const [home] = await db
+      .insert(residences)
+      .values({ name: "Maple", timezone: "UTC", createdBy: dana!.id })
+      .returning();
     await db.insert(memberships).values({ residenceId: home!.id, userId: dana!.id, role: "owner" });
     await db.insert(tasks).values({ residenceId: home!.id, title: "Clean gutters", dueOn: "2026-01-01" });
     const [invite] = await db
@@ -124,7 +128,13 @@ test("no token, code or unsubscribe link of any email ever reaches Redis: waitin
       .returning();
     await enqueueJob(db, "email.send", { template: "invite", inviteId: invite!.id });
     const digest = await runDigestTick(
-      { db, log, authSecret: SECRET, publicApiUrl: "https://api.honeydue.test", publicWebUrl: "x" },
+      {
+        db,
+        log,
+        unsubscribeKeys: deriveKeyRing({ current: SECRET })["unsubscribe-link"],
+        publicApiUrl: "https://api.honeydue.test",
+        publicWebUrl: "https://web.honeydue.test",
+      },
       new Date(`${new Date().toISOString().slice(0, 10)}T00:30:00Z`),
     );
     assert.equal(digest.sent, 1, "the digest job is written");

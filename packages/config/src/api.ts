@@ -17,6 +17,11 @@ export const apiSettingsSchema = Type.Object({
   SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, default: 25_000 }),
   LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   LOGIN_FAILURES_PER_IP_PER_HOUR: Type.Integer({ minimum: 1, default: 100 }),
+  UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE: Type.Integer({
+    minimum: 0,
+    default: 600,
+    description: "Requests to routes open without a token, per client address and minute (0 = no limit)",
+  }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: "Apply pending migrations at boot" }),
   METRICS_HOST: Type.String({
     default: "127.0.0.1",
@@ -47,6 +52,8 @@ export interface ApiSettings extends CommonSettings {
   shutdownGraceMs: number;
   loginFailuresPerAccountPerHour: number;
   loginFailuresPerIpPerHour: number;
+  /** The per-address limit of unauthenticated routes (0 = off). */
+  unauthenticatedRequestsPerIpPerMinute: number;
   runEmbeddedWorker: boolean;
   migrateOnStart: boolean;
   /** Admin panel sessions and sign-in throttle (apps/api/src/admin). */
@@ -77,6 +84,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     shutdownGraceMs: parsed.SHUTDOWN_GRACE_MS,
     loginFailuresPerAccountPerHour: parsed.LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR,
     loginFailuresPerIpPerHour: parsed.LOGIN_FAILURES_PER_IP_PER_HOUR,
+    unauthenticatedRequestsPerIpPerMinute: parsed.UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE,
     // With Redis the worker process (apps/worker) relays and runs the jobs; without it the API does.
     runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
     migrateOnStart: parsed.MIGRATE_ON_START,

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import Type, { type Static } from "typebox";
 import { Bool, SettingsError, Url } from "./env.ts";
+import type { AuthSecrets } from "./keys.ts";
 import { observabilitySettingsSchema } from "./observability.ts";
 import { type RecallSettings, recallSettingsSchema, toRecallSettings } from "./recalls.ts";
 
@@ -37,7 +38,15 @@ export const commonSettingsSchema = Type.Object({
     default: "http://localhost:3000",
     description: "Public base URL of the API (the API's own default: http://localhost:$PORT)",
   }),
-  AUTH_SECRET: Type.Optional(Type.String({ minLength: 32, description: "HMAC key for access tokens" })),
+  AUTH_SECRET: Type.Optional(
+    Type.String({ minLength: 32, description: "Root secret: every signing/HMAC key is derived from it" }),
+  ),
+  AUTH_SECRET_PREVIOUS: Type.Optional(
+    Type.String({ minLength: 32, description: "The root secret before the last rotation (grace period)" }),
+  ),
+  AUTH_SECRET_PREVIOUS_UNTIL: Type.Optional(
+    Type.String({ description: "ISO 8601 instant until which AUTH_SECRET_PREVIOUS's keys are accepted" }),
+  ),
   FEATURE_PUSH_ENABLED: Bool(false, "Send APNs/FCM pushes"),
   // Files (photos, documents, avatars): S3-compatible object storage, or a folder in DATA_DIR.
   STORAGE_DRIVER: Type.Union([Type.Literal("local"), Type.Literal("s3")], { default: "local" }),
@@ -73,7 +82,10 @@ export interface CommonSettings {
   mailFrom: string;
   publicWebUrl: string;
   publicApiUrl: string;
+  /** The root secret (AUTH_SECRET); use `authSecrets` / `deriveKeyRing`, never the secret itself, to sign. */
   authSecret: string;
+  /** AUTH_SECRET with the previous root secret and its grace period, for `deriveKeyRing`. */
+  authSecrets: AuthSecrets;
   featurePushEnabled: boolean;
   storage: StorageSettings;
   recalls: RecallSettings;
@@ -100,6 +112,7 @@ const stripSlash = (url: string) => url.replace(/\/+$/, "");
 
 export function toCommonSettings(env: CommonEnv): CommonSettings {
   const dataDir = resolve(env.DATA_DIR);
+  const authSecret = env.AUTH_SECRET ?? embeddedSecret(env.NODE_ENV, dataDir);
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -113,7 +126,8 @@ export function toCommonSettings(env: CommonEnv): CommonSettings {
     mailFrom: env.MAIL_FROM,
     publicWebUrl: stripSlash(env.PUBLIC_WEB_URL),
     publicApiUrl: stripSlash(env.PUBLIC_API_URL),
-    authSecret: env.AUTH_SECRET ?? embeddedSecret(env.NODE_ENV, dataDir),
+    authSecret,
+    authSecrets: { current: authSecret, previous: previousSecret(env) },
     featurePushEnabled: env.FEATURE_PUSH_ENABLED,
     storage: toStorageSettings(env, dataDir),
     recalls: toRecallSettings(env),
@@ -139,6 +153,32 @@ function toStorageSettings(env: CommonEnv, dataDir: string): StorageSettings {
     residenceQuotaBytes: env.RESIDENCE_STORAGE_QUOTA_BYTES,
     imageMaxPixels: env.IMAGE_MAX_PIXELS,
   };
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * A rotation: AUTH_SECRET_PREVIOUS is accepted until AUTH_SECRET_PREVIOUS_UNTIL, which must be given with
+ * it (a grace period without an end would keep a retired secret alive forever). A past instant is allowed:
+ * the previous secret is then simply no longer accepted.
+ */
+function previousSecret(env: CommonEnv): AuthSecrets["previous"] {
+  const secret = env.AUTH_SECRET_PREVIOUS;
+  const until = env.AUTH_SECRET_PREVIOUS_UNTIL;
+  if (!secret && !until) return undefined;
+  if (!secret)
+    throw new SettingsError([
+      { variable: "AUTH_SECRET_PREVIOUS", message: "is required with AUTH_SECRET_PREVIOUS_UNTIL" },
+    ]);
+  const at = until && ISO_INSTANT.test(until) ? new Date(until) : undefined;
+  if (!at || Number.isNaN(at.getTime()))
+    throw new SettingsError([
+      {
+        variable: "AUTH_SECRET_PREVIOUS_UNTIL",
+        message: "must be an ISO 8601 instant (e.g. 2026-12-08T00:00:00Z) when AUTH_SECRET_PREVIOUS is set",
+      },
+    ]);
+  return { secret, until: at };
 }
 
 /**

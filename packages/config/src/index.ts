@@ -2,6 +2,17 @@ export { type AdminPanelSettings, adminPanelSettingsSchema, loadAdminPanelSettin
 export { type ApiSettings, apiSettingsSchema, loadApiSettings } from "./api.ts";
 export { type CommonSettings, commonSettingsSchema, toCommonSettings } from "./common.ts";
 export { Bool, parseEnv, SettingsError, settingsOrExit, Url } from "./env.ts";
+export {
+  type AuthSecrets,
+  deriveKeyRing,
+  derivePurposeKey,
+  KEY_PURPOSES,
+  type KeyPurpose,
+  type KeyRing,
+  keyIdOf,
+  type PurposeKey,
+  type PurposeKeys,
+} from "./keys.ts";
 export { loadMigrateSettings, type MigrateSettings, migrateSettingsSchema } from "./migrate.ts";
 export {
   type MetricsSettings,

@@ -22,16 +22,9 @@ export function randomCode(): string {
 
 /**
  * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored
- * as an HMAC keyed with the server secret and bound to the user.
+ * as an HMAC keyed with the verification-code key and bound to the user (see the API's hashCode, which
+ * picks the key, and codeMatches, which accepts a rotated key during its grace period).
  */
-export function hashCode(secret: Uint8Array, userId: string, code: string): Buffer {
-  return createHmac("sha256", secret).update(`${userId}:${code}`).digest();
-}
-
-/**
- * The key verification codes are hashed with (see hashCode): the bytes of AUTH_SECRET, as the API's
- * access-token key. The worker mints codes when it sends the email, the API checks them.
- */
-export function verificationCodeKey(authSecret: string): Uint8Array {
-  return new TextEncoder().encode(authSecret);
+export function codeHmac(key: Uint8Array, userId: string, code: string): Buffer {
+  return createHmac("sha256", key).update(`${userId}:${code}`).digest();
 }

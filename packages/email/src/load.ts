@@ -1,5 +1,5 @@
 import { invites, type Queryable, residences, users, userTokens } from "@honeydue/db";
-import { hashCode, hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
+import { codeHmac, hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { EmailLoadContext } from "./template.ts";
 import { unsubscribeUrl } from "./unsubscribe.ts";
@@ -15,7 +15,7 @@ export async function loadRecipient(db: Queryable, userId: string) {
 
 /** The reminder emails' one-click unsubscribe link (RFC 8058), signed at send time. */
 export function reminderUnsubscribeUrl(context: EmailLoadContext, userId: string): string {
-  return unsubscribeUrl(context.publicApiUrl, context.keys.unsubscribe, userId);
+  return unsubscribeUrl(context.publicApiUrl, context.keys["unsubscribe-link"], userId);
 }
 
 /**
@@ -35,7 +35,9 @@ export async function mintUserToken(
     .update(userTokens)
     .set({
       tokenHash: hashToken(token),
-      ...(code ? { codeHash: hashCode(context.keys.verificationCode, expected.userId, code) } : {}),
+      ...(code
+        ? { codeHash: codeHmac(context.keys["verification-code"].current.key, expected.userId, code) }
+        : {}),
     })
     .where(
       and(

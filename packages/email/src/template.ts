@@ -1,3 +1,4 @@
+import type { KeyRing } from "@honeydue/config";
 import type { Queryable } from "@honeydue/db";
 import type { Static, TObject } from "typebox";
 
@@ -44,12 +45,8 @@ export interface EmailLoadContext {
   keys: EmailKeys;
 }
 
-export interface EmailKeys {
-  /** Verification codes are stored as an HMAC with this key (see hashCode). */
-  verificationCode: Uint8Array;
-  /** Unsubscribe links are signed with this secret (see unsubscribeToken). */
-  unsubscribe: string;
-}
+/** Verification codes are HMACs with the verification-code key; unsubscribe links are signed. */
+export type EmailKeys = Pick<KeyRing, "verification-code" | "unsubscribe-link">;
 
 /** One email to send: its recipient and its template's data. */
 export interface EmailMessage {

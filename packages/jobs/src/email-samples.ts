@@ -1,9 +1,10 @@
+import { deriveKeyRing } from "@honeydue/config";
 import { unsubscribeUrl } from "@honeydue/email";
 
 const USER = "5f8a2c1e-3b7d-4e9a-8c6f-1d2e3f4a5b6c";
 const unsubscribe = unsubscribeUrl(
   "https://api.honeydue.example",
-  "preview-secret-preview-secret-0000",
+  deriveKeyRing({ current: "preview-secret-preview-secret-0000" })["unsubscribe-link"],
   USER,
 );
 
@@ -25,6 +26,18 @@ export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     residenceName: "Maple Street House",
     expiresOn: "December 31, 2026",
     message: "The boiler manual is in the cellar.",
+  },
+  "task-escalation": {
+    name: "Dana",
+    taskTitle: "Replace smoke alarm batteries",
+    residenceName: "Maple Street House",
+    dueOn: "2026-11-23",
+    daysOverdue: 5,
+    assigneeName: "Sam",
+    toAssignee: false,
+    residenceId: "9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d",
+    taskId: "0b1c2d3e-4f5a-4b6c-9d7e-1f2a3b4c5d6e",
+    unsubscribeUrl: unsubscribe,
   },
   "daily-digest": {
     name: "Dana",

@@ -23,7 +23,7 @@ export interface JobHandlerDeps {
   };
   /**
    * Reminders, push and housekeeping (see worker-handlers.ts). Without it those jobs fail when they run
-   * (they need AUTH_SECRET for unsubscribe links and the push settings).
+   * (they need the unsubscribe-link keys and the push settings).
    */
   worker?: WorkerHandlerDeps;
   /** emails_total by template and outcome (sent|failed|skipped). */
@@ -41,7 +41,7 @@ const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
   imageMaxPixels: 0,
 };
 
-const UNCONFIGURED: WorkerHandlerDeps = { authSecret: "", publicApiUrl: "", publicWebUrl: "" };
+const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
 /**
  * The handler of every job in the registry (checked by `assertHandlers`). Whoever runs the jobs (the

@@ -1,5 +1,6 @@
 export * from "./embedded-runner.ts";
 export * from "./embedded-schedules.ts";
+export * from "./escalation.ts";
 export * from "./housekeeping.ts";
 export * from "./notify.ts";
 export * from "./outbox.ts";

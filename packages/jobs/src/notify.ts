@@ -6,6 +6,7 @@ export type NotificationKind =
   | "task.assigned"
   | "task.completed"
   | "task.due_today"
+  | "task.escalated"
   | "invite.accepted"
   | "warranty.expiring"
   | "appliance.recalled";
@@ -27,12 +28,13 @@ export interface NotifyInput {
 
 /**
  * Kinds that also go out as a push (product: due today, assigned to you, completed by someone else, an
- * appliance of yours is recalled).
+ * overdue task escalated to you, an appliance of yours is recalled).
  */
 const PUSHED: ReadonlySet<NotificationKind> = new Set([
   "task.assigned",
   "task.completed",
   "task.due_today",
+  "task.escalated",
   "appliance.recalled",
 ]);
 

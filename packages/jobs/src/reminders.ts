@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { PurposeKeys } from "@honeydue/config";
 import { type Database, warrantyReminders } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
@@ -9,7 +10,7 @@ import type { JobPayload } from "./registry.ts";
 export interface ReminderDeps {
   db: Database;
   log: Logger;
-  authSecret: string;
+  unsubscribeKeys: PurposeKeys;
   publicApiUrl: string;
   publicWebUrl: string;
   /** Called after a tick committed outbox rows (kicks the relay or the embedded runner). */

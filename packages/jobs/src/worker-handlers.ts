@@ -1,7 +1,8 @@
-import type { RecallSettings } from "@honeydue/config";
+import type { PurposeKeys, RecallSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { createPushProviders, type PushProviders } from "@honeydue/push";
+import { runEscalationTick } from "./escalation.ts";
 import { runHousekeeping } from "./housekeeping.ts";
 import { sendPushJob } from "./push-handler.ts";
 import type { Queues } from "./queues.ts";
@@ -12,7 +13,8 @@ import { runDigestTick, runWarrantyTick, tickInstant } from "./reminders.ts";
 
 /** What the reminder, push and housekeeping handlers need besides the database and the logger. */
 export interface WorkerHandlerDeps {
-  authSecret: string;
+  /** Signs unsubscribe links (`deriveKeyRing(settings.authSecrets)["unsubscribe-link"]`). */
+  unsubscribeKeys: PurposeKeys | undefined;
   publicApiUrl: string;
   publicWebUrl: string;
   /** Default: push disabled (no connection is ever made). */
@@ -40,14 +42,14 @@ const PUSH_OFF = createPushProviders({
 
 export function createWorkerHandlers(deps: { db: Database; log: Logger } & WorkerHandlerDeps) {
   const configured = () => {
-    if (!deps.authSecret)
-      throw new Error("reminder jobs need createJobHandlers({ worker: { authSecret, ... } })");
-    return reminderDeps;
+    const unsubscribeKeys = deps.unsubscribeKeys;
+    if (!unsubscribeKeys)
+      throw new Error("reminder jobs need createJobHandlers({ worker: { unsubscribeKeys, ... } })");
+    return { ...reminderDeps, unsubscribeKeys };
   };
   const reminderDeps = {
     db: deps.db,
     log: deps.log,
-    authSecret: deps.authSecret,
     publicApiUrl: deps.publicApiUrl,
     publicWebUrl: deps.publicWebUrl,
     ...(deps.notifyOutbox ? { notifyOutbox: deps.notifyOutbox } : {}),
@@ -71,14 +73,21 @@ export function createWorkerHandlers(deps: { db: Database; log: Logger } & Worke
     "reminders.warranty-tick": (async (payload) => {
       await runWarrantyTick(configured(), tickInstant(payload.at));
     }) satisfies JobHandler<"reminders.warranty-tick">,
+    "reminders.escalation-tick": (async (payload) => {
+      const { db, log } = configured();
+      await runEscalationTick(
+        { db, log, ...(deps.notifyOutbox ? { notifyOutbox: deps.notifyOutbox } : {}) },
+        tickInstant(payload.at),
+      );
+    }) satisfies JobHandler<"reminders.escalation-tick">,
     "recalls.check": (async (payload) => {
-      const { authSecret, publicApiUrl, log, db } = configured();
+      const { unsubscribeKeys, publicApiUrl, log, db } = configured();
       const settings = deps.recalls;
       await runRecallCheck(
         {
           db,
           log,
-          authSecret,
+          unsubscribeKeys,
           publicApiUrl,
           settings: settings ?? { enabled: false, checkIntervalHours: 24, lookbackDays: 1 },
           sources: settings

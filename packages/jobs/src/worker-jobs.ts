@@ -30,6 +30,13 @@ export const WORKER_JOBS = {
     attempts: 3,
     timeoutMs: 10 * 60_000,
   }),
+  // Escalation of overdue tasks (escalation.ts): hourly, each recipient told from their digest hour.
+  "reminders.escalation-tick": define({
+    queue: "reminders",
+    payload: TickPayload,
+    attempts: 3,
+    timeoutMs: 10 * 60_000,
+  }),
   // Recall checks (recalls/check.ts): fetches each source once per RECALLS_CHECK_INTERVAL_HOURS, matches hourly.
   "recalls.check": define({
     queue: "reminders",
@@ -55,6 +62,13 @@ export const SCHEDULES = [
     pattern: "5 * * * *",
     everyMs: 3_600_000,
     offsetMs: 5 * 60_000,
+  },
+  {
+    id: "escalation-tick",
+    job: "reminders.escalation-tick",
+    pattern: "11 * * * *",
+    everyMs: 3_600_000,
+    offsetMs: 11 * 60_000,
   },
   {
     id: "recall-check",

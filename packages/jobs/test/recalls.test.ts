@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import {
   applianceRecalls,
   appliances,
@@ -41,7 +42,7 @@ const depsFor = (url: string, extra: Partial<RecallCheckDeps> = {}): RecallCheck
   log,
   sources: [createCpscSource({ url, timeoutMs: 5000 })],
   settings,
-  authSecret: "test-secret-test-secret-test-secret-1234",
+  unsubscribeKeys: deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" })["unsubscribe-link"],
   publicApiUrl: "https://api.honeydue.test",
   metrics,
   ...extra,

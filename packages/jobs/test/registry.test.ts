@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import { createLogger } from "@honeydue/observability";
 import { assertHandlers, combineHandlers, JOBS, QUEUE_NAMES, queueOf } from "../src/index.ts";
 import { createWorkerHandlers } from "../src/worker-handlers.ts";
@@ -39,7 +40,7 @@ test("two handlers for one job refuse to boot", () => {
   const worker = createWorkerHandlers({
     db: undefined as never,
     log,
-    authSecret: "x".repeat(32),
+    unsubscribeKeys: deriveKeyRing({ current: "x".repeat(32) })["unsubscribe-link"],
     publicApiUrl: "https://api.test",
     publicWebUrl: "https://web.test",
   });

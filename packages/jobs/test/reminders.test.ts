@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { deriveKeyRing } from "@honeydue/config";
 import {
   digestRuns,
   documents,
@@ -19,11 +20,12 @@ import { runDigestTick, runWarrantyTick } from "../src/reminders.ts";
 
 const { handle } = await createTestDatabase();
 const db = handle.db;
-const SECRET = "test-secret-test-secret-test-secret-1234";
+const KEYS = deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" });
+const UNSUBSCRIBE_KEYS = KEYS["unsubscribe-link"];
 const deps = {
   db,
   log: createLogger({ level: "silent", role: "worker" }),
-  authSecret: SECRET,
+  unsubscribeKeys: UNSUBSCRIBE_KEYS,
   publicApiUrl: "https://api.honeydue.test",
   publicWebUrl: "https://web.honeydue.test",
 };
@@ -142,12 +144,13 @@ test("digests go out at each user's local hour in three timezones across a DST c
       db,
       publicWebUrl: deps.publicWebUrl,
       publicApiUrl: deps.publicApiUrl,
-      keys: { unsubscribe: SECRET, verificationCode: new Uint8Array(1) },
+      keys: KEYS,
     },
     payload as Static<(typeof TEMPLATES)["daily-digest"]["payload"]>,
   );
   assert.equal(message!.to, "ny@example.test");
   const token = String(message!.data.unsubscribeUrl).split("/").pop()!;
+  assert.deepEqual(verifyUnsubscribeToken(UNSUBSCRIBE_KEYS, token), { userId: ny.id, purpose: "reminders" });
   const runs = await db.select().from(digestRuns).where(eq(digestRuns.userId, ny.id));
   assert.equal(runs.length, (sentAt.get(ny.id) ?? []).length);
 });

@@ -26,6 +26,7 @@ export const REDACT_PATHS = [
   "*.code",
   "*.secret",
   "*.authSecret",
+  "*.authSecrets",
   "*.smtpUrl",
   "*.databaseUrl",
   "*.redisUrl",

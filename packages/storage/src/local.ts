@@ -4,14 +4,14 @@ import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { signGrant } from "./signed-url.ts";
+import { type GrantKeys, signGrant } from "./signed-url.ts";
 import { assertKey, ObjectNotFoundError, type Storage } from "./types.ts";
 
 export interface LocalStorageOptions {
   /** The folder holding the objects (DATA_DIR/uploads). */
   dir: string;
-  /** Signs the URLs that `presignPut` and `signedGetUrl` hand out. */
-  secret: string;
+  /** Sign the URLs that `presignPut` and `signedGetUrl` hand out (the storage-grant keys). */
+  grantKeys: GrantKeys;
   /** Public base URL of the API: signed URLs point back at `/v1/storage?token=…` there. */
   publicApiUrl: string;
 }
@@ -64,7 +64,7 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
     async presignPut(key, { contentType, size, expiresIn }) {
       assertKey(key);
       const exp = Math.floor(Date.now() / 1000) + expiresIn;
-      const token = signGrant(options.secret, { op: "put", key, exp, size, type: contentType });
+      const token = signGrant(options.grantKeys, { op: "put", key, exp, size, type: contentType });
       return {
         url: signedUrl(token),
         method: "PUT",
@@ -76,7 +76,7 @@ export function createLocalStorage(options: LocalStorageOptions): Storage {
       assertKey(key);
       const exp = Math.floor(Date.now() / 1000) + expiresIn;
       return signedUrl(
-        signGrant(options.secret, {
+        signGrant(options.grantKeys, {
           op: "get",
           key,
           exp,

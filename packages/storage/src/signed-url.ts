@@ -11,21 +11,32 @@ export interface LocalGrant {
   name?: string;
 }
 
-function mac(secret: string, body: string): string {
-  return createHmac("sha256", `honeydue-storage:${secret}`).update(body).digest("base64url");
+/**
+ * The storage-grant keys (`KeyRing["storage-grant"]` of @honeydue/config, which this package does not
+ * import): the current key signs, `find` returns the key of an id that is still accepted.
+ */
+export interface GrantKeys {
+  current: { id: string; key: Uint8Array };
+  find(id: string, now?: number): Uint8Array | undefined;
 }
 
-/** An opaque token `<base64url JSON>.<HMAC-SHA256>` carrying a grant, signed with AUTH_SECRET. */
-export function signGrant(secret: string, grant: LocalGrant): string {
-  const body = Buffer.from(JSON.stringify(grant)).toString("base64url");
-  return `${body}.${mac(secret, body)}`;
+function mac(key: Uint8Array, signed: string): string {
+  return createHmac("sha256", key).update(`storage-grant:${signed}`).digest("base64url");
 }
 
-/** The grant of a valid, unexpired token, or null. */
-export function verifyGrant(secret: string, token: string, now = Date.now()): LocalGrant | null {
-  const [body, signature, extra] = token.split(".");
-  if (!body || !signature || extra !== undefined) return null;
-  const expected = Buffer.from(mac(secret, body));
+/** An opaque token `<key id>.<base64url JSON>.<HMAC-SHA256 of both>` carrying a grant. */
+export function signGrant(keys: GrantKeys, grant: LocalGrant): string {
+  const signed = `${keys.current.id}.${Buffer.from(JSON.stringify(grant)).toString("base64url")}`;
+  return `${signed}.${mac(keys.current.key, signed)}`;
+}
+
+/** The grant of a valid, unexpired token whose key is still accepted, or null. */
+export function verifyGrant(keys: GrantKeys, token: string, now = Date.now()): LocalGrant | null {
+  const [keyId, body, signature, extra] = token.split(".");
+  if (!keyId || !body || !signature || extra !== undefined) return null;
+  const key = keys.find(keyId, now);
+  if (!key) return null;
+  const expected = Buffer.from(mac(key, `${keyId}.${body}`));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {

@@ -11,6 +11,7 @@ import {
   contentDisposition,
   createLocalStorage,
   createS3Storage,
+  type GrantKeys,
   ImageRejectedError,
   ObjectNotFoundError,
   type Storage,
@@ -20,7 +21,12 @@ import {
 } from "../src/index.ts";
 import { heicWithGps, startTestS3Server } from "../src/testing.ts";
 
-const SECRET = "storage-test-secret-storage-test-secret";
+/** Grant keys as @honeydue/config's key ring hands them out: the current key signs, `find` verifies. */
+const grantKeys = (id: string, secret: string): GrantKeys => {
+  const key = Buffer.from(secret);
+  return { current: { id, key }, find: (kid) => (kid === id ? key : undefined) };
+};
+const KEYS = grantKeys("k1", "storage-test-secret-storage-test-secret");
 const s3 = await startTestS3Server();
 const drivers: [string, Storage][] = [
   ["s3", createS3Storage(s3.options)],
@@ -28,7 +34,7 @@ const drivers: [string, Storage][] = [
     "local",
     createLocalStorage({
       dir: await mkdtemp(join(tmpdir(), "honeydue-storage-")),
-      secret: SECRET,
+      grantKeys: KEYS,
       publicApiUrl: "https://api.example.test",
     }),
   ],
@@ -104,17 +110,19 @@ test("[local] presigned URLs are HMAC-signed grants that expire and cannot be al
   const token = new URL(put.url).searchParams.get("token")!;
   assert.ok(put.url.startsWith("https://api.example.test/v1/storage?token="));
   assert.deepEqual(
-    { ...verifyGrant(SECRET, token), exp: 0 },
+    { ...verifyGrant(KEYS, token), exp: 0 },
     { op: "put", key: "incoming/abc", exp: 0, size: 10, type: "image/png" },
   );
-  assert.equal(verifyGrant("another-secret-another-secret-another", token), null);
-  const [body, mac] = token.split(".");
+  // Another secret under the same key id, or the right secret's key under another id: refused.
+  assert.equal(verifyGrant(grantKeys("k1", "another-secret-another-secret-another"), token), null);
+  assert.equal(verifyGrant(KEYS, `k2${token.slice(2)}`), null);
+  const [keyId, body, mac] = token.split(".");
   const forged = Buffer.from(
     JSON.stringify({ ...JSON.parse(Buffer.from(body!, "base64url").toString()), size: 10_000_000 }),
   ).toString("base64url");
-  assert.equal(verifyGrant(SECRET, `${forged}.${mac}`), null);
-  const expired = signGrant(SECRET, { op: "get", key: "r/x/y", exp: Math.floor(Date.now() / 1000) - 1 });
-  assert.equal(verifyGrant(SECRET, expired), null);
+  assert.equal(verifyGrant(KEYS, `${keyId}.${forged}.${mac}`), null);
+  const expired = signGrant(KEYS, { op: "get", key: "r/x/y", exp: Math.floor(Date.now() / 1000) - 1 });
+  assert.equal(verifyGrant(KEYS, expired), null);
 });
 
 test("types are decided from bytes", async () => {

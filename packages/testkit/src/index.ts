@@ -6,3 +6,4 @@ export * from "./process.ts";
 export * from "./redis.ts";
 export * from "./servers.ts";
 export * from "./smtp.ts";
+export * from "./wait.ts";

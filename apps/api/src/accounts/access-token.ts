@@ -1,3 +1,4 @@
+import type { PurposeKeys } from "@honeydue/config";
 import { errors, jwtVerify, SignJWT } from "jose";
 
 /** Short-lived (≤ 15 min) HS256 access token naming the user and the device session it belongs to. */
@@ -9,29 +10,34 @@ export interface AccessClaims {
 const ISSUER = "honeydue";
 const AUDIENCE = "honeydue-api";
 
-export function accessTokenKey(secret: string): Uint8Array {
-  return new TextEncoder().encode(secret);
-}
-
+/** Signed with the current access-token key; its id (`kid`) says which root secret made it. */
 export async function signAccessToken(
-  key: Uint8Array,
+  keys: PurposeKeys,
   claims: AccessClaims,
   ttlSeconds: number,
 ): Promise<string> {
   return new SignJWT({ sid: claims.sessionId, typ: "access" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+    .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: keys.current.id })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(key);
+    .sign(keys.current.key);
 }
 
-/** Returns the claims, or null for any invalid, expired or foreign token. */
-export async function verifyAccessToken(key: Uint8Array, token: string): Promise<AccessClaims | null> {
+/**
+ * Returns the claims, or null for any invalid, expired or foreign token, and for one whose key id is not
+ * accepted any more (a previous root secret past its grace period, or no key id at all).
+ */
+export async function verifyAccessToken(keys: PurposeKeys, token: string): Promise<AccessClaims | null> {
+  const keyOf = (header: { kid?: string }) => {
+    const key = header.kid ? keys.find(header.kid) : undefined;
+    if (!key) throw new errors.JWKSNoMatchingKey();
+    return key;
+  };
   try {
-    const { payload } = await jwtVerify(token, key, {
+    const { payload } = await jwtVerify(token, keyOf, {
       issuer: ISSUER,
       audience: AUDIENCE,
       algorithms: ["HS256"],

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ApiSettings } from "@honeydue/config";
+import type { ApiSettings, KeyRing } from "@honeydue/config";
 import {
   type Database,
   emailMessages,
@@ -20,11 +20,11 @@ import { burnPasswordCheck, checkPasswordPolicy, hashPassword, verifyPassword } 
 import type { LoginThrottle } from "./throttle.ts";
 import {
   addRefreshToken,
+  codeMatches,
   hashCode,
   hashToken,
   randomCode,
   randomToken,
-  sameHash,
   sessionExpiry,
   startSession,
   type TokenPair,
@@ -47,7 +47,7 @@ export interface AccountContext {
     ApiSettings,
     "accessTokenTtlSeconds" | "refreshTokenTtlDays" | "publicWebUrl" | "loginFailuresPerAccountPerHour"
   >;
-  accessKey: Uint8Array;
+  keys: KeyRing;
   notifyOutbox: () => void;
   throttle: LoginThrottle;
   /** The guessable-code budget, shared with share-code joins. */
@@ -62,7 +62,7 @@ export interface DeviceInfo {
 }
 
 const tokenSettings = (ctx: AccountContext) => ({
-  accessKey: ctx.accessKey,
+  keys: ctx.keys,
   accessTokenTtlSeconds: ctx.settings.accessTokenTtlSeconds,
   refreshTokenTtlDays: ctx.settings.refreshTokenTtlDays,
 });
@@ -118,11 +118,7 @@ export async function retirePendingTokens(
 }
 
 /** Writes a verification token + code and its email job (inside the caller's transaction). */
-export async function issueVerification(
-  ctx: Pick<AccountContext, "accessKey">,
-  tx: Queryable,
-  user: { id: string; email: string; name: string },
-) {
+export async function issueVerification(tx: Queryable, user: { id: string; email: string; name: string }) {
   // The link and the code are minted when the email is sent (they never sit in job data); until then the
   // row holds the hash of a secret nobody has.
   const [row] = await tx
@@ -168,7 +164,7 @@ export async function register(
   try {
     await ctx.db.transaction(async (tx) => {
       await tx.insert(users).values({ id: userId, email, name, passwordHash, timezone });
-      await issueVerification(ctx, tx, { id: userId, email, name });
+      await issueVerification(tx, { id: userId, email, name });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -246,7 +242,7 @@ export async function login(
     if ((await verificationWait(ctx.db, user.id)) === 0) {
       await ctx.db.transaction(async (tx) => {
         await retirePendingTokens(tx, user.id, "verify_email");
-        await issueVerification(ctx, tx, user);
+        await issueVerification(tx, user);
       });
       ctx.notifyOutbox();
     }
@@ -310,7 +306,7 @@ export async function refresh(ctx: AccountContext, token: string, device: Device
   });
   if (result === null) return revokeReusedFamily(ctx, row.sessionId, row.userId);
   const accessToken = await signAccessToken(
-    ctx.accessKey,
+    ctx.keys["access-token"],
     { userId: row.userId, sessionId: row.sessionId },
     ctx.settings.accessTokenTtlSeconds,
   );
@@ -581,7 +577,7 @@ async function verifyCode(
       detail: `This code was entered wrongly ${MAX_CODE_ATTEMPTS} times; ask for a new verification email`,
     });
   }
-  if (!sameHash(pending.codeHash, hashCode(ctx.accessKey, userId!, code))) {
+  if (!codeMatches(ctx.keys["verification-code"], userId!, code, pending.codeHash)) {
     if (uniform) throw codeRefused();
     const left = MAX_CODE_ATTEMPTS - counted[0]!.attempts;
     throw invalidField("body.code", `is wrong (${left} attempt${left === 1 ? "" : "s"} left)`);
@@ -600,7 +596,7 @@ export async function resendVerification(ctx: AccountContext, caller: Principal)
   if (wait > 0) throw tooManyRequests("Verification emails are limited: one a minute, five an hour", wait);
   await ctx.db.transaction(async (tx) => {
     await retirePendingTokens(tx, user.id, "verify_email");
-    await issueVerification(ctx, tx, user);
+    await issueVerification(tx, user);
   });
   ctx.notifyOutbox();
 }

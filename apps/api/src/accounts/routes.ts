@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import type { ApiSettings } from "@honeydue/config";
+import type { ApiSettings, KeyRing } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import type { App } from "../http/app-type.ts";
@@ -31,7 +31,7 @@ export interface AccountRouteDeps {
   throttle: LoginThrottle;
   /** The guessable-code budget (app.ts builds it once; share-code joins share it). */
   codeThrottle: LoginThrottle;
-  accessKey: Uint8Array;
+  keys: KeyRing;
   log: Logger;
   /** Called after a commit that wrote email jobs. */
   notifyOutbox: () => void;
@@ -45,7 +45,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
   const ctx: actions.AccountContext = {
     db: deps.db,
     settings: deps.settings,
-    accessKey: deps.accessKey,
+    keys: deps.keys,
     notifyOutbox: deps.notifyOutbox,
     log: deps.log,
     throttle: deps.throttle,

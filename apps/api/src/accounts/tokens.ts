@@ -1,10 +1,29 @@
 import { timingSafeEqual } from "node:crypto";
+import type { KeyRing, PurposeKeys } from "@honeydue/config";
 import { type Queryable, refreshTokens, sessions } from "@honeydue/db";
-import { hashToken, randomToken } from "@honeydue/domain/tokens";
+import { codeHmac, hashToken, randomToken } from "@honeydue/domain/tokens";
 import { signAccessToken } from "./access-token.ts";
 
-// The token primitives live in @honeydue/domain/tokens (the email job mints tokens at send time too).
-export { hashCode, hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
+// The token primitives live in @honeydue/domain/tokens: the email job mints tokens and codes at send time.
+export { hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
+
+/**
+ * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored
+ * as an HMAC keyed with the verification-code key (current root secret) and bound to the user.
+ */
+export function hashCode(keys: PurposeKeys, userId: string, code: string): Buffer {
+  return codeHmac(keys.current.key, userId, code);
+}
+
+/** Whether `code` is the one stored as `stored`, under any key accepted now (a rotation's grace period). */
+export function codeMatches(
+  keys: PurposeKeys,
+  userId: string,
+  code: string,
+  stored: Buffer | null | undefined,
+): boolean {
+  return keys.accepted().some(({ key }) => sameHash(stored, codeHmac(key, userId, code)));
+}
 
 export function sameHash(a: Buffer | null | undefined, b: Buffer): boolean {
   return !!a && a.length === b.length && timingSafeEqual(a, b);
@@ -18,7 +37,7 @@ export interface TokenPair {
 }
 
 export interface TokenSettings {
-  accessKey: Uint8Array;
+  keys: Pick<KeyRing, "access-token">;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
 }
@@ -54,7 +73,7 @@ export async function startSession(
   const sessionId = session!.id;
   const refreshToken = await addRefreshToken(db, sessionId, expiresAt);
   const accessToken = await signAccessToken(
-    settings.accessKey,
+    settings.keys["access-token"],
     { userId: device.userId, sessionId },
     settings.accessTokenTtlSeconds,
   );

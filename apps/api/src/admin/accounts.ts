@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { type AdminRole, adminUsers, type Queryable } from "@honeydue/db";
 import { sql } from "drizzle-orm";
 import Type from "typebox";
@@ -66,11 +66,6 @@ export async function createAdminAccount(
 export async function countAdmins(db: Queryable): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(adminUsers);
   return row?.n ?? 0;
-}
-
-/** Keys derived from AUTH_SECRET for CSRF tokens and recovery-code hashes (one secret, separate uses). */
-export function adminKey(authSecret: string): Uint8Array {
-  return createHash("sha256").update(`honeydue-admin:${authSecret}`).digest();
 }
 
 export const FIRST_ADMIN_EMAIL = "admin@honeydue.local";

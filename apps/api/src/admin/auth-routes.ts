@@ -1,3 +1,4 @@
+import type { KeyRing } from "@honeydue/config";
 import { adminUsers, type Database } from "@honeydue/db";
 import { eq, sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
@@ -49,7 +50,7 @@ export interface AdminAuthDeps {
   redis: Redis | undefined;
   fallback: FallbackReporter;
   guard: AdminGuard;
-  key: Uint8Array;
+  keys: Pick<KeyRing, "admin-csrf" | "admin-recovery-code">;
   settings: AdminSessionSettings & { signInFailuresPerHour: number };
 }
 
@@ -91,7 +92,8 @@ function adminThrottle(deps: AdminAuthDeps): LoginThrottle {
 }
 
 export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
-  const { db, guard, key } = deps;
+  const { db, guard } = deps;
+  const recoveryKeys = deps.keys["admin-recovery-code"];
   const throttle = adminThrottle(deps);
 
   const sessionView = async (adminId: string, sessionId: string) => {
@@ -99,7 +101,7 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
     if (!row) throw notFound("Admin");
     return {
       admin: toAdmin(row),
-      csrfToken: csrfTokenFor(key, sessionId),
+      csrfToken: csrfTokenFor(deps.keys["admin-csrf"], sessionId),
       setup: { changePassword: row.mustChangePassword, enrolTotp: row.totpEnabledAt === null },
     };
   };
@@ -167,7 +169,7 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
         }
         if (/^\d{6}$/.test(code.trim())) {
           if (!(await acceptTotp(db, admin, code.trim()))) throw await fail("wrong code");
-        } else if (looksLikeRecoveryCode(code) && (await useRecoveryCode(db, key, admin.id, code))) {
+        } else if (looksLikeRecoveryCode(code) && (await useRecoveryCode(db, recoveryKeys, admin.id, code))) {
           usedRecoveryCode = true;
         } else {
           throw await fail("wrong code");
@@ -330,7 +332,7 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
       const recoveryCodes = await db.transaction(async (tx) => {
         await tx.update(adminUsers).set({ totpEnabledAt: new Date() }).where(eq(adminUsers.id, me.adminId));
         await audit(tx, request, { adminId: me.adminId, email: me.email }, { action: "admin.totp.enrol" });
-        return issueRecoveryCodes(tx, key, me.adminId);
+        return issueRecoveryCodes(tx, recoveryKeys, me.adminId);
       });
       return { recoveryCodes };
     },
@@ -369,7 +371,7 @@ export function registerAdminAuthRoutes(app: App, deps: AdminAuthDeps) {
           { adminId: me.adminId, email: me.email },
           { action: "admin.recovery-codes.replace" },
         );
-        return issueRecoveryCodes(tx, key, me.adminId);
+        return issueRecoveryCodes(tx, recoveryKeys, me.adminId);
       });
       return { recoveryCodes };
     },

@@ -1,9 +1,8 @@
-import type { ApiSettings } from "@honeydue/config";
+import type { ApiSettings, KeyRing } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import type { Redis } from "ioredis";
 import type { FallbackReporter } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
-import { adminKey } from "./accounts.ts";
 import { registerAdminAccountRoutes } from "./admins.ts";
 import { registerAdminAuditRoutes } from "./audit-routes.ts";
 import { registerAdminAuthRoutes } from "./auth-routes.ts";
@@ -20,8 +19,8 @@ export interface AdminRouteDeps {
   redis: Redis | undefined;
   /** Where the sign-in throttle reports counting in memory while Redis does not answer. */
   fallback: FallbackReporter;
-  settings: Pick<ApiSettings, "admin" | "authSecret" | "publicWebUrl">;
-  accessKey: Uint8Array;
+  settings: Pick<ApiSettings, "admin" | "publicWebUrl">;
+  keys: Pick<KeyRing, "admin-csrf" | "admin-recovery-code" | "verification-code">;
   notifyOutbox: () => void;
 }
 
@@ -31,18 +30,17 @@ export interface AdminRouteDeps {
  */
 export function registerAdminRoutes(app: App, deps: AdminRouteDeps) {
   const { db } = deps;
-  const key = adminKey(deps.settings.authSecret);
-  const guard = createAdminGuard({ db, settings: deps.settings.admin, csrfKey: key });
+  const guard = createAdminGuard({ db, settings: deps.settings.admin, csrfKeys: deps.keys["admin-csrf"] });
   registerAdminAuthRoutes(app, {
     db,
     redis: deps.redis,
     fallback: deps.fallback,
     guard,
-    key,
+    keys: deps.keys,
     settings: deps.settings.admin,
   });
   registerAdminDashboardRoutes(app, { db, guard });
-  registerAdminUserRoutes(app, { db, guard, accessKey: deps.accessKey, notifyOutbox: deps.notifyOutbox });
+  registerAdminUserRoutes(app, { db, guard, keys: deps.keys, notifyOutbox: deps.notifyOutbox });
   registerAdminResidenceRoutes(app, { db, guard });
   registerAdminTemplateRoutes(app, { db, guard });
   registerAdminJobRoutes(app, { db, guard, notifyOutbox: deps.notifyOutbox });

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import type { PurposeKeys } from "@honeydue/config";
 import { type AdminRole, adminSessions, adminUsers, type Database } from "@honeydue/db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest } from "fastify";
@@ -41,7 +42,23 @@ export const adminUnauthorized = (detail = "Sign in to the admin panel") =>
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function csrfTokenFor(key: Uint8Array, sessionId: string): string {
+/** `<key id>.<HMAC of the session id>`, with the current admin-CSRF key (what the panel is given). */
+export function csrfTokenFor(keys: PurposeKeys, sessionId: string): string {
+  return `${keys.current.id}.${csrfMac(keys.current.key, sessionId)}`;
+}
+
+/** Whether `given` is this session's CSRF token under a key accepted now (a rotation's grace period). */
+export function csrfTokenValid(keys: PurposeKeys, sessionId: string, given: unknown): boolean {
+  if (typeof given !== "string") return false;
+  const dot = given.indexOf(".");
+  const key = dot > 0 ? keys.find(given.slice(0, dot)) : undefined;
+  if (!key) return false;
+  const expected = Buffer.from(csrfMac(key, sessionId));
+  const mac = Buffer.from(given.slice(dot + 1));
+  return mac.length === expected.length && timingSafeEqual(mac, expected);
+}
+
+function csrfMac(key: Buffer, sessionId: string): string {
   return createHmac("sha256", key).update(`admin-csrf:${sessionId}`).digest("base64url");
 }
 
@@ -99,7 +116,7 @@ export interface AdminGuard {
 export function createAdminGuard(deps: {
   db: Database;
   settings: AdminSessionSettings;
-  csrfKey: Uint8Array;
+  csrfKeys: PurposeKeys;
 }): AdminGuard {
   const { db, settings } = deps;
   async function authenticate(request: FastifyRequest): Promise<AdminCaller> {
@@ -132,15 +149,9 @@ export function createAdminGuard(deps: {
         totpEnabled: sql<boolean>`${adminUsers.totpEnabledAt} IS NOT NULL`,
       });
     if (!row) throw adminUnauthorized("Your admin session has ended; sign in again");
-    const caller: AdminCaller = { ...row, csrfToken: csrfTokenFor(deps.csrfKey, row.sessionId) };
+    const caller: AdminCaller = { ...row, csrfToken: csrfTokenFor(deps.csrfKeys, row.sessionId) };
     if (!SAFE_METHODS.has(request.method)) {
-      const given = request.headers[CSRF_HEADER];
-      const expected = Buffer.from(caller.csrfToken);
-      if (
-        typeof given !== "string" ||
-        given.length !== caller.csrfToken.length ||
-        !timingSafeEqual(Buffer.from(given), expected)
-      ) {
+      if (!csrfTokenValid(deps.csrfKeys, row.sessionId, request.headers[CSRF_HEADER])) {
         throw new HttpProblem({
           status: 403,
           type: "csrf-token-invalid",

@@ -1,6 +1,7 @@
 import { createHmac, randomInt } from "node:crypto";
+import type { PurposeKeys } from "@honeydue/config";
 import { adminRecoveryCodes, adminUsers, type Queryable } from "@honeydue/db";
-import { and, eq, isNull, or, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import QRCode from "qrcode";
 
@@ -65,8 +66,11 @@ export function currentTotp(secret: string): string {
 const RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 const RECOVERY_CODES = 10;
 
-/** Recovery codes are stored as HMACs keyed with the server secret: 50 bits each, never stored in clear. */
-function hashRecoveryCode(key: Uint8Array, code: string): Buffer {
+/**
+ * Recovery codes are stored as HMACs keyed with the admin-recovery-code key: 50 bits each, never stored in
+ * clear. Issued under the current key; a code made under the previous root secret works during its grace.
+ */
+function hashRecoveryCode(key: Buffer, code: string): Buffer {
   return createHmac("sha256", key)
     .update(`admin-recovery:${code.toLowerCase().replace(/[^a-z0-9]/g, "")}`)
     .digest();
@@ -79,19 +83,23 @@ function randomRecoveryCode(): string {
 }
 
 /** Replaces an admin's recovery codes with ten new ones, returned once in clear. */
-export async function issueRecoveryCodes(db: Queryable, key: Uint8Array, adminId: string): Promise<string[]> {
+export async function issueRecoveryCodes(
+  db: Queryable,
+  keys: PurposeKeys,
+  adminId: string,
+): Promise<string[]> {
   await db.delete(adminRecoveryCodes).where(eq(adminRecoveryCodes.adminId, adminId));
   const codes = Array.from({ length: RECOVERY_CODES }, randomRecoveryCode);
   await db
     .insert(adminRecoveryCodes)
-    .values(codes.map((code) => ({ adminId, codeHash: hashRecoveryCode(key, code) })));
+    .values(codes.map((code) => ({ adminId, codeHash: hashRecoveryCode(keys.current.key, code) })));
   return codes;
 }
 
 /** Uses up one unused recovery code of this admin; false when it is not one. */
 export async function useRecoveryCode(
   db: Queryable,
-  key: Uint8Array,
+  keys: PurposeKeys,
   adminId: string,
   code: string,
 ): Promise<boolean> {
@@ -101,7 +109,10 @@ export async function useRecoveryCode(
     .where(
       and(
         eq(adminRecoveryCodes.adminId, adminId),
-        eq(adminRecoveryCodes.codeHash, hashRecoveryCode(key, code)),
+        inArray(
+          adminRecoveryCodes.codeHash,
+          keys.accepted().map(({ key }) => hashRecoveryCode(key, code)),
+        ),
         isNull(adminRecoveryCodes.usedAt),
       ),
     )

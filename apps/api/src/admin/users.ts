@@ -1,3 +1,4 @@
+import type { KeyRing } from "@honeydue/config";
 import {
   type Database,
   devices,
@@ -30,7 +31,8 @@ import { type AdminGuard, adminCaller, adminCookie } from "./session.ts";
 export interface AdminUserRouteDeps {
   db: Database;
   guard: AdminGuard;
-  accessKey: Uint8Array;
+  /** The verification-code key, for the verification emails admins resend. */
+  keys: Pick<KeyRing, "verification-code">;
   notifyOutbox: () => void;
 }
 
@@ -307,7 +309,7 @@ export function registerAdminUserRoutes(app: App, deps: AdminUserRouteDeps) {
       if (user.disabledAt) throw conflict("This user is disabled; enable them first");
       await db.transaction(async (tx) => {
         await retirePendingTokens(tx, user.id, "verify_email");
-        await issueVerification(deps, tx, user);
+        await issueVerification(tx, user);
         await audit(
           tx,
           request,

@@ -1,3 +1,4 @@
+import type { KeyRing } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import { sessions, users } from "@honeydue/db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
@@ -54,7 +55,7 @@ export function liveSessionQuery(db: Database) {
     .limit(1);
 }
 
-export function createAuthGuard(deps: { db: Database; accessKey: Uint8Array }): AuthGuard {
+export function createAuthGuard(deps: { db: Database; keys: Pick<KeyRing, "access-token"> }): AuthGuard {
   // Every authenticated request runs this: a named prepared statement, its SQL built once.
   const liveSession = liveSessionQuery(deps.db).prepare("auth_live_session");
   async function authenticate(request: FastifyRequest): Promise<Principal | null> {
@@ -62,7 +63,7 @@ export function createAuthGuard(deps: { db: Database; accessKey: Uint8Array }): 
     if (!header) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized("The Authorization header must be 'Bearer <access token>'");
-    const claims = await verifyAccessToken(deps.accessKey, match[1]!);
+    const claims = await verifyAccessToken(deps.keys["access-token"], match[1]!);
     if (!claims) throw unauthorized("The access token is invalid or has expired");
     const [row] = await liveSession.execute({
       sessionId: claims.sessionId,

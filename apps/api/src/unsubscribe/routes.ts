@@ -1,3 +1,4 @@
+import type { PurposeKeys } from "@honeydue/config";
 import { type Database, users } from "@honeydue/db";
 import { verifyUnsubscribeToken } from "@honeydue/email";
 import { eq } from "drizzle-orm";
@@ -25,9 +26,9 @@ const mask = (email: string) =>
  * the `List-Unsubscribe` URL is an HMAC of the user id (no session needed). GET only shows what POST
  * would do — mail scanners follow links, so a GET must change nothing; POST turns the reminders off.
  */
-export function registerUnsubscribeRoutes(app: App, deps: { db: Database; authSecret: string }) {
+export function registerUnsubscribeRoutes(app: App, deps: { db: Database; keys: PurposeKeys }) {
   async function lookup(token: string) {
-    const claims = verifyUnsubscribeToken(deps.authSecret, token);
+    const claims = verifyUnsubscribeToken(deps.keys, token);
     const invalid = new HttpProblem({
       status: 404,
       title: "Not found",

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { type Readable, Stream } from "node:stream";
 import multipart from "@fastify/multipart";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import type { PurposeKeys } from "@honeydue/config";
 import { FILE_PURPOSES, type FilePurpose, files } from "@honeydue/db";
 import { contentDisposition, ObjectNotFoundError, verifyGrant } from "@honeydue/storage";
 import { and, eq } from "drizzle-orm";
@@ -70,9 +71,12 @@ const PresignResponse = Type.Object({
 /**
  * Uploads: multipart (streamed through the API) and presigned (straight to storage, then completed).
  * Either way the file is judged by its bytes before anyone else can see it. With the local driver the
- * presigned URLs point back here (`/v1/storage?token=…`, HMAC-signed with AUTH_SECRET).
+ * presigned URLs point back here (`/v1/storage?token=…`, HMAC-signed with the storage-grant key).
  */
-export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGuard; secret: string }) {
+export function registerUploadRoutes(
+  app: App,
+  deps: UploadDeps & { auth: AuthGuard; grantKeys: PurposeKeys },
+) {
   const { db, storage, limits, auth } = deps;
 
   /** Who may upload a file for this purpose: members of the residence; avatars are the user's own. */
@@ -363,7 +367,7 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
         },
       },
       async (request) => {
-        const grant = verifyGrant(deps.secret, request.query.token);
+        const grant = verifyGrant(deps.grantKeys, request.query.token);
         if (storage.kind !== "local" || !grant || grant.op !== "put" || grant.size === undefined)
           throw invalidUrl();
         const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
@@ -409,7 +413,7 @@ export function registerUploadRoutes(app: App, deps: UploadDeps & { auth: AuthGu
         },
       },
       async (request, reply) => {
-        const grant = verifyGrant(deps.secret, request.query.token);
+        const grant = verifyGrant(deps.grantKeys, request.query.token);
         if (storage.kind !== "local" || !grant || grant.op !== "get") throw invalidUrl();
         let stream: Readable;
         try {

@@ -1,12 +1,13 @@
 import "server-only";
 import { type ApiClient, createApiClient, type Problem } from "@honeydue/api-client";
 import { cookies } from "next/headers";
+import { forwardingFetch } from "./client-address.ts";
 import { ACCESS_COOKIE, REFRESH_COOKIE } from "./session-cookies.ts";
 import { settings } from "./settings.ts";
 
-/** The API without a session (public pages: verify, reset, invite preview, unsubscribe). */
+/** The API without a session (public pages: verify, reset, invite preview, unsubscribe), as the browser. */
 export function publicApi(): ApiClient {
-  return createApiClient(settings.apiUrl);
+  return createApiClient(settings.apiUrl, { fetch: forwardingFetch });
 }
 
 /**
@@ -17,7 +18,10 @@ export async function memberApi(): Promise<ApiClient | null> {
   const jar = await cookies();
   const access = jar.get(ACCESS_COOKIE)?.value;
   if (!access) return null;
-  return createApiClient(settings.apiUrl, { headers: { authorization: `Bearer ${access}` } });
+  return createApiClient(settings.apiUrl, {
+    headers: { authorization: `Bearer ${access}` },
+    fetch: forwardingFetch,
+  });
 }
 
 export async function hasSession(): Promise<boolean> {

@@ -10,20 +10,30 @@ import type { TokenPair } from "./session-cookies.ts";
 const inFlight = new Map<string, { at: number; result: Promise<TokenPair | null> }>();
 const REUSE_MS = 60_000;
 
-export function refreshSession(apiUrl: string, refreshToken: string): Promise<TokenPair | null> {
+export function refreshSession(
+  apiUrl: string,
+  refreshToken: string,
+  /** The browser's X-Forwarded-For (see client-address.ts), for the API's per-address limits. */
+  forwardedFor: string | null,
+): Promise<TokenPair | null> {
   const now = Date.now();
   for (const [token, entry] of inFlight) if (now - entry.at > REUSE_MS) inFlight.delete(token);
   const existing = inFlight.get(refreshToken);
   if (existing) return existing.result;
-  const result = exchange(apiUrl, refreshToken);
+  const result = exchange(apiUrl, refreshToken, forwardedFor);
   inFlight.set(refreshToken, { at: now, result });
   return result;
 }
 
-async function exchange(apiUrl: string, refreshToken: string): Promise<TokenPair | null> {
+async function exchange(
+  apiUrl: string,
+  refreshToken: string,
+  forwardedFor: string | null,
+): Promise<TokenPair | null> {
   try {
     const { data, response } = await createApiClient(apiUrl).POST("/v1/auth/refresh", {
       body: { refreshToken },
+      headers: forwardedFor ? { "x-forwarded-for": forwardedFor } : {},
     });
     if (data) return data;
     if (response.status !== 401) console.warn(`session refresh: API answered ${response.status}`);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Problem } from "@honeydue/api-client";
 import { cookies } from "next/headers";
+import { forwardedFor } from "./client-address.ts";
 import { ACCESS_COOKIE } from "./session-cookies.ts";
 import { settings } from "./settings.ts";
 
@@ -25,7 +26,7 @@ export async function uploadFile(
   try {
     const response = await fetch(`${settings.apiUrl}/v1/uploads`, {
       method: "POST",
-      headers: { authorization: `Bearer ${access}` },
+      headers: { authorization: `Bearer ${access}`, ...(await forwardedFor()) },
       body: form,
     });
     const body = (await response.json().catch(() => null)) as ({ id?: string } & Partial<Problem>) | null;

@@ -2,6 +2,7 @@
 export * from "./accounts.ts";
 export * from "./admin.ts";
 export * from "./appliances.ts";
+export * from "./escalation.ts";
 export * from "./files.ts";
 export * from "./handover.ts";
 export * from "./households.ts";

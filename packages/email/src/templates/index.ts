@@ -7,6 +7,7 @@ import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
 import { registrationAttempt } from "./registration-attempt.ts";
 import { resetPassword } from "./reset-password.ts";
+import { taskEscalation } from "./task-escalation.ts";
 import { verifyEmail } from "./verify-email.ts";
 import { warrantyExpiring } from "./warranty-expiring.ts";
 
@@ -19,6 +20,7 @@ export const TEMPLATES = {
   "daily-digest": dailyDigest,
   "warranty-expiring": warrantyExpiring,
   "appliance-recall": applianceRecall,
+  "task-escalation": taskEscalation,
   invite,
   "handover-offered": handoverOffered,
 } satisfies Record<string, EmailTemplate>;

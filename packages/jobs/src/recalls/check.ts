@@ -1,3 +1,4 @@
+import type { PurposeKeys } from "@honeydue/config";
 import {
   applianceRecalls,
   appliances,
@@ -31,7 +32,7 @@ export interface RecallCheckDeps {
   log: Logger;
   sources: readonly RecallSource[];
   settings: RecallCheckSettings;
-  authSecret: string;
+  unsubscribeKeys: PurposeKeys;
   publicApiUrl: string;
   /** recall_checks_total by source and outcome; recall_matches_total. */
   metrics?: {

@@ -1,4 +1,5 @@
 import { cookies } from "next/headers";
+import { forwardedFor } from "../../../src/lib/client-address.ts";
 import { ACCESS_COOKIE } from "../../../src/lib/session-cookies.ts";
 import { settings } from "../../../src/lib/settings.ts";
 
@@ -15,9 +16,10 @@ export async function GET(request: Request, { params }: { params: Promise<{ file
   const access = (await cookies()).get(ACCESS_COOKIE)?.value;
   if (!access || !UUID.test(fileId)) return new Response(null, { status: 404 });
   const thumbnail = new URL(request.url).searchParams.get("variant") === "thumbnail";
+  const client = await forwardedFor();
   const fetchFile = (variant: boolean) =>
     fetch(`${settings.apiUrl}/v1/files/${fileId}${variant ? "?variant=thumbnail" : ""}`, {
-      headers: { authorization: `Bearer ${access}` },
+      headers: { authorization: `Bearer ${access}`, ...client },
     });
   try {
     let answer = await fetchFile(thumbnail);
