@@ -31,6 +31,7 @@ import { createWriteContext } from "./http/write-context.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
 import { registerExportRoutes } from "./me/export.ts";
+import { registerMeterRoutes } from "./meters/routes.ts";
 import { registerNotificationRoutes } from "./notifications/routes.ts";
 import { registerReportRoutes } from "./reports/routes.ts";
 import { registerResidenceRoutes } from "./residences/routes.ts";
@@ -170,6 +171,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerTemplateRoutes(app, { db, auth, now });
   registerHomeRoutes(app, { db, auth, now });
   registerEscalationRoutes(app, { db, auth, now });
+  registerMeterRoutes(app, { db, auth, now });
   registerCalendarRoutes(app, { db, auth, publicApiUrl: deps.settings.publicApiUrl });
   // routes:contractors-documents
   registerContractorRoutes(app, { db, notifyOutbox, auth });

@@ -2880,12 +2880,16 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 propertyTypes: string[];
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -2973,12 +2977,16 @@ export interface paths {
                         priority?: "low" | "normal" | "high" | "urgent";
                         propertyTypes?: ("house" | "townhouse" | "condo" | "apartment" | "other")[];
                         recurrence?: {
+                            /** @description usage: units of the meter */
+                            every?: number;
                             interval?: number;
                             /**
-                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                              * @enum {unknown}
                              */
-                            kind: "fixed" | "afterCompletion";
+                            kind: "fixed" | "afterCompletion" | "usage";
+                            /** Format: uuid */
+                            meterId?: string;
                             /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                             rrule?: string;
                             /** @enum {unknown} */
@@ -3009,12 +3017,16 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             propertyTypes: string[];
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -3148,12 +3160,16 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             propertyTypes: string[];
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -3251,12 +3267,16 @@ export interface paths {
                         priority?: "low" | "normal" | "high" | "urgent";
                         propertyTypes?: ("house" | "townhouse" | "condo" | "apartment" | "other")[];
                         recurrence?: {
+                            /** @description usage: units of the meter */
+                            every?: number;
                             interval?: number;
                             /**
-                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                              * @enum {unknown}
                              */
-                            kind: "fixed" | "afterCompletion";
+                            kind: "fixed" | "afterCompletion" | "usage";
+                            /** Format: uuid */
+                            meterId?: string;
                             /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                             rrule?: string;
                             /** @enum {unknown} */
@@ -3286,12 +3306,16 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             propertyTypes: string[];
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -3423,12 +3447,16 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             propertyTypes: string[];
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -3564,12 +3592,16 @@ export interface paths {
                             priority: "low" | "normal" | "high" | "urgent";
                             propertyTypes: string[];
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -5337,12 +5369,16 @@ export interface paths {
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high" | "urgent";
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -5359,6 +5395,40 @@ export interface paths {
                                 title: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                usage: {
+                                    /** @description The projection's basis in words */
+                                    basis: string;
+                                    /**
+                                     * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                     * @enum {unknown}
+                                     */
+                                    dueBy: "usage" | "interval" | "reached" | "unknown";
+                                    intervalDueOn: string | null;
+                                    latestReadingOn: string | null;
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    meterName: string;
+                                    rate: {
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        from: string;
+                                        perDay: number;
+                                        readings: number;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        to: string;
+                                    } | null;
+                                    /** @description Use left before it is due by use */
+                                    remaining: number;
+                                    unit: string;
+                                    usageDueOn: string | null;
+                                    /** @description Use since the task was last done (or added) */
+                                    used: number;
+                                } | null;
                             }[];
                         };
                     };
@@ -11441,6 +11511,798 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/meters/{meterId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meter */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path: {
+                    meterId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applianceId: string | null;
+                            contractorId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            documentId: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            latestReading: {
+                                completionId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                 * @enum {unknown}
+                                 */
+                                kind: "reading" | "reset" | "replaced";
+                                /** Format: uuid */
+                                meterId: string;
+                                note: string | null;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                readOn: string;
+                                recordedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Use counted since the meter was added (keeps going up across resets) */
+                                total: number;
+                                value: number;
+                            } | null;
+                            name: string;
+                            rate: {
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /** @description Units a day, from the readings between `from` and `to` */
+                                perDay: number;
+                                readings: number;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                to: string;
+                            } | null;
+                            /** Format: uuid */
+                            residenceId: string;
+                            /** @enum {unknown} */
+                            unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a meter and its readings (409 while a task is scheduled by it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
+                path: {
+                    meterId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Rename a meter or change its links */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
+                path: {
+                    meterId: string;
+                };
+                cookie?: never;
+            };
+            /** @description Only the fields given change (the unit cannot) */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applianceId?: string | null;
+                        contractorId?: string | null;
+                        documentId?: string | null;
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applianceId: string | null;
+                            contractorId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            documentId: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            latestReading: {
+                                completionId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                 * @enum {unknown}
+                                 */
+                                kind: "reading" | "reset" | "replaced";
+                                /** Format: uuid */
+                                meterId: string;
+                                note: string | null;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                readOn: string;
+                                recordedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Use counted since the meter was added (keeps going up across resets) */
+                                total: number;
+                                value: number;
+                            } | null;
+                            name: string;
+                            rate: {
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /** @description Units a day, from the readings between `from` and `to` */
+                                perDay: number;
+                                readings: number;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                to: string;
+                            } | null;
+                            /** Format: uuid */
+                            residenceId: string;
+                            /** @enum {unknown} */
+                            unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/meters/{meterId}/readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meter's readings, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path: {
+                    meterId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                completionId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                 * @enum {unknown}
+                                 */
+                                kind: "reading" | "reset" | "replaced";
+                                /** Format: uuid */
+                                meterId: string;
+                                note: string | null;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                readOn: string;
+                                recordedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Use counted since the meter was added (keeps going up across resets) */
+                                total: number;
+                                value: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Log a reading; the meter's usage tasks are projected again
+         * @description Readings only go up and are not dated before the latest one (400), unless `kind` says the meter was reset or replaced, which is recorded in the activity feed.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    meterId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                         * @enum {unknown}
+                         */
+                        kind?: "reading" | "reset" | "replaced";
+                        note?: string | null;
+                        /**
+                         * Format: date
+                         * @description Default: today in the residence
+                         */
+                        readOn?: string;
+                        /** @description What the meter shows, with at most two decimals */
+                        value: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            meter: {
+                                applianceId: string | null;
+                                contractorId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                documentId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                latestReading: {
+                                    completionId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /**
+                                     * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                     * @enum {unknown}
+                                     */
+                                    kind: "reading" | "reset" | "replaced";
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    note: string | null;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    readOn: string;
+                                    recordedBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    /** @description Use counted since the meter was added (keeps going up across resets) */
+                                    total: number;
+                                    value: number;
+                                } | null;
+                                name: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    /** @description Units a day, from the readings between `from` and `to` */
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** Format: uuid */
+                                residenceId: string;
+                                /** @enum {unknown} */
+                                unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            reading: {
+                                completionId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                 * @enum {unknown}
+                                 */
+                                kind: "reading" | "reset" | "replaced";
+                                /** Format: uuid */
+                                meterId: string;
+                                note: string | null;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                readOn: string;
+                                recordedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Use counted since the meter was added (keeps going up across resets) */
+                                total: number;
+                                value: number;
+                            };
+                            /** @description The usage tasks of this meter whose due date was projected again */
+                            reprojectedTaskIds: string[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/notifications": {
         parameters: {
             query?: never;
@@ -15331,6 +16193,352 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/residences/{residenceId}/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A residence's meters, by name, with their latest reading and recent rate of use */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                applianceId: string | null;
+                                contractorId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                documentId: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                latestReading: {
+                                    completionId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /**
+                                     * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                     * @enum {unknown}
+                                     */
+                                    kind: "reading" | "reset" | "replaced";
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    note: string | null;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    readOn: string;
+                                    recordedBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    /** @description Use counted since the meter was added (keeps going up across resets) */
+                                    total: number;
+                                    value: number;
+                                } | null;
+                                name: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    /** @description Units a day, from the readings between `from` and `to` */
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** Format: uuid */
+                                residenceId: string;
+                                /** @enum {unknown} */
+                                unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a meter (run-hours, miles, gallons...) for usage-based schedules
+         * @description Optionally linked to an appliance, a contractor or a document of the residence; `initialReading` records what it shows today.
+         *
+         *     Idempotent with an `Idempotency-Key` header.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description A unique key (a UUID) for this operation, the same on every retry. A retry within 24 hours returns the first response with `Idempotent-Replayed: true` and changes nothing; the same key with a different request is 422; a retry while the first is still running is 409. A Structured Field string (`"…"`) or the bare key. */
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        applianceId?: string | null;
+                        contractorId?: string | null;
+                        documentId?: string | null;
+                        /** @description What the meter shows, with at most two decimals */
+                        initialReading?: number;
+                        name: string;
+                        /** @enum {unknown} */
+                        unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            applianceId: string | null;
+                            contractorId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            documentId: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            latestReading: {
+                                completionId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                /**
+                                 * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                 * @enum {unknown}
+                                 */
+                                kind: "reading" | "reset" | "replaced";
+                                /** Format: uuid */
+                                meterId: string;
+                                note: string | null;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                readOn: string;
+                                recordedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** @description Use counted since the meter was added (keeps going up across resets) */
+                                total: number;
+                                value: number;
+                            } | null;
+                            name: string;
+                            rate: {
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                from: string;
+                                /** @description Units a day, from the readings between `from` and `to` */
+                                perDay: number;
+                                readings: number;
+                                /**
+                                 * Format: date
+                                 * @description A calendar date, YYYY-MM-DD
+                                 */
+                                to: string;
+                            } | null;
+                            /** Format: uuid */
+                            residenceId: string;
+                            /** @enum {unknown} */
+                            unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body is too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The body's content type is not accepted */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/residences/{residenceId}/photo": {
         parameters: {
             query?: never;
@@ -16509,12 +17717,16 @@ export interface paths {
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high" | "urgent";
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -16531,6 +17743,40 @@ export interface paths {
                                 title: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                usage: {
+                                    /** @description The projection's basis in words */
+                                    basis: string;
+                                    /**
+                                     * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                     * @enum {unknown}
+                                     */
+                                    dueBy: "usage" | "interval" | "reached" | "unknown";
+                                    intervalDueOn: string | null;
+                                    latestReadingOn: string | null;
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    meterName: string;
+                                    rate: {
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        from: string;
+                                        perDay: number;
+                                        readings: number;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        to: string;
+                                    } | null;
+                                    /** @description Use left before it is due by use */
+                                    remaining: number;
+                                    unit: string;
+                                    usageDueOn: string | null;
+                                    /** @description Use since the task was last done (or added) */
+                                    used: number;
+                                } | null;
                             }[];
                             nextCursor: string | null;
                         };
@@ -16622,12 +17868,16 @@ export interface paths {
                         /** @enum {unknown} */
                         priority?: "low" | "normal" | "high" | "urgent";
                         recurrence?: {
+                            /** @description usage: units of the meter */
+                            every?: number;
                             interval?: number;
                             /**
-                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                              * @enum {unknown}
                              */
-                            kind: "fixed" | "afterCompletion";
+                            kind: "fixed" | "afterCompletion" | "usage";
+                            /** Format: uuid */
+                            meterId?: string;
                             /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                             rrule?: string;
                             /** @enum {unknown} */
@@ -16674,12 +17924,16 @@ export interface paths {
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high" | "urgent";
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -16696,6 +17950,40 @@ export interface paths {
                             title: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            usage: {
+                                /** @description The projection's basis in words */
+                                basis: string;
+                                /**
+                                 * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                 * @enum {unknown}
+                                 */
+                                dueBy: "usage" | "interval" | "reached" | "unknown";
+                                intervalDueOn: string | null;
+                                latestReadingOn: string | null;
+                                /** Format: uuid */
+                                meterId: string;
+                                meterName: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** @description Use left before it is due by use */
+                                remaining: number;
+                                unit: string;
+                                usageDueOn: string | null;
+                                /** @description Use since the task was last done (or added) */
+                                used: number;
+                            } | null;
                         };
                     };
                 };
@@ -16868,12 +18156,16 @@ export interface paths {
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high" | "urgent";
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -16890,6 +18182,40 @@ export interface paths {
                                 title: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                usage: {
+                                    /** @description The projection's basis in words */
+                                    basis: string;
+                                    /**
+                                     * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                     * @enum {unknown}
+                                     */
+                                    dueBy: "usage" | "interval" | "reached" | "unknown";
+                                    intervalDueOn: string | null;
+                                    latestReadingOn: string | null;
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    meterName: string;
+                                    rate: {
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        from: string;
+                                        perDay: number;
+                                        readings: number;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        to: string;
+                                    } | null;
+                                    /** @description Use left before it is due by use */
+                                    remaining: number;
+                                    unit: string;
+                                    usageDueOn: string | null;
+                                    /** @description Use since the task was last done (or added) */
+                                    used: number;
+                                } | null;
                             }[];
                         };
                     };
@@ -17476,12 +18802,16 @@ export interface paths {
                                 priority: "low" | "normal" | "high" | "urgent";
                                 propertyTypes: ("house" | "townhouse" | "condo" | "apartment" | "other")[];
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -17608,12 +18938,16 @@ export interface paths {
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high" | "urgent";
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -17630,6 +18964,40 @@ export interface paths {
                             title: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            usage: {
+                                /** @description The projection's basis in words */
+                                basis: string;
+                                /**
+                                 * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                 * @enum {unknown}
+                                 */
+                                dueBy: "usage" | "interval" | "reached" | "unknown";
+                                intervalDueOn: string | null;
+                                latestReadingOn: string | null;
+                                /** Format: uuid */
+                                meterId: string;
+                                meterName: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** @description Use left before it is due by use */
+                                remaining: number;
+                                unit: string;
+                                usageDueOn: string | null;
+                                /** @description Use since the task was last done (or added) */
+                                used: number;
+                            } | null;
                         };
                     };
                 };
@@ -17825,12 +19193,16 @@ export interface paths {
                         /** @enum {unknown} */
                         priority?: "low" | "normal" | "high" | "urgent";
                         recurrence?: {
+                            /** @description usage: units of the meter */
+                            every?: number;
                             interval?: number;
                             /**
-                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                             * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                              * @enum {unknown}
                              */
-                            kind: "fixed" | "afterCompletion";
+                            kind: "fixed" | "afterCompletion" | "usage";
+                            /** Format: uuid */
+                            meterId?: string;
                             /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                             rrule?: string;
                             /** @enum {unknown} */
@@ -17877,12 +19249,16 @@ export interface paths {
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high" | "urgent";
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -17899,6 +19275,40 @@ export interface paths {
                             title: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            usage: {
+                                /** @description The projection's basis in words */
+                                basis: string;
+                                /**
+                                 * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                 * @enum {unknown}
+                                 */
+                                dueBy: "usage" | "interval" | "reached" | "unknown";
+                                intervalDueOn: string | null;
+                                latestReadingOn: string | null;
+                                /** Format: uuid */
+                                meterId: string;
+                                meterName: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** @description Use left before it is due by use */
+                                remaining: number;
+                                unit: string;
+                                usageDueOn: string | null;
+                                /** @description Use since the task was last done (or added) */
+                                used: number;
+                            } | null;
                         };
                     };
                 };
@@ -18025,6 +19435,8 @@ export interface paths {
                         contractorId?: string | null;
                         costCents?: number | null;
                         dueOn: string | null;
+                        /** @description Usage tasks: what the meter showed when the work was done (recorded as a reading) */
+                        meterReading?: number;
                         notes?: string | null;
                         /** @description Uploads with purpose `completion_photo` (POST /v1/uploads), attached in this order */
                         photoIds?: string[];
@@ -18095,12 +19507,16 @@ export interface paths {
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high" | "urgent";
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -18117,6 +19533,40 @@ export interface paths {
                                 title: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                usage: {
+                                    /** @description The projection's basis in words */
+                                    basis: string;
+                                    /**
+                                     * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                     * @enum {unknown}
+                                     */
+                                    dueBy: "usage" | "interval" | "reached" | "unknown";
+                                    intervalDueOn: string | null;
+                                    latestReadingOn: string | null;
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    meterName: string;
+                                    rate: {
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        from: string;
+                                        perDay: number;
+                                        readings: number;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        to: string;
+                                    } | null;
+                                    /** @description Use left before it is due by use */
+                                    remaining: number;
+                                    unit: string;
+                                    usageDueOn: string | null;
+                                    /** @description Use since the task was last done (or added) */
+                                    used: number;
+                                } | null;
                             };
                         };
                     };
@@ -18435,12 +19885,16 @@ export interface paths {
                                 /** @enum {unknown} */
                                 priority: "low" | "normal" | "high" | "urgent";
                                 recurrence: {
+                                    /** @description usage: units of the meter */
+                                    every?: number;
                                     interval?: number;
                                     /**
-                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                     * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                      * @enum {unknown}
                                      */
-                                    kind: "fixed" | "afterCompletion";
+                                    kind: "fixed" | "afterCompletion" | "usage";
+                                    /** Format: uuid */
+                                    meterId?: string;
                                     /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                     rrule?: string;
                                     /** @enum {unknown} */
@@ -18457,6 +19911,40 @@ export interface paths {
                                 title: string;
                                 /** Format: date-time */
                                 updatedAt: string;
+                                usage: {
+                                    /** @description The projection's basis in words */
+                                    basis: string;
+                                    /**
+                                     * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                     * @enum {unknown}
+                                     */
+                                    dueBy: "usage" | "interval" | "reached" | "unknown";
+                                    intervalDueOn: string | null;
+                                    latestReadingOn: string | null;
+                                    /** Format: uuid */
+                                    meterId: string;
+                                    meterName: string;
+                                    rate: {
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        from: string;
+                                        perDay: number;
+                                        readings: number;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        to: string;
+                                    } | null;
+                                    /** @description Use left before it is due by use */
+                                    remaining: number;
+                                    unit: string;
+                                    usageDueOn: string | null;
+                                    /** @description Use since the task was last done (or added) */
+                                    used: number;
+                                } | null;
                             };
                         };
                     };
@@ -18946,12 +20434,16 @@ export interface paths {
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high" | "urgent";
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -18968,6 +20460,40 @@ export interface paths {
                             title: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            usage: {
+                                /** @description The projection's basis in words */
+                                basis: string;
+                                /**
+                                 * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                 * @enum {unknown}
+                                 */
+                                dueBy: "usage" | "interval" | "reached" | "unknown";
+                                intervalDueOn: string | null;
+                                latestReadingOn: string | null;
+                                /** Format: uuid */
+                                meterId: string;
+                                meterName: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** @description Use left before it is due by use */
+                                remaining: number;
+                                unit: string;
+                                usageDueOn: string | null;
+                                /** @description Use since the task was last done (or added) */
+                                used: number;
+                            } | null;
                         };
                     };
                 };
@@ -19142,12 +20668,16 @@ export interface paths {
                             /** @enum {unknown} */
                             priority: "low" | "normal" | "high" | "urgent";
                             recurrence: {
+                                /** @description usage: units of the meter */
+                                every?: number;
                                 interval?: number;
                                 /**
-                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval
+                                 * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
                                  * @enum {unknown}
                                  */
-                                kind: "fixed" | "afterCompletion";
+                                kind: "fixed" | "afterCompletion" | "usage";
+                                /** Format: uuid */
+                                meterId?: string;
                                 /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
                                 rrule?: string;
                                 /** @enum {unknown} */
@@ -19164,6 +20694,40 @@ export interface paths {
                             title: string;
                             /** Format: date-time */
                             updatedAt: string;
+                            usage: {
+                                /** @description The projection's basis in words */
+                                basis: string;
+                                /**
+                                 * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                 * @enum {unknown}
+                                 */
+                                dueBy: "usage" | "interval" | "reached" | "unknown";
+                                intervalDueOn: string | null;
+                                latestReadingOn: string | null;
+                                /** Format: uuid */
+                                meterId: string;
+                                meterName: string;
+                                rate: {
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    from: string;
+                                    perDay: number;
+                                    readings: number;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    to: string;
+                                } | null;
+                                /** @description Use left before it is due by use */
+                                remaining: number;
+                                unit: string;
+                                usageDueOn: string | null;
+                                /** @description Use since the task was last done (or added) */
+                                used: number;
+                            } | null;
                         };
                     };
                 };

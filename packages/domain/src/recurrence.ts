@@ -8,6 +8,9 @@
  *    "every N months" is anchor + k*N months clamped to the month end (Jan 31 -> Feb 29 -> Mar 31 -> Apr 30).
  *  - `afterCompletion`: next due = completion date + N days/weeks/months.
  *
+ *  - `usage`: every N units of a meter, optionally "or every interval, whichever comes first" (usage.ts:
+ *    its due date is projected from the meter's readings, not computed here).
+ *
  * All dates are calendar dates (`YYYY-MM-DD`); nothing here depends on the host's time zone.
  */
 
@@ -29,6 +32,7 @@ import {
   toDayNumber,
   utcDateToLocalDate,
 } from "./dates.ts";
+import { describeUsage, MAX_METER_VALUE, type UsageRecurrence } from "./usage.ts";
 
 // rrule ships a UMD bundle as its CommonJS entry point: only the default import is reliable under Node ESM.
 const { RRule } = rrulePkg;
@@ -44,7 +48,8 @@ export type AfterCompletionRecurrence = {
   interval: number;
   unit: AfterCompletionUnit;
 };
-export type Recurrence = null | FixedRecurrence | AfterCompletionRecurrence;
+export type Recurrence = null | FixedRecurrence | AfterCompletionRecurrence | UsageRecurrence;
+export type { UsageRecurrence };
 
 export const RECURRENCE_UNITS: readonly RecurrenceUnit[] = ["day", "week", "month", "year"];
 export const AFTER_COMPLETION_UNITS: readonly AfterCompletionUnit[] = ["day", "week", "month"];
@@ -442,8 +447,25 @@ export function validateRecurrence(r: unknown): string | null {
     }
     return null;
   }
-  return 'recurrence kind must be "fixed" or "afterCompletion"';
+  if (r.kind === "usage") {
+    const e = checkKeys(r, ["kind", "meterId", "every", "interval", "unit"]);
+    if (e) return e;
+    if (typeof r.meterId !== "string" || !UUID.test(r.meterId)) return "meterId must be a meter's id";
+    if (typeof r.every !== "number" || !Number.isFinite(r.every) || r.every <= 0 || r.every > MAX_METER_VALUE)
+      return `every must be a number of units above 0 and at most ${MAX_METER_VALUE}`;
+    if (Math.round(r.every * 100) !== r.every * 100) return "every must have at most two decimals";
+    if ("interval" in r !== "unit" in r) return "interval and unit go together (or neither, for use alone)";
+    if (!("interval" in r)) return null;
+    const ie = checkInterval(r.interval);
+    if (ie) return ie;
+    if (!AFTER_COMPLETION_UNITS.includes(r.unit as AfterCompletionUnit))
+      return "unit of a usage schedule's interval must be one of day, week, month";
+    return null;
+  }
+  return 'recurrence kind must be "fixed", "afterCompletion" or "usage"';
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Validates and returns a canonical copy (RRULE upper-cased, "RRULE:" prefix dropped). Throws on invalid. */
 export function normalizeRecurrence(r: unknown): Recurrence {
@@ -451,6 +473,12 @@ export function normalizeRecurrence(r: unknown): Recurrence {
   if (error) throw new Error(`Invalid recurrence: ${error}`);
   const v = r as Recurrence;
   if (v === null) return null;
+  if (v.kind === "usage") {
+    const { meterId, every, interval, unit } = v;
+    return interval === undefined
+      ? { kind: "usage", meterId: meterId.toLowerCase(), every }
+      : { kind: "usage", meterId: meterId.toLowerCase(), every, interval, unit: unit! };
+  }
   if ("rrule" in v) return { kind: "fixed", rrule: requireRule(v.rrule).canonical };
   return { kind: v.kind, interval: v.interval, unit: v.unit } as Recurrence;
 }
@@ -585,6 +613,7 @@ export function spreadFirstDueDates(recurrences: readonly Recurrence[], today: L
   return recurrences.map((r) => {
     requireValid(r);
     if (r !== null && r.kind === "fixed" && "rrule" in r) return firstDueOn(r, today)!;
+    if (r !== null && r.kind === "usage") return today; // projected from its meter once it has readings
     const window = r === null ? ONE_OFF_WINDOW_DAYS : Math.min(r.interval * PERIOD_DAYS[r.unit], 365);
     const fraction = (k * GOLDEN_FRACTION) % 1;
     k += 1;
@@ -616,6 +645,7 @@ export function nextDueAfterCompletion(input: {
   const dueOn = input.dueOn === null ? null : requireDate(input.dueOn, "dueOn");
   const anchorOn = input.anchorOn === null ? null : requireDate(input.anchorOn, "anchorOn");
   if (r === null) return { nextDueOn: null, closes: true };
+  if (r.kind === "usage") throw new Error("A usage schedule's next due date is projected from its meter");
   if (r.kind === "afterCompletion") {
     return { nextDueOn: addUnits(completedOn, r.interval, r.unit), closes: false };
   }
@@ -643,6 +673,7 @@ export function nextDueAfterSkip(input: {
   const anchorOn = input.anchorOn === null ? null : requireDate(input.anchorOn, "anchorOn");
   if (r === null)
     throw new Error("Cannot skip a one-off task: it does not repeat (snooze or archive it instead)");
+  if (r.kind === "usage") throw new Error("A usage schedule's next due date is projected from its meter");
   if (r.kind === "afterCompletion") return addUnits(dueOn, r.interval, r.unit);
   return nextFixedOccurrence(r, anchorOn ?? dueOn, dueOn);
 }
@@ -659,6 +690,7 @@ function unitPhrase(n: number, unit: RecurrenceUnit): string {
 export function describeRecurrence(r: Recurrence): string {
   if (r === null) return "Does not repeat";
   if (validateRecurrence(r) !== null) return "Invalid schedule";
+  if (r.kind === "usage") return describeUsage(r, null);
   if (r.kind === "afterCompletion")
     return `${r.interval} ${r.unit}${r.interval === 1 ? "" : "s"} after completion`;
   if ("rrule" in r) {

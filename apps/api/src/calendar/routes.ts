@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import { calendarFeeds, type Database, memberships, residences, tasks, users } from "@honeydue/db";
-import { and, asc, eq, isNotNull, isNull } from "drizzle-orm";
+import { calendarFeeds, type Database, memberships, meters, residences, tasks, users } from "@honeydue/db";
+import { describeProjection, type UsageProjection } from "@honeydue/domain";
+import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import ical from "ical-generator";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
@@ -24,6 +25,21 @@ const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 const FeedUrl = Type.Object({
   url: Type.String({ description: "Private iCalendar URL: anyone with it can read my due tasks" }),
 });
+
+/** The task's notes, and for a usage task the basis of its projected date ("150 hours to go at ..."). */
+function eventDescription(t: {
+  notes: string | null;
+  usageProjection: unknown;
+  meterName: string | null;
+  meterUnit: string | null;
+}): string | undefined {
+  const projection = t.usageProjection as UsageProjection | null;
+  const basis =
+    projection && t.meterName && t.meterUnit
+      ? `${t.meterName}: ${describeProjection(projection, t.meterUnit)}`
+      : null;
+  return [t.notes, basis].filter(Boolean).join("\n\n") || undefined;
+}
 
 export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
   const { db, auth } = deps;
@@ -117,6 +133,9 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
           notes: tasks.notes,
           dueOn: tasks.dueOn,
           residenceName: residences.name,
+          usageProjection: tasks.usageProjection,
+          meterName: meters.name,
+          meterUnit: meters.unit,
         })
         .from(tasks)
         .innerJoin(
@@ -124,6 +143,10 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
           and(eq(memberships.residenceId, tasks.residenceId), eq(memberships.userId, feed.userId)),
         )
         .innerJoin(residences, eq(residences.id, tasks.residenceId))
+        .leftJoin(
+          meters,
+          sql`${tasks.recurrence} ->> 'kind' = 'usage' AND ${meters.id} = (${tasks.recurrence} ->> 'meterId')::uuid`,
+        )
         .where(and(isNull(tasks.archivedAt), isNull(tasks.completedAt), isNotNull(tasks.dueOn)))
         .orderBy(asc(tasks.dueOn), asc(tasks.id))
         .limit(MAX_FEED_EVENTS);
@@ -141,7 +164,7 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
           allDay: true,
           summary: t.title,
           location: t.residenceName,
-          description: t.notes ?? undefined,
+          description: eventDescription(t),
         });
       }
       return reply

@@ -9,6 +9,7 @@ import {
   documents,
   emailMessages,
   memberships,
+  meters,
   notifications,
   residences,
   sessions,
@@ -29,6 +30,7 @@ import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { invalidField, unauthorized } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
+import { loadMeters, readingsOf } from "../meters/presenter.ts";
 import { toNotification } from "../notifications/presenter.ts";
 import { residenceMembers } from "../residences/queries.ts";
 import { boundsFor } from "../tasks/access.ts";
@@ -62,31 +64,44 @@ async function residenceExport(
   const now = new Date();
   const todayOf = (residenceId: string) =>
     todayIn(homes.find((h) => h.id === residenceId)?.timezone ?? "UTC", now);
-  const [memberRows, taskLists, completionRows, contractorRows, documentRows, applianceRows, plan] =
-    await Promise.all([
-      residenceMembers(db, residenceIds),
-      // Each residence's tasks with their state in its own local date.
-      Promise.all(
-        homes.map((h) => selectTasks(db, boundsFor(h.timezone, user, now), eq(tasks.residenceId, h.id))),
-      ),
-      selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
-      db
-        .select(contractorColumns)
-        .from(contractors)
-        .where(inArray(contractors.residenceId, residenceIds))
-        .orderBy(asc(contractors.name), asc(contractors.id)),
-      selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
-        asc(documents.createdAt),
-        asc(documents.id),
-      ),
-      db
-        .select(applianceColumns)
-        .from(appliances)
-        .where(inArray(appliances.residenceId, residenceIds))
-        .orderBy(asc(appliances.name), asc(appliances.id))
-        .then((rows) => presentAppliances(db, rows)),
-      replacementPlan(db, residenceIds, todayOf),
-    ]);
+  const [
+    memberRows,
+    taskLists,
+    completionRows,
+    contractorRows,
+    documentRows,
+    applianceRows,
+    plan,
+    meterRows,
+  ] = await Promise.all([
+    residenceMembers(db, residenceIds),
+    // Each residence's tasks with their state in its own local date.
+    Promise.all(
+      homes.map((h) => selectTasks(db, boundsFor(h.timezone, user, now), eq(tasks.residenceId, h.id))),
+    ),
+    selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
+    db
+      .select(contractorColumns)
+      .from(contractors)
+      .where(inArray(contractors.residenceId, residenceIds))
+      .orderBy(asc(contractors.name), asc(contractors.id)),
+    selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
+      asc(documents.createdAt),
+      asc(documents.id),
+    ),
+    db
+      .select(applianceColumns)
+      .from(appliances)
+      .where(inArray(appliances.residenceId, residenceIds))
+      .orderBy(asc(appliances.name), asc(appliances.id))
+      .then((rows) => presentAppliances(db, rows)),
+    replacementPlan(db, residenceIds, todayOf),
+    loadMeters(db, inArray(meters.residenceId, residenceIds)),
+  ]);
+  const readings = await readingsOf(
+    db,
+    meterRows.map((m) => m.id),
+  );
   const out = new Map(residenceIds.map((id) => [id, emptySection()]));
   for (const m of memberRows)
     out.get(m.residenceId)?.members.push({
@@ -102,6 +117,8 @@ async function residenceExport(
   for (const c of contractorRows) out.get(c.residenceId)?.contractors.push(toContractor(c));
   for (const d of documentRows) out.get(d.residenceId)?.documents.push(toDocument(d));
   for (const a of applianceRows) out.get(a.residenceId)?.appliances.push(a);
+  for (const m of meterRows)
+    out.get(m.residenceId)?.meters.push({ ...m, readings: readings.filter((r) => r.meterId === m.id) });
   for (const id of residenceIds) {
     const items = plan.items.filter((i) => i.residenceId === id);
     out.get(id)!.replacementPlan = {
@@ -123,6 +140,7 @@ function emptySection() {
     contractors: [] as Record<string, unknown>[],
     documents: [] as Record<string, unknown>[],
     appliances: [] as Record<string, unknown>[],
+    meters: [] as Record<string, unknown>[],
     replacementPlan: { items: [], totalCostCents: 0 } as { items: unknown[]; totalCostCents: number },
   };
 }

@@ -14,9 +14,11 @@ import { notifyTaskAssigned, notifyTaskCompleted } from "@honeydue/jobs";
 import { and, desc, eq } from "drizzle-orm";
 import { setCompletionPhotos } from "../files/service.ts";
 import { conflict, invalidField, notFound } from "../http/problem.ts";
+import { assertMeter, latestReading, recordReading, reprojectMeterTasks } from "../meters/actions.ts";
 import { recordActivity } from "../residences/activity.ts";
 import {
   firstDueOn,
+  isUsage,
   nextAfterCompletion,
   nextAfterSkip,
   parseRecurrence,
@@ -30,7 +32,11 @@ export interface PreviousTaskState {
   scheduledOn: string | null;
   anchorOn: string | null;
   completedAt: string | null;
+  /** Usage schedules: the meter total the period started at. */
+  usageSinceTotal?: number | null;
 }
+
+const PROJECTED_DUE = "a usage task's due date is projected from its meter's readings";
 
 /** Who acts, on which residence, on what local date. */
 export interface ActionContext {
@@ -105,12 +111,17 @@ export interface NewTask {
  * entry. Runs inside the caller's transaction.
  */
 export async function insertTask(tx: Queryable, ctx: ActionContext, input: NewTask): Promise<string> {
-  const recurrence = parseRecurrence(input.recurrence ?? null, "body.recurrence");
+  const recurrence = parseRecurrence(input.recurrence ?? null, "body.recurrence", true);
+  const usage = isUsage(recurrence) ? recurrence : null;
+  if (usage) {
+    await assertMeter(tx, ctx.residenceId, usage.meterId, "body.recurrence.meterId");
+    if (input.dueOn) throw invalidField("body.dueOn", PROJECTED_DUE);
+  }
   if (input.assigneeId) await assertAssignable(tx, ctx.residenceId, input.assigneeId, "body.assigneeId");
   if (input.contractorId)
     await assertContractor(tx, ctx.residenceId, input.contractorId, "body.contractorId");
   if (input.templateId) await assertTemplate(tx, input.templateId, "body.templateId");
-  const dueOn = input.dueOn ?? (recurrence ? firstDueOn(recurrence, ctx.today) : null);
+  const dueOn = usage ? null : (input.dueOn ?? (recurrence ? firstDueOn(recurrence, ctx.today) : null));
   const [row] = await tx
     .insert(tasks)
     .values({
@@ -122,7 +133,9 @@ export async function insertTask(tx: Queryable, ctx: ActionContext, input: NewTa
       assigneeId: input.assigneeId ?? null,
       dueOn,
       scheduledOn: dueOn,
-      anchorOn: dueOn,
+      // A usage period starts now, at the meter's latest total; a hybrid's interval counts from today.
+      anchorOn: usage ? ctx.today : dueOn,
+      usageSinceTotal: usage ? ((await latestReading(tx, usage.meterId))?.total ?? 0) : null,
       recurrence,
       estimatedCostCents: input.estimatedCostCents ?? null,
       contractorId: input.contractorId ?? null,
@@ -130,6 +143,7 @@ export async function insertTask(tx: Queryable, ctx: ActionContext, input: NewTa
       createdBy: ctx.userId,
     })
     .returning({ id: tasks.id });
+  if (usage) await reprojectMeterTasks(tx, usage.meterId, new Date(), row!.id);
   await tellAssignee(tx, {
     taskId: row!.id,
     taskTitle: input.title,
@@ -192,12 +206,26 @@ export async function updateTask(
       changed.push("templateId");
     }
     let recurrence = t.recurrence as Recurrence | null;
+    const wasUsage = isUsage(t.recurrence as Recurrence | null)
+      ? (t.recurrence as { meterId: string })
+      : null;
     if (patch.recurrence !== undefined) {
-      recurrence = parseRecurrence(patch.recurrence, "body.recurrence");
+      recurrence = parseRecurrence(patch.recurrence, "body.recurrence", true);
       if (JSON.stringify(recurrence) !== JSON.stringify(t.recurrence)) {
         set.recurrence = recurrence;
         changed.push("recurrence");
-        if (patch.dueOn === undefined || patch.dueOn === t.dueOn) {
+        if (isUsage(recurrence)) {
+          await assertMeter(tx, t.residenceId, recurrence.meterId, "body.recurrence.meterId");
+          if (wasUsage?.meterId !== recurrence.meterId) {
+            // A new meter (or a task that just became usage-based): the period starts now.
+            set.anchorOn = ctx.today;
+            set.usageSinceTotal = (await latestReading(tx, recurrence.meterId))?.total ?? 0;
+          }
+        } else if (wasUsage) {
+          set.usageSinceTotal = null;
+          set.usageProjection = null;
+        }
+        if (!isUsage(recurrence) && (patch.dueOn === undefined || patch.dueOn === t.dueOn)) {
           // The new schedule starts from the occurrence the task stands for now (or from its first date).
           const current = t.scheduledOn ?? t.dueOn ?? (recurrence ? firstDueOn(recurrence, ctx.today) : null);
           set.anchorOn = current;
@@ -206,6 +234,8 @@ export async function updateTask(
         }
       }
     }
+    if (patch.dueOn !== undefined && patch.dueOn !== t.dueOn && isUsage(recurrence))
+      throw invalidField("body.dueOn", PROJECTED_DUE);
     if (patch.dueOn !== undefined && patch.dueOn !== t.dueOn) {
       // A new due date re-anchors the schedule on it.
       set.dueOn = patch.dueOn;
@@ -221,6 +251,8 @@ export async function updateTask(
     if (changed.length === 0 && !archiveAction) return;
     set.updatedAt = now;
     await tx.update(tasks).set(set).where(eq(tasks.id, taskId));
+    if (isUsage(recurrence) && set.recurrence !== undefined)
+      await reprojectMeterTasks(tx, recurrence.meterId, now, taskId);
     if (set.assigneeId) {
       await tellAssignee(tx, {
         taskId,
@@ -295,6 +327,8 @@ const scheduleOf = (t: LockedTask): ScheduleFields => ({
 export interface CompleteInput {
   dueOn: string | null;
   completedOn?: string;
+  /** Usage tasks: the meter's value when the work was done, recorded as a reading. */
+  meterReading?: number;
   notes?: string | null;
   costCents?: number | null;
   contractorId?: string | null;
@@ -336,8 +370,12 @@ export async function recordCompletion(
       scheduledOn: t.scheduledOn,
       anchorOn: t.anchorOn,
       completedAt: null,
+      ...(t.usageSinceTotal !== null ? { usageSinceTotal: Number(t.usageSinceTotal) } : {}),
     };
-    const next = nextAfterCompletion(scheduleOf(t), completedOn);
+    const usage = isUsage(t.recurrence as Recurrence | null) ? (t.recurrence as { meterId: string }) : null;
+    if (input.meterReading !== undefined && !usage)
+      throw invalidField("body.meterReading", "only a task scheduled by a meter records a reading");
+    const next = usage ? null : nextAfterCompletion(scheduleOf(t), completedOn);
     const [completion] = await tx
       .insert(completions)
       .values({
@@ -359,14 +397,36 @@ export async function recordCompletion(
         userId: ctx.userId,
         fileIds: input.photoIds,
       });
-    await tx
-      .update(tasks)
-      .set(
-        next
-          ? { dueOn: next.dueOn, scheduledOn: next.scheduledOn, anchorOn: next.anchorOn, updatedAt: now }
-          : { completedAt: now, updatedAt: now },
-      )
-      .where(eq(tasks.id, taskId));
+    let nextDueOn = next?.dueOn ?? null;
+    if (usage) {
+      // The next period starts at this completion, at the reading it was done at (or the latest one).
+      const since =
+        input.meterReading !== undefined
+          ? await recordReading(
+              tx,
+              { userId: ctx.userId, residenceId: t.residenceId, meterId: usage.meterId, today: ctx.today },
+              { value: input.meterReading, readOn: completedOn, completionId: completion!.id },
+              { value: "body.meterReading", readOn: "body.completedOn" },
+              now,
+            )
+          : await latestReading(tx, usage.meterId);
+      await tx
+        .update(tasks)
+        .set({ anchorOn: completedOn, usageSinceTotal: since?.total ?? 0, updatedAt: now })
+        .where(eq(tasks.id, taskId));
+      await reprojectMeterTasks(tx, usage.meterId, now, taskId);
+      const [after] = await tx.select({ dueOn: tasks.dueOn }).from(tasks).where(eq(tasks.id, taskId));
+      nextDueOn = after?.dueOn ?? null;
+    } else {
+      await tx
+        .update(tasks)
+        .set(
+          next
+            ? { dueOn: next.dueOn, scheduledOn: next.scheduledOn, anchorOn: next.anchorOn, updatedAt: now }
+            : { completedAt: now, updatedAt: now },
+        )
+        .where(eq(tasks.id, taskId));
+    }
     if ([t.assigneeId, t.createdBy].some((u) => u && u !== ctx.userId)) {
       await notifyTaskCompleted(tx, {
         taskId,
@@ -390,7 +450,7 @@ export async function recordCompletion(
         completionId: completion!.id,
         dueOn: t.dueOn,
         completedOn,
-        nextDueOn: next?.dueOn ?? null,
+        nextDueOn,
       },
     });
     return completion!.id;
@@ -409,6 +469,18 @@ export async function undoLatestCompletion(db: Database, ctx: ActionContext, tas
       .limit(1);
     if (!latest) throw notFound("Completion");
     const previous = latest.previousTaskState as PreviousTaskState;
+    if (isUsage(t.recurrence as Recurrence | null)) {
+      await undoUsageCompletion(tx, t, latest, previous, now);
+      await recordActivity(tx, {
+        residenceId: t.residenceId,
+        actorId: ctx.userId,
+        action: "task.completion_undone",
+        subjectType: "task",
+        subjectId: taskId,
+        data: { title: t.title, completedOn: latest.completedOn, dueOn: previous.dueOn },
+      });
+      return latest;
+    }
     // Undo restores exactly what the completion changed. When the schedule has moved since (a skip, a
     // snooze, an edited due date or recurrence), putting the old dates back would silently drop that
     // change, so the undo is refused and says why.
@@ -468,6 +540,18 @@ export async function skipTask(
   await db.transaction(async (tx) => {
     const t = await lockTask(tx, taskId);
     assertOpenOccurrence(t, expectedDueOn, "skip");
+    if (isUsage(t.recurrence as Recurrence | null)) {
+      const dueOn = await restartUsagePeriod(tx, t, ctx.today, now);
+      await recordActivity(tx, {
+        residenceId: t.residenceId,
+        actorId: ctx.userId,
+        action: "task.skipped",
+        subjectType: "task",
+        subjectId: taskId,
+        data: { title: t.title, skippedDueOn: t.dueOn, dueOn },
+      });
+      return;
+    }
     const next = nextAfterSkip(scheduleOf(t));
     if (!next) {
       throw conflict(
@@ -525,4 +609,46 @@ export async function snoozeTask(
       data: { title: t.title, from: t.dueOn, until: input.until },
     });
   });
+}
+
+/**
+ * Skipping a usage task starts a new period today at the meter's latest total (nothing is logged); returns
+ * the newly projected due date.
+ */
+async function restartUsagePeriod(tx: Queryable, t: LockedTask, today: string, now: Date) {
+  const { meterId } = t.recurrence as { meterId: string };
+  const latest = await latestReading(tx, meterId);
+  await tx
+    .update(tasks)
+    .set({ anchorOn: today, usageSinceTotal: latest?.total ?? 0, updatedAt: now })
+    .where(eq(tasks.id, t.id));
+  await reprojectMeterTasks(tx, meterId, now, t.id);
+  const [after] = await tx.select({ dueOn: tasks.dueOn }).from(tasks).where(eq(tasks.id, t.id));
+  return after?.dueOn ?? null;
+}
+
+/**
+ * Undoing the latest completion of a usage task puts its period back (start date and meter total) and
+ * projects it again; refused when the period was restarted since (a skip or a new schedule). The reading
+ * recorded with the completion stays: it is what the meter showed.
+ */
+async function undoUsageCompletion(
+  tx: Queryable,
+  t: LockedTask,
+  latest: typeof completions.$inferSelect,
+  previous: PreviousTaskState,
+  now: Date,
+) {
+  if (t.anchorOn !== latest.completedOn || t.completedAt !== null) {
+    throw conflict(
+      "The task's schedule changed after this completion (skipped or edited); undoing it would drop that change.",
+      { currentDueOn: t.dueOn },
+    );
+  }
+  await tx
+    .update(tasks)
+    .set({ anchorOn: previous.anchorOn, usageSinceTotal: previous.usageSinceTotal ?? 0, updatedAt: now })
+    .where(eq(tasks.id, t.id));
+  await tx.delete(completions).where(eq(completions.id, latest.id));
+  await reprojectMeterTasks(tx, (t.recurrence as { meterId: string }).meterId, now, t.id);
 }

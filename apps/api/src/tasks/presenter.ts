@@ -1,4 +1,5 @@
-import { contractors, type Database, type Queryable, tasks, users } from "@honeydue/db";
+import { contractors, type Database, meters, type Queryable, tasks, users } from "@honeydue/db";
+import { describeProjection, describeUsage, type UsageProjection } from "@honeydue/domain";
 import { and, asc, eq, inArray, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import {
@@ -31,6 +32,9 @@ export function taskSelection(b: StateBounds | PreparedBounds) {
     dueOn: tasks.dueOn,
     scheduledOn: tasks.scheduledOn,
     recurrence: tasks.recurrence,
+    usageProjection: tasks.usageProjection,
+    meterName: meters.name,
+    meterUnit: meters.unit,
     assigneeId: tasks.assigneeId,
     assigneeName: assignee.name,
     estimatedCostCents: tasks.estimatedCostCents,
@@ -62,6 +66,11 @@ export function selectTasks(
     .from(tasks)
     .leftJoin(assignee, eq(assignee.id, tasks.assigneeId))
     .leftJoin(contractors, eq(contractors.id, tasks.contractorId))
+    // Usage schedules name their meter in the recurrence (validated as a uuid when stored).
+    .leftJoin(
+      meters,
+      sql`${tasks.recurrence} ->> 'kind' = 'usage' AND ${meters.id} = (${tasks.recurrence} ->> 'meterId')::uuid`,
+    )
     .where(where)
     .orderBy(sql`${tasks.dueOn} ASC NULLS LAST`, asc(tasks.id));
   return limit === undefined ? q : q.limit(limit);
@@ -85,6 +94,26 @@ export function openTasksPageQuery(db: Database) {
   );
 }
 
+/** A usage task's projection as the API shows it (null for other schedules, or before the first projection). */
+function usageOf(row: TaskRow) {
+  const recurrence = row.recurrence as Recurrence | null;
+  const p = row.usageProjection as UsageProjection | null;
+  if (recurrence?.kind !== "usage" || !p || !row.meterName) return null;
+  return {
+    meterId: recurrence.meterId,
+    meterName: row.meterName,
+    unit: row.meterUnit!,
+    used: p.used,
+    remaining: p.remaining,
+    dueBy: p.dueBy,
+    usageDueOn: p.usageDueOn,
+    intervalDueOn: p.intervalDueOn,
+    rate: p.rate,
+    latestReadingOn: p.latestReadingOn,
+    basis: describeProjection(p, row.meterUnit!),
+  };
+}
+
 /** One task as the API returns it. */
 export function toTask(row: TaskRow) {
   const recurrence = (row.recurrence ?? null) as Recurrence | null;
@@ -99,7 +128,11 @@ export function toTask(row: TaskRow) {
     dueOn: row.dueOn,
     scheduledOn: row.scheduledOn,
     recurrence,
-    recurrenceText: describeSchedule(recurrence),
+    recurrenceText:
+      recurrence?.kind === "usage"
+        ? describeUsage(recurrence, row.meterName ? { name: row.meterName, unit: row.meterUnit! } : null)
+        : describeSchedule(recurrence),
+    usage: usageOf(row),
     assigneeId: row.assigneeId,
     assignee: row.assigneeId && row.assigneeName ? { id: row.assigneeId, name: row.assigneeName } : null,
     estimatedCostCents: row.estimatedCostCents,

@@ -46,19 +46,30 @@ function fieldOf(message: string, field: string): string {
   if (/rrule/i.test(message)) return `${field}.rrule`;
   if (/^interval/i.test(message)) return `${field}.interval`;
   if (/\bunit\b/i.test(message)) return `${field}.unit`;
+  if (/^meterId/i.test(message)) return `${field}.meterId`;
+  if (/^every/i.test(message)) return `${field}.every`;
   if (/kind/i.test(message)) return `${field}.kind`;
   return field;
 }
 
-/** Validates recurrence JSON into its canonical form (null = one-off), or throws a 400 naming the field. */
-export function parseRecurrence(input: unknown, field = "recurrence"): Recurrence | null {
+/**
+ * Validates recurrence JSON into its canonical form (null = one-off), or throws a 400 naming the field.
+ * Usage schedules name a residence's meter, so only tasks take them (`allowUsage`), not templates.
+ */
+export function parseRecurrence(input: unknown, field = "recurrence", allowUsage = false): Recurrence | null {
   if (input === null || input === undefined) return null;
   const error = validateRecurrence(input);
   if (error) throw invalidField(fieldOf(error, field), error);
-  return normalizeRecurrence(input);
+  const r = normalizeRecurrence(input);
+  if (r?.kind === "usage" && !allowUsage)
+    throw invalidField(`${field}.kind`, "a usage schedule belongs to a task of a residence with its meter");
+  return r;
 }
 
-/** A sensible first due date for a new recurring task: today, or an RRULE's first date from today. */
+export const isUsage = (r: Recurrence | null | undefined): r is Extract<Recurrence, { kind: "usage" }> =>
+  r?.kind === "usage";
+
+/** A sensible first due date for a new recurring task: today, or an RRULE's first date from today (usage tasks are projected). */
 export function firstDueOn(r: Recurrence, today: string): string | null {
   return domainFirstDueOn(r, today);
 }

@@ -30,12 +30,17 @@ export const State = Type.Enum(DUE_STATES);
  */
 export const Recurrence = Type.Object(
   {
-    kind: Type.Enum(["fixed", "afterCompletion"], {
+    kind: Type.Enum(["fixed", "afterCompletion", "usage"], {
       description:
-        "fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval",
+        "fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; " +
+        "usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)",
     }),
     interval: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
     unit: Type.Optional(Type.Enum(["day", "week", "month", "year"])),
+    meterId: Type.Optional(Uuid),
+    every: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, maximum: 1_000_000_000, description: "usage: units of the meter" }),
+    ),
     rrule: Type.Optional(
       Type.String({
         minLength: 1,
@@ -50,6 +55,13 @@ export const Recurrence = Type.Object(
       { kind: "fixed", interval: 3, unit: "month" },
       { kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1" },
       { kind: "afterCompletion", interval: 90, unit: "day" },
+      {
+        kind: "usage",
+        meterId: "0b1c2d3e-4f5a-4b6c-9d7e-1f2a3b4c5d6e",
+        every: 300,
+        interval: 90,
+        unit: "day",
+      },
     ],
   },
 );
@@ -69,6 +81,29 @@ export const Task = Type.Object({
   scheduledOn: Nullable(dateField("The occurrence of the schedule this due date stands for")),
   recurrence: Nullable(Recurrence),
   recurrenceText: Type.String({ description: "The schedule in words, e.g. 'every 3 months'" }),
+  usage: Nullable(
+    Type.Object(
+      {
+        meterId: Uuid,
+        meterName: Type.String(),
+        unit: Type.String(),
+        used: Type.Number({ description: "Use since the task was last done (or added)" }),
+        remaining: Type.Number({ description: "Use left before it is due by use" }),
+        dueBy: Type.Enum(["usage", "interval", "reached", "unknown"], {
+          description:
+            "What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)",
+        }),
+        usageDueOn: Nullable(LocalDate),
+        intervalDueOn: Nullable(LocalDate),
+        rate: Nullable(
+          Type.Object({ perDay: Type.Number(), from: LocalDate, to: LocalDate, readings: Type.Integer() }),
+        ),
+        latestReadingOn: Nullable(LocalDate),
+        basis: Type.String({ description: "The projection's basis in words" }),
+      },
+      { description: "For usage schedules: the projection behind dueOn" },
+    ),
+  ),
   assigneeId: Nullable(Uuid),
   assignee: Nullable(Person),
   estimatedCostCents: Nullable(Cents),
@@ -150,6 +185,14 @@ export const CompleteBody = Type.Object({
     ),
   ),
   completedOn: Type.Optional(inputDate("Default: today in the residence")),
+  meterReading: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 1_000_000_000,
+      multipleOf: 0.01,
+      description: "Usage tasks: what the meter showed when the work was done (recorded as a reading)",
+    }),
+  ),
   notes: Type.Optional(Nullable(Notes)),
   costCents: Type.Optional(Nullable(Cents)),
   contractorId: Type.Optional(Nullable(Uuid)),

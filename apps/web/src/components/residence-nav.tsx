@@ -1,19 +1,20 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, its contractors, its documents. */
+/** The residence's screens: its list, its contractors, its documents, its members. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents";
+  current: "list" | "contractors" | "documents" | "members";
 }) {
   const t = strings.residenceNav;
   const links = [
     ["list", `/residences/${residenceId}`, t.list],
     ["contractors", `/residences/${residenceId}/contractors`, t.contractors],
     ["documents", `/residences/${residenceId}/documents`, t.documents],
+    ["members", `/residences/${residenceId}/members`, t.members],
   ] as const;
   return (
     <nav aria-label={t.label} className="residence-nav">

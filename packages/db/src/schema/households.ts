@@ -162,6 +162,10 @@ export const tasks = pgTable("tasks", {
   estimatedCostCents: cents(),
   contractorId: uuid().references(() => contractors.id, { onDelete: "set null" }),
   templateId: uuid().references(() => taskTemplates.id, { onDelete: "set null" }),
+  /** Usage schedules (migration 0161): the meter total when the current period started. */
+  usageSinceTotal: numeric({ precision: 16, scale: 2, mode: "number" }),
+  /** Usage schedules: the basis of due_on as last projected (UsageProjection). */
+  usageProjection: jsonb(),
   completedAt: timestamptz(),
   archivedAt: timestamptz(),
   createdBy: userRef(),

@@ -6,4 +6,5 @@ export * from "./escalation.ts";
 export * from "./files.ts";
 export * from "./handover.ts";
 export * from "./households.ts";
+export * from "./meters.ts";
 export * from "./notifications.ts";
