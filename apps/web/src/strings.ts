@@ -517,6 +517,35 @@ export const strings = {
     notFound: "That code is unknown or has expired. Ask for a new one.",
     already: "You already belong to that residence.",
   },
+  offline: {
+    title: "Offline",
+    youAreOffline:
+      "You are offline. You see what this device saved; tasks you complete, skip, snooze or add are kept here and sent when you are back online.",
+    queued: "Saved on this device. It will be sent when you are back online.",
+    needsNetwork: "You are offline. This needs a connection; please try again when you are back online.",
+    signInAgain: "Sign in again to send the changes saved on this device.",
+    waiting: (n: number) =>
+      n === 1
+        ? "1 change made offline is waiting to be sent."
+        : `${n} changes made offline are waiting to be sent.`,
+    sending: "Sending the changes made offline…",
+    acts: { create: "Add task", complete: "Mark as done", skip: "Skip", snooze: "Snooze" },
+    notApplied: (act: string, label: string, when: string) =>
+      `Not applied: ${act} “${label}”, made offline on ${when}.`,
+    alreadyCompleted: (title: string) => `“${title}” had already been completed meanwhile.`,
+    archived: (title: string) => `“${title}” had been archived meanwhile.`,
+    movedOn: (title: string, due: string | null, lastDone: string | null) =>
+      `“${title}” had moved on meanwhile: it is now ${due ? `due ${due}` : "without a due date"}${
+        lastDone ? `, last done ${lastDone}` : ""
+      }.`,
+    gone: "The task is no longer there.",
+    refused: "honeyDue refused it:",
+    openTask: "Open the task",
+    dismiss: "Dismiss",
+    pageTitle: "You are offline",
+    pageLead: "This page has not been saved on this device yet. The pages you opened before are still here.",
+    pageLink: "Your honey-do list",
+  },
   errors: {
     generic: "Something went wrong. Please try again.",
     unreachable: "honeyDue cannot be reached right now. Please try again in a moment.",

@@ -126,7 +126,11 @@ export default async function Residence({
                   </p>
                   {canEdit ? (
                     <div className="task-actions">
-                      <ActionForm action={actOnTask} submit={t.complete}>
+                      <ActionForm
+                        action={actOnTask}
+                        submit={t.complete}
+                        offline={{ act: "complete", label: task.title }}
+                      >
                         <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                         <input type="hidden" name="taskId" value={task.id} />
                         <input type="hidden" name="residenceId" value={residenceId} />
@@ -134,7 +138,12 @@ export default async function Residence({
                         <input type="hidden" name="act" value="complete" />
                       </ActionForm>
                       {task.recurrence && task.dueOn ? (
-                        <ActionForm action={actOnTask} submit={t.skip} secondary>
+                        <ActionForm
+                          action={actOnTask}
+                          submit={t.skip}
+                          secondary
+                          offline={{ act: "skip", label: task.title }}
+                        >
                           <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                           <input type="hidden" name="taskId" value={task.id} />
                           <input type="hidden" name="residenceId" value={residenceId} />
@@ -143,7 +152,12 @@ export default async function Residence({
                         </ActionForm>
                       ) : null}
                       {task.dueOn ? (
-                        <ActionForm action={actOnTask} submit={t.snooze} secondary>
+                        <ActionForm
+                          action={actOnTask}
+                          submit={t.snooze}
+                          secondary
+                          offline={{ act: "snooze", label: task.title }}
+                        >
                           <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                           <input type="hidden" name="taskId" value={task.id} />
                           <input type="hidden" name="residenceId" value={residenceId} />
