@@ -1,19 +1,21 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, its contractors, its documents. */
+/** The residence's screens: its list, its contractors, its documents, its meters, its escalation policy. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents";
+  current: "list" | "contractors" | "documents" | "meters" | "escalation";
 }) {
   const t = strings.residenceNav;
   const links = [
     ["list", `/residences/${residenceId}`, t.list],
     ["contractors", `/residences/${residenceId}/contractors`, t.contractors],
     ["documents", `/residences/${residenceId}/documents`, t.documents],
+    ["meters", `/residences/${residenceId}/meters`, t.meters],
+    ["escalation", `/residences/${residenceId}/escalation`, t.escalation],
   ] as const;
   return (
     <nav aria-label={t.label} className="residence-nav">
