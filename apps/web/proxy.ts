@@ -60,5 +60,7 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: [{ source: "/((?!_next/static|favicon.ico|icon.svg|manifest.webmanifest).*)" }],
+  matcher: [
+    { source: "/((?!_next/static|favicon.ico|icon.svg|icon-[a-z0-9-]*\\.png|manifest.webmanifest).*)" },
+  ],
 };

@@ -2,7 +2,9 @@ import "./globals.css";
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { OfflineSync } from "../src/components/offline-sync.tsx";
 import { SiteHeader } from "../src/components/site-header.tsx";
+import { hasSession } from "../src/lib/api.ts";
 import { strings } from "../src/strings.ts";
 
 export const metadata: Metadata = {
@@ -13,12 +15,15 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1, them
 // Every page carries a per-request CSP nonce and may depend on the session: nothing is prerendered.
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
         <SiteHeader />
-        <main id="main">{children}</main>
+        <main id="main">
+          <OfflineSync signedIn={await hasSession()} />
+          {children}
+        </main>
         <footer className="site-footer">
           <span>{strings.footer(new Date().getFullYear())}</span>
           <Link href="/privacy">{strings.nav.privacy}</Link>

@@ -1,10 +1,20 @@
 import Link from "next/link";
 import { strings } from "../src/strings.ts";
 
-export default function Landing() {
+export default async function Landing({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { notice } = await searchParams;
   const t = strings.landing;
   return (
     <div className="landing">
+      {notice === "account-deleted" ? (
+        <p role="status" className="notice success">
+          {strings.account.deleted}
+        </p>
+      ) : null}
       <section className="hero">
         <h1>{t.title}</h1>
         <p className="lead">{t.lead}</p>

@@ -66,7 +66,13 @@ test("a residence from templates, a recurring task completed, an invite accepted
   });
   assert.match((await moved.textContent()) ?? "", /Due /, "the list shows its next due date");
 
-  // Invite Sam, who signs up from the emailed link in a second browser and joins.
+  // Invite Sam from the residence's members page; Sam signs up from the emailed link in a second browser
+  // and joins.
+  await page
+    .getByRole("navigation", { name: "This residence" })
+    .getByRole("link", { name: "Members" })
+    .click();
+  await page.waitForURL(/\/members$/);
   await page.getByLabel("Their email address").fill("sam@example.test");
   await page.getByRole("button", { name: "Send invitation" }).click();
   await page.getByRole("status").getByText("Invitation sent").waitFor();

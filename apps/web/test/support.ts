@@ -25,6 +25,8 @@ export interface WebStack {
   /** axe finds no serious or critical violation; a screenshot at desktop and at 360 px phone width. */
   check(page: Page, name: string): Promise<void>;
   shots: string;
+  /** What the web server printed so far (its errors, for a failing test's message). */
+  webOutput(): string;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function startWebStack(t: TestContext): Promise<WebStack | null> {
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
   const web = `http://localhost:${webPort}`;
-  await Promise.all([
+  const [, webProcess] = await Promise.all([
     startNodeProcess({
       args: ["apps/api/src/main.ts"],
       cwd: root,
@@ -93,7 +95,7 @@ export async function startWebStack(t: TestContext): Promise<WebStack | null> {
     await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
     await page.setViewportSize(size);
   };
-  return { api, web, smtp, browser, check, shots };
+  return { api, web, smtp, browser, check, shots, webOutput: () => webProcess.output() };
 }
 
 function skip(t: TestContext, why: string): null {
@@ -107,4 +109,42 @@ export function linkIn(text: string, prefix: string): string {
   const match = new RegExp(`${escaped}[^\\s"<>\\]]+`).exec(text);
   assert.ok(match, `no link to ${prefix} in:\n${text}`);
   return match[0];
+}
+
+/**
+ * How far the page is wider than the viewport (0: no sideways scrolling), with the elements that stick out
+ * past its right edge — the innermost of each branch (itself or its own content too wide, none of its
+ * children), so a failure names the culprit rather than the sections around it.
+ */
+export async function sideScroll(page: Page): Promise<{ overflow: number; culprits: string[] }> {
+  return page.evaluate(() => {
+    const width = window.innerWidth;
+    const sticksOut = (element: Element) => {
+      const box = element.getBoundingClientRect();
+      return Math.max(box.right, box.left + element.scrollWidth) > width + 0.5;
+    };
+    const culprits: string[] = [];
+    for (const element of document.body.querySelectorAll("*")) {
+      if (!sticksOut(element) || [...element.children].some(sticksOut)) continue;
+      const box = element.getBoundingClientRect();
+      const classes = typeof element.className === "string" ? element.className.trim() : "";
+      const name = `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ""}${
+        classes ? `.${classes.split(/\s+/).join(".")}` : ""
+      }`;
+      culprits.push(`${name} (to ${Math.round(Math.max(box.right, box.left + element.scrollWidth))} px)`);
+    }
+    return { overflow: document.documentElement.scrollWidth - width, culprits: culprits.slice(0, 10) };
+  });
+}
+
+/** At a 360 px phone width the page scrolls sideways not at all. */
+export async function assertFitsPhone(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 900 };
+  await page.setViewportSize({ width: 360, height: 780 });
+  const { overflow, culprits } = await sideScroll(page);
+  await page.setViewportSize(size);
+  assert.ok(
+    overflow <= 0,
+    `${name}: ${overflow} px wider than a 360 px screen; sticking out: ${culprits.join(", ")}`,
+  );
 }

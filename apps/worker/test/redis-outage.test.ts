@@ -3,9 +3,14 @@ import { test } from "node:test";
 import { emailMessages, outbox } from "@honeydue/db";
 import { jobOptions } from "@honeydue/jobs";
 import { createLogger } from "@honeydue/observability";
-import { postgresReachable, startSmtpServer } from "@honeydue/testkit";
+import {
+  createTestDatabase,
+  freePort,
+  postgresReachable,
+  startNodeProcess,
+  startSmtpServer,
+} from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
-import { startTestApi } from "../../api/test/support.ts";
 import { startWorker } from "../src/worker.ts";
 import { startOwnRedis, until, workerSettings } from "./support.ts";
 
@@ -18,7 +23,27 @@ test("a user registered while Redis is stopped gets exactly one verification ema
 }, async () => {
   const redis = await startOwnRedis();
   const smtp = await startSmtpServer();
-  const { app, database } = await startTestApi({ env: { REDIS_URL: redis.url, SMTP_URL: smtp.url } });
+  // The real API as its own process (as deployed), on a fresh database it migrates itself.
+  const database = await createTestDatabase();
+  const api = `http://127.0.0.1:${await freePort()}`;
+  await startNodeProcess({
+    args: ["apps/api/src/main.ts"],
+    cwd: new URL("../../../", import.meta.url).pathname,
+    env: {
+      NODE_ENV: "test",
+      LOG_LEVEL: "warn",
+      PORT: new URL(api).port,
+      DATABASE_URL: database.url!,
+      REDIS_URL: redis.url,
+      SMTP_URL: smtp.url,
+      AUTH_SECRET: "redis-outage-secret-redis-outage-secret",
+      PUBLIC_API_URL: api,
+      PUBLIC_WEB_URL: "https://web.honeydue.test",
+      METRICS_PORT: "0",
+    },
+    readyUrl: `${api}/readyz`,
+    timeoutMs: 180_000,
+  });
   const log = createLogger({ level: process.env.TEST_LOG_LEVEL ?? "silent", role: "worker" });
   const worker = await startWorker(
     workerSettings({
@@ -31,12 +56,16 @@ test("a user registered while Redis is stopped gets exactly one verification ema
   );
   try {
     await redis.stop();
-    const res = await app.inject({
+    const res = await fetch(`${api}/v1/auth/register`, {
       method: "POST",
-      url: "/v1/auth/register",
-      payload: { email: "Down@Example.test", password: "correct horse battery staple", name: "Dana" },
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        email: "Down@Example.test",
+        password: "correct horse battery staple",
+        name: "Dana",
+      }),
     });
-    assert.equal(res.statusCode, 202, res.body);
+    assert.equal(res.status, 202, await res.text());
     // The job is in the outbox; the relay cannot publish it while Redis is down and leaves it there.
     const [row] = await database.handle.db.select().from(outbox).where(eq(outbox.job, "email.send"));
     assert.ok(row);

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import sharp, { type Metadata, type OutputInfo } from "sharp";
 import type { StoredType } from "./content.ts";
-import { HeifError, scrubHeif } from "./heif.ts";
+import { HeifError, HeifTooLargeError, scrubHeif } from "./heif.ts";
 
 /** Why an image was refused; the API turns it into a 4xx problem. */
 export class ImageRejectedError extends Error {
@@ -39,13 +39,13 @@ export async function cleanImage(
   if (type === "image/heic") {
     let info: Awaited<ReturnType<typeof scrubHeif>>;
     try {
-      info = await scrubHeif(input);
+      info = await scrubHeif(input, maxPixels);
     } catch (error) {
-      if (error instanceof HeifError || error instanceof RangeError)
-        throw new ImageRejectedError("unreadable", "The HEIC image could not be read");
+      if (error instanceof HeifTooLargeError) throw tooLarge(error.width, error.height, maxPixels);
+      if (error instanceof HeifError)
+        throw new ImageRejectedError("unreadable", `The HEIC image could not be read: ${error.message}`);
       throw error;
     }
-    if (info.width * info.height > maxPixels) throw tooLarge(info.width, info.height, maxPixels);
     return { path: input, size: (await stat(input)).size, width: info.width, height: info.height };
   }
   let meta: Metadata;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import sharp from "sharp";
 import {
   assertKey,
@@ -19,7 +19,16 @@ import {
   sniffType,
   verifyGrant,
 } from "../src/index.ts";
-import { heicWithGps, startTestS3Server } from "../src/testing.ts";
+import {
+  exiftoolAvailable,
+  gpsTags,
+  gpsTagsOfFiles,
+  HEIC_FIXTURE_SIZE,
+  heicPolyglots,
+  heicWithGps,
+  heicWithInfeVersion,
+  startTestS3Server,
+} from "../src/testing.ts";
 
 /** Grant keys as @honeydue/config's key ring hands them out: the current key signs, `find` verifies. */
 const grantKeys = (id: string, secret: string): GrantKeys => {
@@ -178,27 +187,108 @@ test("photos lose EXIF/GPS, are turned upright, and pixel bombs are refused", as
   );
 });
 
-test("HEIC photos keep their pixels but lose their EXIF item; their size counts against the pixel limit", async () => {
+/** exiftool reads the files back (an independent reader); CI installs it, elsewhere the test is skipped. */
+function needExiftool(t: TestContext): boolean {
+  if (exiftoolAvailable()) return true;
+  if (process.env.CI === "true") throw new Error("exiftool is missing: bash .ci/setup-exiftool.sh");
+  t.skip("exiftool not installed (bash .ci/setup-exiftool.sh)");
+  return false;
+}
+
+const clean = async (data: Buffer, maxPixels = 1_000_000) => {
   const dir = await mkdtemp(join(tmpdir(), "honeydue-heic-"));
-  const original = await heicWithGps(64, 48);
-  assert.ok(original.includes(Buffer.from("HoneyCam")));
-  await writeFile(join(dir, "a.heic"), original);
-  const clean = await cleanImage(join(dir, "a.heic"), join(dir, "unused"), "image/heic", 1_000_000);
-  assert.deepEqual([clean.width, clean.height], [64, 48]);
-  const scrubbed = await readFile(clean.path);
-  assert.equal(scrubbed.length, original.length);
-  assert.ok(!scrubbed.includes(Buffer.from("HoneyCam")), "EXIF bytes are gone");
-  assert.equal(await sniffType(scrubbed), "image/heic", "still a HEIC file");
-  await writeFile(join(dir, "b.heic"), original);
-  await assert.rejects(
-    cleanImage(join(dir, "b.heic"), join(dir, "unused"), "image/heic", 1000),
-    (e: unknown) => e instanceof ImageRejectedError && e.reason === "too-many-pixels",
+  try {
+    await writeFile(join(dir, "in.heic"), data);
+    const result = await cleanImage(join(dir, "in.heic"), join(dir, "unused"), "image/heic", maxPixels);
+    return { ...result, bytes: await readFile(result.path) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+};
+const refusedAs =
+  (...reasons: ("unreadable" | "too-many-pixels")[]) =>
+  (e: unknown) =>
+    e instanceof ImageRejectedError && reasons.includes(e.reason);
+
+test("real HEIC photos (EXIF and XMP with GPS) decode and keep their pixels, without any GPS tag", async (t) => {
+  if (!needExiftool(t)) return;
+  for (const xmp of [false, true]) {
+    const original = await heicWithGps({ xmp });
+    assert.ok(gpsTags(original).length >= 2, "the fixture has GPS tags");
+    const result = await clean(original);
+    assert.deepEqual([result.width, result.height], [HEIC_FIXTURE_SIZE.width, HEIC_FIXTURE_SIZE.height]);
+    assert.deepEqual(gpsTags(result.bytes), [], `no GPS tag left (xmp: ${xmp})`);
+    assert.ok(!result.bytes.includes(Buffer.from("iPhone 15")), "no camera tag left");
+    assert.equal(await sniffType(result.bytes), "image/heic", "still a HEIC file");
+    // The scrubbed file is itself a valid HEIC that decodes to the same size.
+    const again = await clean(result.bytes);
+    assert.deepEqual([again.width, again.height], [result.width, result.height]);
+  }
+});
+
+test("HEIC: the pixel limit is checked before decoding", async () => {
+  await assert.rejects(clean(await heicWithGps(), 1000), refusedAs("too-many-pixels"));
+});
+
+test("HEIC polyglots with HTML and infe versions 0/1 are refused", async () => {
+  for (const [name, data] of Object.entries(await heicPolyglots())) {
+    assert.equal(await sniffType(data), "image/heic", `${name} passes as HEIC by its header`);
+    await assert.rejects(clean(data), refusedAs("unreadable"), name);
+  }
+  for (const version of [0, 1])
+    await assert.rejects(clean(await heicWithInfeVersion(version)), refusedAs("unreadable"));
+  await assert.rejects(clean((await heicWithGps()).subarray(0, 40)), refusedAs("unreadable"));
+});
+
+test("HEIC fuzzing: 200 mutated files are refused as unreadable or accepted as decodable pictures without GPS", async (t) => {
+  if (!needExiftool(t)) return;
+  const original = await heicWithGps({ xmp: true });
+  // A seeded generator (mulberry32): the same variants on every run, so a failure can be replayed.
+  let seed = 0x16_16_16;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const at = (n: number) => Math.floor(random() * n);
+  let refused = 0;
+  let accepted = 0;
+  let truncatedAccepted = 0;
+  const acceptedFiles: [number, Buffer][] = [];
+  for (let i = 0; i < 200; i++) {
+    const data = Buffer.from(original);
+    const kind = i % 4;
+    if (kind === 0) for (let k = 0; k < 1 + at(8); k++) data[at(data.length)] = at(256);
+    else if (kind === 1) data.writeUInt32BE(at(2 ** 32), 4 * at(Math.floor(data.length / 4)));
+    else if (kind === 2) data[at(600)] = at(256); // the header and meta box
+    const variant = kind === 3 ? data.subarray(0, at(data.length)) : data;
+    try {
+      const result = await clean(variant);
+      accepted++;
+      if (kind === 3) truncatedAccepted++;
+      assert.ok(result.width > 0 && result.height > 0);
+      acceptedFiles.push([i, result.bytes]);
+    } catch (error) {
+      // A mutated size in ispe is refused by the pixel limit before anything is decoded.
+      assert.ok(refusedAs("unreadable", "too-many-pixels")(error), `variant ${i}: ${(error as Error).stack}`);
+      refused++;
+    }
+  }
+  const dir = await mkdtemp(join(tmpdir(), "honeydue-heic-fuzz-"));
+  const paths = await Promise.all(
+    acceptedFiles.map(async ([i, bytes]) => {
+      await writeFile(join(dir, `${i}.heic`), bytes);
+      return join(dir, `${i}.heic`);
+    }),
   );
-  await writeFile(join(dir, "c.heic"), original.subarray(0, 40));
-  await assert.rejects(
-    cleanImage(join(dir, "c.heic"), join(dir, "unused"), "image/heic", 1_000_000),
-    (e: unknown) => e instanceof ImageRejectedError && e.reason === "unreadable",
-  );
+  const tags = paths.length ? gpsTagsOfFiles(paths) : [];
+  assert.equal(tags.length, paths.length);
+  for (const [n, found] of tags.entries()) assert.deepEqual(found, [], `${paths[n]} accepted with GPS`);
+  await rm(dir, { recursive: true, force: true });
+  // Flipped bytes inside the coded picture still decode (to a damaged picture); broken structure never does.
+  assert.ok(refused > 50, `variants refused: ${refused} refused, ${accepted} accepted`);
+  assert.equal(truncatedAccepted, 0, "no truncated file is accepted");
 });
 
 test("keys and file names", () => {

@@ -50,10 +50,11 @@ export default async function Tasks() {
           </li>
         ))}
       </ul>
-      <p>
+      <p className="actions">
         <Link href="/residences/new" className="button">
           {strings.household.newResidence}
         </Link>
+        <Link href="/residences/join">{t.joinWithCode}</Link>
       </p>
     </section>
   );

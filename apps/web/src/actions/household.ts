@@ -3,6 +3,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
 import { memberApi, problemDetail } from "../lib/api.ts";
+import { completeTask, moveTask } from "../lib/task-writes.ts";
 import { strings } from "../strings.ts";
 
 const PROPERTY_TYPES = ["house", "townhouse", "condo", "apartment", "other"] as const;
@@ -65,43 +66,19 @@ export async function addFromTemplates(_state: FormState, data: FormData): Promi
 
 /** Complete, skip or snooze the occurrence the member saw (its due date), so a stale page cannot move a newer one. */
 export async function actOnTask(_state: FormState, data: FormData): Promise<FormState> {
-  const taskId = text(data, "taskId");
   const residenceId = text(data, "residenceId");
-  const dueOn = text(data, "dueOn") || null;
   const client = await api();
-  const header = idempotency(data);
-  const path = { taskId };
+  const key = text(data, "idempotencyKey");
   const act = text(data, "act");
   const result =
-    act === "skip"
-      ? await client.POST("/v1/tasks/{taskId}/skip", { params: { path, header }, body: { dueOn } })
-      : act === "snooze"
-        ? await client.POST("/v1/tasks/{taskId}/snooze", {
-            params: { path, header },
-            body: { dueOn, until: text(data, "until") },
-          })
-        : await client.POST("/v1/tasks/{taskId}/complete", {
-            params: { path, header },
-            body: {
-              dueOn,
-              ...(text(data, "cost") ? { costCents: Math.round(Number(text(data, "cost")) * 100) } : {}),
-            },
-          });
-  if (result.response.status === 409) return { error: strings.household.conflict };
-  if (!result.response.ok) return failed(`task ${act}`, result.response.status, result.error);
+    act === "skip" || act === "snooze"
+      ? await moveTask(client, data, key)
+      : await completeTask(client, data, key);
+  if (result.invalid !== undefined) return { error: result.invalid };
+  if (result.status === 409) return { error: strings.household.conflict };
+  if (!result.data) return failed(`task ${act}`, result.status, result.error);
   revalidatePath(`/residences/${residenceId}`);
   return {
     message: strings.household.done[act === "skip" ? "skip" : act === "snooze" ? "snooze" : "complete"],
   };
-}
-
-export async function invite(_state: FormState, data: FormData): Promise<FormState> {
-  const residenceId = text(data, "residenceId");
-  const email = text(data, "email");
-  const { error, response } = await (await api()).POST("/v1/residences/{residenceId}/invites", {
-    params: { path: { residenceId } },
-    body: { email, role: "member" },
-  });
-  if (!response.ok) return failed("invite", response.status, error);
-  return { message: strings.household.invited(email) };
 }

@@ -1,13 +1,67 @@
 "use client";
-import { type FormEvent, type ReactNode, startTransition, useActionState } from "react";
+import {
+  type FormEvent,
+  type ReactNode,
+  startTransition,
+  useActionState,
+  useState,
+  useTransition,
+} from "react";
+import { type OfflineAct, QUEUE_CHANGED, queueWrite, readMeta, USER_META } from "../lib/offline-store.ts";
+import { strings } from "../strings.ts";
 
 /** What an action answers when it does not redirect: a message for the person, or what went wrong. */
 export type FormState = { error?: string; message?: string } | undefined;
 
+/** A write this form may make offline: queued on the device and replayed later (decision 0019). */
+export interface OfflineWrite {
+  act: OfflineAct;
+  /** The task's title (for a new task: read from the form's title field). */
+  label?: string;
+}
+
+/** Keeps the form's fields on this device with a fresh Idempotency-Key, for the page to replay later. */
+async function queue(offline: OfflineWrite, data: FormData): Promise<FormState> {
+  const userId = await readMeta(USER_META);
+  if (!userId) return { error: strings.offline.signInAgain };
+  const field = (name: string) => {
+    const value = data.get(name);
+    return typeof value === "string" && value ? value : null;
+  };
+  data.delete("idempotencyKey");
+  await queueWrite({
+    key: crypto.randomUUID(),
+    userId,
+    act: offline.act,
+    label: offline.label ?? field("title") ?? "",
+    taskId: field("taskId"),
+    residenceId: field("residenceId"),
+    fields: [...data.entries()],
+    queuedAt: Date.now(),
+  });
+  window.dispatchEvent(new Event(QUEUE_CHANGED));
+  return { message: strings.offline.queued };
+}
+
+/** A fetch that never reached the server (each browser words it differently). */
+function isNetworkFailure(error: unknown): boolean {
+  return error instanceof TypeError && /fetch|network|load failed/i.test(error.message);
+}
+
+async function queueOrSay(offline: OfflineWrite, data: FormData): Promise<FormState> {
+  try {
+    return await queue(offline, data);
+  } catch (error) {
+    console.error("offline queue", error);
+    return { error: strings.errors.generic };
+  }
+}
+
 /**
  * A form posting to a server action. Works without JavaScript too (the action's answer re-renders the page);
  * with it, the outcome is announced in place without a reload, and what was typed stays (React would reset
- * a form posted through its `action` prop, wiping the email address after a wrong password).
+ * a form posted through its `action` prop, wiping the email address after a wrong password). Without a
+ * network, a form that may write offline queues its write; any other says it needs a connection.
  */
 export function ActionForm({
   action,
@@ -15,6 +69,7 @@ export function ActionForm({
   children,
   done,
   secondary = false,
+  offline,
 }: {
   action: (state: FormState, data: FormData) => Promise<FormState>;
   submit: string;
@@ -23,17 +78,40 @@ export function ActionForm({
   done?: ReactNode;
   /** A lesser action beside a main one (outlined instead of filled). */
   secondary?: boolean;
+  offline?: OfflineWrite;
 }) {
+  // The server action itself goes to useActionState, so the form also posts without JavaScript.
   const [state, formAction, pending] = useActionState(action, undefined);
+  const [local, setLocal] = useState<FormState>(undefined);
+  const [sending, startSending] = useTransition();
   const submitKeepingValues = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    startTransition(() => formAction(data));
+    if (!offline) {
+      if (navigator.onLine) startTransition(() => formAction(data));
+      setLocal(navigator.onLine ? undefined : { error: strings.offline.needsNetwork });
+      return;
+    }
+    // A write that may be queued is sent here, so a network that fails (navigator.onLine is only a hint)
+    // queues it instead of breaking the page. Anything else thrown (a redirect too) goes on to Next.
+    startSending(async () => {
+      if (!navigator.onLine) {
+        setLocal(await queueOrSay(offline, data));
+        return;
+      }
+      try {
+        setLocal((await action(local ?? state, data)) ?? {});
+      } catch (error) {
+        if (!isNetworkFailure(error)) throw error;
+        setLocal(await queueOrSay(offline, data));
+      }
+    });
   };
-  if (state?.message && done !== undefined) {
+  const shown = local ?? state;
+  if (shown?.message && done !== undefined) {
     return (
       <div role="status" className="notice success">
-        <p>{state.message}</p>
+        <p>{shown.message}</p>
         {done}
       </div>
     );
@@ -41,21 +119,21 @@ export function ActionForm({
   return (
     <form action={formAction} onSubmit={submitKeepingValues} className="stack">
       {children}
-      {state?.error ? (
+      {shown?.error ? (
         <p role="alert" className="notice error">
-          {state.error}
+          {shown.error}
         </p>
       ) : null}
-      {state?.message ? (
+      {shown?.message ? (
         <p role="status" className="notice success">
-          {state.message}
+          {shown.message}
         </p>
       ) : null}
       <button
         type="submit"
         className={secondary ? undefined : "primary"}
-        disabled={pending}
-        aria-busy={pending}
+        disabled={pending || sending}
+        aria-busy={pending || sending}
       >
         {submit}
       </button>

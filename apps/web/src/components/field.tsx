@@ -6,7 +6,7 @@ export function Field({
   hint,
   ...input
 }: { label: string; hint?: string; name: string } & InputHTMLAttributes<HTMLInputElement>) {
-  const id = `field-${input.name}`;
+  const id = input.id ?? `field-${input.name}`;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>

@@ -1,10 +1,27 @@
 import Link from "next/link";
 import { signOut } from "../actions/auth.ts";
-import { hasSession } from "../lib/api.ts";
+import { hasSession, memberApi } from "../lib/api.ts";
+import { formatCount } from "../lib/format.ts";
 import { strings } from "../strings.ts";
+
+/** The signed-in member's unread notifications, for the header on every page; null when it cannot be told. */
+async function unreadNotifications(): Promise<{ count: number; locale: string } | null> {
+  const api = await memberApi();
+  if (!api) return null;
+  const [{ data, response }, me] = await Promise.all([
+    api.GET("/v1/notifications", { params: { query: { limit: 1 } } }),
+    api.GET("/v1/me"),
+  ]);
+  if (!data) {
+    if (response.status !== 401) console.error(`site header: notifications answered ${response.status}`);
+    return null;
+  }
+  return { count: data.unreadCount, locale: me.data?.locale || "en" };
+}
 
 export async function SiteHeader() {
   const signedIn = await hasSession();
+  const unread = signedIn ? await unreadNotifications() : null;
   return (
     <header className="site-header">
       <a className="skip" href="#main">
@@ -21,6 +38,17 @@ export async function SiteHeader() {
         {signedIn ? (
           <>
             <Link href="/tasks">{strings.nav.tasks}</Link>
+            <Link href="/notifications" className="notifications-link">
+              {strings.nav.notifications}
+              {unread && unread.count > 0 ? (
+                <span className="badge">
+                  {" "}
+                  {formatCount(unread.count, unread.locale)}
+                  <span className="visually-hidden"> {strings.nav.unread}</span>
+                </span>
+              ) : null}
+            </Link>
+            <Link href="/account">{strings.nav.account}</Link>
             <form action={signOut}>
               <button type="submit" className="link">
                 {strings.nav.signOut}

@@ -30,7 +30,11 @@ export function TaskForm({ context, task }: { context: ResidenceContext; task?: 
   const currency =
     new Intl.DisplayNames(locale, { type: "currency" }).of(residence.currency) ?? residence.currency;
   return (
-    <ActionForm action={saveTask} submit={task ? t.save : t.create}>
+    <ActionForm
+      action={saveTask}
+      submit={task ? t.save : t.create}
+      offline={task ? undefined : { act: "create" }}
+    >
       <input type="hidden" name="residenceId" value={residence.id} />
       <input type="hidden" name="locale" value={locale} />
       {task ? (

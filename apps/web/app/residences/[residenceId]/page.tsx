@@ -3,9 +3,8 @@ import "../../../src/styles/tasks.css";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { actOnTask, invite } from "../../../src/actions/household.ts";
+import { actOnTask } from "../../../src/actions/household.ts";
 import { ActionForm } from "../../../src/components/action-form.tsx";
-import { Field } from "../../../src/components/field.tsx";
 import { ResidenceNav } from "../../../src/components/residence-nav.tsx";
 import { SearchResults } from "../../../src/components/search-results.tsx";
 import { FILTER_STATES, TaskFilters } from "../../../src/components/task-filters.tsx";
@@ -127,7 +126,11 @@ export default async function Residence({
                   </p>
                   {canEdit ? (
                     <div className="task-actions">
-                      <ActionForm action={actOnTask} submit={t.complete}>
+                      <ActionForm
+                        action={actOnTask}
+                        submit={t.complete}
+                        offline={{ act: "complete", label: task.title }}
+                      >
                         <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                         <input type="hidden" name="taskId" value={task.id} />
                         <input type="hidden" name="residenceId" value={residenceId} />
@@ -135,7 +138,12 @@ export default async function Residence({
                         <input type="hidden" name="act" value="complete" />
                       </ActionForm>
                       {task.recurrence && task.dueOn ? (
-                        <ActionForm action={actOnTask} submit={t.skip} secondary>
+                        <ActionForm
+                          action={actOnTask}
+                          submit={t.skip}
+                          secondary
+                          offline={{ act: "skip", label: task.title }}
+                        >
                           <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                           <input type="hidden" name="taskId" value={task.id} />
                           <input type="hidden" name="residenceId" value={residenceId} />
@@ -144,7 +152,12 @@ export default async function Residence({
                         </ActionForm>
                       ) : null}
                       {task.dueOn ? (
-                        <ActionForm action={actOnTask} submit={t.snooze} secondary>
+                        <ActionForm
+                          action={actOnTask}
+                          submit={t.snooze}
+                          secondary
+                          offline={{ act: "snooze", label: task.title }}
+                        >
                           <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                           <input type="hidden" name="taskId" value={task.id} />
                           <input type="hidden" name="residenceId" value={residenceId} />
@@ -165,15 +178,6 @@ export default async function Residence({
           </section>
         );
       })}
-      {residence.data.role === "owner" ? (
-        <section aria-labelledby="invite" className="narrow-left">
-          <h2 id="invite">{t.inviteTitle}</h2>
-          <ActionForm action={invite} submit={t.sendInvite}>
-            <input type="hidden" name="residenceId" value={residenceId} />
-            <Field label={t.inviteEmail} name="email" type="email" required />
-          </ActionForm>
-        </section>
-      ) : null}
     </section>
   );
 }

@@ -127,7 +127,11 @@ export default async function TaskPage({
         <div className="task-forms">
           <section aria-labelledby="complete" className="card">
             <h2 id="complete">{t.completeTitle}</h2>
-            <ActionForm action={completeTask} submit={t.complete}>
+            <ActionForm
+              action={completeTask}
+              submit={t.complete}
+              offline={{ act: "complete", label: item.title }}
+            >
               {hidden}
               <input type="hidden" name="idempotencyKey" value={randomUUID()} />
               <Field label={t.completedOn} name="completedOn" type="date" max={today} defaultValue={today} />
@@ -159,7 +163,12 @@ export default async function TaskPage({
           {item.dueOn ? (
             <section aria-labelledby="snooze" className="card">
               <h2 id="snooze">{t.snoozeTitle}</h2>
-              <ActionForm action={moveTask} submit={t.snooze} secondary>
+              <ActionForm
+                action={moveTask}
+                submit={t.snooze}
+                secondary
+                offline={{ act: "snooze", label: item.title }}
+              >
                 {hidden}
                 <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                 <input type="hidden" name="act" value="snooze" />
@@ -173,7 +182,12 @@ export default async function TaskPage({
                 />
               </ActionForm>
               {item.recurrence ? (
-                <ActionForm action={moveTask} submit={t.skip} secondary>
+                <ActionForm
+                  action={moveTask}
+                  submit={t.skip}
+                  secondary
+                  offline={{ act: "skip", label: item.title }}
+                >
                   {hidden}
                   <input type="hidden" name="idempotencyKey" value={randomUUID()} />
                   <input type="hidden" name="act" value="skip" />

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { fetchApi, signUpByEmail } from "@honeydue/testkit";
+import { assertFitsPhone, startWebStack } from "./support.ts";
+
+// At a 360 px phone width no signed-in screen scrolls sideways: document.documentElement.scrollWidth stays
+// within window.innerWidth on the home list, a residence's list, a task's page with its history, the task
+// form and the account, notification and member screens.
+test("the signed-in screens fit a 360 px phone without sideways scrolling", async (t) => {
+  const stack = await startWebStack(t);
+  if (!stack) return;
+  const { api, web, smtp, browser } = stack;
+  const member = { email: "pat@example.test", password: "pat's long passphrase" };
+  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
+    ...member,
+    name: "Pat Phone",
+    timezone: "America/Argentina/ComodRivadavia",
+  });
+  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
+    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
+  const residence = await post<{ id: string }>("/v1/residences", {
+    name: "The Old Rectory at Long Melford",
+    propertyType: "house",
+  });
+  const contractor = await post<{ id: string }>(`/v1/residences/${residence.id}/contractors`, {
+    name: "Wolfeschlegelsteinhausenbergerdorff Heating and Plumbing",
+    trades: ["hvac", "plumbing"],
+  });
+  const task = await post<{ id: string; dueOn: string | null }>(`/v1/residences/${residence.id}/tasks`, {
+    title: "Service the condensing boiler and bleed every radiator",
+    notes: "Book https://example.test/a-very-long-booking-link-without-any-breaks-in-it-at-all for the visit",
+    category: "hvac",
+    recurrence: { kind: "fixed", interval: 1, unit: "year" },
+    contractorId: contractor.id,
+    estimatedCostCents: 1234567,
+  });
+  await post(`/v1/tasks/${task.id}/complete`, {
+    dueOn: task.dueOn,
+    costCents: 1234567,
+    contractorId: contractor.id,
+  });
+
+  const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "en-US" });
+  context.setDefaultTimeout(30_000);
+  const page = await context.newPage();
+  await page.goto(`${web}/sign-in`);
+  await page.getByLabel("Email address").fill(member.email);
+  await page.getByLabel("Password").fill(member.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/tasks$/);
+
+  const screens: [string, string][] = [
+    ["home", "/tasks"],
+    ["residence list", `/residences/${residence.id}`],
+    ["task", `/tasks/${task.id}`],
+    ["task form", `/residences/${residence.id}/tasks/new`],
+    ["task edit", `/tasks/${task.id}/edit`],
+    ["contractor", `/residences/${residence.id}/contractors/${contractor.id}`],
+    ["account", "/account"],
+    ["notifications", "/notifications"],
+    ["members", `/residences/${residence.id}/members`],
+    ["join", "/residences/join"],
+  ];
+  const failures: string[] = [];
+  for (const [name, path] of screens) {
+    const answer = await page.goto(`${web}${path}`);
+    assert.equal(answer?.status(), 200, `${name}: ${path} answers`);
+    await page.waitForLoadState("networkidle");
+    try {
+      await assertFitsPhone(page, name);
+    } catch (error) {
+      failures.push((error as Error).message);
+    }
+  }
+  assert.deepEqual(failures, []);
+});
