@@ -344,9 +344,11 @@ test("the digest, the iCal feed, sync and the export carry a usage task with its
   };
   const first = await syncAll();
   const syncedTask = first.changes.find((c) => c.type === "task" && c.id === check.id);
-  assert.equal((syncedTask?.data.usage as { dueBy: string }).dueBy, "usage");
+  assert.ok(syncedTask, "the task is in the snapshot");
+  assert.equal((syncedTask.data.usage as { dueBy: string }).dueBy, "usage");
   const syncedMeter = first.changes.find((c) => c.type === "meter" && c.id === pump.id);
-  assert.equal((syncedMeter?.data.latestReading as { value: number }).value, 100);
+  assert.ok(syncedMeter, "the meter is in the snapshot");
+  assert.equal((syncedMeter.data.latestReading as { value: number }).value, 100);
   await reading(pump.id, { value: 220 }, home.owner);
   const deadline = Date.now() + 60_000;
   let cursor = first.cursor;
