@@ -25,9 +25,12 @@ export async function saveTask(_state: FormState, data: FormData): Promise<FormS
   // An unchanged due date is not sent: setting one re-anchors a recurring schedule on it.
   const dueOn = text(data, "dueOn") || null;
   const dueChanged = dueOn !== (text(data, "previousDueOn") || null);
+  // A meter-based schedule is not in the form: neither it nor its projected due date is sent.
+  const { recurrence, ...rest } = parsed.body;
+  const keep = text(data, "keepSchedule") === "usage";
   const { error, response } = await client.PATCH("/v1/tasks/{taskId}", {
     params: { path: { taskId } },
-    body: { ...parsed.body, ...(dueChanged ? { dueOn } : {}) },
+    body: keep ? rest : { ...rest, recurrence, ...(dueChanged ? { dueOn } : {}) },
   });
   if (!response.ok) return failed("edit task", response.status, error);
   revalidatePath(`/residences/${residenceId}`);
