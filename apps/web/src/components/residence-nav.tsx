@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, its contractors, its documents, its members. */
+/** The residence's screens: its list, contractors, documents, members, meters and escalation policy. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents" | "members";
+  current: "list" | "contractors" | "documents" | "members" | "meters" | "escalation";
 }) {
   const t = strings.residenceNav;
   const links = [
@@ -15,6 +15,8 @@ export function ResidenceNav({
     ["contractors", `/residences/${residenceId}/contractors`, t.contractors],
     ["documents", `/residences/${residenceId}/documents`, t.documents],
     ["members", `/residences/${residenceId}/members`, t.members],
+    ["meters", `/residences/${residenceId}/meters`, t.meters],
+    ["escalation", `/residences/${residenceId}/escalation`, t.escalation],
   ] as const;
   return (
     <nav aria-label={t.label} className="residence-nav">
