@@ -615,5 +615,3 @@ export const strings = {
   },
   footer: (year: number) => `© ${year} honeyDue`,
 } as const;
-
-export type Strings = typeof strings;

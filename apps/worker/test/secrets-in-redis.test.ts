@@ -13,7 +13,7 @@ import {
   startSmtpServer,
   TEST_REDIS_URL,
 } from "@honeydue/testkit";
-import { eq, isNull, sql } from "drizzle-orm";
+import { eq, isNull } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { startWorker } from "../src/worker.ts";
 import { SECRET, workerSettings } from "./support.ts";

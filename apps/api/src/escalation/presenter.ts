@@ -25,4 +25,3 @@ export async function loadEscalationPolicy(db: Queryable, residenceId: string) {
     updatedAt: row?.updatedAt.toISOString() ?? null,
   };
 }
-export type EscalationPolicyDto = Awaited<ReturnType<typeof loadEscalationPolicy>>;

@@ -11,13 +11,7 @@ import {
   type Role,
   tasks,
 } from "@honeydue/db";
-import {
-  nextTotal,
-  projectUsageDue,
-  todayIn,
-  type UsageProjection,
-  type UsageRecurrence,
-} from "@honeydue/domain";
+import { nextTotal, projectUsageDue, todayIn, type UsageRecurrence } from "@honeydue/domain";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { conflict, invalidField, notFound } from "../http/problem.ts";
 import { type ResidenceAccess, requireMembershipOf } from "../residences/access.ts";
@@ -253,9 +247,6 @@ function canonical(value: unknown): string {
       .join(",")}}`;
   return JSON.stringify(value ?? null);
 }
-
-/** What a usage task stores of its projection (the presenter shows it as the task's `usage`). */
-export type StoredProjection = UsageProjection;
 
 /**
  * Projects the due date of the open usage tasks of a meter (or one task) from its readings and stores it:

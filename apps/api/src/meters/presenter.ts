@@ -65,7 +65,6 @@ export async function loadMeters(db: Queryable, where: SQL | undefined) {
     };
   });
 }
-export type MeterDto = Awaited<ReturnType<typeof loadMeters>>[number];
 
 export async function loadMeter(db: Queryable, meterId: string, residenceId?: string) {
   const [meter] = await loadMeters(
