@@ -1,19 +1,20 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, its contractors, its documents, its members. */
+/** The residence's screens: its list, its contractors, its documents, its appliances, its members. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents" | "members";
+  current: "list" | "contractors" | "documents" | "appliances" | "members";
 }) {
   const t = strings.residenceNav;
   const links = [
     ["list", `/residences/${residenceId}`, t.list],
     ["contractors", `/residences/${residenceId}/contractors`, t.contractors],
     ["documents", `/residences/${residenceId}/documents`, t.documents],
+    ["appliances", `/residences/${residenceId}/appliances`, t.appliances],
     ["members", `/residences/${residenceId}/members`, t.members],
   ] as const;
   return (

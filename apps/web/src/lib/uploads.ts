@@ -5,7 +5,7 @@ import { forwardedFor } from "./client-address.ts";
 import { ACCESS_COOKIE } from "./session-cookies.ts";
 import { settings } from "./settings.ts";
 
-type Purpose = "completion_photo" | "document";
+type Purpose = "completion_photo" | "document" | "appliance_photo";
 
 /**
  * One file to the API's multipart upload route (POST /v1/uploads) as the signed-in member; the API judges it
