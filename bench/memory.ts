@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { openDatabase } from "@honeydue/db";
 import { enqueueJob } from "@honeydue/jobs";
-import { freePort, startSmtpServer, TEST_REDIS_URL } from "@honeydue/testkit";
+import { freePort, mailRecipient, startSmtpServer, TEST_REDIS_URL } from "@honeydue/testkit";
 import autocannon from "autocannon";
 import pg from "pg";
 
@@ -176,8 +176,7 @@ try {
   for (let i = 0; i < jobs; i++) {
     await enqueueJob(handle.db, "email.send", {
       template: "password-changed",
-      to: `mem-${i}@example.com`,
-      data: { name: "Pat" },
+      userId: await mailRecipient(handle.db, `mem-${i}@example.com`),
     });
   }
   await until(async () => smtp.messages.length >= jobs, `${jobs} emails`, 600_000);

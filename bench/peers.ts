@@ -2,13 +2,14 @@
 // original API, bare Fastify + postgres.js, bare Fastify + pg), measured by the peers' own run-bench.sh in
 // one interleaved run. honeyDue runs as in production (NODE_ENV=production, embedded worker off, its
 // request log written to a file), seeded with the peers' data set through its API and SQL
-// (honeydue-seed.mjs); the script prints the table. Environment knobs are passed through to run-bench.sh
+// (bench/peers-seed.ts); the script prints the table. Environment knobs are passed through to run-bench.sh
 // (REPS, DURATION, RATE, SKIP_OPENLOOP, ...). PEERS_DIR points at the peers folder when it is not found
 // beside the checkout.
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pg from "pg";
+import { seedPeersData } from "./peers-seed.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const source = [
@@ -69,6 +70,8 @@ const api = spawn(process.execPath, ["apps/api/src/main.ts"], {
     RUN_EMBEDDED_WORKER: "false",
     ACCESS_TOKEN_TTL_SECONDS: "900",
     LOGIN_FAILURES_PER_IP_PER_HOUR: "100000",
+    // The seeding signs up 2,000 accounts from one address.
+    UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE: "0",
   },
   stdio: ["ignore", log, log],
 });
@@ -91,14 +94,14 @@ for (let i = 0; ; i++) {
 }
 console.error(`honeyDue ready on ${base} (pid ${api.pid}); seeding …`);
 
-const node24 = process.execPath;
 const run = (command: string, args: string[], env: Record<string, string>) =>
   execFileSync(command, args, { cwd: work, env: { ...process.env, ...env }, stdio: "inherit" });
-run(node24, ["honeydue-seed.mjs"], {
-  HD_URL: base,
-  HD_DB: database,
-  OUT: "honeydue-tokens.txt",
+const tokens = await seedPeersData({
+  baseUrl: base,
+  databaseUrl: `postgres://postgres@127.0.0.1:5432/${database}`,
+  households: Number(process.env.N ?? 2000),
 });
+writeFileSync(join(work, "honeydue-tokens.txt"), `${tokens.join("\n")}\n`);
 run("bash", ["run-bench.sh"], {
   THIRD_URL: base,
   THIRD_TOKENS: join(work, "honeydue-tokens.txt"),

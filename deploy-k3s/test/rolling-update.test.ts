@@ -18,6 +18,7 @@ import {
   createTestDatabase,
   fetchApi,
   freePort,
+  mailRecipient,
   postgresReachable,
   redisReachable,
   signUpByEmail,
@@ -273,7 +274,10 @@ test("worker: replaced one at a time while jobs flow, every job delivered exactl
   const producer = (async () => {
     for (let i = 0; producing || i < 20; i++) {
       const to = `rolling-${i}@example.test`;
-      await enqueueJob(db, "email.send", { template: "password-changed", to, data: { name: "Pat" } });
+      await enqueueJob(db, "email.send", {
+        template: "password-changed",
+        userId: await mailRecipient(db, to),
+      });
       sent.push(to);
       await new Promise((r) => setTimeout(r, 25));
     }

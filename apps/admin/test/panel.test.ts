@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   fetchApi,
   freePort,
+  mailRecipient,
   redisReachable,
   signUpByEmail,
   startNodeProcess,
@@ -121,11 +122,12 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   assert.equal(residence.status, 201);
   const residenceId = ((await residence.json()) as { id: string }).id;
   // A job that failed for good (as the runner leaves one whose SMTP refused it every time).
+  const retryMe = await mailRecipient(db, "retry-me@example.test");
   const failedJobId = await db.transaction((tx) =>
     enqueueJob(
       tx,
       "email.send",
-      { template: "password-changed", to: "retry-me@example.test", data: { name: "Pat" } },
+      { template: "password-changed", userId: retryMe },
       { availableAt: new Date(Date.now() + 3600_000) },
     ),
   );

@@ -138,6 +138,8 @@ export function startEmbeddedJobs(
       transport,
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
+      publicApiUrl: settings.publicApiUrl,
+      keys: deps.keys,
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
     files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { after, test } from "node:test";
-import { emailMessages, outbox } from "@honeydue/db";
+import { emailMessages, outbox, userTokens } from "@honeydue/db";
 import { createMailTransport, renderEmail, TEMPLATES } from "@honeydue/email";
 import { enqueueJob } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
 import { loggerOptions } from "@honeydue/observability";
-import { startSmtpServer } from "@honeydue/testkit";
+import { mailRecipient, startSmtpServer } from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
 import pino from "pino";
 import { startTestApi } from "./support.ts";
@@ -38,16 +38,31 @@ function handlersFor(
     handlers: createJobHandlers({
       db: deps.db,
       log,
-      mail: { transport, from: "honeyDue <no-reply@honeydue.test>", publicWebUrl: WEB, logLinks },
+      mail: {
+        transport,
+        from: "honeyDue <no-reply@honeydue.test>",
+        publicWebUrl: WEB,
+        publicApiUrl: deps.settings.publicApiUrl,
+        keys: deps.keys,
+        logLinks,
+      },
     }),
   };
 }
 
-async function writeJob(
-  to: string,
-  data: Record<string, unknown> = { name: "Ada", token: randomBytes(32).toString("base64url") },
-) {
-  const payload = { template: "reset-password", to, data };
+/** A reset-password email job for a new account at `to`, as forgot-password writes it (ids only). */
+async function writeJob(to: string, name = "Ada") {
+  const userId = await mailRecipient(deps.db, to, name);
+  const [token] = await deps.db
+    .insert(userTokens)
+    .values({
+      userId,
+      purpose: "reset_password",
+      tokenHash: randomBytes(32),
+      expiresAt: new Date(Date.now() + 3600_000),
+    })
+    .returning({ id: userTokens.id });
+  const payload = { template: "reset-password" as const, userId, tokenId: token!.id };
   const jobId = await enqueueJob(deps.db, "email.send", payload);
   return { jobId, payload };
 }
@@ -84,9 +99,10 @@ test("a retried email job sends its message once", async () => {
   // The runner lost track (e.g. crashed before marking the job done) and runs it again:
   await handlers["email.send"](payload, { jobId, attempt: 2 });
   // A later message to the same address proves the second run did not send (SMTP delivery is in order).
-  const marker = await writeJob(to, { name: "Marker", token: "t".repeat(43) });
-  await handlers["email.send"](marker.payload, { jobId: marker.jobId, attempt: 1 });
-  await mail.waitFor(to, (m) => m.text.includes("Marker"));
+  const marker = { template: "password-changed" as const, userId: payload.userId };
+  const markerId = await enqueueJob(deps.db, "email.send", marker);
+  await handlers["email.send"](marker, { jobId: markerId, attempt: 1 });
+  await mail.waitFor(to, (m) => /password was changed|changed/i.test(m.subject));
   assert.equal(mail.messages.filter((m) => m.to.includes(to)).length, 2);
 
   const [row] = await deps.db.select().from(emailMessages).where(eq(emailMessages.outboxId, jobId));
@@ -94,9 +110,13 @@ test("a retried email job sends its message once", async () => {
   assert.equal(row!.template, "reset-password");
   assert.equal(row!.toAddress, to);
   assert.ok(row!.sentAt);
-  // The token is not kept in the outbox once the message is out.
+  // The job never held the token: it was minted when the message was sent, only its hash is stored.
   const [job] = await deps.db.select().from(outbox).where(eq(outbox.id, jobId));
-  assert.deepEqual((job!.payload as { data: unknown }).data, {});
+  assert.deepEqual(job!.payload, payload);
+  const received0 = mail.messages.find((m) => m.to.includes(to))!;
+  const mailed = /reset-password\?token=([\w-]+)/.exec(received0.text)![1]!;
+  const [stored] = await deps.db.select().from(userTokens).where(eq(userTokens.id, payload.tokenId));
+  assert.ok(stored!.tokenHash.equals(createHash("sha256").update(mailed).digest()));
   // The Message-ID is derived from the job id.
   const received = mail.messages.find((m) => m.to.includes(to))!;
   assert.match(received.raw, new RegExp(`Message-ID: <${jobId}@honeydue\\.test>`, "i"));
@@ -122,8 +142,7 @@ test("without SMTP_URL each message is an .eml file and its link is logged (embe
   after(() => rm(dir, { recursive: true, force: true }));
   const { handlers, lines } = handlersFor(createMailTransport({ smtpUrl: undefined, dataDir: dir }), true);
   const to = `files-${randomBytes(4).toString("hex")}@example.com`;
-  const token = randomBytes(32).toString("base64url");
-  const { jobId, payload } = await writeJob(to, { name: "Eml", token });
+  const { jobId, payload } = await writeJob(to, "Eml");
   await handlers["email.send"](payload, { jobId, attempt: 1 });
   const files = await readdir(join(dir, "mail"));
   assert.equal(files.length, 1);
@@ -132,5 +151,10 @@ test("without SMTP_URL each message is an .eml file and its link is logged (embe
   assert.match(eml, new RegExp(`To: ${to}`));
   assert.match(eml, /Subject: Reset your honeyDue password/);
   const logged = lines.map((l) => JSON.parse(l)).find((l) => l.link);
-  assert.equal(logged?.link, `${WEB}/reset-password?token=${token}`);
+  // The logged link is the one mailed, with the token minted at send time (only its hash is stored).
+  const token = /^https:\/\/web\.honeydue\.test\/reset-password\?token=([\w-]{43})$/.exec(logged?.link)?.[1];
+  assert.ok(token, logged?.link);
+  assert.ok(eml.replace(/=\r?\n/g, "").includes(token), "the .eml holds the link");
+  const [stored] = await deps.db.select().from(userTokens).where(eq(userTokens.id, payload.tokenId));
+  assert.ok(stored!.tokenHash.equals(createHash("sha256").update(token).digest()));
 });

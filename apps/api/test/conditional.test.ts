@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { notify, unsubscribeToken } from "@honeydue/jobs";
+import { unsubscribeToken } from "@honeydue/email";
+import { notify } from "@honeydue/jobs";
 import { sql } from "drizzle-orm";
 import { multipart, png } from "./files-support.ts";
 import { createHousehold, type Household } from "./fixtures.ts";
 import { assertProblem } from "./problems.ts";
-import { startTestApi } from "./support.ts";
+import { lastEmailJob, mailOfJob, startTestApi } from "./support.ts";
 
 /**
  * Conditional requests, generated from the OpenAPI document: every GET that declares If-None-Match answers
@@ -15,7 +16,7 @@ import { startTestApi } from "./support.ts";
  * everything; a new parameter name or query without a value here fails the test.
  */
 
-const { app, deps } = await startTestApi();
+const { app, deps, smtp } = await startTestApi({ smtp: true });
 await app.ready();
 type Operation = { parameters?: { name: string; in: string }[] };
 const document = app.swagger() as { paths: Record<string, Record<string, Operation>> };
@@ -62,9 +63,12 @@ async function world() {
   });
   const inviteEmail = `${randomUUID()}@example.com`;
   const invite = await post(`/v1/residences/${h.residence.id}/invites`, { email: inviteEmail });
-  const mail = (await deps.db.execute(
-    sql`SELECT payload FROM outbox WHERE payload->>'to' = ${inviteEmail} ORDER BY created_at DESC LIMIT 1`,
-  )) as unknown as { rows: { payload: { data: { token: string } } }[] };
+  const inviteMail = await mailOfJob(
+    smtp,
+    inviteEmail,
+    await lastEmailJob(deps.db, "invite", "inviteId", invite.id),
+  );
+  const inviteToken = /\/invites\/([A-Za-z0-9_-]{43})/.exec(inviteMail.text)![1]!;
   const feed = await post("/v1/me/calendar-feed");
   const notificationId = await notify(deps.db, { userId: h.owner.id, kind: "invite.accepted", title: "Hi" });
   const upload = multipart(
@@ -100,7 +104,7 @@ async function world() {
     reportLinkId: reportLink.id,
   };
   const tokens: Record<string, string> = {
-    "/v1/invites/{token}": mail.rows[0]!.payload.data.token,
+    "/v1/invites/{token}": inviteToken,
     "/v1/calendar/{token}.ics": calendarToken,
     "/v1/handoff/{token}": handoff.token,
     "/v1/unsubscribe/{token}": unsubscribeToken(deps.keys["unsubscribe-link"], h.owner.id),

@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { multipart, png } from "./files-support.ts";
 import { createHousehold, createUser, type Household, type TestUser } from "./fixtures.ts";
 import { assertProblem } from "./problems.ts";
-import { startTestApi } from "./support.ts";
+import { lastEmailJob, loadEmailJob, startTestApi } from "./support.ts";
 
 /**
  * Idempotency-Key on every bearer POST that creates or acts, generated from the OpenAPI document: every
@@ -59,11 +59,9 @@ async function newTask(h: Household, body: Record<string, unknown> = {}) {
   });
 }
 
-async function lastEmail(to: string) {
-  const rows = await deps.db.execute(
-    sql`SELECT payload FROM outbox WHERE job = 'email.send' AND payload->>'to' = ${to} ORDER BY created_at DESC LIMIT 1`,
-  );
-  return (rows as unknown as { rows: { payload: { data: Record<string, string> } }[] }).rows[0]!.payload;
+/** The data the newest email of `template` whose job names `key` = `value` would mail (token minted now). */
+async function mintedEmail(template: string, key: string, value: string) {
+  return (await loadEmailJob(deps, await lastEmailJob(deps.db, template, key, value))).data;
 }
 
 /** A task of a new household with a hand-off link through which a contractor marked the work done. */
@@ -130,8 +128,8 @@ const recipes: Record<string, () => Promise<Call>> = {
   "POST /v1/invites/{token}/accept": async () => {
     const h = await household();
     const email = `${randomUUID()}@example.com`;
-    await post(h.owner, `/v1/residences/${h.residence.id}/invites`, { email });
-    const token = (await lastEmail(email)).data.token!;
+    const invite = await post(h.owner, `/v1/residences/${h.residence.id}/invites`, { email });
+    const { token } = await mintedEmail("invite", "inviteId", invite.id);
     return { url: `/v1/invites/${token}/accept`, user: await createUser(deps, { email }) };
   },
   "POST /v1/residences/{residenceId}/share-code": async () => {
@@ -231,7 +229,7 @@ const recipes: Record<string, () => Promise<Call>> = {
   "POST /v1/auth/verify-email": async () => {
     const user = await createUser(deps, { verified: false });
     await post(user, "/v1/auth/resend-verification");
-    const { code } = (await lastEmail(user.email)).data;
+    const { code } = await mintedEmail("verify-email", "userId", user.id);
     return { url: "/v1/auth/verify-email", user, payload: { code } };
   },
   "POST /v1/auth/resend-verification": async () => ({

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { deriveKeyRing, KEY_PURPOSES, keyIdOf } from "@honeydue/config";
 import { calendarFeeds, userTokens } from "@honeydue/db";
-import { unsubscribeToken } from "@honeydue/jobs";
+import { unsubscribeToken } from "@honeydue/email";
 import { eq } from "drizzle-orm";
 import { hashCode, startSession } from "../src/accounts/tokens.ts";
 import { issueRecoveryCodes, useRecoveryCode } from "../src/admin/totp.ts";

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { memberships, residences, tasks, users } from "@honeydue/db";
 import { enqueueJob, nextRun, SCHEDULES } from "@honeydue/jobs";
+import { mailRecipient } from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
 import { createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
@@ -33,8 +34,7 @@ test("embedded mode: a digest tick in the API process mails the digest with one-
   await enqueueJob(deps.db, "reminders.digest-tick", {});
   await enqueueJob(deps.db, "email.send", {
     template: "password-changed",
-    to: "embedded-digest@example.test",
-    data: { name: "x" },
+    userId: await mailRecipient(deps.db, "embedded-digest@example.test"),
   });
   deps.notifyOutbox();
   await smtp!.waitFor("embedded-digest@example.test", (m) => /password/i.test(m.subject));

@@ -1,6 +1,7 @@
 import { after } from "node:test";
 import { type ApiSettings, deriveKeyRing, loadApiSettings } from "@honeydue/config";
-import { migrate, openDatabase } from "@honeydue/db";
+import { migrate, openDatabase, outbox } from "@honeydue/db";
+import { type EmailJob, type EmailTemplate, TEMPLATES } from "@honeydue/email";
 import { createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
 import {
@@ -13,6 +14,7 @@ import {
   type TestDatabase,
   type TestSmtpServer,
 } from "@honeydue/testkit";
+import { eq, sql } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { buildApp } from "../src/app.ts";
 
@@ -144,4 +146,44 @@ export async function signUp(
 ): Promise<SignedUp> {
   if (!api.smtp) throw new Error("signUp needs startTestApi({ smtp: true }): the code arrives by email");
   return signUpByEmail(injectApi(api.app), api.smtp, input, headers);
+}
+
+/**
+ * The message an email job sent (option `smtp: true`): found by its Message-ID, which is derived from the
+ * job's outbox id. Email jobs carry ids only, so links and codes are read from the message, as a user would.
+ */
+export function mailOfJob(smtp: TestSmtpServer | undefined, to: string, jobId: string) {
+  if (!smtp) throw new Error("mailOfJob needs startTestApi({ smtp: true })");
+  return smtp.waitFor(to, (m) => m.raw.includes(`<${jobId}@`));
+}
+
+/** The newest email job of a template whose payload has `key` = `value` (e.g. an invite id). */
+export async function lastEmailJob(db: ApiDeps["db"], template: string, key: string, value: string) {
+  const { rows } = (await db.execute(sql`
+    SELECT id::text FROM outbox
+    WHERE job = 'email.send' AND payload->>'template' = ${template} AND payload->>${key} = ${value}
+    ORDER BY created_at DESC LIMIT 1`)) as unknown as { rows: { id: string }[] };
+  if (!rows[0]) throw new Error(`no ${template} email job with ${key} ${value}`);
+  return rows[0].id;
+}
+
+/**
+ * What an email job would mail, without sending it (no SMTP in this test): runs its template's `load`,
+ * which mints the link's token or the code at this moment, as the email handler does before sending.
+ */
+export async function loadEmailJob(deps: ApiDeps, jobId: string) {
+  const [row] = await deps.db.select().from(outbox).where(eq(outbox.id, jobId));
+  const payload = row!.payload as EmailJob;
+  const template: EmailTemplate = TEMPLATES[payload.template];
+  const message = await template.load(
+    {
+      db: deps.db,
+      publicWebUrl: deps.settings.publicWebUrl,
+      publicApiUrl: deps.settings.publicApiUrl,
+      keys: deps.keys,
+    },
+    payload,
+  );
+  if (!message) throw new Error(`email job ${jobId} has nothing to send`);
+  return message;
 }

@@ -134,6 +134,8 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       transport,
       from: settings.mailFrom,
       publicWebUrl: settings.publicWebUrl,
+      publicApiUrl: settings.publicApiUrl,
+      keys,
       logLinks: transport.kind === "files" && settings.env !== "production",
       abandonedAfterMs: settings.jobLockMs,
     },

@@ -5,6 +5,7 @@ import { emailMessages, memberships, residences, tasks, users } from "@honeydue/
 import { createQueues, enqueueJob, producerConnection, QUEUE_NAMES } from "@honeydue/jobs";
 import {
   createTestDatabase,
+  mailRecipient,
   postgresReachable,
   redisReachable,
   startSmtpServer,
@@ -47,7 +48,10 @@ async function queueCounts(queuePrefix: string) {
 }
 
 async function mailJob(to: string) {
-  return enqueueJob(db!, "email.send", { template: "password-changed", to, data: { name: "Pat" } });
+  return enqueueJob(db!, "email.send", {
+    template: "password-changed",
+    userId: await mailRecipient(db!, to),
+  });
 }
 
 test("SIGTERM during a running job: it finishes within the grace period, nothing lost, nothing stalled", {

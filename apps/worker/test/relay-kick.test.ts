@@ -6,6 +6,7 @@ import { enqueueJob, OUTBOX_KICK_CHANNEL } from "@honeydue/jobs";
 import { createLogger } from "@honeydue/observability";
 import {
   createTestDatabase,
+  mailRecipient,
   postgresReachable,
   redisReachable,
   startSmtpServer,
@@ -43,8 +44,7 @@ test("a kick from the API makes the relay publish at once instead of at its next
   try {
     const id = await enqueueJob(database.handle.db, "email.send", {
       template: "password-changed",
-      to: "kicked@example.test",
-      data: { name: "Kim" },
+      userId: await mailRecipient(database.handle.db, "kicked@example.test", "Kim"),
     });
     // What the API's notifyOutbox() does after a commit when REDIS_URL is set. Repeated until the worker's
     // subscription is in place (it subscribes at boot, asynchronously).

@@ -3,7 +3,7 @@
 import createClient, { type ClientOptions } from "openapi-fetch";
 import type { components, paths } from "./schema.ts";
 
-export type { components, operations, paths } from "./schema.ts";
+export type { components, paths } from "./schema.ts";
 
 /** An RFC 9457 problem, the body of every error answer. */
 export type Problem = components["schemas"]["Problem"];

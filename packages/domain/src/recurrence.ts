@@ -483,10 +483,6 @@ export function normalizeRecurrence(r: unknown): Recurrence {
   return { kind: v.kind, interval: v.interval, unit: v.unit } as Recurrence;
 }
 
-export function isRecurring(r: Recurrence): boolean {
-  return r !== null;
-}
-
 function requireValid(r: unknown): void {
   const error = validateRecurrence(r);
   if (error) throw new Error(`Invalid recurrence: ${error}`);

@@ -1,21 +1,18 @@
-import { type Database, emailMessages, outbox } from "@honeydue/db";
+import { type Database, emailMessages } from "@honeydue/db";
 import { and, eq, ne, sql } from "drizzle-orm";
 import { renderEmail } from "./render.ts";
-import { PermanentEmailError } from "./template.ts";
+import { type EmailKeys, type EmailTemplate, PermanentEmailError } from "./template.ts";
+import { type EmailJob, isTemplateName, TEMPLATES } from "./templates/index.ts";
 import type { MailTransport } from "./transport.ts";
-
-export interface EmailJob {
-  template: string;
-  to: string;
-  userId?: string;
-  data: Record<string, unknown>;
-}
 
 export interface EmailDeliveryDeps {
   db: Database;
   transport: MailTransport;
   mailFrom: string;
   publicWebUrl: string;
+  publicApiUrl: string;
+  /** The keys of what emails mint at send time (codes, unsubscribe links). */
+  keys: EmailKeys;
   log: { info(obj: object, msg: string): void };
   /**
    * Log each message's main link. Only for the embedded mode (mail written to .eml files on a laptop):
@@ -30,7 +27,8 @@ export interface EmailDeliveryDeps {
   abandonedAfterMs?: number;
 }
 
-export type DeliveryOutcome = "sent" | "already-sent";
+/** `skipped`: the email had nothing to send any more (its token was replaced, its invite revoked, ...). */
+export type DeliveryOutcome = "sent" | "already-sent" | "skipped";
 
 /** RFC 5322 Message-ID derived from the job id: a re-sent message carries the same id. */
 export function messageIdFor(jobId: string, mailFrom: string): string {
@@ -42,29 +40,30 @@ export function messageIdFor(jobId: string, mailFrom: string): string {
  * Sends one email job at most once per outbox job: the `email_messages` row keyed by the job id is
  * claimed (status 'sending') before sending and marked 'sent' after; a retried job whose message was
  * already sent is skipped. A failure marks the row 'failed' and rethrows so the runner retries.
- * After sending, the job's data (which holds single-use tokens) is scrubbed from the outbox row.
+ * The job carries ids only: the template's `load` looks up the recipient and mints links and codes now.
  */
 export async function deliverEmail(
   deps: EmailDeliveryDeps,
   job: EmailJob,
   context: { jobId: string },
 ): Promise<DeliveryOutcome> {
-  // Checked before rendering: a sent job's data has been scrubbed and would no longer render.
   const [previous] = await deps.db
     .select({ status: emailMessages.status })
     .from(emailMessages)
     .where(eq(emailMessages.outboxId, context.jobId));
-  if (previous?.status === "sent") return "already-sent";
-  const rendered = await renderEmail(job.template, job.data, { publicWebUrl: deps.publicWebUrl });
+  if (previous?.status === "sent" || previous?.status === "skipped") return "already-sent";
+  if (!isTemplateName(job.template))
+    throw new PermanentEmailError(`Unknown email template '${job.template}'`);
+  const template: EmailTemplate = TEMPLATES[job.template];
+  // Claimed before `load`: loading mints this message's token, which must not replace the token of a
+  // message another run is sending right now.
   const claimed = await deps.db
     .insert(emailMessages)
     .values({
       outboxId: context.jobId,
-      // The user may have been deleted since the job was written.
-      userId: job.userId ? sql`(SELECT id FROM users WHERE id = ${job.userId}::uuid)` : null,
-      toAddress: job.to,
+      toAddress: "",
       template: job.template,
-      subject: rendered.subject,
+      subject: "",
       status: "sending",
     })
     .onConflictDoUpdate({
@@ -80,15 +79,33 @@ export async function deliverEmail(
       .select({ status: emailMessages.status })
       .from(emailMessages)
       .where(eq(emailMessages.outboxId, context.jobId));
-    if (current?.status === "sent") return "already-sent";
+    if (current?.status === "sent" || current?.status === "skipped") return "already-sent";
     throw new Error("this email is being sent by another run; will check again");
   }
   const rowId = claimed[0]!.id;
 
   try {
+    const message = await template.load(
+      { db: deps.db, publicWebUrl: deps.publicWebUrl, publicApiUrl: deps.publicApiUrl, keys: deps.keys },
+      job,
+    );
+    if (!message) {
+      await deps.db.update(emailMessages).set({ status: "skipped" }).where(eq(emailMessages.id, rowId));
+      return "skipped";
+    }
+    const rendered = await renderEmail(job.template, message.data, { publicWebUrl: deps.publicWebUrl });
+    await deps.db
+      .update(emailMessages)
+      .set({
+        toAddress: message.to,
+        subject: rendered.subject,
+        // The user may have been deleted since the job was written.
+        userId: message.userId ? sql`(SELECT id FROM users WHERE id = ${message.userId}::uuid)` : null,
+      })
+      .where(eq(emailMessages.id, rowId));
     const info = await deps.transport.send({
       from: deps.mailFrom,
-      to: job.to,
+      to: message.to,
       subject: rendered.subject,
       html: rendered.html,
       text: rendered.text,
@@ -101,7 +118,7 @@ export async function deliverEmail(
       .where(eq(emailMessages.id, rowId));
     if (deps.logLinks) {
       deps.log.info(
-        { to: job.to, template: job.template, file: info.location, link: rendered.link },
+        { to: message.to, template: job.template, file: info.location, link: rendered.link },
         `email written: ${rendered.subject}${rendered.link ? ` — ${rendered.link}` : ""}`,
       );
     }
@@ -117,10 +134,5 @@ export async function deliverEmail(
       throw new PermanentEmailError(`SMTP refused the message: ${message}`, { cause: error });
     throw error;
   }
-  // Tokens in the job data are not needed any more; keep only the hashes in user_tokens.
-  await deps.db
-    .update(outbox)
-    .set({ payload: sql`jsonb_set(${outbox.payload}, '{data}', '{}'::jsonb)` })
-    .where(eq(outbox.id, context.jobId));
   return "sent";
 }

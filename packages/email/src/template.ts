@@ -1,11 +1,22 @@
+import type { KeyRing } from "@honeydue/config";
+import type { Queryable } from "@honeydue/db";
+import type { Static, TObject } from "typebox";
+
 /**
- * An email template: one file per template in `templates/`, registered by one line in `templates/index.ts`.
+ * An email: one file per email in `templates/`, registered by one line in `templates/index.ts`.
  *
- * `mjml`, `text` and `subject` hold `{{placeholders}}`; `values` turns the job's data into the placeholder
- * values (building links from PUBLIC_WEB_URL, never from a request). The MJML is compiled to HTML once per
- * template and cached; values are HTML-escaped into the HTML and inserted as they are into text and subject.
+ * `payload` is what its `email.send` job carries — ids and content, never a token, code, link or
+ * unsubscribe URL (job data sits in Redis and in the outbox) — and is checked at compile time where the
+ * job is written. `load` runs when the email is sent: it looks up the recipient and mints the links and
+ * codes (a token row's hash is replaced by the hash of the token it mails). `mjml`, `text` and `subject`
+ * hold `{{placeholders}}`; `values` turns the loaded data into the placeholder values (building links from
+ * PUBLIC_WEB_URL, never from a request). The MJML is compiled to HTML once per template and cached; values
+ * are HTML-escaped into the HTML and inserted as they are into text and subject.
  */
-export interface EmailTemplate {
+export interface EmailTemplate<P extends TObject = TObject> {
+  payload: P;
+  /** The recipient and the data to render, at send time; null when there is nothing to send any more. */
+  load(context: EmailLoadContext, payload: Static<P>): Promise<EmailMessage | null>;
   subject: string;
   mjml: string;
   text: string;
@@ -25,6 +36,28 @@ export interface EmailTemplate {
 export interface RenderContext {
   publicWebUrl: string;
 }
+
+/** What an email's `load` may use: the database, the public URLs and the keys of what it mints. */
+export interface EmailLoadContext {
+  db: Queryable;
+  publicWebUrl: string;
+  publicApiUrl: string;
+  keys: EmailKeys;
+}
+
+/** Verification codes are HMACs with the verification-code key; unsubscribe links are signed. */
+export type EmailKeys = Pick<KeyRing, "verification-code" | "unsubscribe-link">;
+
+/** One email to send: its recipient and its template's data. */
+export interface EmailMessage {
+  to: string;
+  /** The account it is sent to, when there is one (recorded with the message). */
+  userId?: string | null;
+  data: Record<string, unknown>;
+}
+
+/** Keeps the payload's static type for `load` (`satisfies` would widen it). */
+export const defineEmail = <P extends TObject>(template: EmailTemplate<P>): EmailTemplate<P> => template;
 
 /**
  * An error that no retry can fix (unknown template, missing or invalid template data, a 5xx refusal from

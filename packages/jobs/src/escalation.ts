@@ -176,22 +176,18 @@ async function escalateTask(deps: EscalationDeps, task: OverdueTask, iso: string
           dedupeKey: `task.escalated:${task.id}:${task.due_on}:${assigneeKey}:${stepIndex}`,
         });
         if (recipient.digest_enabled && recipient.verified) {
-          // Ids and names only: the link is built by the template, the unsubscribe link at delivery.
+          // Ids and names only: the address, the links and the unsubscribe link are made at delivery.
           await enqueueJob(tx, "email.send", {
             template: "task-escalation",
-            to: recipient.email,
             userId: recipient.id,
-            data: {
-              name: recipient.name,
-              taskTitle: task.title,
-              residenceName: task.residence,
-              dueOn: task.due_on,
-              daysOverdue,
-              assigneeName: task.assignee_name ?? "",
-              toAssignee,
-              residenceId: task.residence_id,
-              taskId: task.id,
-            },
+            taskTitle: task.title,
+            residenceName: task.residence,
+            dueOn: task.due_on,
+            daysOverdue,
+            assigneeName: task.assignee_name ?? "",
+            toAssignee,
+            residenceId: task.residence_id,
+            taskId: task.id,
           });
         }
         told.push(recipient.name);

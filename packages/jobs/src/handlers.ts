@@ -1,9 +1,8 @@
 import type { Database } from "@honeydue/db";
-import { deliverEmail, type MailTransport } from "@honeydue/email";
+import { deliverEmail, type EmailKeys, type MailTransport } from "@honeydue/email";
 import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
 import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
-import { assertHandlers, combineHandlers, type JobHandlers, type JobPayload } from "./registry.ts";
-import { unsubscribeUrl } from "./unsubscribe.ts";
+import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
 /** What the job handlers need; the same in the API's embedded runner and in the worker process. */
@@ -14,6 +13,9 @@ export interface JobHandlerDeps {
     transport: MailTransport;
     from: string;
     publicWebUrl: string;
+    publicApiUrl: string;
+    /** The keys of what emails mint when they are sent (verification codes, unsubscribe links). */
+    keys: EmailKeys;
     /** Log the link of each email: only in embedded mode with mail written to files, never in production. */
     logLinks: boolean;
     /** See EmailDeliveryDeps.abandonedAfterMs. */
@@ -39,16 +41,6 @@ const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
   imageMaxPixels: 0,
 };
 
-/**
- * A job for a user that carries no unsubscribe link gets it here, at delivery: the link holds a token, and
- * job data carries ids, never tokens (templates that show no unsubscribe link ignore it).
- */
-function withUnsubscribeLink(payload: JobPayload<"email.send">, worker: WorkerHandlerDeps | undefined) {
-  if (!payload.userId || "unsubscribeUrl" in payload.data || !worker?.unsubscribeKeys) return payload;
-  const link = unsubscribeUrl(worker.publicApiUrl, worker.unsubscribeKeys, payload.userId);
-  return { ...payload, data: { ...payload.data, unsubscribeUrl: link } };
-}
-
 const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
 /**
@@ -71,11 +63,13 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
                 transport: deps.mail.transport,
                 mailFrom: deps.mail.from,
                 publicWebUrl: deps.mail.publicWebUrl,
+                publicApiUrl: deps.mail.publicApiUrl,
+                keys: deps.mail.keys,
                 log: deps.log,
                 logLinks: deps.mail.logLinks,
                 ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
               },
-              withUnsubscribeLink(payload, deps.worker),
+              payload,
               context,
             );
           } catch (error) {
@@ -86,6 +80,11 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
           deps.metrics?.recordEmail(payload.template, outcome === "sent" ? "sent" : "skipped");
           if (outcome === "already-sent") {
             deps.log.info({ jobId: context.jobId }, "email already sent; skipped");
+          } else if (outcome === "skipped") {
+            deps.log.info(
+              { jobId: context.jobId, template: payload.template },
+              "email no longer needed (its link was replaced or its subject is gone); skipped",
+            );
           } else {
             deps.log.info({ jobId: context.jobId, template: payload.template }, "email sent");
           }

@@ -12,6 +12,5 @@ export * from "./registry.ts";
 export * from "./relay.ts";
 export * from "./reminders.ts";
 export * from "./timeout.ts";
-export * from "./unsubscribe.ts";
 export * from "./worker-handlers.ts";
 export * from "./worker-jobs.ts";

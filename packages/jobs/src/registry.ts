@@ -1,4 +1,5 @@
-import Type, { type Static, type TSchema } from "typebox";
+import { EmailJobSchema } from "@honeydue/email";
+import type { Static, TSchema } from "typebox";
 import Value from "typebox/value";
 import { FILES_JOBS } from "./files-jobs.ts";
 import { WORKER_JOBS } from "./worker-jobs.ts";
@@ -17,13 +18,8 @@ export interface JobDefinition<P extends TSchema = TSchema> {
 
 const define = <P extends TSchema>(d: JobDefinition<P>) => d;
 
-export const EmailSendPayload = Type.Object({
-  template: Type.String({ minLength: 1 }),
-  to: Type.String({ minLength: 3 }),
-  userId: Type.Optional(Type.String()),
-  /** Template data. Links are built from PUBLIC_WEB_URL by the template, never from a request. */
-  data: Type.Record(Type.String(), Type.Unknown()),
-});
+/** An email: its template and that template's payload (ids and content, never a secret). */
+export const EmailSendPayload = EmailJobSchema;
 
 export const JOBS = {
   "email.send": define({ queue: "email", payload: EmailSendPayload, attempts: 10, timeoutMs: 60_000 }),

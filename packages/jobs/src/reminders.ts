@@ -6,7 +6,6 @@ import { sql } from "drizzle-orm";
 import { notify } from "./notify.ts";
 import { enqueueJob, enqueueJobs } from "./outbox.ts";
 import type { JobPayload } from "./registry.ts";
-import { unsubscribeUrl } from "./unsubscribe.ts";
 
 export interface ReminderDeps {
   db: Database;
@@ -224,19 +223,14 @@ async function writeDigests(
         id: outboxIds.get(user.id)!,
         payload: {
           template: "daily-digest",
-          to: user.email,
           userId: user.id,
-          data: {
-            name: user.name,
-            date: user.local_date,
-            overdueCount: overdue.length,
-            todayCount: today.length,
-            soonCount: soon.length,
-            overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
-            today: section(today, where),
-            soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
-            unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, user.id),
-          },
+          date: user.local_date,
+          overdueCount: overdue.length,
+          todayCount: today.length,
+          soonCount: soon.length,
+          overdue: section(overdue, (t) => `${where(t)} — due ${t.due_on}`),
+          today: section(today, where),
+          soon: section(soon, (t) => `${where(t)} — due ${t.due_on}`),
         },
       });
       if (today.length > 0 && user.push_enabled) {
@@ -320,18 +314,13 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
         if (member.digest_enabled && member.verified) {
           await enqueueJob(tx, "email.send", {
             template: "warranty-expiring",
-            to: member.email,
             userId: member.id,
-            data: {
-              name: member.name,
-              documentTitle: doc.title,
-              residenceName: doc.residence,
-              expiresOn: doc.expires_on,
-              daysLeft: doc.days_left,
-              residenceId: doc.residence_id,
-              documentId: doc.id,
-              unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, member.id),
-            },
+            documentTitle: doc.title,
+            residenceName: doc.residence,
+            expiresOn: doc.expires_on,
+            daysLeft: doc.days_left,
+            residenceId: doc.residence_id,
+            documentId: doc.id,
           });
         }
       }

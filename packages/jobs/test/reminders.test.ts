@@ -11,17 +11,17 @@ import {
   tasks,
   users,
 } from "@honeydue/db";
+import { TEMPLATES, verifyUnsubscribeToken } from "@honeydue/email";
 import { createLogger } from "@honeydue/observability";
 import { createTestDatabase } from "@honeydue/testkit";
 import { and, eq, sql } from "drizzle-orm";
+import type { Static } from "typebox";
 import { runDigestTick, runWarrantyTick } from "../src/reminders.ts";
-import { verifyUnsubscribeToken } from "../src/unsubscribe.ts";
 
 const { handle } = await createTestDatabase();
 const db = handle.db;
-const UNSUBSCRIBE_KEYS = deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" })[
-  "unsubscribe-link"
-];
+const KEYS = deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" });
+const UNSUBSCRIBE_KEYS = KEYS["unsubscribe-link"];
 const deps = {
   db,
   log: createLogger({ level: "silent", role: "worker" }),
@@ -133,11 +133,23 @@ test("digests go out at each user's local hour in three timezones across a DST c
   assert.equal((sentAt.get(off.id) ?? []).length, 0, "digest off → no digest");
 
   const [mail] = await digestEmails(ny.id);
-  const payload = mail!.payload as { to: string; data: Record<string, unknown> };
-  assert.equal(payload.to, "ny@example.test");
-  assert.equal(payload.data.overdueCount, 1);
-  assert.match(String(payload.data.overdue), /Clean gutters \(ny\) \(Home\) — due 2026-03-01/);
-  const token = String(payload.data.unsubscribeUrl).split("/").pop()!;
+  const payload = mail!.payload as Record<string, unknown>;
+  assert.equal(payload.userId, ny.id);
+  assert.equal(payload.overdueCount, 1);
+  assert.match(String(payload.overdue), /Clean gutters \(ny\) \(Home\) — due 2026-03-01/);
+  // No address and no unsubscribe link in the job: both are looked up / signed when it is sent.
+  assert.doesNotMatch(JSON.stringify(payload), /unsubscribe|@example\.test/);
+  const message = await TEMPLATES["daily-digest"].load(
+    {
+      db,
+      publicWebUrl: deps.publicWebUrl,
+      publicApiUrl: deps.publicApiUrl,
+      keys: KEYS,
+    },
+    payload as Static<(typeof TEMPLATES)["daily-digest"]["payload"]>,
+  );
+  assert.equal(message!.to, "ny@example.test");
+  const token = String(message!.data.unsubscribeUrl).split("/").pop()!;
   assert.deepEqual(verifyUnsubscribeToken(UNSUBSCRIBE_KEYS, token), { userId: ny.id, purpose: "reminders" });
   const runs = await db.select().from(digestRuns).where(eq(digestRuns.userId, ny.id));
   assert.equal(runs.length, (sentAt.get(ny.id) ?? []).length);
@@ -160,7 +172,7 @@ test("a digest counts due dates in each residence's own timezone and skips tasks
   ]);
   await runDigestTick(deps, new Date("2026-06-10T09:30:00Z"));
   const [mail] = await digestEmails(me.id);
-  const data = (mail!.payload as { data: Record<string, unknown> }).data;
+  const data = mail!.payload as Record<string, unknown>;
   assert.equal(data.overdueCount, 1);
   assert.equal(data.todayCount, 1);
   assert.equal(data.soonCount, 2);
@@ -206,9 +218,9 @@ test("warranty reminders go out 30 and 7 days before expiry, once each", async (
   // Emails only to members with reminder emails on; in-app notifications to every member.
   const sent = await mails();
   assert.equal(sent.length, 2);
-  assert.ok(sent.every((m) => (m.payload as { to: string }).to === "owner@example.test"));
+  assert.ok(sent.every((m) => (m.payload as { userId: string }).userId === owner.id));
   assert.deepEqual(
-    sent.map((m) => (m.payload as { data: { daysLeft: number } }).data.daysLeft),
+    sent.map((m) => (m.payload as { daysLeft: number }).daysLeft),
     [30, 7],
   );
   const notes = await db.select().from(notifications).where(eq(notifications.subjectId, doc!.id));
@@ -259,7 +271,7 @@ test("a late tick past midnight still sends the digest of users whose hour is 22
   }
   for (const u of [berlin, utc]) {
     const mails = await digestEmails(u.id);
-    dates.set(u.name, mails.map((m) => String((m.payload as { data: { date: string } }).data.date)).sort());
+    dates.set(u.name, mails.map((m) => String((m.payload as { date: string }).date)).sort());
   }
   assert.deepEqual(dates.get("late-berlin"), ["2026-05-10", "2026-05-11"]);
   assert.deepEqual(dates.get("late-utc"), ["2026-05-10", "2026-05-11"]);

@@ -28,9 +28,7 @@ export type DbOperation = "select" | "insert" | "update" | "delete" | "other";
 export type JobOutcome = "completed" | "failed" | "retried";
 export type DeliveryOutcome = "sent" | "failed" | "skipped";
 export type QueueState = "waiting" | "active" | "delayed" | "failed";
-export type PoolState = "in_use" | "idle" | "waiting";
 
-export const DB_OPERATIONS: readonly DbOperation[] = ["select", "insert", "update", "delete", "other"];
 export const QUEUE_STATES: readonly QueueState[] = ["waiting", "active", "delayed", "failed"];
 
 /** Route label used when no route template matched (404s, scanners): keeps cardinality bounded. */

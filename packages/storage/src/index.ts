@@ -7,7 +7,7 @@ export * from "./content.ts";
 export * from "./images.ts";
 export { createLocalStorage } from "./local.ts";
 export { createS3Storage, type S3StorageOptions } from "./s3.ts";
-export { type GrantKeys, type LocalGrant, signGrant, verifyGrant } from "./signed-url.ts";
+export { type GrantKeys, signGrant, verifyGrant } from "./signed-url.ts";
 export * from "./types.ts";
 
 /** The storage part of the settings (`settings.storage` of the API and the worker). */

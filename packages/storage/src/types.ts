@@ -54,19 +54,6 @@ export function assertKey(key: string): void {
     throw new Error(`Invalid storage key: ${key}`);
 }
 
-/** A file name fit for Content-Disposition: no path, no control or quoting characters, at most 150 chars. */
-export function sanitizeFilename(name: string | undefined, fallback = "file"): string {
-  const base = (name ?? "").split(/[\\/]/).pop() ?? "";
-  const cleaned = base
-    .normalize("NFC")
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-    .replace(/[\u0000-\u001f\u007f"*:<>?|;]/g, "")
-    .replace(/^[.\s]+/, "")
-    .trim()
-    .slice(0, 150);
-  return cleaned || fallback;
-}
-
 /** `attachment; filename="…"; filename*=UTF-8''…` with an ASCII fallback. */
 export function contentDisposition(filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, "_").replace(/[\\"]/g, "_");

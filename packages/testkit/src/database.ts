@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { after } from "node:test";
 import { type DatabaseHandle, migrate, openDatabase } from "@honeydue/db";
+import { sql } from "drizzle-orm";
 import pg from "pg";
 
 /** The server tests use: CI=true requires it; elsewhere it is used when reachable, PGlite otherwise. */
@@ -57,4 +58,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     await cleanup.end();
   });
   return { handle, url: url.toString() };
+}
+
+/**
+ * An account to address emails to (email jobs carry a user id, not an address): returns its id, the same
+ * one again for an address already there.
+ */
+export async function mailRecipient(db: DatabaseHandle["db"], email: string, name = "Pat"): Promise<string> {
+  const { rows } = (await db.execute(sql`
+    WITH inserted AS (
+      INSERT INTO users (email, name, password_hash, email_verified_at)
+      VALUES (${email}, ${name}, 'not-a-password-hash', now())
+      ON CONFLICT DO NOTHING RETURNING id
+    )
+    SELECT id::text FROM inserted
+    UNION ALL SELECT id::text FROM users WHERE lower(email) = lower(${email})
+    LIMIT 1`)) as unknown as { rows: { id: string }[] };
+  if (!rows[0]) throw new Error(`could not create a recipient for ${email}`);
+  return rows[0].id;
 }

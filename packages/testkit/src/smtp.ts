@@ -19,8 +19,8 @@ export interface TestSmtpServer {
   messages: ReceivedMail[];
   /** Resolves with the first message to `to` that arrives (or has arrived), matching `predicate`. */
   waitFor(to: string, predicate?: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
-  /** Makes the next `count` deliveries fail with a 451 temporary error. */
-  failNext(count: number): void;
+  /** Makes the next `count` deliveries fail with a 451 temporary error (or `responseCode`, e.g. 550). */
+  failNext(count: number, responseCode?: number): void;
   close(): Promise<void>;
 }
 
@@ -33,6 +33,7 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     resolve: (m: ReceivedMail) => void;
   }[] = [];
   let failures = 0;
+  let failureCode = 451;
   const matches = (m: ReceivedMail, to: string, predicate: (m: ReceivedMail) => boolean) =>
     m.to.some((t) => t.toLowerCase() === to.toLowerCase()) && predicate(m);
 
@@ -46,8 +47,10 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       stream.on("end", async () => {
         if (failures > 0) {
           failures--;
-          const error = new Error("Try again later") as Error & { responseCode: number };
-          error.responseCode = 451;
+          const error = new Error(failureCode >= 500 ? "Mailbox unavailable" : "Try again later") as Error & {
+            responseCode: number;
+          };
+          error.responseCode = failureCode;
           return callback(error);
         }
         const raw = Buffer.concat(chunks).toString("utf8");
@@ -80,8 +83,9 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    failNext(count) {
+    failNext(count, responseCode = 451) {
       failures = count;
+      failureCode = responseCode;
     },
     // A deadline, not a speed check: generous, because a loaded CI machine (2 cores, three test files at
     // once) has delivered an invitation after more than 10 s.

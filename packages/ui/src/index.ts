@@ -2,7 +2,7 @@
 // app later), built on Mantine (docs/decisions/0005-mantine-for-the-web-apps.md). Server-component safe
 // except where a file says "use client".
 
-export { type Column, DataTable } from "./data-table.tsx";
+export { DataTable } from "./data-table.tsx";
 export { Notice } from "./notice.tsx";
 export { Pager } from "./pager.tsx";
 export { StatCard } from "./stat-card.tsx";

@@ -118,26 +118,19 @@ export async function retirePendingTokens(
 }
 
 /** Writes a verification token + code and its email job (inside the caller's transaction). */
-export async function issueVerification(
-  ctx: { keys: Pick<KeyRing, "verification-code"> },
-  tx: Queryable,
-  user: { id: string; email: string; name: string },
-) {
-  const token = randomToken();
-  const code = randomCode();
-  await tx.insert(userTokens).values({
-    userId: user.id,
-    purpose: "verify_email",
-    tokenHash: hashToken(token),
-    codeHash: hashCode(ctx.keys["verification-code"], user.id, code),
-    expiresAt: new Date(Date.now() + VERIFY_TOKEN_TTL_MS),
-  });
-  await enqueueJob(tx, "email.send", {
-    template: "verify-email",
-    to: user.email,
-    userId: user.id,
-    data: { name: user.name, token, code },
-  });
+export async function issueVerification(tx: Queryable, user: { id: string; email: string; name: string }) {
+  // The link and the code are minted when the email is sent (they never sit in job data); until then the
+  // row holds the hash of a secret nobody has.
+  const [row] = await tx
+    .insert(userTokens)
+    .values({
+      userId: user.id,
+      purpose: "verify_email",
+      tokenHash: hashToken(randomToken()),
+      expiresAt: new Date(Date.now() + VERIFY_TOKEN_TTL_MS),
+    })
+    .returning({ id: userTokens.id });
+  await enqueueJob(tx, "email.send", { template: "verify-email", userId: user.id, tokenId: row!.id });
 }
 
 /** Notices of a sign-up attempt on an existing account: at most this many per account and hour. */
@@ -171,7 +164,7 @@ export async function register(
   try {
     await ctx.db.transaction(async (tx) => {
       await tx.insert(users).values({ id: userId, email, name, passwordHash, timezone });
-      await issueVerification(ctx, tx, { id: userId, email, name });
+      await issueVerification(tx, { id: userId, email, name });
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
@@ -207,12 +200,7 @@ async function noticeRegistrationAttempt(
   const noSend = new Error("no registration notice for this address");
   try {
     await ctx.db.transaction(async (tx) => {
-      await enqueueJob(tx, "email.send", {
-        template: "registration-attempt",
-        to: user.email,
-        userId: user.id,
-        data: { name: user.name },
-      });
+      await enqueueJob(tx, "email.send", { template: "registration-attempt", userId: user.id });
       if (!send) throw noSend;
     });
   } catch (error) {
@@ -254,7 +242,7 @@ export async function login(
     if ((await verificationWait(ctx.db, user.id)) === 0) {
       await ctx.db.transaction(async (tx) => {
         await retirePendingTokens(tx, user.id, "verify_email");
-        await issueVerification(ctx, tx, user);
+        await issueVerification(tx, user);
       });
       ctx.notifyOutbox();
     }
@@ -377,12 +365,7 @@ export async function changePassword(
       .where(eq(users.id, user.id));
     await revokeAllSessions(tx, user.id, "password_changed");
     await retirePendingTokens(tx, user.id, "reset_password");
-    await enqueueJob(tx, "email.send", {
-      template: "password-changed",
-      to: user.email,
-      userId: user.id,
-      data: { name: user.name },
-    });
+    await enqueueJob(tx, "email.send", { template: "password-changed", userId: user.id });
     return startSession(tx, tokenSettings(ctx), {
       userId: user.id,
       deviceName: current?.deviceName ?? null,
@@ -418,23 +401,20 @@ export async function forgotPassword(ctx: AccountContext, input: { email: string
       ),
     );
   const send = !!user && !user.disabledAt && (recent?.n ?? 0) < RESETS_PER_HOUR;
-  const token = randomToken();
   const target = user ?? { id: randomUUID(), email: "nobody@example.invalid", name: "nobody" };
   const noSend = new Error("no reset email for this address");
   try {
     await ctx.db.transaction(async (tx) => {
       await retirePendingTokens(tx, target.id, "reset_password");
-      await enqueueJob(tx, "email.send", {
-        template: "reset-password",
-        to: target.email,
-        userId: target.id,
-        data: { name: target.name, token },
-      });
+      // The link is minted when the email is sent; until then the row holds a secret nobody has.
+      const tokenId = randomUUID();
+      await enqueueJob(tx, "email.send", { template: "reset-password", userId: target.id, tokenId });
       if (!send) throw noSend;
       await tx.insert(userTokens).values({
+        id: tokenId,
         userId: target.id,
         purpose: "reset_password",
-        tokenHash: hashToken(token),
+        tokenHash: hashToken(randomToken()),
         expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
       });
     });
@@ -490,12 +470,7 @@ export async function resetPassword(ctx: AccountContext, input: { token: string;
       .returning();
     await revokeAllSessions(tx, row.userId, "password_reset");
     await retirePendingTokens(tx, row.userId, "reset_password");
-    await enqueueJob(tx, "email.send", {
-      template: "password-changed",
-      to: updated!.email,
-      userId: row.userId,
-      data: { name: updated!.name },
-    });
+    await enqueueJob(tx, "email.send", { template: "password-changed", userId: row.userId });
     return updated!;
   });
   ctx.notifyOutbox();
@@ -621,7 +596,7 @@ export async function resendVerification(ctx: AccountContext, caller: Principal)
   if (wait > 0) throw tooManyRequests("Verification emails are limited: one a minute, five an hour", wait);
   await ctx.db.transaction(async (tx) => {
     await retirePendingTokens(tx, user.id, "verify_email");
-    await issueVerification(ctx, tx, user);
+    await issueVerification(tx, user);
   });
   ctx.notifyOutbox();
 }

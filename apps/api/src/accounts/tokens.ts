@@ -1,22 +1,11 @@
-import { createHash, createHmac, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { KeyRing, PurposeKeys } from "@honeydue/config";
 import { type Queryable, refreshTokens, sessions } from "@honeydue/db";
+import { codeHmac, hashToken, randomToken } from "@honeydue/domain/tokens";
 import { signAccessToken } from "./access-token.ts";
 
-/** 32 random bytes (256 bits), base64url: refresh, reset and verification tokens. */
-export function randomToken(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-/** Only this hash of a token is stored: a database leak yields no usable token. */
-export function hashToken(token: string): Buffer {
-  return createHash("sha256").update(token, "utf8").digest();
-}
-
-/** A 6-digit verification code, uniformly random. */
-export function randomCode(): string {
-  return randomInt(0, 1_000_000).toString().padStart(6, "0");
-}
+// The token primitives live in @honeydue/domain/tokens: the email job mints tokens and codes at send time.
+export { hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
 
 /**
  * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored
@@ -34,10 +23,6 @@ export function codeMatches(
   stored: Buffer | null | undefined,
 ): boolean {
   return keys.accepted().some(({ key }) => sameHash(stored, codeHmac(key, userId, code)));
-}
-
-function codeHmac(key: Buffer, userId: string, code: string): Buffer {
-  return createHmac("sha256", key).update(`${userId}:${code}`).digest();
 }
 
 export function sameHash(a: Buffer | null | undefined, b: Buffer): boolean {

@@ -309,7 +309,7 @@ export function registerAdminUserRoutes(app: App, deps: AdminUserRouteDeps) {
       if (user.disabledAt) throw conflict("This user is disabled; enable them first");
       await db.transaction(async (tx) => {
         await retirePendingTokens(tx, user.id, "verify_email");
-        await issueVerification(deps, tx, user);
+        await issueVerification(tx, user);
         await audit(
           tx,
           request,
@@ -343,19 +343,17 @@ export function registerAdminUserRoutes(app: App, deps: AdminUserRouteDeps) {
       if (user.disabledAt) throw conflict("This user is disabled; enable them first");
       await db.transaction(async (tx) => {
         await retirePendingTokens(tx, user.id, "reset_password");
-        const token = randomToken();
-        await tx.insert(userTokens).values({
-          userId: user.id,
-          purpose: "reset_password",
-          tokenHash: hashToken(token),
-          expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
-        });
-        await enqueueJob(tx, "email.send", {
-          template: "reset-password",
-          to: user.email,
-          userId: user.id,
-          data: { name: user.name, token },
-        });
+        // The link is minted when the email is sent; until then the row holds a secret nobody has.
+        const [row] = await tx
+          .insert(userTokens)
+          .values({
+            userId: user.id,
+            purpose: "reset_password",
+            tokenHash: hashToken(randomToken()),
+            expiresAt: new Date(Date.now() + RESET_TOKEN_TTL_MS),
+          })
+          .returning({ id: userTokens.id });
+        await enqueueJob(tx, "email.send", { template: "reset-password", userId: user.id, tokenId: row!.id });
         await audit(
           tx,
           request,

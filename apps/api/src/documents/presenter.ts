@@ -64,7 +64,3 @@ export async function loadDocuments(db: Queryable, ids: string[]) {
 }
 
 /** One document by id, or undefined. */
-export async function findDocument(db: Queryable, id: string) {
-  const [row] = await selectDocuments(db, eq(documents.id, id)).limit(1);
-  return row ? toDocument(row) : undefined;
-}

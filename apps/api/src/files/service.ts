@@ -31,7 +31,6 @@ export function storageKeyFor(file: {
 }
 /** Where a presigned upload lands before it is checked. */
 export const incomingKey = (fileId: string) => `incoming/${fileId}`;
-export const thumbnailKeyFor = (storageKey: string) => `${storageKey}_thumb`;
 
 /**
  * A client's file name, kept only for Content-Disposition. Names that try to be paths are refused

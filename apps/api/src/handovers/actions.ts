@@ -130,24 +130,8 @@ export async function offerHandover(
         expiresAt: new Date(Date.now() + HANDOVER_TTL_MS),
       })
       .returning({ id: handovers.id });
-    const [names] = await tx
-      .select({ residenceName: residences.name, timezone: residences.timezone, sellerName: users.name })
-      .from(residences)
-      .innerJoin(users, eq(users.id, seller.userId))
-      .where(eq(residences.id, residenceId));
-    // Names only: the offer is accepted by signing in with the address, so no secret is mailed.
-    await enqueueJob(tx, "email.send", {
-      template: "handover-offered",
-      to: email,
-      data: {
-        sellerName: names!.sellerName,
-        residenceName: names!.residenceName,
-        expiresOn: new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: names!.timezone }).format(
-          new Date(Date.now() + HANDOVER_TTL_MS),
-        ),
-        ...(input.message?.trim() ? { message: input.message.trim() } : {}),
-      },
-    });
+    // Names only (looked up when sent): the offer is accepted by signing in with the address, no secret.
+    await enqueueJob(tx, "email.send", { template: "handover-offered", handoverId: row!.id });
     await recordActivity(tx, {
       residenceId,
       actorId: seller.userId,

@@ -67,8 +67,6 @@ export const notFound = (what = "Resource") =>
 export const forbidden = (detail: string) => new HttpProblem({ status: 403, title: "Forbidden", detail });
 export const conflict = (detail: string, extensions?: Record<string, unknown>) =>
   new HttpProblem({ status: 409, title: "Conflict", detail, extensions });
-export const badRequest = (detail: string, extensions?: Record<string, unknown>) =>
-  new HttpProblem({ status: 400, title: "Bad request", detail, extensions });
 export const unauthorized = (detail = "A valid access token is required") =>
   new HttpProblem({
     status: 401,

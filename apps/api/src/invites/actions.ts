@@ -98,6 +98,8 @@ export async function createInvite(
     });
   }
   const email = input.email.trim();
+  // The link is minted when the email is sent (see the invite email); until then the row holds the hash
+  // of a secret nobody has.
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + INVITE_TTL_MS);
   const invite = await db.transaction(async (tx) => {
@@ -143,21 +145,7 @@ export async function createInvite(
         expiresAt,
       })
       .returning({ id: invites.id, createdAt: invites.createdAt });
-    await enqueueJob(tx, "email.send", {
-      template: "invite",
-      to: email,
-      ...(invitee ? { userId: invitee.id } : {}),
-      data: {
-        token,
-        inviterName: residence!.inviterName,
-        residenceName: residence!.name,
-        role: input.role,
-        expiresOn: new Intl.DateTimeFormat("en-US", {
-          dateStyle: "long",
-          timeZone: residence!.timezone,
-        }).format(expiresAt),
-      },
-    });
+    await enqueueJob(tx, "email.send", { template: "invite", inviteId: row!.id });
     await recordActivity(tx, {
       residenceId,
       actorId: inviter.userId,

@@ -1,6 +1,6 @@
 import type { Database } from "@honeydue/db";
 import Type from "typebox";
-import { CODE_FAILURES_PER_IP, CODE_FAILURES_PER_USER, type LoginThrottle } from "../accounts/throttle.ts";
+import type { LoginThrottle } from "../accounts/throttle.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem } from "../http/problem.ts";
@@ -28,10 +28,6 @@ import {
   ShareCodeParams,
   ShareCodeSchema,
 } from "./schemas.ts";
-
-/** Wrong share codes allowed per hour, per user and per client IP, before joins answer 429. */
-export const SHARE_CODE_FAILURES_PER_USER = CODE_FAILURES_PER_USER;
-export const SHARE_CODE_FAILURES_PER_IP = CODE_FAILURES_PER_IP;
 
 /** Joining a residence: email invites (single-use link, 7 days) and share codes (48 hours). */
 export function registerInviteRoutes(

@@ -87,7 +87,3 @@ export async function requireMembershipOf(
     throw error;
   }
 }
-
-export function roleAtLeast(role: Role, atLeast: Role): boolean {
-  return RANK[role] >= RANK[atLeast];
-}

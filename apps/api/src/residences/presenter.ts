@@ -87,17 +87,6 @@ export async function loadResidence(
   return toResidence(row);
 }
 
-/** Several residences as one member sees them (those the user does not belong to are left out). */
-export async function loadResidences(db: Queryable, residenceIds: string[], userId: string) {
-  if (residenceIds.length === 0) return [];
-  const rows = await db
-    .select(selection)
-    .from(memberships)
-    .innerJoin(residences, eq(residences.id, memberships.residenceId))
-    .where(and(inArray(memberships.residenceId, residenceIds), eq(memberships.userId, userId)));
-  return rows.map(toResidence);
-}
-
 const memberColumns = {
   residenceId: memberships.residenceId,
   userId: memberships.userId,

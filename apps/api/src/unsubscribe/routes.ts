@@ -1,6 +1,6 @@
 import type { PurposeKeys } from "@honeydue/config";
 import { type Database, users } from "@honeydue/db";
-import { verifyUnsubscribeToken } from "@honeydue/jobs/unsubscribe";
+import { verifyUnsubscribeToken } from "@honeydue/email";
 import { eq } from "drizzle-orm";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";

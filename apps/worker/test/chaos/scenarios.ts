@@ -3,6 +3,7 @@ import type { Database } from "@honeydue/db";
 import { enqueueJob } from "@honeydue/jobs";
 import {
   createTestDatabase,
+  mailRecipient,
   startPostgresServer,
   startRedisServer,
   verificationTokenIn,
@@ -33,8 +34,7 @@ async function mailJobs(db: Database, count: number, tag: string): Promise<strin
     to.push(address);
     await enqueueJob(db, "email.send", {
       template: "password-changed",
-      to: address,
-      data: { name: `N${i}` },
+      userId: await mailRecipient(db, address, `N${i}`),
     });
   }
   return to;
@@ -251,11 +251,12 @@ export async function poisonRows(options: { good: number }): Promise<Figures & {
     sql`INSERT INTO outbox (job, payload) VALUES ('email.send', '{"template": 1}'::jsonb)`,
   );
   await handle.db.execute(sql`INSERT INTO outbox (job, payload) VALUES ('email.send', '[]'::jsonb)`);
-  await enqueueJob(handle.db, "email.send", { template: "no-such-template", to: "t@chaos.test", data: {} });
+  await handle.db.execute(
+    sql`INSERT INTO outbox (job, payload) VALUES ('email.send', '{"template": "no-such-template", "userId": "00000000-0000-4000-8000-000000000000"}'::jsonb)`,
+  );
   await enqueueJob(handle.db, "email.send", {
     template: "password-changed",
-    to: "refused@chaos.test",
-    data: { name: "R" },
+    userId: await mailRecipient(handle.db, "refused@chaos.test", "R"),
   });
   const to = await mailJobs(handle.db, options.good, "good");
   const started = Date.now();

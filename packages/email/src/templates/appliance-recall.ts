@@ -1,4 +1,6 @@
-import { type EmailTemplate, layout, PermanentEmailError, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient, reminderUnsubscribeUrl } from "../load.ts";
+import { defineEmail, layout, PermanentEmailError, str } from "../template.ts";
 import { reminderHeaders, unsubscribePage } from "./daily-digest.ts";
 
 const optional = (data: Record<string, unknown>, key: string): string => {
@@ -11,7 +13,25 @@ const optional = (data: Record<string, unknown>, key: string): string => {
  * Sent once per recall per appliance, to the residence's owners and members with reminder emails on, when
  * the recall check matches a recall notice (CPSC) to one of its appliances by brand and model.
  */
-export const applianceRecall: EmailTemplate = {
+export const applianceRecall = defineEmail({
+  payload: Type.Object({
+    userId: Type.String({ format: "uuid" }),
+    applianceId: Type.String({ format: "uuid" }),
+    residenceId: Type.String({ format: "uuid" }),
+    applianceName: Type.String({ minLength: 1 }),
+    residenceName: Type.String({ minLength: 1 }),
+    recallTitle: Type.String({ minLength: 1 }),
+    remedy: Type.String(),
+    /** The public notice of the source (CPSC), when it gave one. */
+    recallUrl: Type.String(),
+    recalledOn: Type.String(),
+  }),
+  load: async (context, { userId, ...recall }) => {
+    const user = await loadRecipient(context.db, userId);
+    if (!user) return null;
+    const unsubscribeUrl = reminderUnsubscribeUrl(context, userId);
+    return { to: user.email, userId, data: { ...recall, name: user.name, unsubscribeUrl } };
+  },
   subject: "Recall notice for your {{applianceName}}",
   linkValue: "link",
   values: (data, { publicWebUrl }) => {
@@ -61,4 +81,4 @@ Read the recall notice: {{link}}
 
 Stop these reminder emails: {{unsubscribeLink}}
 `,
-};
+});

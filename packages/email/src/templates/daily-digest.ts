@@ -1,4 +1,6 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient, reminderUnsubscribeUrl } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 
 const count = (data: Record<string, unknown>, key: string): number => {
   const value = data[key];
@@ -35,7 +37,25 @@ export function unsubscribePage(publicWebUrl: string, unsubscribeUrl: string): s
  * The daily digest, at the user's chosen local hour: overdue, due today and due soon across all their
  * residences. Sections with nothing in them stay empty; the tick never sends a digest with nothing to say.
  */
-export const dailyDigest: EmailTemplate = {
+export const dailyDigest = defineEmail({
+  payload: Type.Object({
+    userId: Type.String({ format: "uuid" }),
+    /** The user's local date the digest is for. */
+    date: Type.String({ format: "date" }),
+    overdueCount: Type.Integer({ minimum: 0 }),
+    todayCount: Type.Integer({ minimum: 0 }),
+    soonCount: Type.Integer({ minimum: 0 }),
+    /** Lines of the sections, written by the tick (the tasks as they were then). */
+    overdue: Type.String(),
+    today: Type.String(),
+    soon: Type.String(),
+  }),
+  load: async (context, { userId, ...digest }) => {
+    const user = await loadRecipient(context.db, userId);
+    if (!user) return null;
+    const unsubscribeUrl = reminderUnsubscribeUrl(context, userId);
+    return { to: user.email, userId, data: { ...digest, name: user.name, unsubscribeUrl } };
+  },
   subject: "{{summary}} — your honeyDue list for {{date}}",
   linkValue: "appLink",
   values: (data, { publicWebUrl }) => {
@@ -92,4 +112,4 @@ Open your list: {{appLink}}
 
 You get this digest once a day at the hour you chose. Stop these reminder emails: {{unsubscribeLink}}
 `,
-};
+});

@@ -1,10 +1,49 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import { handovers, residences, users } from "@honeydue/db";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import Type from "typebox";
+import { defineEmail, layout, str } from "../template.ts";
 
 /**
  * Sent when an owner offers a home to someone by email. It carries no secret: the offer is accepted by
  * signing in with this (verified) address, from the list of homes offered to you.
  */
-export const handoverOffered: EmailTemplate = {
+export const handoverOffered = defineEmail({
+  payload: Type.Object({ handoverId: Type.String({ format: "uuid" }) }),
+  load: async (context, { handoverId }) => {
+    const [offer] = await context.db
+      .select({
+        email: handovers.email,
+        message: handovers.message,
+        expiresAt: handovers.expiresAt,
+        residenceName: residences.name,
+        timezone: residences.timezone,
+        sellerName: users.name,
+      })
+      .from(handovers)
+      .innerJoin(residences, eq(residences.id, handovers.residenceId))
+      .leftJoin(users, eq(users.id, handovers.createdBy))
+      .where(
+        and(
+          eq(handovers.id, handoverId),
+          isNull(handovers.acceptedAt),
+          isNull(handovers.declinedAt),
+          isNull(handovers.revokedAt),
+          gt(handovers.expiresAt, sql`now()`),
+        ),
+      );
+    if (!offer) return null;
+    return {
+      to: offer.email,
+      data: {
+        sellerName: offer.sellerName ?? "A honeyDue member",
+        residenceName: offer.residenceName,
+        expiresOn: new Intl.DateTimeFormat("en-US", { dateStyle: "long", timeZone: offer.timezone }).format(
+          offer.expiresAt,
+        ),
+        ...(offer.message?.trim() ? { message: offer.message.trim() } : {}),
+      },
+    };
+  },
   subject: "{{sellerName}} is handing {{residenceName}} over to you on honeyDue",
   linkValue: "link",
   values: (data, { publicWebUrl }) => ({
@@ -35,4 +74,4 @@ See the offer here:
 
 Sign in or create an account with this email address and verify it; the offer is open until {{expiresOn}}. If you were not expecting it, you can ignore this email.
 `,
-};
+});

@@ -1,3 +1,4 @@
+import Type, { type Static } from "typebox";
 import type { EmailTemplate } from "../template.ts";
 import { applianceRecall } from "./appliance-recall.ts";
 import { dailyDigest } from "./daily-digest.ts";
@@ -10,7 +11,7 @@ import { taskEscalation } from "./task-escalation.ts";
 import { verifyEmail } from "./verify-email.ts";
 import { warrantyExpiring } from "./warranty-expiring.ts";
 
-/** Every email honeyDue sends. To add one: a file in this folder and one line here. */
+/** Every email honeyDue sends. To add one: a file in this folder (see EmailTemplate) and one line here. */
 export const TEMPLATES = {
   "verify-email": verifyEmail,
   "reset-password": resetPassword,
@@ -29,3 +30,23 @@ export type TemplateName = keyof typeof TEMPLATES;
 export function isTemplateName(name: string): name is TemplateName {
   return Object.hasOwn(TEMPLATES, name);
 }
+
+/**
+ * The payload of an `email.send` job: the template's name and its payload, a union keyed by template, so
+ * `enqueueJob(tx, "email.send", { template: "reset-password", userId, tokenId })` is checked by the
+ * compiler. Extra properties are refused (at enqueue time too), so nothing but ids and content gets in.
+ */
+export type EmailJob = {
+  [K in TemplateName]: { template: K } & Static<(typeof TEMPLATES)[K]["payload"]>;
+}[TemplateName];
+
+export const EmailJobSchema = Type.Unsafe<EmailJob>(
+  Type.Union(
+    Object.entries(TEMPLATES).map(([name, template]) =>
+      Type.Object(
+        { template: Type.Literal(name), ...template.payload.properties },
+        { additionalProperties: false },
+      ),
+    ),
+  ),
+);

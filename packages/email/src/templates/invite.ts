@@ -1,4 +1,8 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import { users } from "@honeydue/db";
+import { eq, sql } from "drizzle-orm";
+import Type from "typebox";
+import { mintInviteToken } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 
 const ROLE_TEXT: Record<string, string> = {
   owner: "an owner",
@@ -7,7 +11,35 @@ const ROLE_TEXT: Record<string, string> = {
 };
 
 /** Sent when an owner invites someone to a residence: a single-use link valid for 7 days. */
-export const invite: EmailTemplate = {
+export const invite = defineEmail({
+  payload: Type.Object({ inviteId: Type.String({ format: "uuid" }) }),
+  load: async (context, { inviteId }) => {
+    const minted = await mintInviteToken(context, inviteId);
+    if (!minted) return null;
+    const { token, invite, residence } = minted;
+    const [inviter] = invite.invitedBy
+      ? await context.db.select({ name: users.name }).from(users).where(eq(users.id, invite.invitedBy))
+      : [];
+    const [invitee] = await context.db
+      .select({ id: users.id })
+      .from(users)
+      .where(sql`lower(${users.email}) = lower(${invite.email})`)
+      .limit(1);
+    return {
+      to: invite.email,
+      userId: invitee?.id ?? null,
+      data: {
+        token,
+        inviterName: inviter?.name ?? "A honeyDue member",
+        residenceName: residence.name,
+        role: invite.role,
+        expiresOn: new Intl.DateTimeFormat("en-US", {
+          dateStyle: "long",
+          timeZone: residence.timezone,
+        }).format(invite.expiresAt),
+      },
+    };
+  },
   subject: "{{inviterName}} invited you to {{residenceName}} on honeyDue",
   linkValue: "link",
   values: (data, { publicWebUrl }) => ({
@@ -35,4 +67,4 @@ Accept the invitation here:
 
 The link works once and is valid until {{expiresOn}}. You will be asked to sign in or create an account. If you do not know {{inviterName}}, you can ignore this email.
 `,
-};
+});

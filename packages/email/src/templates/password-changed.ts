@@ -1,7 +1,14 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 
 /** Sent after a password change or reset: every session was signed out. */
-export const passwordChanged: EmailTemplate = {
+export const passwordChanged = defineEmail({
+  payload: Type.Object({ userId: Type.String({ format: "uuid" }) }),
+  load: async (context, { userId }) => {
+    const user = await loadRecipient(context.db, userId);
+    return user ? { to: user.email, userId, data: { name: user.name } } : null;
+  },
   subject: "Your honeyDue password was changed",
   values: (data, { publicWebUrl }) => ({
     name: str(data, "name"),
@@ -21,4 +28,4 @@ The password of your honeyDue account was just changed, and every device signed 
 
 If this was not you, reset your password right away: {{link}}
 `,
-};
+});

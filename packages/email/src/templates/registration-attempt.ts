@@ -1,10 +1,17 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 
 /**
  * Sent instead of a verification email when someone signs up with an address that already has an account:
  * the sign-up answer is the same either way, so the owner learns of it here and nobody else does.
  */
-export const registrationAttempt: EmailTemplate = {
+export const registrationAttempt = defineEmail({
+  payload: Type.Object({ userId: Type.String({ format: "uuid" }) }),
+  load: async (context, { userId }) => {
+    const user = await loadRecipient(context.db, userId);
+    return user ? { to: user.email, userId, data: { name: user.name } } : null;
+  },
   subject: "Someone tried to sign up to honeyDue with your email address",
   values: (data, { publicWebUrl }) => ({
     name: str(data, "name"),
@@ -31,4 +38,4 @@ Forgot your password? Reset it here: {{reset}}
 
 If it was not you, you can ignore this email: nobody can sign in without your password.
 `,
-};
+});

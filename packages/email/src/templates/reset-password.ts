@@ -1,7 +1,20 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient, mintUserToken } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 
 /** Sent on "forgot password": a single-use link valid for one hour. */
-export const resetPassword: EmailTemplate = {
+export const resetPassword = defineEmail({
+  payload: Type.Object({ userId: Type.String({ format: "uuid" }), tokenId: Type.String({ format: "uuid" }) }),
+  load: async (context, { userId, tokenId }) => {
+    const user = await loadRecipient(context.db, userId);
+    if (!user) return null;
+    const minted = await mintUserToken(context, tokenId, {
+      userId,
+      purpose: "reset_password",
+      withCode: false,
+    });
+    return minted ? { to: user.email, userId, data: { name: user.name, token: minted.token } } : null;
+  },
   subject: "Reset your honeyDue password",
   linkValue: "link",
   values: (data, { publicWebUrl }) => ({
@@ -24,4 +37,4 @@ Someone (hopefully you) asked to reset the password of your honeyDue account. Ch
 
 The link works once and expires in one hour. If you did not ask for this, ignore this email: your password stays as it is.
 `,
-};
+});

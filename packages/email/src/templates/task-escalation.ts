@@ -1,12 +1,33 @@
-import { type EmailTemplate, layout, PermanentEmailError, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient, reminderUnsubscribeUrl } from "../load.ts";
+import { defineEmail, layout, PermanentEmailError, str } from "../template.ts";
 import { reminderHeaders, unsubscribePage } from "./daily-digest.ts";
 
 /**
  * An overdue task escalated by the residence's policy: to its assignee again ("still overdue"), or to another
  * member or the owners ("5 days overdue — assigned to Sam"). The job carries ids and names only; the
- * unsubscribe link is added when the message is delivered.
+ * recipient's address and the unsubscribe link are looked up and signed when the message is sent.
  */
-export const taskEscalation: EmailTemplate = {
+export const taskEscalation = defineEmail({
+  payload: Type.Object({
+    userId: Type.String({ format: "uuid" }),
+    taskId: Type.String({ format: "uuid" }),
+    residenceId: Type.String({ format: "uuid" }),
+    taskTitle: Type.String({ minLength: 1 }),
+    residenceName: Type.String({ minLength: 1 }),
+    dueOn: Type.String({ format: "date" }),
+    daysOverdue: Type.Integer({ minimum: 1 }),
+    /** The assignee's name, "" when nobody is assigned. */
+    assigneeName: Type.String(),
+    /** Sent to the assignee themselves ("still to do"), or to someone else who can step in. */
+    toAssignee: Type.Boolean(),
+  }),
+  load: async (context, { userId, ...escalation }) => {
+    const user = await loadRecipient(context.db, userId);
+    if (!user) return null;
+    const unsubscribeUrl = reminderUnsubscribeUrl(context, userId);
+    return { to: user.email, userId, data: { ...escalation, name: user.name, unsubscribeUrl } };
+  },
   subject: "{{headline}}",
   linkValue: "link",
   values: (data, { publicWebUrl }) => {
@@ -55,4 +76,4 @@ Open the task: {{link}}
 
 Stop these reminder emails: {{unsubscribeLink}}
 `,
-};
+});

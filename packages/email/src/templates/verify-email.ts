@@ -1,7 +1,16 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient, mintUserToken } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 
 /** Sent on sign-up and on "resend verification": a link and a 6-digit code (valid 24 hours). */
-export const verifyEmail: EmailTemplate = {
+export const verifyEmail = defineEmail({
+  payload: Type.Object({ userId: Type.String({ format: "uuid" }), tokenId: Type.String({ format: "uuid" }) }),
+  load: async (context, { userId, tokenId }) => {
+    const user = await loadRecipient(context.db, userId);
+    if (!user) return null;
+    const minted = await mintUserToken(context, tokenId, { userId, purpose: "verify_email", withCode: true });
+    return minted ? { to: user.email, userId, data: { name: user.name, ...minted } } : null;
+  },
   subject: "Confirm your email address for honeyDue",
   linkValue: "link",
   values: (data, { publicWebUrl }) => ({
@@ -29,4 +38,4 @@ Or enter this code in the app: {{code}}
 
 The link and the code are valid for 24 hours. If you did not sign up for honeyDue, you can ignore this email.
 `,
-};
+});

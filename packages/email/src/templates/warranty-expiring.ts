@@ -1,8 +1,25 @@
-import { type EmailTemplate, layout, str } from "../template.ts";
+import Type from "typebox";
+import { loadRecipient, reminderUnsubscribeUrl } from "../load.ts";
+import { defineEmail, layout, str } from "../template.ts";
 import { reminderHeaders, unsubscribePage } from "./daily-digest.ts";
 
 /** Sent 30 and 7 days before a warranty document expires, to every member with reminder emails on. */
-export const warrantyExpiring: EmailTemplate = {
+export const warrantyExpiring = defineEmail({
+  payload: Type.Object({
+    userId: Type.String({ format: "uuid" }),
+    documentId: Type.String({ format: "uuid" }),
+    residenceId: Type.String({ format: "uuid" }),
+    documentTitle: Type.String({ minLength: 1 }),
+    residenceName: Type.String({ minLength: 1 }),
+    expiresOn: Type.String({ format: "date" }),
+    daysLeft: Type.Integer({ minimum: 0 }),
+  }),
+  load: async (context, { userId, ...reminder }) => {
+    const user = await loadRecipient(context.db, userId);
+    if (!user) return null;
+    const unsubscribeUrl = reminderUnsubscribeUrl(context, userId);
+    return { to: user.email, userId, data: { ...reminder, name: user.name, unsubscribeUrl } };
+  },
   subject: "The warranty “{{documentTitle}}” expires in {{daysLeft}}",
   linkValue: "link",
   values: (data, { publicWebUrl }) => {
@@ -38,4 +55,4 @@ Open the document: {{link}}
 
 Stop these reminder emails: {{unsubscribeLink}}
 `,
-};
+});

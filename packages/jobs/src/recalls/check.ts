@@ -15,7 +15,6 @@ import type { Logger } from "@honeydue/observability";
 import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { notify } from "../notify.ts";
 import { enqueueJob } from "../outbox.ts";
-import { unsubscribeUrl } from "../unsubscribe.ts";
 import type { RecallNotice, RecallSource } from "./sources.ts";
 
 export interface RecallCheckSettings {
@@ -311,20 +310,15 @@ async function notifyMembers(
     if (member.remindersOn && member.verifiedAt) {
       await enqueueJob(tx, "email.send", {
         template: "appliance-recall",
-        to: member.email,
         userId: member.id,
-        data: {
-          name: member.name,
-          applianceName: appliance.name,
-          residenceName: member.residence,
-          recallTitle: notice.title,
-          remedy: notice.remedy ?? "",
-          recallUrl: notice.url ?? "",
-          recalledOn: notice.recalledOn ?? "",
-          residenceId: appliance.residenceId,
-          applianceId: appliance.id,
-          unsubscribeUrl: unsubscribeUrl(deps.publicApiUrl, deps.unsubscribeKeys, member.id),
-        },
+        applianceName: appliance.name,
+        residenceName: member.residence,
+        recallTitle: notice.title,
+        remedy: notice.remedy ?? "",
+        recallUrl: notice.url ?? "",
+        recalledOn: notice.recalledOn ?? "",
+        residenceId: appliance.residenceId,
+        applianceId: appliance.id,
       });
     }
   }
