@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { redisReachable } from "@honeydue/testkit";
+import { addressBucket } from "../src/http/address-limit.ts";
 import { createUser } from "./fixtures.ts";
 import { startTestApi, type TestApi } from "./support.ts";
 
@@ -85,6 +86,25 @@ test("the address is the real client's: X-Forwarded-For from an untrusted peer i
     assert.equal(res.statusCode, 404);
   }
   assertLimited(await anonymous(api, peer));
+});
+
+test("IPv6 clients are counted per /64; IPv4-mapped addresses as IPv4", async () => {
+  assert.equal(addressBucket("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  assert.equal(addressBucket("2001:db8:1:2::ffff"), "2001:db8:1:2::/64");
+  assert.equal(addressBucket("2001:0db8:0001:0002:0:0:0:1"), "2001:db8:1:2::/64");
+  assert.equal(addressBucket("::1"), "0:0:0:0::/64");
+  assert.equal(addressBucket("::ffff:192.0.2.4"), "192.0.2.4");
+  assert.equal(addressBucket("192.0.2.4"), "192.0.2.4");
+  const api = await startTestApi({ env });
+  const prefix = `2001:db8:${randomBytes(2).toString("hex")}:1`;
+  // Every request from another address of the same /64: one budget.
+  for (let i = 0; i < LIMIT; i++) assert.equal((await anonymous(api, `${prefix}::${i + 1}`)).statusCode, 404);
+  assertLimited(await anonymous(api, `${prefix}:ffff::9`));
+  assert.equal(
+    (await anonymous(api, `${prefix.slice(0, -1)}2::1`)).statusCode,
+    404,
+    "the next /64 is another client",
+  );
 });
 
 test("Redis: API processes share one budget per address", async (t) => {

@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { test } from "node:test";
 import { unsubscribeToken } from "@honeydue/email";
 import { notify } from "@honeydue/jobs";
-import { sql } from "drizzle-orm";
 import { multipart, png } from "./files-support.ts";
 import { createHousehold, type Household } from "./fixtures.ts";
 import { assertProblem } from "./problems.ts";

@@ -67,13 +67,10 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     applicationName: "honeydue-worker",
   });
   metrics.setPoolStatsSource(() => database.poolStats());
-  const redis = producerConnection(settings.redisUrl);
-  const queues = createQueues(redis, settings.queuePrefix);
-  // Connection and queue 'error' events have no caller (the package's own listeners only keep them from
-  // crashing the process): logged rate-limited and counted here.
-  redis.on("error", createErrorSink({ source: "redis-producer", log, metrics }));
-  const queueErrors = createErrorSink({ source: "bullmq-queue", log, metrics });
-  for (const name of QUEUE_NAMES) queues[name as QueueName].on("error", queueErrors);
+  // Connection, queue and worker 'error' events have no caller: logged rate-limited and counted.
+  const errors = (source: string) => createErrorSink({ source, log, metrics });
+  const redis = producerConnection(settings.redisUrl, errors("redis-producer"));
+  const queues = createQueues(redis, settings.queuePrefix, errors);
   metrics.setQueueStatsSource(async () => {
     const out: Record<string, Record<string, number>> = {};
     for (const name of QUEUE_NAMES)
@@ -116,12 +113,11 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     if (!lifecycle.shuttingDown) reconciler.kick();
   });
   // The API's kicks after a commit (see OUTBOX_KICK_CHANNEL); the poll covers any kick lost.
-  const kicks = producerConnection(settings.redisUrl, {
+  const kicks = producerConnection(settings.redisUrl, errors("redis-kicks"), {
     enableOfflineQueue: true,
     maxRetriesPerRequest: null,
   });
   kicks.on("message", () => relay.kick());
-  kicks.on("error", createErrorSink({ source: "redis-kicks", log, metrics }));
   kicks
     .subscribe(OUTBOX_KICK_CHANNEL)
     .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
@@ -160,6 +156,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     },
   });
   const workers = startQueueWorkers({
+    errors,
     redisUrl: settings.redisUrl,
     prefix: settings.queuePrefix,
     handlers,
@@ -189,11 +186,10 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     });
   }
   // Readiness probes on their own connection, which waits for a (re)connect instead of failing at once.
-  const healthRedis = producerConnection(settings.redisUrl, {
+  const healthRedis = producerConnection(settings.redisUrl, errors("redis-health"), {
     enableOfflineQueue: true,
     maxRetriesPerRequest: 1,
   });
-  healthRedis.on("error", createErrorSink({ source: "redis-health", log, metrics }));
   const health = await startHealthServer({
     host: settings.healthHost,
     port: settings.healthPort,

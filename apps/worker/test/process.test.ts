@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { emailMessages, memberships, residences, tasks, users } from "@honeydue/db";
 import { createQueues, enqueueJob, producerConnection, QUEUE_NAMES } from "@honeydue/jobs";
+import { createErrorSink, createLogger } from "@honeydue/observability";
 import {
   createTestDatabase,
   mailRecipient,
@@ -13,6 +14,10 @@ import {
 } from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
 import { spawnWorker, startHoldingSmtp, until } from "./support.ts";
+
+/** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
+const testErrors = (source: string) =>
+  createErrorSink({ source, log: createLogger({ level: "silent", role: "worker" }) });
 
 const skip = !(await postgresReachable())
   ? "worker processes share PostgreSQL with the test (PGlite is in-process)"
@@ -32,8 +37,8 @@ async function prefix() {
 }
 
 async function queueCounts(queuePrefix: string) {
-  const redis = producerConnection(TEST_REDIS_URL);
-  const queues = createQueues(redis, queuePrefix);
+  const redis = producerConnection(TEST_REDIS_URL, testErrors("redis"));
+  const queues = createQueues(redis, queuePrefix, testErrors);
   try {
     const out: Record<string, number> = {};
     for (const name of QUEUE_NAMES) {
@@ -212,8 +217,8 @@ test("two worker processes running the schedules side by side send each digest o
   const b = spawnWorker(env);
   await Promise.all([a.waitFor(/job schedulers in place/), b.waitFor(/job schedulers in place/)]);
   // Besides the scheduler's ticks, a burst of ticks at once: both workers run them concurrently.
-  const redis = producerConnection(TEST_REDIS_URL);
-  const queues = createQueues(redis, queuePrefix);
+  const redis = producerConnection(TEST_REDIS_URL, testErrors("redis"));
+  const queues = createQueues(redis, queuePrefix, testErrors);
   await queues.reminders.addBulk(
     Array.from({ length: 8 }, () => ({ name: "reminders.digest-tick", data: {} })),
   );

@@ -71,10 +71,21 @@ export function queueOf(name: JobName): QueueName {
 }
 
 /**
- * A producer connection: commands fail at once while Redis is unreachable (no offline queue), so the relay
- * notices and leaves outbox rows unpublished instead of hanging.
+ * Where the errors of connections, queues and workers go, by source (they have no caller to throw to): the
+ * worker passes `(source) => createErrorSink({ source, log, metrics })`, which logs rate-limited and counts
+ * background_errors_total{source}.
  */
-export function producerConnection(url: string, options: RedisOptions = {}): Redis {
+export type ErrorSinks = (source: string) => (error: unknown) => void;
+
+/**
+ * A producer connection: commands fail at once while Redis is unreachable (no offline queue), so the relay
+ * notices and leaves outbox rows unpublished instead of hanging. Its 'error' events go to `onError`.
+ */
+export function producerConnection(
+  url: string,
+  onError: (error: unknown) => void,
+  options: RedisOptions = {},
+): Redis {
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -82,18 +93,18 @@ export function producerConnection(url: string, options: RedisOptions = {}): Red
     retryStrategy: (times) => Math.min(times * 200, 2000),
     ...options,
   });
-  redis.on("error", () => {});
+  redis.on("error", onError);
   return redis;
 }
 
 /** A worker connection: BullMQ's blocking commands need maxRetriesPerRequest null. */
-export function workerConnection(url: string): Redis {
+export function workerConnection(url: string, onError: (error: unknown) => void): Redis {
   const redis = new Redis(url, {
     maxRetriesPerRequest: null,
     connectTimeout: 3000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
-  redis.on("error", () => {});
+  redis.on("error", onError);
   return redis;
 }
 
@@ -103,11 +114,13 @@ export type Queues = Record<QueueName, Queue> & {
   close(): Promise<void>;
 };
 
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, errors: ErrorSinks): Queues {
+  const queueErrors = errors("bullmq-queue");
+  const closeErrors = errors("bullmq-queue-close");
   const queues = Object.fromEntries(
     QUEUE_NAMES.map((name) => {
       const queue = new Queue(name, { connection, prefix });
-      queue.on("error", () => {});
+      queue.on("error", queueErrors);
       return [name, queue];
     }),
   ) as Record<QueueName, Queue>;
@@ -117,8 +130,8 @@ export function createQueues(connection: Redis, prefix: string): Queues {
     async close() {
       // Bounded: closing waits for the connection, which never comes while Redis is down.
       await runWithTimeout(5000, () =>
-        Promise.all(QUEUE_NAMES.map((q) => queues[q].close().catch(() => {}))),
-      ).catch(() => {});
+        Promise.all(QUEUE_NAMES.map((q) => queues[q].close().catch(closeErrors))),
+      ).catch(closeErrors);
     },
   };
 }
@@ -187,7 +200,12 @@ export function startQueueWorkers(deps: {
   lockDurationMs?: number;
   /** With it, each job's outbox row is marked processed or failed when the job ends (`finishOutboxRow`). */
   db?: Database;
+  /** The Workers' own connections, their 'error' events and forced closes. */
+  errors: ErrorSinks;
 }): QueueWorkers {
+  const connectionErrors = deps.errors("bullmq-worker-connection");
+  const workerErrors = deps.errors("bullmq-worker");
+  const closeErrors = deps.errors("bullmq-worker-close");
   const lockDuration = deps.lockDurationMs ?? 60_000;
   const connections: Redis[] = [];
   const workers = (deps.queues ?? QUEUE_NAMES).map((queueName) => {
@@ -222,7 +240,7 @@ export function startQueueWorkers(deps: {
         ),
       );
     };
-    const connection = workerConnection(deps.redisUrl);
+    const connection = workerConnection(deps.redisUrl, connectionErrors);
     connections.push(connection);
     const worker = new Worker(
       queueName,
@@ -258,7 +276,7 @@ export function startQueueWorkers(deps: {
         maxStalledCount: 2,
       },
     );
-    worker.on("error", (error) => deps.log.warn({ err: error, queue: queueName }, "queue worker error"));
+    worker.on("error", workerErrors);
     worker.on("completed", (job) => {
       const seconds = ((job.finishedOn ?? Date.now()) - (job.processedOn ?? Date.now())) / 1000;
       deps.metrics?.observeJob(queueName, job.name, "completed", seconds);
@@ -285,8 +303,8 @@ export function startQueueWorkers(deps: {
         // check then puts them back in the queue for another worker (their handlers are idempotent).
         forced = true;
         await runWithTimeout(5000, () =>
-          Promise.all(workers.map((w) => w.close(true).catch(() => {}))),
-        ).catch(() => {});
+          Promise.all(workers.map((w) => w.close(true).catch(closeErrors))),
+        ).catch(closeErrors);
       }
       for (const c of connections) c.disconnect();
       return { forced };

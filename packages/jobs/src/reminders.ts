@@ -180,7 +180,10 @@ export async function runDigestTick(
     try {
       if (digests.length > 0) sent += await writeDigests(deps, digests, byUser);
     } catch (error) {
-      await next?.catch(() => {});
+      // The next batch's read is abandoned with this error; its own failure, if any, is only logged.
+      await next?.catch((readError: unknown) =>
+        deps.log.warn({ err: readError }, "digest tick: the next batch's read failed too"),
+      );
       throw error;
     }
   }

@@ -3,13 +3,17 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { test } from "node:test";
 import { outbox } from "@honeydue/db";
-import { createLogger } from "@honeydue/observability";
+import { createErrorSink, createLogger } from "@honeydue/observability";
 import { createTestDatabase, REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
 import { inArray } from "drizzle-orm";
 import { createQueues, producerConnection, startQueueWorkers } from "../src/queues.ts";
 import { dataMarkerKey, startReconciler } from "../src/reconciler.ts";
 import { isJobName, JOBS } from "../src/registry.ts";
 import { startRelay } from "../src/relay.ts";
+
+/** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
+const testErrors = (source: string) =>
+  createErrorSink({ source, log: createLogger({ level: "silent", role: "worker" }) });
 
 const skip = (await redisReachable()) ? false : REDIS_SKIP_REASON;
 const log = createLogger({ level: "silent", role: "worker" });
@@ -41,8 +45,8 @@ test("poison rows fail alone: every Object.prototype key and malformed payloads 
 }, async () => {
   const { handle } = await createTestDatabase();
   const prefix = `poison${randomBytes(4).toString("hex")}`;
-  const redis = producerConnection(TEST_REDIS_URL);
-  const queues = createQueues(redis, prefix);
+  const redis = producerConnection(TEST_REDIS_URL, testErrors("redis"));
+  const queues = createQueues(redis, prefix, testErrors);
   const poisoned: string[] = [];
   const relay = startRelay({
     db: handle.db,
@@ -104,8 +108,8 @@ test("jobs finish their outbox rows; permanent errors fail at once; the reconcil
   const { handle } = await createTestDatabase();
   const db = handle.db;
   const prefix = `recon${randomBytes(4).toString("hex")}`;
-  const redis = producerConnection(TEST_REDIS_URL);
-  const queues = createQueues(redis, prefix);
+  const redis = producerConnection(TEST_REDIS_URL, testErrors("redis"));
+  const queues = createQueues(redis, prefix, testErrors);
   const relay = startRelay({ db, queues, log, pollIntervalMs: 60_000 });
   const republished: number[] = [];
   let dataLost = 0;
@@ -163,6 +167,7 @@ test("jobs finish their outbox rows; permanent errors fail at once; the reconcil
     assert.equal((await reconciler.runOnce({ all: true })).republished, 0);
 
     const workers = startQueueWorkers({
+      errors: testErrors,
       redisUrl: TEST_REDIS_URL,
       prefix,
       handlers: handlers as never,

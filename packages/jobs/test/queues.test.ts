@@ -1,10 +1,22 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
+import { Writable } from "node:stream";
 import { test } from "node:test";
-import { createLogger } from "@honeydue/observability";
-import { REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
-import { createQueues, jobOptions, producerConnection, startQueueWorkers } from "../src/queues.ts";
+import { createErrorSink, createLogger, createMetrics } from "@honeydue/observability";
+import { freePort, REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
+import pino from "pino";
+import {
+  createQueues,
+  jobOptions,
+  producerConnection,
+  startQueueWorkers,
+  workerConnection,
+} from "../src/queues.ts";
 import { JOBS } from "../src/registry.ts";
+
+/** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
+const testErrors = (source: string) =>
+  createErrorSink({ source, log: createLogger({ level: "silent", role: "worker" }) });
 
 const skip = (await redisReachable()) ? false : REDIS_SKIP_REASON;
 const log = createLogger({ level: "silent", role: "worker" });
@@ -13,8 +25,8 @@ test("queue workers validate payloads again, retry failures with backoff, keep f
   skip,
 }, async () => {
   const prefix = `q${randomBytes(4).toString("hex")}`;
-  const redis = producerConnection(TEST_REDIS_URL);
-  const queues = createQueues(redis, prefix);
+  const redis = producerConnection(TEST_REDIS_URL, testErrors("redis"));
+  const queues = createQueues(redis, prefix, testErrors);
   const calls: { jobId: string; attempt: number }[] = [];
   const noop = async () => {};
   const handlers = Object.fromEntries(Object.keys(JOBS).map((n) => [n, noop])) as never as Record<
@@ -27,6 +39,7 @@ test("queue workers validate payloads again, retry failures with backoff, keep f
     if (failuresLeft-- > 0) throw new Error("SMTP said 451");
   };
   const workers = startQueueWorkers({
+    errors: testErrors,
     redisUrl: TEST_REDIS_URL,
     prefix,
     handlers: handlers as never,
@@ -69,5 +82,40 @@ test("queue workers validate payloads again, retry failures with backoff, keep f
     await workers.close(5000);
     await queues.close();
     redis.disconnect();
+  }
+});
+
+test("the BullMQ Workers' own connection errors are logged (rate-limited) and counted, never swallowed", async () => {
+  // Nothing listens on this port: every connection attempt of the Workers fails.
+  const unreachable = `redis://127.0.0.1:${await freePort()}`;
+  const metrics = createMetrics("worker");
+  const lines: { source?: string; msg?: string }[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  const logged = pino({ level: "warn" }, sink);
+  // The connection each BullMQ Worker of startQueueWorkers gets, with the sink it passes.
+  const connection = workerConnection(
+    unreachable,
+    createErrorSink({ source: "bullmq-worker-connection", log: logged, metrics }),
+  );
+  try {
+    const counted = async () =>
+      (await metrics.registry.getSingleMetric("background_errors_total")?.get())?.values.find(
+        (v) => v.labels.source === "bullmq-worker-connection",
+      )?.value ?? 0;
+    const end = Date.now() + 20_000;
+    while ((await counted()) < 4) {
+      if (Date.now() > end) throw new Error("connection errors were not counted");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const connectionLines = lines.filter((l) => l.source === "bullmq-worker-connection");
+    assert.ok(connectionLines.length >= 1, "logged");
+    assert.ok(connectionLines.length < (await counted()), "rate-limited: fewer lines than errors");
+  } finally {
+    connection.disconnect();
   }
 });

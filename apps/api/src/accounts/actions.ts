@@ -21,9 +21,7 @@ import type { LoginThrottle } from "./throttle.ts";
 import {
   addRefreshToken,
   codeMatches,
-  hashCode,
   hashToken,
-  randomCode,
   randomToken,
   sessionExpiry,
   startSession,

@@ -1,3 +1,4 @@
+import { isIPv6 } from "node:net";
 import type { HoneydueMetrics, Logger } from "@honeydue/observability";
 import type { FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
@@ -7,6 +8,24 @@ import type { App } from "./app-type.ts";
 
 /** Probes of the orchestrator and the load balancer: never limited (they come from the nodes). */
 const EXEMPT_ROUTES = new Set(["/livez", "/healthz", "/readyz"]);
+
+/**
+ * The bucket of a client address: an IPv4 address itself (also when written IPv4-mapped), an IPv6
+ * address's /64 — one subscriber usually holds a whole /64 and could otherwise change address per request.
+ */
+export function addressBucket(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!isIPv6(ip)) return ip;
+  const [head = "", tail = ""] = ip.split("::");
+  const left = head ? head.split(":") : [];
+  const right = ip.includes("::") ? (tail ? tail.split(":") : []) : [];
+  const groups = [...left, ...new Array(8 - left.length - right.length).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => Number.parseInt(g, 16).toString(16))
+    .join(":")}::/64`;
+}
 
 /**
  * A route is unauthenticated when its OpenAPI security allows an anonymous caller: no `security` at all
@@ -24,7 +43,7 @@ export function isUnauthenticatedRoute(request: FastifyRequest): boolean {
 
 /**
  * The per-address global limit of unauthenticated routes (issue 16): every request to such a route is
- * counted per client address (`request.ip`, the real client behind TRUST_PROXY) in one-minute windows
+ * counted per client address (`request.ip`, the real client behind TRUST_PROXY; IPv6 per /64) in one-minute windows
  * before anything else runs; past the limit it answers 429 with Retry-After. Counted in Redis when
  * configured (shared by every API process, in-memory insurance while Redis is down), else in memory.
  * `perMinute` 0 turns it off. The web app's server forwards each browser's address (X-Forwarded-For), so
@@ -50,7 +69,7 @@ export function registerAddressLimit(
     : createMemoryCounter(windowMs);
   app.addHook("onRequest", async (request) => {
     if (!isUnauthenticatedRoute(request)) return;
-    const { count, resetInMs } = await counter.hit(request.ip);
+    const { count, resetInMs } = await counter.hit(addressBucket(request.ip));
     if (count > options.perMinute)
       throw tooManyRequests(
         "Too many requests from this address; try again later",

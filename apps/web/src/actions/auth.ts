@@ -2,6 +2,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
+import { failed, text } from "../lib/action-kit.ts";
 import { memberApi, problemDetail, publicApi } from "../lib/api.ts";
 import { clearedSessionCookies, localPath, sessionCookies, type TokenPair } from "../lib/session-cookies.ts";
 import { settings } from "../lib/settings.ts";
@@ -9,19 +10,9 @@ import { strings } from "../strings.ts";
 
 const DEVICE = "Web browser";
 
-function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value : "";
-}
-
 async function startSession(pair: TokenPair): Promise<void> {
   const jar = await cookies();
   for (const c of sessionCookies(pair, settings.secureCookies)) jar.set(c.name, c.value, c.options);
-}
-
-function failed(status: number, error: unknown): FormState {
-  if (status >= 500) console.error(`web action: API answered ${status}`, error);
-  return { error: problemDetail(error) ?? strings.errors.generic };
 }
 
 /** Sign-up answers alike for new and taken addresses (202, no tokens): the person confirms by email, then signs in. */
@@ -35,7 +26,7 @@ export async function signUp(_state: FormState, data: FormData): Promise<FormSta
       ...(timezone ? { timezone } : {}),
     },
   });
-  if (response.status !== 202) return failed(response.status, error);
+  if (response.status !== 202) return failed("sign up", response.status, error);
   return { message: strings.signUp.checkEmail };
 }
 
@@ -53,7 +44,7 @@ export async function signIn(_state: FormState, data: FormData): Promise<FormSta
     if ((error as { type?: string } | undefined)?.type?.endsWith("email-not-verified")) {
       return { error: strings.signIn.notVerified };
     }
-    return failed(response.status, error);
+    return failed("sign in", response.status, error);
   }
   await startSession(pair);
   redirect(localPath(text(data, "next")));
@@ -74,7 +65,7 @@ export async function forgotPassword(_state: FormState, data: FormData): Promise
   const { response, error } = await publicApi().POST("/v1/auth/forgot-password", {
     body: { email: text(data, "email") },
   });
-  if (response.status !== 202) return failed(response.status, error);
+  if (response.status !== 202) return failed("forgot password", response.status, error);
   return { message: strings.forgotPassword.sent };
 }
 
@@ -86,7 +77,7 @@ export async function resetPassword(_state: FormState, data: FormData): Promise<
   if ((error as { type?: string } | undefined)?.type?.endsWith("invalid-token")) {
     return { error: strings.resetPassword.invalid };
   }
-  return failed(response.status, error);
+  return failed("reset password", response.status, error);
 }
 
 export async function verifyEmailLink(_state: FormState, data: FormData): Promise<FormState> {
@@ -95,7 +86,7 @@ export async function verifyEmailLink(_state: FormState, data: FormData): Promis
   });
   if (response.ok) return { message: strings.verifyEmail.done };
   if (response.status === 400) return { error: strings.verifyEmail.invalid };
-  return failed(response.status, error);
+  return failed("verify email link", response.status, error);
 }
 
 /** Signed in: the code alone; otherwise the address and the code (the API answers every failure alike). */
@@ -108,7 +99,7 @@ export async function verifyEmailCode(_state: FormState, data: FormData): Promis
   if (response.ok) return { message: strings.verifyEmail.done };
   if (response.status === 400) return { error: problemDetail(error) ?? strings.verifyEmail.wrongCode };
   if (response.status === 429) return { error: strings.signIn.tooMany };
-  return failed(response.status, error);
+  return failed("verify email code", response.status, error);
 }
 
 export async function resendVerification(_state: FormState, _data: FormData): Promise<FormState> {
@@ -117,5 +108,5 @@ export async function resendVerification(_state: FormState, _data: FormData): Pr
   const { response, error } = await api.POST("/v1/auth/resend-verification");
   if (response.status === 202) return { message: strings.verifyEmail.resent };
   if (response.status === 409) return { message: strings.verifyEmail.already };
-  return failed(response.status, error);
+  return failed("resend verification", response.status, error);
 }

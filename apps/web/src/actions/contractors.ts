@@ -2,8 +2,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail } from "../lib/api.ts";
-import { strings } from "../strings.ts";
+import { failed, text as field, signedInApi } from "../lib/action-kit.ts";
 
 const TRADES = [
   "hvac",
@@ -19,16 +18,12 @@ const TRADES = [
   "other",
 ] as const;
 
-function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value.trim() : "";
-}
+const text = (data: FormData, name: string) => field(data, name).trim();
 
 /** Create (no contractorId) or edit a contractor; goes to the contractor's page when saved. */
 export async function saveContractor(_state: FormState, data: FormData): Promise<FormState> {
-  const api = await memberApi();
-  if (!api) redirect("/sign-in?next=/tasks");
   const residenceId = text(data, "residenceId");
+  const api = await signedInApi(`/residences/${residenceId}/contractors`);
   const contractorId = text(data, "contractorId");
   const rating = Number(text(data, "rating"));
   const body = {
@@ -45,11 +40,7 @@ export async function saveContractor(_state: FormState, data: FormData): Promise
   const result = contractorId
     ? await api.PATCH("/v1/contractors/{contractorId}", { params: { path: { contractorId } }, body })
     : await api.POST("/v1/residences/{residenceId}/contractors", { params: { path: { residenceId } }, body });
-  if (!result.data) {
-    if (result.response.status >= 500)
-      console.error(`save contractor: API answered ${result.response.status}`);
-    return { error: problemDetail(result.error) ?? strings.errors.generic };
-  }
+  if (!result.data) return failed("save contractor", result.response.status, result.error);
   revalidatePath(`/residences/${residenceId}/contractors`);
   redirect(`/residences/${residenceId}/contractors/${result.data.id}`);
 }

@@ -2,24 +2,20 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail } from "../lib/api.ts";
+import { failed, text as field, signedInApi } from "../lib/action-kit.ts";
 import { parseMoney } from "../lib/money.ts";
 import { uploadFile } from "../lib/uploads.ts";
 import { strings } from "../strings.ts";
 
 const KINDS = ["warranty", "manual", "receipt", "insurance", "permit", "invoice", "other"] as const;
 
-function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value.trim() : "";
-}
+const text = (data: FormData, name: string) => field(data, name).trim();
 
 /** Create (no documentId) or edit a document; a chosen file is uploaded through the API first, then attached. */
 export async function saveDocument(_state: FormState, data: FormData): Promise<FormState> {
-  const api = await memberApi();
-  if (!api) redirect("/sign-in?next=/tasks");
   const t = strings.documents;
   const residenceId = text(data, "residenceId");
+  const api = await signedInApi(`/residences/${residenceId}/documents`);
   const documentId = text(data, "documentId");
   const amount = parseMoney(text(data, "amount"), text(data, "locale") || "en");
   if (amount === undefined) return { error: strings.taskDetail.badCost };
@@ -47,10 +43,7 @@ export async function saveDocument(_state: FormState, data: FormData): Promise<F
   const result = documentId
     ? await api.PATCH("/v1/documents/{documentId}", { params: { path: { documentId } }, body })
     : await api.POST("/v1/residences/{residenceId}/documents", { params: { path: { residenceId } }, body });
-  if (!result.data) {
-    if (result.response.status >= 500) console.error(`save document: API answered ${result.response.status}`);
-    return { error: problemDetail(result.error) ?? strings.errors.generic };
-  }
+  if (!result.data) return failed("save document", result.response.status, result.error);
   revalidatePath(`/residences/${residenceId}/documents`);
   redirect(`/residences/${residenceId}/documents/${result.data.id}`);
 }

@@ -173,8 +173,15 @@ export function createCpscSource(options: {
         throw new RecallSourceError(`CPSC unreachable: ${(error as Error).message}`, { cause: error });
       }
       if (!response.ok) {
-        await response.body?.cancel().catch(() => {});
-        throw new RecallSourceError(`CPSC answered HTTP ${response.status}`);
+        // A body that cannot even be discarded is part of the failure: kept as its cause.
+        const discarded = await response.body?.cancel().then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+        throw new RecallSourceError(
+          `CPSC answered HTTP ${response.status}`,
+          discarded ? { cause: discarded } : undefined,
+        );
       }
       let body: unknown;
       try {
