@@ -25,6 +25,18 @@ import {
   type Recurrence,
   type ScheduleFields,
 } from "./schedule.ts";
+import { UpdateTaskBody } from "./schemas.ts";
+
+/**
+ * Fields of the PATCH body with rules of their own in `updateTask` (references checked, schedules
+ * re-anchored, archiving recorded). Every other field of the body is stored as given, so a field added to
+ * the body's schema is patchable without touching this file.
+ */
+const RULED_FIELDS = new Set(["assigneeId", "contractorId", "templateId", "recurrence", "dueOn", "archived"]);
+type PlainField = Exclude<keyof typeof UpdateTaskBody.properties, "archived"> & keyof NewTask;
+const PLAIN_FIELDS = Object.keys(UpdateTaskBody.properties).filter(
+  (key): key is PlainField => !RULED_FIELDS.has(key),
+);
 
 /** The schedule fields of a task as they were before a completion: undo puts them back exactly. */
 export interface PreviousTaskState {
@@ -183,7 +195,7 @@ export async function updateTask(
     const t = await lockTask(tx, taskId);
     const set: Partial<typeof tasks.$inferInsert> = {};
     const changed: string[] = [];
-    for (const key of ["title", "notes", "category", "priority", "estimatedCostCents"] as const) {
+    for (const key of PLAIN_FIELDS) {
       if (patch[key] !== undefined && patch[key] !== t[key]) {
         (set as Record<string, unknown>)[key] = patch[key];
         changed.push(key);
