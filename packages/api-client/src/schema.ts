@@ -18698,7 +18698,7 @@ export interface paths {
                                 op: "upsert" | "delete";
                                 residenceId: string | null;
                                 /** @enum {unknown} */
-                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "notification";
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "notification";
                             }[];
                             /** @description More is waiting: ask again right away */
                             hasMore: boolean;

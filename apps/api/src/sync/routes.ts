@@ -5,10 +5,11 @@ import {
   type Database,
   documents,
   files,
+  meters,
   type Queryable,
   tasks,
 } from "@honeydue/db";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import Type from "typebox";
 import { columns as applianceColumns, loadAppliances, presentAppliances } from "../appliances/presenter.ts";
 import { loadCompletions, selectCompletions, toCompletion } from "../completions/presenter.ts";
@@ -21,6 +22,7 @@ import { HttpProblem, invalidField } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, Nullable, Uuid } from "../http/schemas.ts";
 import { findUser } from "../me/presenter.ts";
+import { loadMeters } from "../meters/presenter.ts";
 import { loadNotifications } from "../notifications/presenter.ts";
 import { listResidences, loadMembers, type ResidenceView } from "../residences/presenter.ts";
 import { boundsFor } from "../tasks/access.ts";
@@ -41,6 +43,7 @@ const ENTITIES = [
   "document",
   "file",
   "appliance",
+  "meter",
   "notification",
 ] as const;
 type Entity = (typeof ENTITIES)[number];
@@ -108,20 +111,29 @@ async function residenceSnapshot(
 ): Promise<ChangeDto[]> {
   const id = residence.id;
   const b = boundsFor(residence.timezone, who, new Date());
-  const [members, taskRows, completionRows, contractorRows, documentRows, fileRows, applianceItems] =
-    await Promise.all([
-      loadMembers(db, [id]),
-      selectTasks(db, b, eq(tasks.residenceId, id)),
-      selectCompletions(db, eq(completions.residenceId, id), 1_000_000),
-      db.select(contractorColumns).from(contractors).where(eq(contractors.residenceId, id)),
-      selectDocuments(db, eq(documents.residenceId, id)),
-      db.select().from(files).where(eq(files.residenceId, id)),
-      db
-        .select(applianceColumns)
-        .from(appliances)
-        .where(eq(appliances.residenceId, id))
-        .then((rows) => presentAppliances(db, rows)),
-    ]);
+  const [
+    members,
+    taskRows,
+    completionRows,
+    contractorRows,
+    documentRows,
+    fileRows,
+    applianceItems,
+    meterItems,
+  ] = await Promise.all([
+    loadMembers(db, [id]),
+    selectTasks(db, b, eq(tasks.residenceId, id)),
+    selectCompletions(db, eq(completions.residenceId, id), 1_000_000),
+    db.select(contractorColumns).from(contractors).where(eq(contractors.residenceId, id)),
+    selectDocuments(db, eq(documents.residenceId, id)),
+    db.select().from(files).where(eq(files.residenceId, id)),
+    db
+      .select(applianceColumns)
+      .from(appliances)
+      .where(eq(appliances.residenceId, id))
+      .then((rows) => presentAppliances(db, rows)),
+    loadMeters(db, eq(meters.residenceId, id)),
+  ]);
   const up = (type: Entity, entityId: string, data: Record<string, unknown>): ChangeDto => ({
     type,
     id: entityId,
@@ -138,6 +150,7 @@ async function residenceSnapshot(
     ...documentRows.map((d) => up("document", d.id, toDocument(d))),
     ...fileRows.map((f) => up("file", f.id, fileView(f))),
     ...applianceItems.map((a) => up("appliance", a.id, a)),
+    ...meterItems.map((m) => up("meter", m.id, m)),
   ];
 }
 
@@ -183,6 +196,7 @@ async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: M
     document: byId(await loadDocuments(db, ids("document"))),
     file: byId(await loadFiles(db, ids("file"))),
     appliance: byId(await loadAppliances(db, ids("appliance"))),
+    meter: byId(ids("meter").length ? await loadMeters(db, inArray(meters.id, ids("meter"))) : []),
     notification: byId(await loadNotifications(db, ids("notification"), who.userId)),
   };
   if (ids("profile").length) found.profile.set(who.userId, await findUser(db, who.userId));

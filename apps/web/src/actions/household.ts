@@ -2,34 +2,12 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail } from "../lib/api.ts";
+import { failed, idempotency, signedInApi, text } from "../lib/action-kit.ts";
 import { completeTask, moveTask } from "../lib/task-writes.ts";
 import { strings } from "../strings.ts";
 
 const PROPERTY_TYPES = ["house", "townhouse", "condo", "apartment", "other"] as const;
 type PropertyType = (typeof PROPERTY_TYPES)[number];
-
-function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value : "";
-}
-
-/** Each form carries a key minted when it was rendered: a double submit or a retry changes nothing twice. */
-function idempotency(data: FormData) {
-  const key = text(data, "idempotencyKey");
-  return key ? { "idempotency-key": key } : {};
-}
-
-async function api() {
-  const client = await memberApi();
-  if (!client) redirect("/sign-in?next=/tasks");
-  return client;
-}
-
-function failed(what: string, status: number, error: unknown): FormState {
-  if (status >= 500 || status === 0) console.error(`${what}: API answered ${status}`);
-  return { error: problemDetail(error) ?? strings.errors.generic };
-}
 
 export async function createResidence(_state: FormState, data: FormData): Promise<FormState> {
   const type = text(data, "propertyType");
@@ -40,7 +18,7 @@ export async function createResidence(_state: FormState, data: FormData): Promis
     data: residence,
     error,
     response,
-  } = await (await api()).POST("/v1/residences", {
+  } = await (await signedInApi()).POST("/v1/residences", {
     params: { header: idempotency(data) },
     body: { name: text(data, "name"), propertyType },
   });
@@ -52,7 +30,7 @@ export async function addFromTemplates(_state: FormState, data: FormData): Promi
   const residenceId = text(data, "residenceId");
   const templateIds = data.getAll("templateId").filter((v): v is string => typeof v === "string");
   if (templateIds.length > 0) {
-    const { error, response } = await (await api()).POST(
+    const { error, response } = await (await signedInApi()).POST(
       "/v1/residences/{residenceId}/tasks/from-templates",
       {
         params: { path: { residenceId }, header: idempotency(data) },
@@ -67,7 +45,7 @@ export async function addFromTemplates(_state: FormState, data: FormData): Promi
 /** Complete, skip or snooze the occurrence the member saw (its due date), so a stale page cannot move a newer one. */
 export async function actOnTask(_state: FormState, data: FormData): Promise<FormState> {
   const residenceId = text(data, "residenceId");
-  const client = await api();
+  const client = await signedInApi();
   const key = text(data, "idempotencyKey");
   const act = text(data, "act");
   const result =

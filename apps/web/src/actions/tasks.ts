@@ -2,28 +2,17 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail } from "../lib/api.ts";
+import { failed, signedInApi, text } from "../lib/action-kit.ts";
+import { problemDetail } from "../lib/api.ts";
 import { formatDay } from "../lib/format.ts";
 import * as writes from "../lib/task-writes.ts";
-import { text } from "../lib/task-writes.ts";
 import { strings } from "../strings.ts";
-
-async function api() {
-  const client = await memberApi();
-  if (!client) redirect("/sign-in?next=/tasks");
-  return client;
-}
-
-function failed(what: string, status: number, error: unknown): FormState {
-  if (status >= 500 || status === 0) console.error(`${what}: API answered ${status}`);
-  return { error: problemDetail(error) ?? strings.errors.generic };
-}
 
 /** Create (no taskId) or edit a task from the task form; goes to the task's page when saved. */
 export async function saveTask(_state: FormState, data: FormData): Promise<FormState> {
   const residenceId = text(data, "residenceId");
   const taskId = text(data, "taskId");
-  const client = await api();
+  const client = await signedInApi();
   if (!taskId) {
     const created = await writes.createTask(client, data, text(data, "idempotencyKey"));
     if (created.invalid !== undefined) return { error: created.invalid };
@@ -36,9 +25,12 @@ export async function saveTask(_state: FormState, data: FormData): Promise<FormS
   // An unchanged due date is not sent: setting one re-anchors a recurring schedule on it.
   const dueOn = text(data, "dueOn") || null;
   const dueChanged = dueOn !== (text(data, "previousDueOn") || null);
+  // A meter-based schedule is not in the form: neither it nor its projected due date is sent.
+  const { recurrence, ...rest } = parsed.body;
+  const keep = text(data, "keepSchedule") === "usage";
   const { error, response } = await client.PATCH("/v1/tasks/{taskId}", {
     params: { path: { taskId } },
-    body: { ...parsed.body, ...(dueChanged ? { dueOn } : {}) },
+    body: keep ? rest : { ...rest, recurrence, ...(dueChanged ? { dueOn } : {}) },
   });
   if (!response.ok) return failed("edit task", response.status, error);
   revalidatePath(`/residences/${residenceId}`);
@@ -49,7 +41,7 @@ export async function saveTask(_state: FormState, data: FormData): Promise<FormS
 export async function archiveTask(_state: FormState, data: FormData): Promise<FormState> {
   const taskId = text(data, "taskId");
   const residenceId = text(data, "residenceId");
-  const { error, response } = await (await api()).PATCH("/v1/tasks/{taskId}", {
+  const { error, response } = await (await signedInApi()).PATCH("/v1/tasks/{taskId}", {
     params: { path: { taskId } },
     body: { archived: true },
   });
@@ -67,7 +59,7 @@ export async function completeTask(_state: FormState, data: FormData): Promise<F
   const taskId = text(data, "taskId");
   const residenceId = text(data, "residenceId");
   const locale = text(data, "locale") || "en";
-  const done = await writes.completeTask(await api(), data, text(data, "idempotencyKey"));
+  const done = await writes.completeTask(await signedInApi(), data, text(data, "idempotencyKey"));
   if (done.invalid !== undefined) return { error: done.invalid };
   if (done.status === 409) return { error: strings.household.conflict };
   if (!done.data) return failed("complete task", done.status, done.error);
@@ -85,7 +77,7 @@ export async function moveTask(_state: FormState, data: FormData): Promise<FormS
   const residenceId = text(data, "residenceId");
   const locale = text(data, "locale") || "en";
   const skip = text(data, "act") === "skip";
-  const result = await writes.moveTask(await api(), data, text(data, "idempotencyKey"));
+  const result = await writes.moveTask(await signedInApi(), data, text(data, "idempotencyKey"));
   if (result.status === 409) return { error: strings.household.conflict };
   if (!result.data) return failed(skip ? "skip task" : "snooze task", result.status ?? 0, result.error);
   revalidatePath(`/tasks/${taskId}`);
@@ -102,7 +94,7 @@ export async function undoCompletion(_state: FormState, data: FormData): Promise
     data: undone,
     error,
     response,
-  } = await (await api()).DELETE("/v1/tasks/{taskId}/completions/latest", {
+  } = await (await signedInApi()).DELETE("/v1/tasks/{taskId}/completions/latest", {
     params: { path: { taskId } },
   });
   if (response.status === 409) return { error: problemDetail(error) ?? strings.household.conflict };

@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, its contractors, its documents, its appliances, its members. */
+/** The residence's screens: its list, contractors, documents, appliances, members, meters and escalation policy. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents" | "appliances" | "members";
+  current: "list" | "contractors" | "documents" | "appliances" | "members" | "meters" | "escalation";
 }) {
   const t = strings.residenceNav;
   const links = [
@@ -16,6 +16,8 @@ export function ResidenceNav({
     ["documents", `/residences/${residenceId}/documents`, t.documents],
     ["appliances", `/residences/${residenceId}/appliances`, t.appliances],
     ["members", `/residences/${residenceId}/members`, t.members],
+    ["meters", `/residences/${residenceId}/meters`, t.meters],
+    ["escalation", `/residences/${residenceId}/escalation`, t.escalation],
   ] as const;
   return (
     <nav aria-label={t.label} className="residence-nav">

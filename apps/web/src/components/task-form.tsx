@@ -46,8 +46,21 @@ export function TaskForm({ context, task }: { context: ResidenceContext; task?: 
         <input type="hidden" name="idempotencyKey" value={randomUUID()} />
       )}
       <Field label={t.title} name="title" required maxLength={200} defaultValue={task?.title} />
-      <RecurrenceFields initial={fieldsFromRecurrence(task?.recurrence ?? null)} locale={locale} />
-      <Field label={t.dueOn} name="dueOn" type="date" hint={t.dueOnHint} defaultValue={task?.dueOn ?? ""} />
+      {task?.recurrence?.kind === "usage" ? (
+        // A meter-based schedule is kept as it is; its due date is projected from the meter's readings.
+        <input type="hidden" name="keepSchedule" value="usage" />
+      ) : (
+        <>
+          <RecurrenceFields initial={fieldsFromRecurrence(task?.recurrence ?? null)} locale={locale} />
+          <Field
+            label={t.dueOn}
+            name="dueOn"
+            type="date"
+            hint={t.dueOnHint}
+            defaultValue={task?.dueOn ?? ""}
+          />
+        </>
+      )}
       <div className="row">
         <SelectField
           label={t.category}

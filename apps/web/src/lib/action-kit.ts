@@ -22,10 +22,14 @@ export async function signedInApi(next = "/tasks"): Promise<ApiClient> {
   return client;
 }
 
+/** The Idempotency-Key header of a write (none for an empty key). */
+export function idempotencyHeader(key: string): { "idempotency-key"?: string } {
+  return key ? { "idempotency-key": key } : {};
+}
+
 /** Each form carries a key minted when it was rendered: a double submit or a retry changes nothing twice. */
 export function idempotency(data: FormData): { "idempotency-key"?: string } {
-  const key = text(data, "idempotencyKey");
-  return key ? { "idempotency-key": key } : {};
+  return idempotencyHeader(text(data, "idempotencyKey"));
 }
 
 /** The API's own words for a refused change (status 0: it could not be reached, logged like a 5xx). */

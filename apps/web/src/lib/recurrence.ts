@@ -8,6 +8,8 @@ export type Unit = "day" | "week" | "month" | "year";
 export type Recurrence =
   | { kind: "fixed"; interval?: number; unit?: Unit; rrule?: string }
   | { kind: "afterCompletion"; interval?: number; unit?: Unit; rrule?: string }
+  // Counted on a meter (issue 18): the API's words describe it, the task form leaves it as it is.
+  | { kind: "usage"; meterId?: string; every?: number; interval?: number; unit?: Unit; rrule?: string }
   | null;
 
 /** The ways the form lets a person say how a task repeats; "rrule" is any RFC 5545 rule, for the rest. */
@@ -70,7 +72,7 @@ const intIn = (value: string | undefined, min: number, max: number): number | nu
 
 /** The form fields that show a schedule, so editing starts from what the task has. */
 export function fieldsFromRecurrence(r: Recurrence): RepeatFields {
-  if (r === null) return DEFAULT_FIELDS;
+  if (r === null || r.kind === "usage") return DEFAULT_FIELDS;
   if (r.kind === "afterCompletion") {
     const unit = r.unit === "year" || !r.unit ? "day" : r.unit;
     return { ...DEFAULT_FIELDS, repeat: "after", interval: String(r.interval ?? 1), afterUnit: unit };
@@ -232,6 +234,7 @@ export function describeRecurrence(r: Recurrence, locale: string, apiText?: stri
   const w = strings.recurrence.words;
   const count = (n: number) => new Intl.NumberFormat(locale).format(n);
   if (r === null) return w.none;
+  if (r.kind === "usage") return apiText ?? w.custom("usage");
   if (r.kind === "afterCompletion") return w.after(r.interval ?? 1, count(r.interval ?? 1), r.unit ?? "day");
   if (!r.rrule) return w.every(r.interval ?? 1, count(r.interval ?? 1), r.unit ?? "month");
   const shape = ruleShape(r.rrule);

@@ -1,6 +1,7 @@
 import "server-only";
 import type { ApiClient } from "@honeydue/api-client";
 import { strings } from "../strings.ts";
+import { idempotencyHeader, text } from "./action-kit.ts";
 import { parseMoney } from "./money.ts";
 import {
   DEFAULT_FIELDS,
@@ -44,18 +45,8 @@ const answered = <T>(status: number, data: T | undefined, error?: unknown): Writ
   error,
 });
 
-export function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value : "";
-}
-
 function oneOf<T extends string>(value: string, allowed: readonly T[], fallback: T): T {
   return (allowed as readonly string[]).includes(value) ? (value as T) : fallback;
-}
-
-/** Each form carries a key minted when it was rendered (a queued write: when it was queued). */
-export function idempotencyHeader(key: string) {
-  return key ? { "idempotency-key": key } : {};
 }
 
 /** The schedule fields of the task form (src/components/recurrence-fields.tsx). */

@@ -1,6 +1,7 @@
+import { text } from "../../../src/lib/action-kit.ts";
 import { memberApi, problemDetail } from "../../../src/lib/api.ts";
 import { fromOwnPages } from "../../../src/lib/same-origin.ts";
-import { completeTask, createTask, moveTask, text } from "../../../src/lib/task-writes.ts";
+import { completeTask, createTask, moveTask } from "../../../src/lib/task-writes.ts";
 
 /**
  * POST /api/queue: one write a member made offline, replayed by the page (src/components/offline-sync.tsx)
