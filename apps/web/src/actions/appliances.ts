@@ -2,31 +2,17 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail } from "../lib/api.ts";
+import { failed, text as field, idempotency, signedInApi } from "../lib/action-kit.ts";
 import { parseMoney } from "../lib/money.ts";
 import { uploadFile } from "../lib/uploads.ts";
 import { strings } from "../strings.ts";
 
 const KINDS = Object.keys(strings.appliances.kinds) as (keyof typeof strings.appliances.kinds)[];
 
-function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value.trim() : "";
-}
+const text = (data: FormData, name: string) => field(data, name).trim();
 
 function ids(data: FormData, name: string): string[] {
   return data.getAll(name).filter((v): v is string => typeof v === "string" && v.length > 0);
-}
-
-async function api() {
-  const client = await memberApi();
-  if (!client) redirect("/sign-in?next=/tasks");
-  return client;
-}
-
-function failed(what: string, status: number, error: unknown): FormState {
-  if (status >= 500 || status === 0) console.error(`${what}: API answered ${status}`);
-  return { error: problemDetail(error) ?? strings.errors.generic };
 }
 
 /**
@@ -71,7 +57,7 @@ export async function saveAppliance(_state: FormState, data: FormData): Promise<
     }
     photoId = uploaded.id;
   }
-  const client = await api();
+  const client = await signedInApi(`/residences/${residenceId}/appliances`);
   const saved = applianceId
     ? await client.PATCH("/v1/appliances/{applianceId}", { params: { path: { applianceId } }, body })
     : await client.POST("/v1/residences/{residenceId}/appliances", {
@@ -92,18 +78,16 @@ export async function saveAppliance(_state: FormState, data: FormData): Promise<
   redirect(`/residences/${residenceId}/appliances/${id}`);
 }
 
-function idempotency(data: FormData) {
-  const key = text(data, "idempotencyKey");
-  return key ? { "idempotency-key": key } : {};
-}
-
 /** Deletes the appliance; its tasks, documents and contractors stay, without the link. */
 export async function deleteAppliance(_state: FormState, data: FormData): Promise<FormState> {
   const residenceId = text(data, "residenceId");
   const applianceId = text(data, "applianceId");
-  const { error, response } = await (await api()).DELETE("/v1/appliances/{applianceId}", {
-    params: { path: { applianceId } },
-  });
+  const { error, response } = await (await signedInApi(`/residences/${residenceId}/appliances`)).DELETE(
+    "/v1/appliances/{applianceId}",
+    {
+      params: { path: { applianceId } },
+    },
+  );
   if (!response.ok && response.status !== 404) return failed("delete appliance", response.status, error);
   revalidatePath(`/residences/${residenceId}/appliances`);
   redirect(`/residences/${residenceId}/appliances`);
