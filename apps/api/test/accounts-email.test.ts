@@ -46,6 +46,7 @@ function handlersFor(
         keys: deps.keys,
         logLinks,
       },
+      files: { storage: deps.storage, imageMaxPixels: deps.settings.storage.imageMaxPixels },
     }),
   };
 }

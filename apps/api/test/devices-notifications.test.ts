@@ -3,8 +3,9 @@ import { test } from "node:test";
 import { deriveKeyRing } from "@honeydue/config";
 import { devices, users } from "@honeydue/db";
 import { unsubscribeToken } from "@honeydue/email";
-import { notify, notifyTaskCompleted } from "@honeydue/jobs";
+import { notify } from "@honeydue/jobs";
 import { eq } from "drizzle-orm";
+import { notifyTaskCompleted } from "../src/tasks/notifications.ts";
 import { createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 

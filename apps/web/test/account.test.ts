@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
+import sharp from "sharp";
 import { assertFitsPhone, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member changes their profile and preferences,
-// makes, copies, renews and turns off the calendar link, signs out another device, changes the password,
+// sets and removes a profile photo, makes, copies, renews and turns off the calendar link, signs out another device, changes the password,
 // downloads the export as JSON and CSV through the web server, and deletes the account (a wrong password
 // first), ending signed out. Screenshots: artifacts/web-screenshots/.
 
@@ -17,7 +18,7 @@ interface Me {
   notifications: { digestEnabled: boolean; digestHour: number; pushEnabled: boolean };
 }
 
-test("profile, calendar link, devices, password, export and deleting the account", async (t) => {
+test("profile, photo, calendar link, devices, password, export and deleting the account", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
@@ -93,6 +94,33 @@ test("profile, calendar link, devices, password, export and deleting the account
     (await page.getByLabel("Digest time").locator("option:checked").textContent())?.trim(),
     "18:00",
   );
+
+  // A profile photo: uploaded through the API, shown from the web server's file route, removed again.
+  await page.getByText("No photo yet.").waitFor();
+  const photo = await sharp({ create: { width: 120, height: 120, channels: 3, background: "#2e86c1" } })
+    .png()
+    .toBuffer();
+  await page
+    .getByLabel("A new photo")
+    .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: photo });
+  await page.getByRole("button", { name: "Save photo" }).click();
+  await page.getByRole("status").getByText("Your photo is saved.").waitFor();
+  const avatar = page.getByRole("img", { name: "Your current photo" });
+  await avatar.waitFor();
+  await page.waitForFunction(() => {
+    const img = document.querySelector<HTMLImageElement>("img.avatar");
+    return img?.complete && img.naturalWidth > 0;
+  });
+  const withPhoto = (await (await fetch(`${api}/v1/me`, { headers: bearer(phone.accessToken) })).json()) as {
+    avatarFileId: string | null;
+  };
+  assert.ok(withPhoto.avatarFileId, "the avatar is set");
+  await page.getByRole("button", { name: "Remove photo" }).click();
+  await avatar.waitFor({ state: "detached" });
+  const without = (await (await fetch(`${api}/v1/me`, { headers: bearer(phone.accessToken) })).json()) as {
+    avatarFileId: string | null;
+  };
+  assert.equal(without.avatarFileId, null);
 
   // The calendar link: made, copied, fetched by a calendar app, renewed (the old one stops), turned off.
   await page.getByRole("button", { name: "Make a calendar link" }).click();

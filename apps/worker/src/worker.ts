@@ -44,7 +44,7 @@ export async function upsertSchedules(queues: Queues, everyMs?: number): Promise
     const { jobId: _ignored, ...opts } = jobOptions(schedule.job);
     await queues[queueOf(schedule.job)].upsertJobScheduler(
       schedule.id,
-      everyMs ? { every: everyMs } : { pattern: schedule.pattern, tz: "UTC" },
+      everyMs ? { every: everyMs } : { pattern: schedule.cron, tz: "UTC" },
       { name: schedule.job, data: {}, opts },
     );
   }

@@ -1,5 +1,6 @@
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
+import { CronExpressionParser } from "cron-parser";
 import { enqueueJob } from "./outbox.ts";
 import { SCHEDULES } from "./worker-jobs.ts";
 
@@ -7,9 +8,11 @@ export interface EmbeddedSchedules {
   stop(): void;
 }
 
-/** The next instant after `now` that is `offsetMs` past a multiple of `everyMs` (UTC epoch). */
-export function nextRun(now: number, everyMs: number, offsetMs: number): number {
-  return Math.floor((now - offsetMs) / everyMs) * everyMs + offsetMs + everyMs;
+/** The next instant after `now` (epoch ms) at which a cron expression (UTC) fires. */
+export function nextRun(cron: string, now: number): number {
+  return CronExpressionParser.parse(cron, { currentDate: new Date(now), tz: "UTC" })
+    .next()
+    .getTime();
 }
 
 /**
@@ -29,7 +32,7 @@ export function startEmbeddedSchedules(deps: {
   for (const schedule of SCHEDULES) {
     const arm = () => {
       if (stopped) return;
-      const delay = Math.max(0, nextRun(now(), schedule.everyMs, schedule.offsetMs) - now());
+      const delay = Math.max(0, nextRun(schedule.cron, now()) - now());
       const timer = setTimeout(async () => {
         try {
           await enqueueJob(deps.db, schedule.job, {});

@@ -29,17 +29,8 @@ export interface JobHandlerDeps {
   /** emails_total by template and outcome (sent|failed|skipped). */
   metrics?: { recordEmail(template: string, outcome: DeliveryOutcome): void };
   /** Thumbnails, deleting stored objects, removing unattached uploads (see files-handlers.ts). */
-  files?: Omit<FilesHandlerDeps, "db" | "log">;
+  files: Omit<FilesHandlerDeps, "db" | "log">;
 }
-
-const NO_STORAGE: Omit<FilesHandlerDeps, "db" | "log"> = {
-  storage: new Proxy({} as FilesHandlerDeps["storage"], {
-    get() {
-      throw new Error("File storage is not configured for this job runner");
-    },
-  }),
-  imageMaxPixels: 0,
-};
 
 const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
@@ -95,7 +86,7 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
   const all = combineHandlers(
     handlers,
     createWorkerHandlers({ db: deps.db, log: deps.log, ...(deps.worker ?? UNCONFIGURED) }),
-    createFilesHandlers({ db: deps.db, log: deps.log, ...(deps.files ?? NO_STORAGE) }),
+    createFilesHandlers({ db: deps.db, log: deps.log, ...deps.files }),
   );
   assertHandlers(all);
   return all;

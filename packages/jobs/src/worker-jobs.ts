@@ -52,44 +52,16 @@ export const WORKER_JOBS = {
   }),
 } as const;
 
-/** When each scheduled job runs (cron, UTC). Upserted as BullMQ job schedulers by every worker at boot. */
-/** `everyMs` + `offsetMs` (UTC) say what the cron pattern says, for the embedded mode's own timer. */
+/**
+ * When each scheduled job runs: one cron expression each (UTC). The worker upserts them as BullMQ job
+ * schedulers; the embedded mode computes its timers from the same expressions (`nextRun`, cron-parser,
+ * the parser BullMQ uses), so the two can never disagree.
+ */
 export const SCHEDULES = [
-  { id: "digest-tick", job: "reminders.digest-tick", pattern: "0 * * * *", everyMs: 3_600_000, offsetMs: 0 },
-  {
-    id: "warranty-tick",
-    job: "reminders.warranty-tick",
-    pattern: "5 * * * *",
-    everyMs: 3_600_000,
-    offsetMs: 5 * 60_000,
-  },
-  {
-    id: "escalation-tick",
-    job: "reminders.escalation-tick",
-    pattern: "11 * * * *",
-    everyMs: 3_600_000,
-    offsetMs: 11 * 60_000,
-  },
-  {
-    id: "recall-check",
-    job: "recalls.check",
-    pattern: "23 * * * *",
-    everyMs: 3_600_000,
-    offsetMs: 23 * 60_000,
-  },
-  {
-    id: "housekeeping",
-    job: "housekeeping.cleanup",
-    pattern: "17 3 * * *",
-    everyMs: 24 * 3_600_000,
-    offsetMs: 197 * 60_000,
-  },
+  { id: "digest-tick", job: "reminders.digest-tick", cron: "0 * * * *" },
+  { id: "warranty-tick", job: "reminders.warranty-tick", cron: "5 * * * *" },
+  { id: "recall-check", job: "recalls.check", cron: "23 * * * *" },
+  { id: "housekeeping", job: "housekeeping.cleanup", cron: "17 3 * * *" },
   // Uploads never attached within 24 hours (files-handlers.ts).
-  {
-    id: "files-cleanup",
-    job: "files.cleanup-uploads",
-    pattern: "41 * * * *",
-    everyMs: 3_600_000,
-    offsetMs: 41 * 60_000,
-  },
+  { id: "files-cleanup", job: "files.cleanup-uploads", cron: "41 * * * *" },
 ] as const;

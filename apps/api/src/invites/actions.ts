@@ -9,7 +9,7 @@ import {
   shareCodes,
   users,
 } from "@honeydue/db";
-import { enqueueJob, notifyInviteAccepted } from "@honeydue/jobs";
+import { enqueueJob } from "@honeydue/jobs";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Principal } from "../http/auth.ts";
 import { conflict, HttpProblem, notFound } from "../http/problem.ts";
@@ -17,6 +17,7 @@ import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { loadResidence, type ResidenceView } from "../residences/presenter.ts";
 import { lockResidence } from "../residences/queries.ts";
+import { notifyInviteAccepted } from "./notifications.ts";
 
 export const INVITE_TTL_MS = 7 * 24 * 3600 * 1000;
 /** Invitation emails a residence may send per 24 hours: enough for any household, too few for spam. */

@@ -10,12 +10,12 @@ import {
   taskTemplates,
   users,
 } from "@honeydue/db";
-import { notifyTaskAssigned, notifyTaskCompleted } from "@honeydue/jobs";
 import { and, desc, eq } from "drizzle-orm";
 import { setCompletionPhotos } from "../files/service.ts";
 import { conflict, invalidField, notFound } from "../http/problem.ts";
 import { assertMeter, latestReading, recordReading, reprojectMeterTasks } from "../meters/actions.ts";
 import { recordActivity } from "../residences/activity.ts";
+import { notifyTaskAssigned, notifyTaskCompleted } from "./notifications.ts";
 import {
   firstDueOn,
   isUsage,

@@ -5,6 +5,8 @@ import {
   changeCalendarFeed,
   changePassword,
   deleteAccount,
+  removeAvatar,
+  saveAvatar,
   saveProfile,
   signOutDevice,
 } from "../../src/actions/account.ts";
@@ -103,6 +105,26 @@ export default async function Account() {
             defaultValue={user.dueSoonDays}
           />
         </ActionForm>
+      </section>
+
+      <section aria-labelledby="photo">
+        <h2 id="photo">{t.photoTitle}</h2>
+        {user.avatarFileId ? (
+          // biome-ignore lint/performance/noImgElement: a member's private file through /files, not optimisable by next/image
+          <img
+            className="avatar"
+            src={`/files/${user.avatarFileId}?variant=thumbnail`}
+            alt={t.photoAlt}
+            width={96}
+            height={96}
+          />
+        ) : (
+          <p>{t.noPhoto}</p>
+        )}
+        <ActionForm action={saveAvatar} submit={t.savePhoto}>
+          <Field label={t.photo} hint={t.photoHint} name="avatar" type="file" accept="image/*" required />
+        </ActionForm>
+        {user.avatarFileId ? <ActionForm action={removeAvatar} submit={t.removePhoto} secondary /> : null}
       </section>
 
       <section aria-labelledby="calendar">

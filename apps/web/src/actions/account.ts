@@ -6,6 +6,7 @@ import type { FormState } from "../components/action-form.tsx";
 import { failed, signedInApi, text } from "../lib/action-kit.ts";
 import { clearedSessionCookies, sessionCookies } from "../lib/session-cookies.ts";
 import { settings } from "../lib/settings.ts";
+import { uploadFile } from "../lib/uploads.ts";
 import { strings } from "../strings.ts";
 
 const HERE = "/account";
@@ -37,6 +38,29 @@ export async function saveProfile(_state: FormState, data: FormData): Promise<Fo
   if (!me) return failed("save profile", response.status, error);
   revalidatePath("/", "layout");
   return { message: t.saved };
+}
+
+/** A new profile photo: uploaded through the API (which judges it by its bytes), then set as the avatar. */
+export async function saveAvatar(_state: FormState, data: FormData): Promise<FormState> {
+  const t = strings.account;
+  const api = await signedInApi(HERE);
+  const file = data.get("avatar");
+  if (!(file instanceof File) || file.size === 0) return { error: t.pickPhoto };
+  const uploaded = await uploadFile(file, "avatar", null);
+  if (!("id" in uploaded))
+    return failed("avatar upload", uploaded.status, { detail: uploaded.error ?? t.photoFailed });
+  const { data: set, error, response } = await api.PUT("/v1/me/avatar", { body: { fileId: uploaded.id } });
+  if (!set) return failed("set avatar", response.status, error);
+  revalidatePath(HERE);
+  return { message: t.photoSaved };
+}
+
+export async function removeAvatar(_state: FormState, _data: FormData): Promise<FormState> {
+  const api = await signedInApi(HERE);
+  const { error, response } = await api.DELETE("/v1/me/avatar");
+  if (!response.ok) return failed("remove avatar", response.status, error);
+  revalidatePath(HERE);
+  return { message: strings.account.photoRemoved };
 }
 
 /** A new password signs out every session, this one included: the API's new token pair keeps this browser in. */

@@ -5,7 +5,7 @@ import { forwardedFor } from "./client-address.ts";
 import { ACCESS_COOKIE } from "./session-cookies.ts";
 import { settings } from "./settings.ts";
 
-type Purpose = "completion_photo" | "document" | "appliance_photo";
+type Purpose = "completion_photo" | "document" | "appliance_photo" | "avatar";
 
 /**
  * One file to the API's multipart upload route (POST /v1/uploads) as the signed-in member; the API judges it
@@ -14,14 +14,15 @@ type Purpose = "completion_photo" | "document" | "appliance_photo";
 export async function uploadFile(
   file: File,
   purpose: Purpose,
-  residenceId: string,
+  /** The residence the file belongs to; none for an avatar (the member's own). */
+  residenceId: string | null,
 ): Promise<{ id: string } | { status: number; error?: string }> {
   const access = (await cookies()).get(ACCESS_COOKIE)?.value;
   if (!access) return { status: 401 };
   const form = new FormData();
   // The API reads the fields before the file part.
   form.append("purpose", purpose);
-  form.append("residenceId", residenceId);
+  if (residenceId) form.append("residenceId", residenceId);
   form.append("file", file, file.name || "photo");
   try {
     const response = await fetch(`${settings.apiUrl}/v1/uploads`, {
