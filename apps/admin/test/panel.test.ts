@@ -56,6 +56,7 @@ test("the admin panel, signed in with password and TOTP, does its job and every 
   const panel = `http://localhost:${panelPort}`;
   const env = {
     NODE_ENV: "test",
+    COMPILE_VALIDATORS_ON_FIRST_USE: "true",
     LOG_LEVEL: "warn",
     DATABASE_URL: database.url,
     REDIS_URL: TEST_REDIS_URL,

@@ -26,7 +26,7 @@ import { registerIdempotency } from "./http/idempotency.ts";
 import { registerOpenApi } from "./http/openapi.ts";
 import { registerRequestChecks, requestId } from "./http/requests.ts";
 import { registerSecurityHeaders } from "./http/security-headers.ts";
-import { buildValidator, closeBodySchemas } from "./http/validation.ts";
+import { closeBodySchemas, serializerFactory, validatorFactory } from "./http/validation.ts";
 import { createWriteContext } from "./http/write-context.ts";
 import { registerInviteRoutes } from "./invites/routes.ts";
 import { registerDeleteAccountRoutes } from "./me/delete.ts";
@@ -68,7 +68,16 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     return503OnClosing: false,
     forceCloseConnections: "idle",
     routerOptions: { ignoreTrailingSlash: true },
-    schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
+    schemaController: {
+      compilersFactory: {
+        buildValidator: validatorFactory({
+          compileOnFirstUse: deps.settings.compileValidatorsOnFirstUse,
+        }) as never,
+        buildSerializer: serializerFactory({
+          compileOnFirstUse: deps.settings.compileValidatorsOnFirstUse,
+        }) as never,
+      },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Prometheus: duration and count by method, ROUTE TEMPLATE (never the raw path) and status; in flight.

@@ -60,6 +60,10 @@ async function world() {
     name: "Furnace",
     kind: "furnace",
   });
+  const meter = await post(`/v1/residences/${h.residence.id}/meters`, {
+    name: "Furnace hours",
+    unit: "hours",
+  });
   const inviteEmail = `${randomUUID()}@example.com`;
   const invite = await post(`/v1/residences/${h.residence.id}/invites`, { email: inviteEmail });
   const inviteMail = await mailOfJob(
@@ -95,6 +99,7 @@ async function world() {
     contractorId: contractor.id,
     documentId: document.id,
     applianceId: appliance.id,
+    meterId: meter.id,
     inviteId: invite.id,
     notificationId: notificationId!,
     fileId: file.json().id,
@@ -159,6 +164,7 @@ const bodies: Record<string, unknown> = {
   "PATCH /v1/contractors/{contractorId}": { name: "Renamed" },
   "PATCH /v1/documents/{documentId}": { title: "Renamed" },
   "PATCH /v1/appliances/{applianceId}": { name: "Renamed" },
+  "PATCH /v1/meters/{meterId}": { name: "Renamed" },
   "PATCH /v1/me": { name: "Renamed" },
   "DELETE /v1/me": { password: "not-the-password" },
 };

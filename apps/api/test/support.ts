@@ -80,6 +80,7 @@ export async function startTestApi(
     AUTH_SECRET: "test-secret-test-secret-test-secret-1234",
     PUBLIC_WEB_URL: "https://web.honeydue.test",
     PUBLIC_API_URL: "https://api.honeydue.test",
+    COMPILE_VALIDATORS_ON_FIRST_USE: "true",
     DATA_DIR: "/tmp/honeydue-test-data",
     // Every test file's API shares 127.0.0.1 (and, with Redis, the counters): the per-address limit is
     // off unless a test turns it on (address-limit.test.ts).

@@ -23,6 +23,7 @@ test("the API limits each browser behind the web app by its own address, not the
     cwd: root,
     env: {
       NODE_ENV: "test",
+      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
       LOG_LEVEL: "warn",
       PORT: String(apiPort),
       ...(database.url ? { DATABASE_URL: database.url } : {}),

@@ -52,6 +52,7 @@ export async function startWebStack(t: TestContext): Promise<WebStack | null> {
       cwd: root,
       env: {
         NODE_ENV: "test",
+        COMPILE_VALIDATORS_ON_FIRST_USE: "true",
         LOG_LEVEL: "warn",
         PORT: String(apiPort),
         DATABASE_URL: database.url,

@@ -78,6 +78,7 @@ function spawnApi(env: Record<string, string>) {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
+      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
       LOG_LEVEL: "info",
       AUTH_SECRET: SECRET,
       PUBLIC_WEB_URL: "https://web.honeydue.test",

@@ -31,6 +31,7 @@ test("a user registered while Redis is stopped gets exactly one verification ema
     cwd: new URL("../../../", import.meta.url).pathname,
     env: {
       NODE_ENV: "test",
+      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
       LOG_LEVEL: "warn",
       PORT: new URL(api).port,
       DATABASE_URL: database.url!,

@@ -23,6 +23,10 @@ export const apiSettingsSchema = Type.Object({
     description: "Requests to routes open without a token, per client address and minute (0 = no limit)",
   }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: "Apply pending migrations at boot" }),
+  COMPILE_VALIDATORS_ON_FIRST_USE: Type.Boolean({
+    default: false,
+    description: "Compile each route's request validators on its first request instead of at boot (tests)",
+  }),
   METRICS_HOST: Type.String({
     default: "127.0.0.1",
     description: "Listen address of the metrics port (0.0.0.0 in containers)",
@@ -56,6 +60,8 @@ export interface ApiSettings extends CommonSettings {
   unauthenticatedRequestsPerIpPerMinute: number;
   runEmbeddedWorker: boolean;
   migrateOnStart: boolean;
+  /** Request validators compiled per route on first use (test APIs use a few routes each) or all at boot. */
+  compileValidatorsOnFirstUse: boolean;
   /** Admin panel sessions and sign-in throttle (apps/api/src/admin). */
   admin: { sessionIdleMs: number; sessionMaxMs: number; signInFailuresPerHour: number; bootstrap: boolean };
   /** The Prometheus port (never routed by the ingress). */
@@ -88,6 +94,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     // With Redis the worker process (apps/worker) relays and runs the jobs; without it the API does.
     runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
     migrateOnStart: parsed.MIGRATE_ON_START,
+    compileValidatorsOnFirstUse: parsed.COMPILE_VALIDATORS_ON_FIRST_USE,
     admin: {
       sessionIdleMs: parsed.ADMIN_SESSION_IDLE_MINUTES * 60_000,
       sessionMaxMs: parsed.ADMIN_SESSION_MAX_HOURS * 3600_000,

@@ -1,7 +1,5 @@
-import Type, { type TSchema } from "typebox";
-import type { JobDefinition } from "./registry.ts";
-
-const define = <P extends TSchema>(d: JobDefinition<P>) => d;
+import Type from "typebox";
+import { define } from "./definition.ts";
 
 export const FileThumbnailPayload = Type.Object({ fileId: Type.String({ format: "uuid" }) });
 /** Written by the `files_deleted` database trigger (migration 0060) in the transaction that deletes rows. */

@@ -3,14 +3,8 @@ import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue
 import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Worker } from "bullmq";
 import { sql } from "drizzle-orm";
 import { Redis, type RedisOptions } from "ioredis";
-import {
-  isJobName,
-  JOBS,
-  type JobDefinition,
-  type JobHandlers,
-  type JobName,
-  parsePayload,
-} from "./registry.ts";
+import type { JobDefinition } from "./definition.ts";
+import { isJobName, JOBS, type JobHandlers, type JobName, parsePayload } from "./registry.ts";
 import { runWithTimeout, settlesWithin } from "./timeout.ts";
 
 export type QueueName = JobDefinition["queue"];

@@ -1,22 +1,9 @@
 import { EmailJobSchema } from "@honeydue/email";
-import type { Static, TSchema } from "typebox";
+import type { Static } from "typebox";
 import Value from "typebox/value";
+import { define } from "./definition.ts";
 import { FILES_JOBS } from "./files-jobs.ts";
 import { WORKER_JOBS } from "./worker-jobs.ts";
-
-/**
- * Every job honeyDue runs: its queue, its payload schema and its retry policy. A job is written to the
- * outbox with `enqueueJob` and run by exactly one handler (see `assertHandlers`).
- */
-export interface JobDefinition<P extends TSchema = TSchema> {
-  queue: "email" | "push" | "reminders" | "housekeeping" | "files";
-  payload: P;
-  /** Total attempts before the job is marked failed. */
-  attempts: number;
-  timeoutMs: number;
-}
-
-const define = <P extends TSchema>(d: JobDefinition<P>) => d;
 
 /** An email: its template and that template's payload (ids and content, never a secret). */
 export const EmailSendPayload = EmailJobSchema;

@@ -1,7 +1,5 @@
-import Type, { type TSchema } from "typebox";
-import type { JobDefinition } from "./registry.ts";
-
-const define = <P extends TSchema>(d: JobDefinition<P>) => d;
+import Type from "typebox";
+import { define } from "./definition.ts";
 
 export const PushSendPayload = Type.Object({
   userId: Type.String({ minLength: 1 }),

@@ -5,7 +5,7 @@ import { codeHmac, hashToken, randomToken } from "@honeydue/domain/tokens";
 import { signAccessToken } from "./access-token.ts";
 
 // The token primitives live in @honeydue/domain/tokens: the email job mints tokens and codes at send time.
-export { hashToken, randomCode, randomToken } from "@honeydue/domain/tokens";
+export { hashToken, randomToken } from "@honeydue/domain/tokens";
 
 /**
  * Codes have only a million values, so a plain hash would be reversed offline at once: they are stored

@@ -1,4 +1,5 @@
 import { AjvCompiler } from "@fastify/ajv-compiler";
+import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
 import type { FastifyInstance, FastifySchemaCompiler } from "fastify";
 
 const common = { useDefaults: true, allErrors: true, strictNumbers: true };
@@ -51,6 +52,20 @@ function nonFinitePath(value: unknown): string | null {
   return null;
 }
 
+/** Compiles a route's validator on its first request instead of when the app becomes ready. */
+function onFirstUse(compile: Compile): Compile {
+  return (route) => {
+    let validate: Validate | undefined;
+    const checked: Validate = (data) => {
+      validate ??= compile(route);
+      const result = validate(data);
+      checked.errors = validate.errors;
+      return result;
+    };
+    return checked;
+  };
+}
+
 /**
  * Fastify's validator factory with two Ajv instances: query strings, params and headers arrive as text and
  * are coerced to the schema's types ("5" → 5, "a" → ["a"]); JSON bodies already carry types, so they are
@@ -60,28 +75,32 @@ function nonFinitePath(value: unknown): string | null {
  * field of another shape ("displayName" for "name") is a 400 naming it, not a silent no-op — and a client
  * can never set ids, owners or timestamps. Numbers must be finite in both (finiteNumbersOnly).
  */
-export function buildValidator(externalSchemas: unknown, options: { plugins?: unknown[] }) {
+export const validatorFactory =
+  ({ compileOnFirstUse }: { compileOnFirstUse: boolean }) =>
+  (externalSchemas: unknown, options: { plugins?: unknown[] }) =>
+    buildValidator(externalSchemas, options, compileOnFirstUse);
+
+function buildValidator(
+  externalSchemas: unknown,
+  options: { plugins?: unknown[] },
+  compileOnFirstUse: boolean,
+) {
   const factory = AjvCompiler();
-  const coercing = finiteNumbersOnly(
-    factory(
-      externalSchemas as never,
-      {
-        ...options,
-        customOptions: { ...common, removeAdditional: "all", coerceTypes: "array" },
-      } as never,
-    ) as Compile,
-  );
-  const exact = finiteNumbersOnly(
-    factory(
-      externalSchemas as never,
-      {
-        ...options,
-        customOptions: { ...common, removeAdditional: false, coerceTypes: false },
-      } as never,
-    ) as Compile,
-  );
-  return ((route: { httpPart?: string }) =>
-    route.httpPart === "body" ? exact(route) : coercing(route)) as unknown as ReturnType<
+  // Each Ajv instance is made when the first validator needs it (making one compiles Ajv's meta-schema).
+  const ajv = (customOptions: Record<string, unknown>) => {
+    let compile: Compile | undefined;
+    return (route: unknown) => {
+      compile ??= finiteNumbersOnly(
+        factory(externalSchemas as never, { ...options, customOptions } as never) as Compile,
+      );
+      return compile(route);
+    };
+  };
+  const coercing = ajv({ ...common, removeAdditional: "all", coerceTypes: "array" });
+  const exact = ajv({ ...common, removeAdditional: false, coerceTypes: false });
+  const compile: Compile = (route) =>
+    (route as { httpPart?: string }).httpPart === "body" ? exact(route) : coercing(route);
+  return (compileOnFirstUse ? onFirstUse(compile) : compile) as unknown as ReturnType<
     FastifySchemaCompiler<unknown>
   >;
 }
@@ -110,3 +129,24 @@ export function closedCopy(schema: unknown): unknown {
     out.additionalProperties = false;
   return out;
 }
+
+type Serialize = (data: unknown) => string;
+
+/**
+ * Fastify's response serializer factory; with `compileOnFirstUse`, a route's serializer (fast-json-stringify,
+ * Ajv for its anyOf branches) is built on its first response instead of when the app becomes ready.
+ */
+export const serializerFactory = ({ compileOnFirstUse }: { compileOnFirstUse: boolean }) => {
+  const selector = SerializerSelector();
+  return (externalSchemas: unknown, options: unknown) => {
+    const compile = selector(externalSchemas as never, options as never) as (route: unknown) => Serialize;
+    if (!compileOnFirstUse) return compile;
+    return (route: unknown): Serialize => {
+      let serialize: Serialize | undefined;
+      return (data) => {
+        serialize ??= compile(route);
+        return serialize(data);
+      };
+    };
+  };
+};

@@ -47,6 +47,7 @@ export async function startFuzzApi(): Promise<FuzzApi> {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
+      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
       LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? "warn",
       PORT: String(port),
       HOST: "127.0.0.1",

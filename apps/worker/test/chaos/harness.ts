@@ -85,6 +85,7 @@ export async function spawnApiProcess(env: Record<string, string>): Promise<Chil
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
+      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
       LOG_LEVEL: "warn",
       AUTH_SECRET: SECRET,
       PUBLIC_WEB_URL: "https://web.honeydue.test",

@@ -263,14 +263,13 @@ async function recordMatch(
       .onConflictDoNothing()
       .returning({ applianceId: applianceRecalls.applianceId });
     if (inserted.length === 0) return false;
-    await notifyMembers(tx, deps, appliance, notice);
+    await notifyMembers(tx, appliance, notice);
     return true;
   });
 }
 
 async function notifyMembers(
   tx: Queryable,
-  deps: RecallCheckDeps,
   appliance: { id: string; residenceId: string; name: string },
   notice: StoredNotice,
 ) {
