@@ -5,7 +5,7 @@ const config: NextConfig = {
   // A self-contained server (apps/web/.next/standalone/apps/web/server.js), run by `npm start` and the image.
   output: "standalone",
   outputFileTracingRoot: fileURLToPath(new URL("../..", import.meta.url)),
-  transpilePackages: ["@honeydue/api-client", "@honeydue/config"],
+  transpilePackages: ["@honeydue/api-client", "@honeydue/config", "@honeydue/domain"],
   poweredByHeader: false,
   reactStrictMode: true,
   experimental: {

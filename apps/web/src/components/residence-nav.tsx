@@ -1,19 +1,20 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, contractors, documents, members, meters and escalation policy. */
+/** The residence's screens: its list, contractors, documents, appliances, members, meters and escalation policy. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents" | "members" | "meters" | "escalation";
+  current: "list" | "contractors" | "documents" | "appliances" | "members" | "meters" | "escalation";
 }) {
   const t = strings.residenceNav;
   const links = [
     ["list", `/residences/${residenceId}`, t.list],
     ["contractors", `/residences/${residenceId}/contractors`, t.contractors],
     ["documents", `/residences/${residenceId}/documents`, t.documents],
+    ["appliances", `/residences/${residenceId}/appliances`, t.appliances],
     ["members", `/residences/${residenceId}/members`, t.members],
     ["meters", `/residences/${residenceId}/meters`, t.meters],
     ["escalation", `/residences/${residenceId}/escalation`, t.escalation],

@@ -32,14 +32,13 @@ function Headline({ html }: { html: string }) {
   );
 }
 
-/** Where a hit opens in the web app; appliances have no page here yet, so they are listed without a link. */
-function hitHref(residenceId: string, hit: Hit): string | null {
+/** Where a hit opens in the web app. */
+function hitHref(residenceId: string, hit: Hit): string {
   if (hit.type === "task") return `/tasks/${hit.id}`;
-  if (hit.type === "appliance") return null;
-  return `/residences/${residenceId}/${hit.type === "contractor" ? "contractors" : "documents"}/${hit.id}`;
+  return `/residences/${residenceId}/${hit.type}s/${hit.id}`;
 }
 
-/** Full-text hits over the residence's tasks, contractors and documents, best first. */
+/** Full-text hits over the residence's tasks, contractors, documents and appliances, best first. */
 export function SearchResults({ residenceId, q, hits }: { residenceId: string; q: string; hits: Hit[] }) {
   const t = strings.filters;
   return (
@@ -51,8 +50,7 @@ export function SearchResults({ residenceId, q, hits }: { residenceId: string; q
           const href = hitHref(residenceId, hit);
           return (
             <li key={`${hit.type}-${hit.id}`} className="card">
-              <span className="hint">{t.hitTypes[hit.type]}</span>{" "}
-              {href ? <Link href={href}>{hit.title}</Link> : <strong>{hit.title}</strong>}
+              <span className="hint">{t.hitTypes[hit.type]}</span> <Link href={href}>{hit.title}</Link>
               <p className="hint">
                 <Headline html={hit.headline} />
               </p>

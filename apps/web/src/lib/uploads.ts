@@ -5,7 +5,7 @@ import { forwardedFor } from "./client-address.ts";
 import { ACCESS_COOKIE } from "./session-cookies.ts";
 import { settings } from "./settings.ts";
 
-type Purpose = "completion_photo" | "document" | "avatar";
+type Purpose = "completion_photo" | "document" | "appliance_photo" | "avatar";
 
 /**
  * One file to the API's multipart upload route (POST /v1/uploads) as the signed-in member; the API judges it
