@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fetchApi, signUpByEmail } from "@honeydue/testkit";
 import sharp from "sharp";
-import { startWebStack } from "./support.ts";
+import { signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member adds a furnace with a photo, its dates,
 // lifespan, replacement cost and links to a document, a contractor and a task; its page shows them with its
@@ -29,19 +28,9 @@ interface ApiAppliance {
 test("appliances: add with photo and links, plan the replacement, find, edit and delete", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
-  const { api, web, smtp, browser, check } = stack;
+  const { api, web, browser, check } = stack;
   const member = { email: "sam@example.test", password: "sam's long passphrase" };
-  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
-    ...member,
-    name: "Sam Home",
-    timezone: "UTC",
-  });
-  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
-  const post = async <T>(path: string, body: unknown): Promise<T> => {
-    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
-    return (await answer.json()) as T;
-  };
+  const { headers, post } = await signUpMember(stack, { ...member, name: "Sam Home" });
   const residence = await post<{ id: string }>("/v1/residences", {
     name: "Oak Cottage",
     propertyType: "house",

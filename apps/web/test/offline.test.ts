@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { startWebStack } from "./support.ts";
+import { signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API (decision 0019): the app is installable, the service
 // worker keeps the pages the member saw, the network is cut (browser offline) and the reloaded list shows
@@ -22,19 +21,9 @@ interface ApiTask {
 test("works offline: kept pages, queued writes replayed once, a conflict shown", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
-  const { api, web, smtp, browser, check } = stack;
+  const { api, web, browser, check } = stack;
   const member = { email: "kim@example.test", password: "kim's long passphrase" };
-  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
-    ...member,
-    name: "Kim Offline",
-    timezone: "UTC",
-  });
-  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
-  const post = async <T>(path: string, body: unknown): Promise<T> => {
-    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
-    return (await answer.json()) as T;
-  };
+  const { headers, post } = await signUpMember(stack, { ...member, name: "Kim Offline" });
   const get = async <T>(path: string): Promise<T> => {
     const answer = await fetch(`${api}${path}`, { headers });
     assert.equal(answer.status, 200, `${path}: ${await answer.clone().text()}`);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { assertFitsPhone, startWebStack } from "./support.ts";
+import { assertFitsPhone, signUpMember, startWebStack } from "./support.ts";
 
 // At a 360 px phone width no signed-in screen scrolls sideways: document.documentElement.scrollWidth stays
 // within window.innerWidth on the home list, a residence's list, a task's page with its history, the task
@@ -9,19 +8,13 @@ import { assertFitsPhone, startWebStack } from "./support.ts";
 test("the signed-in screens fit a 360 px phone without sideways scrolling", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
-  const { api, web, smtp, browser } = stack;
+  const { web, browser } = stack;
   const member = { email: "pat@example.test", password: "pat's long passphrase" };
-  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
+  const { post } = await signUpMember(stack, {
     ...member,
     name: "Pat Phone",
     timezone: "America/Argentina/ComodRivadavia",
   });
-  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
-  const post = async <T>(path: string, body: unknown): Promise<T> => {
-    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
-    return (await answer.json()) as T;
-  };
   const residence = await post<{ id: string }>("/v1/residences", {
     name: "The Old Rectory at Long Melford",
     propertyType: "house",

@@ -4,8 +4,10 @@ import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
   createTestDatabase,
+  fetchApi,
   freePort,
   redisReachable,
+  signUpByEmail,
   startNodeProcess,
   startSmtpServer,
   TEST_REDIS_URL,
@@ -148,4 +150,24 @@ export async function assertFitsPhone(page: Page, name: string): Promise<void> {
     overflow <= 0,
     `${name}: ${overflow} px wider than a 360 px screen; sticking out: ${culprits.join(", ")}`,
   );
+}
+
+/** A member signed up through the real email flow, with their API headers and a JSON POST as them. */
+export async function signUpMember(
+  stack: WebStack,
+  who: { email: string; password: string; name: string; timezone?: string },
+) {
+  const { accessToken } = await signUpByEmail(fetchApi(stack.api), stack.smtp, { timezone: "UTC", ...who });
+  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
+  /** POST as the member; anything but 201 Created fails the test with the API's answer. */
+  const post = async <T>(path: string, body: unknown): Promise<T> => {
+    const answer = await fetch(`${stack.api}${path}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+    });
+    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
+    return (await answer.json()) as T;
+  };
+  return { accessToken, headers, post };
 }

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { fetchApi, signUpByEmail } from "@honeydue/testkit";
 import sharp from "sharp";
 import { formatDay } from "../src/lib/format.ts";
-import { startWebStack } from "./support.ts";
+import { signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member creates a recurring task from the form
 // (the schedule in plain words as it is picked), completes it with a photo, a cost and a contractor and sees
@@ -20,19 +19,9 @@ interface ApiTask {
 test("completes a recurring task with a photo and sees the next due date", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
-  const { api, web, smtp, browser, check } = stack;
+  const { api, web, browser, check } = stack;
   const member = { email: "robin@example.test", password: "robin's long passphrase" };
-  const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
-    ...member,
-    name: "Robin Home",
-    timezone: "UTC",
-  });
-  const headers = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
-  const post = async <T>(path: string, body: unknown): Promise<T> => {
-    const answer = await fetch(`${api}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-    assert.equal(answer.status, 201, `${path}: ${await answer.clone().text()}`);
-    return (await answer.json()) as T;
-  };
+  const { headers, post } = await signUpMember(stack, { ...member, name: "Robin Home" });
   const getTask = async (id: string) =>
     (await (await fetch(`${api}/v1/tasks/${id}`, { headers })).json()) as ApiTask;
   const residence = await post<{ id: string; currency: string }>("/v1/residences", {
