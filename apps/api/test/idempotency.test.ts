@@ -182,6 +182,22 @@ const recipes: Record<string, () => Promise<Call>> = {
       payload: { name: "Furnace" },
     };
   },
+  "POST /v1/residences/{residenceId}/meters": async () => {
+    const h = await household();
+    return {
+      url: `/v1/residences/${h.residence.id}/meters`,
+      user: h.member,
+      payload: { name: "Furnace hours", unit: "hours" },
+    };
+  },
+  "POST /v1/meters/{meterId}/readings": async () => {
+    const h = await household();
+    const meter = await post(h.member, `/v1/residences/${h.residence.id}/meters`, {
+      name: "Car",
+      unit: "miles",
+    });
+    return { url: `/v1/meters/${meter.id}/readings`, user: h.member, payload: { value: 1200 } };
+  },
   "POST /v1/appliances/{applianceId}/tasks/from-templates": async () => {
     const h = await household();
     const a = await post(h.member, `/v1/residences/${h.residence.id}/appliances`, {
