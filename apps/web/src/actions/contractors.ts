@@ -1,22 +1,9 @@
 "use server";
+import { TASK_CATEGORIES } from "@honeydue/domain/templates-catalog";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
 import { failed, text as field, signedInApi } from "../lib/action-kit.ts";
-
-const TRADES = [
-  "hvac",
-  "plumbing",
-  "electrical",
-  "appliances",
-  "exterior",
-  "interior",
-  "yard",
-  "safety",
-  "cleaning",
-  "pest",
-  "other",
-] as const;
 
 const text = (data: FormData, name: string) => field(data, name).trim();
 
@@ -29,7 +16,7 @@ export async function saveContractor(_state: FormState, data: FormData): Promise
   const body = {
     name: text(data, "name"),
     company: text(data, "company") || null,
-    trades: TRADES.filter((trade) => data.getAll("trades").includes(trade)),
+    trades: TASK_CATEGORIES.filter((trade) => data.getAll("trades").includes(trade)),
     phone: text(data, "phone") || null,
     email: text(data, "email") || null,
     website: text(data, "website") || null,

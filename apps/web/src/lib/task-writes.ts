@@ -1,5 +1,6 @@
 import "server-only";
 import type { ApiClient } from "@honeydue/api-client";
+import { TASK_CATEGORIES, TASK_PRIORITIES } from "@honeydue/domain/templates-catalog";
 import { strings } from "../strings.ts";
 import { idempotencyHeader, text } from "./action-kit.ts";
 import { parseMoney } from "./money.ts";
@@ -17,20 +18,6 @@ import { uploadFile } from "./uploads.ts";
 // The server actions (src/actions/tasks.ts) and the offline queue's replay route (app/api/queue) both call
 // these, so a write replayed from the queue is exactly the write the form would have made (decision 0019).
 
-const CATEGORIES = [
-  "hvac",
-  "plumbing",
-  "electrical",
-  "appliances",
-  "exterior",
-  "interior",
-  "yard",
-  "safety",
-  "cleaning",
-  "pest",
-  "other",
-] as const;
-const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 const UNITS: readonly Unit[] = ["day", "week", "month", "year"];
 
 /** What the API answered (status 0: it could not be reached), or `invalid`: the form itself was wrong. */
@@ -76,8 +63,8 @@ export function taskBody(data: FormData) {
     body: {
       title: text(data, "title").trim(),
       notes: text(data, "notes").trim() || null,
-      category: oneOf(text(data, "category"), CATEGORIES, "other"),
-      priority: oneOf(text(data, "priority"), PRIORITIES, "normal"),
+      category: oneOf(text(data, "category"), TASK_CATEGORIES, "other"),
+      priority: oneOf(text(data, "priority"), TASK_PRIORITIES, "normal"),
       assigneeId: text(data, "assigneeId") || null,
       contractorId: text(data, "contractorId") || null,
       estimatedCostCents: estimate,
