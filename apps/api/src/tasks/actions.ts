@@ -483,52 +483,9 @@ export async function undoLatestCompletion(db: Database, ctx: ActionContext, tas
     const previous = latest.previousTaskState as PreviousTaskState;
     if (isUsage(t.recurrence as Recurrence | null)) {
       await undoUsageCompletion(tx, t, latest, previous, now);
-      await recordActivity(tx, {
-        residenceId: t.residenceId,
-        actorId: ctx.userId,
-        action: "task.completion_undone",
-        subjectType: "task",
-        subjectId: taskId,
-        data: { title: t.title, completedOn: latest.completedOn, dueOn: previous.dueOn },
-      });
-      return latest;
+    } else {
+      await undoFixedCompletion(tx, t, latest, previous, now);
     }
-    // Undo restores exactly what the completion changed. When the schedule has moved since (a skip, a
-    // snooze, an edited due date or recurrence), putting the old dates back would silently drop that
-    // change, so the undo is refused and says why.
-    const leftBy = nextAfterCompletion(
-      {
-        ...scheduleOf(t),
-        dueOn: previous.dueOn,
-        scheduledOn: previous.scheduledOn,
-        anchorOn: previous.anchorOn,
-      },
-      latest.completedOn,
-    );
-    const unchanged = leftBy
-      ? t.completedAt === null &&
-        t.dueOn === leftBy.dueOn &&
-        t.scheduledOn === leftBy.scheduledOn &&
-        t.anchorOn === leftBy.anchorOn
-      : t.completedAt !== null;
-    if (!unchanged) {
-      throw conflict(
-        "The task's schedule changed after this completion (skipped, snoozed or edited); undoing it " +
-          "would drop that change. Set the due date you want on the task instead.",
-        { currentDueOn: t.dueOn, dueOnAfterCompletion: leftBy?.dueOn ?? null },
-      );
-    }
-    await tx
-      .update(tasks)
-      .set({
-        dueOn: previous.dueOn,
-        scheduledOn: previous.scheduledOn,
-        anchorOn: previous.anchorOn,
-        completedAt: previous.completedAt ? new Date(previous.completedAt) : null,
-        updatedAt: now,
-      })
-      .where(eq(tasks.id, taskId));
-    await tx.delete(completions).where(eq(completions.id, latest.id));
     await recordActivity(tx, {
       residenceId: t.residenceId,
       actorId: ctx.userId,
@@ -539,6 +496,51 @@ export async function undoLatestCompletion(db: Database, ctx: ActionContext, tas
     });
     return latest;
   });
+}
+
+// Undo restores exactly what the completion changed. When the schedule has moved since (a skip, a
+// snooze, an edited due date or recurrence), putting the old dates back would silently drop that
+// change, so the undo is refused and says why.
+async function undoFixedCompletion(
+  tx: Queryable,
+  t: LockedTask,
+  latest: typeof completions.$inferSelect,
+  previous: PreviousTaskState,
+  now: Date,
+) {
+  const leftBy = nextAfterCompletion(
+    {
+      ...scheduleOf(t),
+      dueOn: previous.dueOn,
+      scheduledOn: previous.scheduledOn,
+      anchorOn: previous.anchorOn,
+    },
+    latest.completedOn,
+  );
+  const unchanged = leftBy
+    ? t.completedAt === null &&
+      t.dueOn === leftBy.dueOn &&
+      t.scheduledOn === leftBy.scheduledOn &&
+      t.anchorOn === leftBy.anchorOn
+    : t.completedAt !== null;
+  if (!unchanged) {
+    throw conflict(
+      "The task's schedule changed after this completion (skipped, snoozed or edited); undoing it " +
+        "would drop that change. Set the due date you want on the task instead.",
+      { currentDueOn: t.dueOn, dueOnAfterCompletion: leftBy?.dueOn ?? null },
+    );
+  }
+  await tx
+    .update(tasks)
+    .set({
+      dueOn: previous.dueOn,
+      scheduledOn: previous.scheduledOn,
+      anchorOn: previous.anchorOn,
+      completedAt: previous.completedAt ? new Date(previous.completedAt) : null,
+      updatedAt: now,
+    })
+    .where(eq(tasks.id, t.id));
+  await tx.delete(completions).where(eq(completions.id, latest.id));
 }
 
 /** Skips the current occurrence of a recurring task: the next one becomes due, nothing is logged. */
