@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { after } from "node:test";
 import { type ApiSettings, deriveKeyRing, loadApiSettings } from "@honeydue/config";
 import { migrate, openDatabase, outbox } from "@honeydue/db";
@@ -28,6 +29,13 @@ async function ownDatabase(url: string): Promise<TestDatabase> {
 
 import { type ApiDeps, createApiMetrics, createApiRedis, startEmbeddedJobs } from "../src/deps.ts";
 import type { App } from "../src/http/app-type.ts";
+
+/**
+ * The Redis key prefix of this test file's APIs (node --test runs each file in its own process). The
+ * throttles' one-hour windows outlive a run, and counters keyed by 127.0.0.1 would otherwise carry one
+ * file's (or an earlier run's) failed sign-ins into another's: two APIs of one file still share them.
+ */
+const TEST_REDIS_KEY_PREFIX = `test:${randomUUID()}:`;
 
 export interface TestApi {
   app: App;
@@ -98,7 +106,7 @@ export async function startTestApi(
     redis: env.REDIS_URL
       ? createApiRedis(env.REDIS_URL, log)
       : options.redis
-        ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 })
+        ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2, keyPrefix: TEST_REDIS_KEY_PREFIX })
         : undefined,
     metrics: createApiMetrics(database.handle),
     keys,
