@@ -5,7 +5,7 @@
 // (bench/peers-seed.ts); the script prints the table. Environment knobs are passed through to run-bench.sh
 // (REPS, DURATION, RATE, SKIP_OPENLOOP, ...). PEERS_DIR points at the peers folder when it is not found
 // beside the checkout.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import pg from "pg";
@@ -35,6 +35,30 @@ const prepare = (dir: string, command: string, args: string[], env: Record<strin
 for (const dir of ["bare-fastify", "bare-fastify-pg", "bench"]) {
   if (!existsSync(join(work, dir, "node_modules")))
     prepare(dir, "npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
+}
+// The Go toolchain, the Go peer's libraries, wrk and jq come from Debian (as run-bench.sh would install
+// them, but the Go builds happen here first).
+const debianPackages = [
+  "golang-go",
+  "golang-github-labstack-echo-dev",
+  "golang-github-jinzhu-gorm-dev",
+  "golang-github-lib-pq-dev",
+  "wrk",
+  "jq",
+];
+const missing = debianPackages.filter(
+  (pkg) =>
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own format syntax
+    spawnSync("dpkg-query", ["-W", "-f=${Status}", pkg], { encoding: "utf8" }).stdout !==
+    "install ok installed",
+);
+if (missing.length > 0) {
+  const run = (args: string[]) => {
+    const [command, ...rest] = process.getuid?.() === 0 ? args : ["sudo", ...args];
+    execFileSync(command!, rest, { stdio: "inherit" });
+  };
+  run(["apt-get", "update", "-qq"]);
+  run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", ...missing]);
 }
 const gopath = { GO111MODULE: "off", GOFLAGS: "" };
 prepare(
