@@ -1,4 +1,4 @@
-import type { Database } from "@honeydue/db";
+import { type Database, rowsOf } from "@honeydue/db";
 import { isJobName, QUEUE_NAMES, queueOf } from "@honeydue/jobs";
 import { sql } from "drizzle-orm";
 import Type from "typebox";
@@ -7,11 +7,6 @@ import { problems } from "../http/responses.ts";
 import { type AdminGuard, adminCookie } from "./session.ts";
 
 const DAYS = 30;
-
-/** Rows of a raw query (the driver's result shape differs between pg and PGlite; both have `rows`). */
-async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 export const QueueHealth = Type.Object({
   queue: Type.String(),
