@@ -9,7 +9,7 @@ import {
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { notify } from "./notify.ts";
-import { enqueueJob } from "./outbox.ts";
+import { enqueueJob } from "./runtime/outbox.ts";
 
 export interface EscalationDeps {
   db: Database;

@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { define } from "./definition.ts";
+import { define } from "./runtime/definition.ts";
 
 export const FileThumbnailPayload = Type.Object({ fileId: Type.String({ format: "uuid" }) });
 /** Written by the `files_deleted` database trigger (migration 0060) in the transaction that deletes rows. */

@@ -2,7 +2,7 @@ import type { Database } from "@honeydue/db";
 import { deliverEmail, type EmailKeys, type MailTransport } from "@honeydue/email";
 import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
 import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
-import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
+import { assertHandlers, combineHandlers, type JobHandlers } from "./runtime/registry.ts";
 import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
 
 /** What the job handlers need; the same in the API's embedded runner and in the worker process. */

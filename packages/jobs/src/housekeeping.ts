@@ -1,7 +1,7 @@
 import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { QUEUE_NAMES, type Queues } from "./queues.ts";
+import { QUEUE_NAMES, type Queues } from "./runtime/queues.ts";
 
 export interface HousekeepingDeps {
   db: Database;

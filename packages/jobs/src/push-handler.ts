@@ -2,7 +2,7 @@ import { type Database, devices, pushDeliveries, users } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import type { PushProviders } from "@honeydue/push";
 import { and, eq, inArray } from "drizzle-orm";
-import type { JobContext } from "./registry.ts";
+import type { JobContext } from "./runtime/registry.ts";
 
 export interface PushDeps {
   db: Database;

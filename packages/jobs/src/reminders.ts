@@ -4,8 +4,8 @@ import { type Database, warrantyReminders } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { notify } from "./notify.ts";
-import { enqueueJob, enqueueJobs } from "./outbox.ts";
-import type { JobPayload } from "./registry.ts";
+import { enqueueJob, enqueueJobs } from "./runtime/outbox.ts";
+import type { JobPayload } from "./runtime/registry.ts";
 
 export interface ReminderDeps {
   db: Database;

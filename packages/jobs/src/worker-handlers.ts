@@ -5,10 +5,10 @@ import { createPushProviders, type PushProviders } from "@honeydue/push";
 import { runEscalationTick } from "./escalation.ts";
 import { runHousekeeping } from "./housekeeping.ts";
 import { sendPushJob } from "./push-handler.ts";
-import type { Queues } from "./queues.ts";
+import type { Queues } from "./runtime/queues.ts";
 import { runRecallCheck } from "./recalls/check.ts";
 import { createCpscSource } from "./recalls/sources.ts";
-import type { JobHandler } from "./registry.ts";
+import type { JobHandler } from "./runtime/registry.ts";
 import { runDigestTick, runWarrantyTick, tickInstant } from "./reminders.ts";
 
 /** What the reminder, push and housekeeping handlers need besides the database and the logger. */

@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { define } from "./definition.ts";
+import { define } from "./runtime/definition.ts";
 
 export const PushSendPayload = Type.Object({
   userId: Type.String({ minLength: 1 }),

@@ -4,9 +4,9 @@ import { outbox } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { createTestDatabase } from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
-import { startEmbeddedRunner } from "../src/embedded-runner.ts";
-import { enqueueJob } from "../src/outbox.ts";
-import { assertHandlers, JOBS } from "../src/registry.ts";
+import { startEmbeddedRunner } from "../src/runtime/embedded-runner.ts";
+import { enqueueJob } from "../src/runtime/outbox.ts";
+import { assertHandlers, JOBS } from "../src/runtime/registry.ts";
 
 const log = createLogger({ level: "silent", role: "api" });
 const { handle } = await createTestDatabase();

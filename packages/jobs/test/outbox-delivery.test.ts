@@ -6,10 +6,10 @@ import { outbox } from "@honeydue/db";
 import { createErrorSink, createLogger } from "@honeydue/observability";
 import { createTestDatabase, REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
 import { inArray } from "drizzle-orm";
-import { createQueues, producerConnection, startQueueWorkers } from "../src/queues.ts";
-import { dataMarkerKey, startReconciler } from "../src/reconciler.ts";
-import { isJobName, JOBS } from "../src/registry.ts";
-import { startRelay } from "../src/relay.ts";
+import { createQueues, producerConnection, startQueueWorkers } from "../src/runtime/queues.ts";
+import { dataMarkerKey, startReconciler } from "../src/runtime/reconciler.ts";
+import { isJobName, JOBS } from "../src/runtime/registry.ts";
+import { startRelay } from "../src/runtime/relay.ts";
 
 /** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
 const testErrors = (source: string) =>

@@ -11,8 +11,8 @@ import {
   producerConnection,
   startQueueWorkers,
   workerConnection,
-} from "../src/queues.ts";
-import { JOBS } from "../src/registry.ts";
+} from "../src/runtime/queues.ts";
+import { JOBS } from "../src/runtime/registry.ts";
 
 /** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
 const testErrors = (source: string) =>

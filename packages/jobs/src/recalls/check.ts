@@ -14,7 +14,7 @@ import { recallCovers } from "@honeydue/domain/appliances";
 import type { Logger } from "@honeydue/observability";
 import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { notify } from "../notify.ts";
-import { enqueueJob } from "../outbox.ts";
+import { enqueueJob } from "../runtime/outbox.ts";
 import type { RecallNotice, RecallSource } from "./sources.ts";
 
 export interface RecallCheckSettings {

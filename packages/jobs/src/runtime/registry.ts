@@ -2,8 +2,8 @@ import { EmailJobSchema } from "@honeydue/email";
 import type { Static } from "typebox";
 import Value from "typebox/value";
 import { define } from "./definition.ts";
-import { FILES_JOBS } from "./files-jobs.ts";
-import { WORKER_JOBS } from "./worker-jobs.ts";
+import { FILES_JOBS } from "../files-jobs.ts";
+import { WORKER_JOBS } from "../worker-jobs.ts";
 
 /** An email: its template and that template's payload (ids and content, never a secret). */
 export const EmailSendPayload = EmailJobSchema;
