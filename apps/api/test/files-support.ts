@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { completions, outbox, tasks } from "@honeydue/db";
-import { createFilesHandlers } from "@honeydue/jobs/files-handlers";
+import { createFilesHandlers } from "@honeydue/jobs/handlers";
 import { and, eq, isNull, like } from "drizzle-orm";
 import sharp from "sharp";
 import type { ApiDeps } from "../src/deps.ts";
