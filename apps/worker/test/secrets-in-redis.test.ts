@@ -15,7 +15,7 @@ import {
 import { eq, isNull } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { startWorker } from "../src/worker.ts";
-import { SECRET, workerSettings } from "./support.ts";
+import { workerSettings } from "./support.ts";
 
 const skip = !(await postgresReachable())
   ? "the worker needs PostgreSQL"

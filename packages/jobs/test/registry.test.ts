@@ -10,8 +10,8 @@ import { createLocalStorage } from "@honeydue/storage";
 import { createTestDatabase } from "@honeydue/testkit";
 import { CronExpressionParser } from "cron-parser";
 import { createJobHandlers } from "../src/handlers.ts";
-import { createReminderHandlers } from "../src/jobs/reminders/handlers.ts";
 import { assertHandlers, combineHandlers, JOBS, QUEUE_NAMES, queueOf, SCHEDULES } from "../src/index.ts";
+import { createReminderHandlers } from "../src/jobs/reminders/handlers.ts";
 import { TickPayload } from "../src/runtime/definition.ts";
 
 const log = createLogger({ level: "silent", role: "worker" });
@@ -35,7 +35,10 @@ test("every registered job has a queue the worker runs", () => {
 
 test("the handlers composed from the groups cover every job of the registry, once each", async () => {
   const keys = deriveKeyRing({ current: "x".repeat(32) });
-  const transport = createMailTransport({ smtpUrl: undefined, dataDir: await mkdtemp(join(tmpdir(), "jobs-")) });
+  const transport = createMailTransport({
+    smtpUrl: undefined,
+    dataDir: await mkdtemp(join(tmpdir(), "jobs-")),
+  });
   const handlers = createJobHandlers({
     db,
     log,

@@ -1,9 +1,9 @@
 import { type Database, queryRows } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
+import type { JobContext } from "./definition.ts";
 import { startPollLoop } from "./poll-loop.ts";
 import { isPermanentError, type JobObserver } from "./queues.ts";
-import type { JobContext } from "./definition.ts";
 import { assertHandlers, isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 

@@ -78,12 +78,15 @@ export function startReconciler(deps: {
     const passStart = new Date(clock!.now);
     const cutoff = all ? passStart : new Date(passStart.getTime() - deps.reconcileAfterMs);
     for (;;) {
-      const rows = await queryRows<Row>(deps.db, sql`
+      const rows = await queryRows<Row>(
+        deps.db,
+        sql`
         SELECT id, job, payload, trace_context FROM outbox
         WHERE published_at IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL
           AND coalesce(checked_at, published_at) < ${cutoff.toISOString()}::timestamptz
         ORDER BY published_at
-        LIMIT ${batchSize}`);
+        LIMIT ${batchSize}`,
+      );
       if (rows.length === 0) break;
       await reconcileRows(rows, result);
       await deps.db.execute(
@@ -145,7 +148,11 @@ export function startReconciler(deps: {
       const name = row.job;
       if (!isJobName(name)) continue;
       await runWithTimeout(5000, () =>
-        deps.queues[queueOf(name)].add(name, jobData(row.payload, row.trace_context), jobOptions(name, row.id)),
+        deps.queues[queueOf(name)].add(
+          name,
+          jobData(row.payload, row.trace_context),
+          jobOptions(name, row.id),
+        ),
       );
       result.republished++;
     }

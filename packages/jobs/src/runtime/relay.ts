@@ -70,13 +70,16 @@ export function startRelay(deps: {
 
   async function runOnce(): Promise<number> {
     return deps.db.transaction(async (tx) => {
-      const rows = await queryRows<Row>(tx, sql`
+      const rows = await queryRows<Row>(
+        tx,
+        sql`
         SELECT id, job, payload, trace_context, retried_at FROM outbox
         WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL
           AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
         ORDER BY available_at
         LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED`);
+        FOR UPDATE SKIP LOCKED`,
+      );
       if (rows.length === 0) return 0;
       const poison = new Map<string, { job: string; error: string }>();
       const byQueue = new Map<QueueName, Publishable[]>();

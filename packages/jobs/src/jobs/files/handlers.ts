@@ -65,13 +65,16 @@ export function createFilesHandlers(deps: FilesHandlerDeps): HandlersOf<typeof F
     "files.cleanup-uploads": async (payload) => {
       const now = tickInstant(payload.at);
       const cutoff = new Date(now.getTime() - UNATTACHED_UPLOAD_TTL_MS);
-      const removed = await changedRows(db, sql`
+      const removed = await changedRows(
+        db,
+        sql`
         DELETE FROM files f
         WHERE f.status <> 'attached' AND f.created_at < ${cutoff}
           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM residences r WHERE r.photo_file_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file_id = f.id)
-          AND NOT EXISTS (SELECT 1 FROM completion_photos c WHERE c.file_id = f.id)`);
+          AND NOT EXISTS (SELECT 1 FROM completion_photos c WHERE c.file_id = f.id)`,
+      );
       if (removed) log.info({ removed }, "removed uploads never attached");
     },
   };

@@ -20,7 +20,9 @@ const OFF = { enabled: false, checkIntervalHours: 24, lookbackDays: 1 };
 /** `recalls.check`: the sources of the settings (CPSC), matched against every appliance. */
 export function createRecallHandlers(deps: RecallHandlerDeps): HandlersOf<typeof RECALL_JOBS> {
   const settings = deps.recalls;
-  const sources = settings ? [createCpscSource({ url: settings.cpscUrl, timeoutMs: settings.timeoutMs })] : [];
+  const sources = settings
+    ? [createCpscSource({ url: settings.cpscUrl, timeoutMs: settings.timeoutMs })]
+    : [];
   return {
     "recalls.check": async (payload) => {
       await runRecallCheck(

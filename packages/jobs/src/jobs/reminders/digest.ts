@@ -143,7 +143,10 @@ export async function runDigestTick(
     deps.db.transaction(async (tx) => {
       // Short index lookups: JIT compiling them costs more than running them (~0.8 s a batch).
       await tx.execute(sql`SET LOCAL jit = off`);
-      const chunk = await queryRows<Candidate & { due: boolean }>(tx, digestCandidatesQuery(iso, afterId, batchSize),);
+      const chunk = await queryRows<Candidate & { due: boolean }>(
+        tx,
+        digestCandidatesQuery(iso, afterId, batchSize),
+      );
       const batch = chunk.filter((u) => u.due);
       if (batch.length === 0) return { chunk, batch, due: [] };
       const due = await queryRows<DueTask & { user_id: string }>(tx, digestDueTasksQuery(iso, batch));
@@ -192,13 +195,16 @@ async function writeDigests(
       task_count: byUser.get(u.id)!.length,
       outbox_id: outboxIds.get(u.id),
     }));
-    const claimed = await queryRows<{ user_id: string }>(tx, sql`
+    const claimed = await queryRows<{ user_id: string }>(
+      tx,
+      sql`
       INSERT INTO digest_runs (user_id, local_date, task_count, outbox_id)
       SELECT r.user_id, r.local_date, r.task_count, r.outbox_id
       FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb)
         AS r(user_id uuid, local_date date, task_count int, outbox_id uuid)
       ON CONFLICT DO NOTHING
-      RETURNING user_id::text AS user_id`);
+      RETURNING user_id::text AS user_id`,
+    );
     const claimedIds = new Set(claimed.map((c) => c.user_id));
     const jobs: { id: string; payload: JobPayload<"email.send"> }[] = [];
     for (const user of users) {

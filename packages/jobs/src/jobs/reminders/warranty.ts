@@ -21,7 +21,9 @@ interface ExpiringDocument extends Record<string, unknown> {
  */
 export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ reminders: number }> {
   const iso = at.toISOString();
-  const docs = await queryRows<ExpiringDocument>(deps.db, sql`
+  const docs = await queryRows<ExpiringDocument>(
+    deps.db,
+    sql`
     SELECT d.id, d.title, d.expires_on::text AS expires_on, d.residence_id, r.name AS residence,
            (d.expires_on - (${iso}::timestamptz AT TIME ZONE r.timezone)::date) AS days_left
     FROM documents d JOIN residences r ON r.id = d.residence_id
@@ -33,7 +35,8 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
         WHERE w.document_id = d.id AND w.expires_on = d.expires_on
           AND w.days_before = CASE WHEN d.expires_on - (${iso}::timestamptz AT TIME ZONE r.timezone)::date <= 7 THEN 7 ELSE 30 END
       )
-  `);
+  `,
+  );
 
   let reminders = 0;
   for (const doc of docs) {
@@ -45,11 +48,20 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
         .onConflictDoNothing()
         .returning({ id: warrantyReminders.documentId });
       if (claimed.length === 0) return;
-      const members = await queryRows<{ id: string; email: string; name: string; digest_enabled: boolean; verified: boolean }>(tx, sql`
+      const members = await queryRows<{
+        id: string;
+        email: string;
+        name: string;
+        digest_enabled: boolean;
+        verified: boolean;
+      }>(
+        tx,
+        sql`
         SELECT u.id, u.email, u.name, u.digest_enabled, u.email_verified_at IS NOT NULL AS verified
         FROM memberships m JOIN users u ON u.id = m.user_id
         WHERE m.residence_id = ${doc.residence_id} AND u.disabled_at IS NULL
-      `);
+      `,
+      );
       const days = doc.days_left === 1 ? "1 day" : `${doc.days_left} days`;
       for (const member of members) {
         await notify(tx, {
