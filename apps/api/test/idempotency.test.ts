@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { rowsOf } from "@honeydue/db";
+import { queryRows } from "@honeydue/db";
 import { notify } from "@honeydue/jobs";
 import { sql } from "drizzle-orm";
 import { multipart, png } from "./files-support.ts";
@@ -298,7 +298,7 @@ const recipes: Record<string, () => Promise<Call>> = {
 /** Every row of every table (but sessions, whose last use moves, and the keys themselves), as one digest. */
 async function databaseDigest(): Promise<string> {
   const tables = (
-    await rowsOf<{ table_name: string }>(
+    await queryRows<{ table_name: string }>(
       deps.db,
       sql`SELECT table_name FROM information_schema.tables
           WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
@@ -308,7 +308,7 @@ async function databaseDigest(): Promise<string> {
   ).map((r) => r.table_name);
   const parts: string[] = [];
   for (const table of tables) {
-    const [digest] = await rowsOf<{ d: string }>(
+    const [digest] = await queryRows<{ d: string }>(
       deps.db,
       sql`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${sql.identifier(table)} t`,
     );

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -13,15 +13,6 @@ export type Database = PgDatabase<PgQueryResultHKT, Schema>;
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 /** Anything queries can run on: the database or an open transaction. */
 export type Queryable = Database | Transaction;
-
-/**
- * The rows of a raw query, typed as the caller says they are. `Database` is written against drizzle's
- * generic PgQueryResultHKT so that pg and PGlite fit it, which types `execute`'s result as `unknown`; both
- * drivers answer `{ rows }`. This is the one place that result is given its shape.
- */
-export async function rowsOf<T>(db: Queryable, query: SQL): Promise<T[]> {
-  return ((await db.execute(query)) as { rows: T[] }).rows;
-}
 
 /** Raw SQL on one connection, for the migrator (multi-statement files, session advisory locks). */
 export interface SqlSession {

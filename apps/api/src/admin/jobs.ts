@@ -1,4 +1,4 @@
-import { type Database, rowsOf, type Transaction } from "@honeydue/db";
+import { type Database, queryRows, type Transaction } from "@honeydue/db";
 import {
   countFailedOutboxRows,
   discardFailedOutboxRow,
@@ -172,7 +172,7 @@ export function registerAdminJobRoutes(
 
 /** The failed row, locked for the retry or discard in this transaction; 404 when it is not failed. */
 async function failedJobIn(tx: Transaction, id: string) {
-  const rows = await rowsOf<{ job: string; last_error: string | null }>(
+  const rows = await queryRows<{ job: string; last_error: string | null }>(
     tx,
     sql`SELECT job, last_error FROM outbox WHERE id = ${id}::uuid AND failed_at IS NOT NULL FOR UPDATE`,
   );

@@ -6,8 +6,8 @@ import {
   files,
   memberships,
   type Queryable,
+  queryRows,
   residences,
-  rowsOf,
   users,
 } from "@honeydue/db";
 import { EXTENSIONS, type StoredType } from "@honeydue/storage";
@@ -124,7 +124,7 @@ export async function canReadFile(db: Queryable, file: FileRow, userId: string):
   if (!file.ownerId) return false;
   if (file.ownerId === userId) return true;
   if (file.status !== "attached") return false;
-  const shared = await rowsOf<{ one: number }>(
+  const shared = await queryRows<{ one: number }>(
     db,
     sql`
     SELECT 1 AS one FROM memberships a JOIN memberships b ON b.residence_id = a.residence_id

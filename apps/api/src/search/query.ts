@@ -1,4 +1,4 @@
-import { type Queryable, rowsOf } from "@honeydue/db";
+import { type Queryable, queryRows } from "@honeydue/db";
 import { type SQL, sql } from "drizzle-orm";
 import { escapeHtml } from "./text.ts";
 
@@ -99,7 +99,7 @@ export async function searchResidence(
         ts_rank(a.search, ${query}) AS rank
       FROM appliances a WHERE a.residence_id = ${residenceId} AND a.search @@ ${query}`);
   if (branches.length === 0) return [];
-  const rows = await rowsOf<{
+  const rows = await queryRows<{
     type: SearchType;
     id: string;
     title: string;
