@@ -78,16 +78,14 @@ test("the network part: three round trips and the critical bytes before TTI at 1
   });
 });
 
-test("the model takes each load's least disturbed observation: the least work, the fastest calibration", () => {
+test("the model: the median load's network, and its main thread's CPU time scaled to the phone", () => {
   const network = { networkMs: 1200, criticalBytes: 160_000, criticalRequests: 9 };
   const loads = [
-    // Page work disturbed (twice the work), calibration not.
-    { ...network, workMs: 1200, speedRatio: 0.25 },
-    // Calibration disturbed (a third of the speed), page work not: alone it would say 200 ms.
-    { ...network, workMs: 600, speedRatio: 0.08 },
-    { ...network, workMs: 700, speedRatio: 0.2 },
+    { ...network, workMs: 600, cpuScale: 1 },
+    // An odd load (a calibration far off) moves nothing.
+    { ...network, workMs: 620, cpuScale: 3 },
+    { ...network, workMs: 500, cpuScale: 1.1 },
   ];
-  // 600 ms of work at a quarter of the reference speed: 150 reference ms, 600 on the 4× slower phone.
   assert.deepEqual(modelInteractive(loads), {
     ms: 1800,
     networkMs: 1200,

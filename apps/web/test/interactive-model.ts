@@ -84,8 +84,8 @@ function busyUntil(spans: Span[], from: number, until: number): number | null {
  */
 export const REFERENCE_NETWORK = { rttMs: 150, bytesPerMs: (1638.4 * 1024) / 8 / 1000 };
 /**
- * The reference phone's CPU: Lighthouse's mobile setting runs a desktop's main thread 4 times slower.
- * CPU_SLOWDOWN × (main-thread work in reference-desktop ms) is the phone's main-thread time.
+ * The reference phone's CPU: Lighthouse's mobile setting runs a desktop's main thread 4 times slower; our
+ * reference desktop is this machine kind's core (decision 0014).
  */
 export const CPU_SLOWDOWN = 4;
 /**
@@ -113,12 +113,16 @@ export function criticalNetwork(requests: ObservedRequest[], tti: number): Criti
   };
 }
 
-/** One cold load as observed: its critical network, and its main thread's work with the calibration after it. */
+/** One cold load as observed: its critical network, its main thread's CPU time, the calibration after it. */
 export interface ObservedLoad extends CriticalNetwork {
-  /** Main-thread task time until TTI, as measured (throttled, on this machine now). */
+  /** The main thread's CPU time for the load (throttled, on this machine). */
   workMs: number;
-  /** The calibration's rate in the same page right after, over the unthrottled reference rate. */
-  speedRatio: number;
+  /**
+   * Reference-phone ms per CPU ms measured here: CPU_SLOWDOWN × the calibration workload's CPU time on the
+   * reference machine ÷ its CPU time in the same page right after the load (about 4 for an unthrottled
+   * load on the reference machine kind, whatever else runs; less on a slower machine).
+   */
+  cpuScale: number;
 }
 
 export interface ModelledInteractive {
@@ -126,31 +130,22 @@ export interface ModelledInteractive {
   ms: number;
   networkMs: number;
   criticalBytes: number;
-  /** Main-thread work until TTI, in reference-phone ms. */
+  /** The main thread's work, in reference-phone ms. */
   cpuMs: number;
 }
 
 /**
  * The TTI of a page on the reference phone from several cold loads, from quantities that do not move with
- * how busy this machine is. Network: the critical bytes (the median load's; they barely differ) at the
- * reference link. Main thread: the work until TTI in reference-desktop ms × CPU_SLOWDOWN, where reference
- * ms = work measured here × (calibration rate here / reference rate). Other work on the machine only ever
- * adds to a measured duration and takes from a measured rate, so each is taken from its least disturbed
- * observation: the smallest work, the highest calibration rate. (A load whose page work and calibration
- * were disturbed differently would otherwise skew the ratio either way.)
+ * how busy this machine is: the critical bytes at the reference link, and the main thread's CPU time — not
+ * wall time: a thread waiting for a core does no work — scaled to the reference phone by the calibration.
+ * The median load of each, so one odd load moves nothing.
  */
 export function modelInteractive(loads: ObservedLoad[]): ModelledInteractive {
   if (loads.length === 0) throw new Error("no load to model");
-  const network = [...loads].sort((a, b) => a.criticalBytes - b.criticalBytes)[Math.floor(loads.length / 2)]!;
-  const workMs = Math.min(...loads.map((l) => l.workMs));
-  const speedRatio = Math.max(...loads.map((l) => l.speedRatio));
-  const cpuMs = Math.round(workMs * speedRatio * CPU_SLOWDOWN);
-  return {
-    ms: network.networkMs + cpuMs,
-    networkMs: network.networkMs,
-    criticalBytes: network.criticalBytes,
-    cpuMs,
-  };
+  const networkMs = median(loads.map((l) => l.networkMs));
+  const criticalBytes = median(loads.map((l) => l.criticalBytes));
+  const cpuMs = Math.round(median(loads.map((l) => l.workMs * l.cpuScale)));
+  return { ms: Math.round(networkMs + cpuMs), networkMs, criticalBytes, cpuMs };
 }
 
 export function median(values: number[]): number {
