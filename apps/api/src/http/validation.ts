@@ -1,6 +1,7 @@
 import { AjvCompiler } from "@fastify/ajv-compiler";
 import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
 import type { FastifyInstance, FastifySchemaCompiler } from "fastify";
+import { withNullableTypes } from "./serialization-schema.ts";
 
 const common = { useDefaults: true, allErrors: true, strictNumbers: true };
 
@@ -139,7 +140,14 @@ type Serialize = (data: unknown) => string;
 export const serializerFactory = ({ compileOnFirstUse }: { compileOnFirstUse: boolean }) => {
   const selector = SerializerSelector();
   return (externalSchemas: unknown, options: unknown) => {
-    const compile = selector(externalSchemas as never, options as never) as (route: unknown) => Serialize;
+    const compileAsDeclared = selector(externalSchemas as never, options as never) as (
+      route: unknown,
+    ) => Serialize;
+    const compile = (route: unknown) =>
+      compileAsDeclared({
+        ...(route as object),
+        schema: withNullableTypes((route as { schema: unknown }).schema),
+      });
     if (!compileOnFirstUse) return compile;
     return (route: unknown): Serialize => {
       let serialize: Serialize | undefined;
