@@ -1,9 +1,9 @@
-import type { Database } from "@honeydue/db";
+import { type Database, queryRows } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
 import { isPermanentError, type JobObserver } from "./queues.ts";
-import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
+import { assertHandlers, handlerFor, isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 
 export interface EmbeddedRunner {
@@ -49,10 +49,14 @@ export function startEmbeddedRunner(deps: {
   /** Job durations and outcomes (jobs_total, job_duration_seconds). */
   metrics?: JobObserver;
 }): EmbeddedRunner {
+  // The map is typed, but it is built at run time from the groups: a job without a handler stops the boot.
+  assertHandlers(deps.handlers);
   // One row at a time: claiming a batch leased rows that then waited behind the others, and a lease shorter
   // than a job's timeout let another process claim a row while it was still running.
   async function claim(): Promise<ClaimedRow | undefined> {
-    const result = (await deps.db.execute(sql`
+    const [row] = await queryRows<ClaimedRow>(
+      deps.db,
+      sql`
       UPDATE outbox
       SET locked_until = now() + make_interval(secs => coalesce((${LEASE_SECONDS}::jsonb ->> job)::float8, 300)),
           attempts = attempts + 1
@@ -64,8 +68,9 @@ export function startEmbeddedRunner(deps: {
         LIMIT 1
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id, job, payload, attempts, trace_context`)) as unknown as { rows: ClaimedRow[] };
-    return result.rows[0];
+      RETURNING id, job, payload, attempts, trace_context`,
+    );
+    return row;
   }
 
   async function runOne(row: ClaimedRow) {
@@ -73,7 +78,7 @@ export function startEmbeddedRunner(deps: {
     try {
       if (!isJobName(row.job)) throw new Error(`Unknown job ${row.job}`);
       const payload = parsePayload(row.job, row.payload);
-      const handler = deps.handlers[row.job] as (p: unknown, c: JobContext) => Promise<void>;
+      const handler = handlerFor(deps.handlers, row.job);
       const timeoutMs = JOBS[row.job].timeoutMs;
       const queue = JOBS[row.job].queue;
       const started = process.hrtime.bigint();

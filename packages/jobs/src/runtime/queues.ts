@@ -4,7 +4,16 @@ import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Work
 import { sql } from "drizzle-orm";
 import { Redis, type RedisOptions } from "ioredis";
 import type { JobDefinition } from "./definition.ts";
-import { isJobName, JOBS, type JobHandlers, type JobName, parsePayload } from "./registry.ts";
+import {
+  assertHandlers,
+  handlerFor,
+  isJobName,
+  JOBS,
+  type JobHandlers,
+  type JobName,
+  type JobPayload,
+  parsePayload,
+} from "./registry.ts";
 import { runWithTimeout, settlesWithin } from "./timeout.ts";
 
 export type QueueName = JobDefinition["queue"];
@@ -197,6 +206,8 @@ export function startQueueWorkers(deps: {
   /** The Workers' own connections, their 'error' events and forced closes. */
   errors: ErrorSinks;
 }): QueueWorkers {
+  // The map is typed, but it is built at run time from the groups: a job without a handler stops the boot.
+  assertHandlers(deps.handlers);
   const connectionErrors = deps.errors("bullmq-worker-connection");
   const workerErrors = deps.errors("bullmq-worker");
   const closeErrors = deps.errors("bullmq-worker-close");
@@ -207,13 +218,13 @@ export function startQueueWorkers(deps: {
       if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
       const name = job.name;
       const { payload: data, traceContext } = splitJobData(job.data);
-      let payload: unknown;
+      let payload: JobPayload<JobName>;
       try {
         payload = parsePayload(name, data);
       } catch (error) {
         throw new UnrecoverableError((error as Error).message);
       }
-      const handler = deps.handlers[name] as (p: unknown, c: unknown) => Promise<void>;
+      const handler = handlerFor(deps.handlers, name);
       // The job's span continues the trace of the request that wrote the outbox row.
       await withExtractedContext(traceContext, () =>
         withSpan(
