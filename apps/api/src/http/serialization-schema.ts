@@ -8,12 +8,16 @@
  * `typeof` check. Only the serializer gets the rewritten copy: validation and the OpenAPI document keep
  * the `anyOf` the route declares.
  */
-export function withNullableTypes(schema: unknown): unknown {
-  if (Array.isArray(schema)) return schema.map(withNullableTypes);
+export function withNullableTypes<Schema>(schema: Schema): Schema {
+  return rewritten(schema) as Schema;
+}
+
+function rewritten(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(rewritten);
   if (!schema || typeof schema !== "object") return schema;
   const node = schema as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = withNullableTypes(value);
+  for (const [key, value] of Object.entries(node)) out[key] = rewritten(value);
   const anyOf = out.anyOf;
   if (!Array.isArray(anyOf) || anyOf.length !== 2) return out;
   const nullIndex = anyOf.findIndex(isNullSchema);
