@@ -148,15 +148,9 @@ export function startEmbeddedJobs(
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
     files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },
-    // Reminders and housekeeping in embedded mode (push stays off: no worker push settings here).
-    worker: {
-      unsubscribeKeys: deps.keys["unsubscribe-link"],
-      publicApiUrl: settings.publicApiUrl,
-      publicWebUrl: settings.publicWebUrl,
-      metrics: deps.metrics,
-      recalls: settings.recalls,
-      notifyOutbox: () => deps.notifyOutbox(),
-    },
+    // Push stays off in embedded mode (no worker push settings here); housekeeping keeps its defaults.
+    recalls: settings.recalls,
+    notifyOutbox: () => deps.notifyOutbox(),
   });
   const runner = startEmbeddedRunner({
     db: deps.db,

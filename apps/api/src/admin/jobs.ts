@@ -33,7 +33,7 @@ const FailedJob = Type.Object({
 });
 
 /**
- * Jobs as operators see them, from the outbox (packages/jobs/src/outbox-failures.ts): it keeps every job
+ * Jobs as operators see them, from the outbox (packages/jobs/src/runtime/outbox-failures.ts): it keeps every job
  * until its effect is done and a failed-for-good job with its error, in embedded mode and with the worker
  * alike. A retry puts the row back as new (the relay replaces the failed BullMQ job of the same id).
  */

@@ -1,4 +1,4 @@
-import type { Database } from "@honeydue/db";
+import { type Database, queryRows } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
@@ -70,13 +70,16 @@ export function startRelay(deps: {
 
   async function runOnce(): Promise<number> {
     return deps.db.transaction(async (tx) => {
-      const { rows } = (await tx.execute(sql`
+      const rows = await queryRows<Row>(
+        tx,
+        sql`
         SELECT id, job, payload, trace_context, retried_at FROM outbox
         WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL
           AND available_at <= now() AND (locked_until IS NULL OR locked_until < now())
         ORDER BY available_at
         LIMIT ${batchSize}
-        FOR UPDATE SKIP LOCKED`)) as unknown as { rows: Row[] };
+        FOR UPDATE SKIP LOCKED`,
+      );
       if (rows.length === 0) return 0;
       const poison = new Map<string, { job: string; error: string }>();
       const byQueue = new Map<QueueName, Publishable[]>();
@@ -112,7 +115,7 @@ export function startRelay(deps: {
         await runWithTimeout(publishTimeoutMs, async () => {
           for (const item of items) if (item.retried) await dropSettledJob(item);
           try {
-            await deps.queues[queue].addBulk(items.map((i) => i.job) as never);
+            await deps.queues[queue].addBulk(items.map((i) => i.job));
             published.push(...items.map((i) => i.id));
           } catch (error) {
             // Redis unreachable: roll the whole pass back, every row waits. Redis up but refusing the

@@ -1,4 +1,4 @@
-import type { Queryable } from "@honeydue/db";
+import { type Queryable, queryRows } from "@honeydue/db";
 import { sql } from "drizzle-orm";
 
 /** An outbox row whose job failed for good: kept FAILED_JOB_RETENTION_DAYS for operators. */
@@ -56,11 +56,14 @@ export async function listFailedOutboxRows(
 ): Promise<FailedOutboxRow[]> {
   const limit = Math.min(Math.max(Math.trunc(options.limit ?? 50), 1), 200);
   const offset = Math.max(Math.trunc(options.offset ?? 0), 0);
-  const { rows } = (await db.execute(sql`
+  const rows = await queryRows<RawRow>(
+    db,
+    sql`
     SELECT id, job, payload, attempts, last_error, created_at, failed_at FROM outbox
     WHERE failed_at IS NOT NULL${jobFilter(options)}
     ORDER BY failed_at DESC, id
-    LIMIT ${limit} OFFSET ${offset}`)) as unknown as { rows: RawRow[] };
+    LIMIT ${limit} OFFSET ${offset}`,
+  );
   return rows.map((r) => ({
     id: r.id,
     job: r.job,
@@ -73,9 +76,10 @@ export async function listFailedOutboxRows(
 }
 
 export async function countFailedOutboxRows(db: Queryable, filter: FailedOutboxFilter = {}): Promise<number> {
-  const { rows } = (await db.execute(
+  const rows = await queryRows<{ n: number }>(
+    db,
     sql`SELECT count(*)::int AS n FROM outbox WHERE failed_at IS NOT NULL${jobFilter(filter)}`,
-  )) as unknown as { rows: { n: number }[] };
+  );
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -88,19 +92,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export async function retryFailedOutboxRow(db: Queryable, id: string): Promise<boolean> {
   if (!UUID.test(id)) return false;
-  const { rows } = (await db.execute(sql`
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
     UPDATE outbox SET failed_at = NULL, last_error = NULL, attempts = 0, available_at = now(),
       locked_until = NULL, published_at = NULL, processed_at = NULL, checked_at = NULL, retried_at = now()
     WHERE id = ${id}::uuid AND failed_at IS NOT NULL
-    RETURNING id`)) as unknown as { rows: unknown[] };
+    RETURNING id`,
+  );
   return rows.length === 1;
 }
 
 /** Deletes a failed row for good. False when the row is not (or no longer) failed. */
 export async function discardFailedOutboxRow(db: Queryable, id: string): Promise<boolean> {
   if (!UUID.test(id)) return false;
-  const { rows } = (await db.execute(
+  const rows = await queryRows<{ id: string }>(
+    db,
     sql`DELETE FROM outbox WHERE id = ${id}::uuid AND failed_at IS NOT NULL RETURNING id`,
-  )) as unknown as { rows: unknown[] };
+  );
   return rows.length === 1;
 }

@@ -1,18 +1,15 @@
 import { randomUUID } from "node:crypto";
-import type { PurposeKeys } from "@honeydue/config";
-import { type Database, warrantyReminders } from "@honeydue/db";
+import { type Database, queryRows } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { notify } from "./notify.ts";
-import { enqueueJob, enqueueJobs } from "./outbox.ts";
-import type { JobPayload } from "./registry.ts";
+import { enqueueJobs } from "../../runtime/outbox.ts";
+import type { JobPayload } from "../../runtime/registry.ts";
+import { notify } from "../push/notify.ts";
 
+/** What the reminder ticks need; the email's recipient, links and unsubscribe link are made at delivery. */
 export interface ReminderDeps {
   db: Database;
   log: Logger;
-  unsubscribeKeys: PurposeKeys;
-  publicApiUrl: string;
-  publicWebUrl: string;
   /** Called after a tick committed outbox rows (kicks the relay or the embedded runner). */
   notifyOutbox?: () => void;
 }
@@ -40,13 +37,6 @@ interface DueTask extends Record<string, unknown> {
   due_on: string;
   residence: string;
   today: string;
-}
-
-export function tickInstant(at: string | undefined): Date {
-  if (at === undefined) return new Date();
-  const d = new Date(at);
-  if (Number.isNaN(d.getTime())) throw new Error(`tick: 'at' is not an instant: ${at}`);
-  return d;
 }
 
 function section(tasks: DueTask[], line: (t: DueTask) => string): string {
@@ -153,14 +143,13 @@ export async function runDigestTick(
     deps.db.transaction(async (tx) => {
       // Short index lookups: JIT compiling them costs more than running them (~0.8 s a batch).
       await tx.execute(sql`SET LOCAL jit = off`);
-      const { rows: chunk } = (await tx.execute(
+      const chunk = await queryRows<Candidate & { due: boolean }>(
+        tx,
         digestCandidatesQuery(iso, afterId, batchSize),
-      )) as unknown as { rows: (Candidate & { due: boolean })[] };
+      );
       const batch = chunk.filter((u) => u.due);
       if (batch.length === 0) return { chunk, batch, due: [] };
-      const { rows: due } = (await tx.execute(digestDueTasksQuery(iso, batch))) as unknown as {
-        rows: (DueTask & { user_id: string })[];
-      };
+      const due = await queryRows<DueTask & { user_id: string }>(tx, digestDueTasksQuery(iso, batch));
       return { chunk, batch, due };
     });
   // The next batch is read while this one is written (other users: they cannot conflict).
@@ -206,13 +195,16 @@ async function writeDigests(
       task_count: byUser.get(u.id)!.length,
       outbox_id: outboxIds.get(u.id),
     }));
-    const { rows: claimed } = (await tx.execute(sql`
+    const claimed = await queryRows<{ user_id: string }>(
+      tx,
+      sql`
       INSERT INTO digest_runs (user_id, local_date, task_count, outbox_id)
       SELECT r.user_id, r.local_date, r.task_count, r.outbox_id
       FROM jsonb_to_recordset(${JSON.stringify(runs)}::jsonb)
         AS r(user_id uuid, local_date date, task_count int, outbox_id uuid)
       ON CONFLICT DO NOTHING
-      RETURNING user_id::text AS user_id`)) as unknown as { rows: { user_id: string }[] };
+      RETURNING user_id::text AS user_id`,
+    );
     const claimedIds = new Set(claimed.map((c) => c.user_id));
     const jobs: { id: string; payload: JobPayload<"email.send"> }[] = [];
     for (const user of users) {
@@ -252,85 +244,4 @@ async function writeDigests(
     await enqueueJobs(tx, "email.send", jobs);
     return jobs.length;
   });
-}
-
-interface ExpiringDocument extends Record<string, unknown> {
-  id: string;
-  title: string;
-  expires_on: string;
-  residence_id: string;
-  residence: string;
-  days_left: number;
-}
-
-/**
- * Warranty reminders, 30 and 7 days before a warranty document's expiry date (in its residence's timezone).
- * Each (document, 30|7, expiry date) is recorded once, so a tick that runs twice or late sends each
- * reminder once; a warranty added with 10 days left gets only the 7-day one; a changed expiry date counts
- * anew. Every member gets an in-app notification, and those with reminder emails on an email.
- */
-export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ reminders: number }> {
-  const iso = at.toISOString();
-  const { rows: docs } = (await deps.db.execute(sql`
-    SELECT d.id, d.title, d.expires_on::text AS expires_on, d.residence_id, r.name AS residence,
-           (d.expires_on - (${iso}::timestamptz AT TIME ZONE r.timezone)::date) AS days_left
-    FROM documents d JOIN residences r ON r.id = d.residence_id
-    WHERE d.kind = 'warranty' AND d.expires_on IS NOT NULL
-      AND d.expires_on >= (${iso}::timestamptz AT TIME ZONE r.timezone)::date
-      AND d.expires_on <= (${iso}::timestamptz AT TIME ZONE r.timezone)::date + 30
-      AND NOT EXISTS (
-        SELECT 1 FROM warranty_reminders w
-        WHERE w.document_id = d.id AND w.expires_on = d.expires_on
-          AND w.days_before = CASE WHEN d.expires_on - (${iso}::timestamptz AT TIME ZONE r.timezone)::date <= 7 THEN 7 ELSE 30 END
-      )
-  `)) as unknown as { rows: ExpiringDocument[] };
-
-  let reminders = 0;
-  for (const doc of docs) {
-    const daysBefore = doc.days_left <= 7 ? 7 : 30;
-    await deps.db.transaction(async (tx) => {
-      const claimed = await tx
-        .insert(warrantyReminders)
-        .values({ documentId: doc.id, daysBefore, expiresOn: doc.expires_on })
-        .onConflictDoNothing()
-        .returning({ id: warrantyReminders.documentId });
-      if (claimed.length === 0) return;
-      const { rows: members } = (await tx.execute(sql`
-        SELECT u.id, u.email, u.name, u.digest_enabled, u.email_verified_at IS NOT NULL AS verified
-        FROM memberships m JOIN users u ON u.id = m.user_id
-        WHERE m.residence_id = ${doc.residence_id} AND u.disabled_at IS NULL
-      `)) as unknown as {
-        rows: { id: string; email: string; name: string; digest_enabled: boolean; verified: boolean }[];
-      };
-      const days = doc.days_left === 1 ? "1 day" : `${doc.days_left} days`;
-      for (const member of members) {
-        await notify(tx, {
-          userId: member.id,
-          kind: "warranty.expiring",
-          title: `The warranty “${doc.title}” expires in ${days}`,
-          body: `${doc.residence}: expires on ${doc.expires_on}`,
-          residenceId: doc.residence_id,
-          subjectType: "document",
-          subjectId: doc.id,
-          dedupeKey: `warranty.expiring:${doc.id}:${daysBefore}:${doc.expires_on}`,
-        });
-        if (member.digest_enabled && member.verified) {
-          await enqueueJob(tx, "email.send", {
-            template: "warranty-expiring",
-            userId: member.id,
-            documentTitle: doc.title,
-            residenceName: doc.residence,
-            expiresOn: doc.expires_on,
-            daysLeft: doc.days_left,
-            residenceId: doc.residence_id,
-            documentId: doc.id,
-          });
-        }
-      }
-      reminders++;
-    });
-  }
-  if (reminders) deps.notifyOutbox?.();
-  deps.log.info({ at: iso, reminders }, "warranty tick");
-  return { reminders };
 }

@@ -1,17 +1,13 @@
 import Type from "typebox";
-import { define } from "./definition.ts";
+import { define, type Schedule, TickPayload } from "../../runtime/definition.ts";
 
 export const FileThumbnailPayload = Type.Object({ fileId: Type.String({ format: "uuid" }) });
 /** Written by the `files_deleted` database trigger (migration 0060) in the transaction that deletes rows. */
 export const DeleteObjectsPayload = Type.Object({
   keys: Type.Array(Type.String({ minLength: 1, maxLength: 600 }), { minItems: 1 }),
 });
-/** `at` (ISO instant) runs the sweep as of that time (tests, backfills). */
-export const CleanupUploadsPayload = Type.Object({
-  at: Type.Optional(Type.String({ minLength: 10, maxLength: 40 })),
-});
 
-/** The jobs of the files queue (spread into JOBS in registry.ts); handlers in files-handlers.ts. */
+/** The files group (handlers.ts): thumbnails, deleting stored objects, removing uploads never attached. */
 export const FILES_JOBS = {
   "files.thumbnail": define({
     queue: "files",
@@ -25,13 +21,19 @@ export const FILES_JOBS = {
     attempts: 10,
     timeoutMs: 10 * 60_000,
   }),
+  // `at` (ISO instant) runs the sweep as of that time (tests, backfills).
   "files.cleanup-uploads": define({
     queue: "files",
-    payload: CleanupUploadsPayload,
+    payload: TickPayload,
     attempts: 3,
     timeoutMs: 10 * 60_000,
   }),
 } as const;
+
+export const FILES_SCHEDULES = [
+  // Uploads never attached within 24 hours.
+  { id: "files-cleanup", job: "files.cleanup-uploads", cron: "41 * * * *" },
+] as const satisfies readonly Schedule<keyof typeof FILES_JOBS>[];
 
 /** Uploads never attached are removed after this long. */
 export const UNATTACHED_UPLOAD_TTL_MS = 24 * 3_600_000;

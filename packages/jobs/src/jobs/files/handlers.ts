@@ -1,15 +1,9 @@
-import type { Database } from "@honeydue/db";
-import { files } from "@honeydue/db";
+import { changedRows, type Database, files } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { assertKey, isImageType, makeThumbnail, ObjectNotFoundError, type Storage } from "@honeydue/storage";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import type { Static } from "typebox";
-import {
-  type CleanupUploadsPayload,
-  type DeleteObjectsPayload,
-  type FileThumbnailPayload,
-  UNATTACHED_UPLOAD_TTL_MS,
-} from "./files-jobs.ts";
+import { type HandlersOf, tickInstant } from "../../runtime/definition.ts";
+import { type FILES_JOBS, UNATTACHED_UPLOAD_TTL_MS } from "./definitions.ts";
 
 export interface FilesHandlerDeps {
   db: Database;
@@ -25,11 +19,11 @@ export const thumbnailKeyOf = (storageKey: string) => `${storageKey}_thumb`;
  * Background work on stored files: thumbnails of photos, deleting the objects of deleted rows (enqueued by
  * the database trigger), and the hourly sweep of uploads never attached.
  */
-export function createFilesHandlers(deps: FilesHandlerDeps) {
+export function createFilesHandlers(deps: FilesHandlerDeps): HandlersOf<typeof FILES_JOBS> {
   const { db, log, storage } = deps;
   return {
     /** A 512 px WebP beside the original; a file deleted meanwhile leaves no thumbnail behind. */
-    "files.thumbnail": async (payload: Static<typeof FileThumbnailPayload>) => {
+    "files.thumbnail": async (payload) => {
       const [file] = await db.select().from(files).where(eq(files.id, payload.fileId)).limit(1);
       if (!file || file.status === "pending" || file.thumbnailKey) return;
       if (!isImageType(file.contentType) || file.contentType === "image/heic") return;
@@ -53,7 +47,7 @@ export function createFilesHandlers(deps: FilesHandlerDeps) {
         if (still?.key !== key) await storage.delete(key);
       }
     },
-    "files.delete-objects": async (payload: Static<typeof DeleteObjectsPayload>) => {
+    "files.delete-objects": async (payload) => {
       for (const key of payload.keys) {
         try {
           assertKey(key);
@@ -68,19 +62,19 @@ export function createFilesHandlers(deps: FilesHandlerDeps) {
      * Deletes uploads older than 24 hours that were never attached. Files referenced by a document, a
      * residence, a user or a completion are kept whatever their status says.
      */
-    "files.cleanup-uploads": async (payload: Static<typeof CleanupUploadsPayload>) => {
-      const now = payload.at ? new Date(payload.at) : new Date();
-      if (Number.isNaN(now.getTime())) throw new Error(`Invalid 'at': ${payload.at}`);
+    "files.cleanup-uploads": async (payload) => {
+      const now = tickInstant(payload.at);
       const cutoff = new Date(now.getTime() - UNATTACHED_UPLOAD_TTL_MS);
-      const result = await db.execute(sql`
+      const removed = await changedRows(
+        db,
+        sql`
         DELETE FROM files f
         WHERE f.status <> 'attached' AND f.created_at < ${cutoff}
           AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.file_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM residences r WHERE r.photo_file_id = f.id)
           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.avatar_file_id = f.id)
-          AND NOT EXISTS (SELECT 1 FROM completion_photos c WHERE c.file_id = f.id)
-        RETURNING f.id`);
-      const removed = (result as unknown as { rows: unknown[] }).rows.length;
+          AND NOT EXISTS (SELECT 1 FROM completion_photos c WHERE c.file_id = f.id)`,
+      );
       if (removed) log.info({ removed }, "removed uploads never attached");
     },
   };

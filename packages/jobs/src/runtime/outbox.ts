@@ -1,4 +1,4 @@
-import { outbox, type Queryable } from "@honeydue/db";
+import { outbox, type Queryable, queryRows } from "@honeydue/db";
 import { injectTraceContext } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { type JobName, type JobPayload, parsePayload } from "./registry.ts";
@@ -65,7 +65,15 @@ export async function outboxStats(db: Queryable): Promise<{
   unfinishedOldestAgeSeconds: number;
   failed: number;
 }> {
-  const { rows } = (await db.execute(sql`
+  const rows = await queryRows<{
+    backlog: number;
+    age: number;
+    unfinished: number;
+    unfinished_age: number;
+    failed: number;
+  }>(
+    db,
+    sql`
     SELECT
       (SELECT count(*)::int FROM outbox
         WHERE published_at IS NULL AND processed_at IS NULL AND failed_at IS NULL) AS backlog,
@@ -75,9 +83,8 @@ export async function outboxStats(db: Queryable): Promise<{
         WHERE published_at IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL) AS unfinished,
       (SELECT coalesce(extract(epoch FROM now() - min(published_at)), 0)::float8 FROM outbox
         WHERE published_at IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL) AS unfinished_age,
-      (SELECT count(*)::int FROM outbox WHERE failed_at IS NOT NULL) AS failed`)) as unknown as {
-    rows: { backlog: number; age: number; unfinished: number; unfinished_age: number; failed: number }[];
-  };
+      (SELECT count(*)::int FROM outbox WHERE failed_at IS NOT NULL) AS failed`,
+  );
   const r = rows[0];
   return {
     backlog: Number(r?.backlog ?? 0),

@@ -1,4 +1,4 @@
-import { type Database, taskEscalationCycles, taskEscalations } from "@honeydue/db";
+import { type Database, queryRows, taskEscalationCycles, taskEscalations } from "@honeydue/db";
 import {
   type EscalationStepRule,
   escalationMessage,
@@ -8,8 +8,8 @@ import {
 } from "@honeydue/domain";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { notify } from "./notify.ts";
-import { enqueueJob } from "./outbox.ts";
+import { enqueueJob } from "../../runtime/outbox.ts";
+import { notify } from "../push/notify.ts";
 
 export interface EscalationDeps {
   db: Database;
@@ -64,7 +64,9 @@ const daysBetween = (later: string, earlier: string) =>
  */
 export async function runEscalationTick(deps: EscalationDeps, at: Date): Promise<{ sent: number }> {
   const iso = at.toISOString();
-  const { rows: overdue } = (await deps.db.execute(sql`
+  const overdue = await queryRows<OverdueTask>(
+    deps.db,
+    sql`
     SELECT t.id, t.title, t.priority, t.due_on::text AS due_on, t.assignee_id::text AS assignee_id,
            a.name AS assignee_name, t.residence_id::text AS residence_id, r.name AS residence,
            r.today::text AS today, p.steps, c.due_on::text AS cycle_due_on,
@@ -79,7 +81,8 @@ export async function runEscalationTick(deps: EscalationDeps, at: Date): Promise
     LEFT JOIN users a ON a.id = t.assignee_id
     LEFT JOIN task_escalation_cycles c ON c.task_id = t.id
     WHERE p.enabled AND jsonb_array_length(p.steps) > 0
-    ORDER BY t.residence_id, t.due_on, t.id`)) as unknown as { rows: OverdueTask[] };
+    ORDER BY t.residence_id, t.due_on, t.id`,
+  );
 
   let sent = 0;
   let failed = 0;
@@ -124,14 +127,15 @@ async function escalateTask(deps: EscalationDeps, task: OverdueTask, iso: string
     const daysOverdue = daysBetween(task.today, task.due_on);
     const assigneeKey = task.assignee_id ?? "none";
 
-    const { rows: members } = (await tx.execute(sql`
+    const members = await queryRows<Recipient>(
+      tx,
+      sql`
       SELECT u.id::text AS id, u.email, u.name, m.role, u.digest_enabled, u.digest_hour,
              u.email_verified_at IS NOT NULL AS verified,
              extract(hour FROM (${iso}::timestamptz AT TIME ZONE u.timezone))::int AS local_hour
       FROM memberships m JOIN users u ON u.id = m.user_id
-      WHERE m.residence_id = ${task.residence_id} AND u.disabled_at IS NULL`)) as unknown as {
-      rows: Recipient[];
-    };
+      WHERE m.residence_id = ${task.residence_id} AND u.disabled_at IS NULL`,
+    );
 
     let sent = 0;
     for (const stepIndex of steps) {

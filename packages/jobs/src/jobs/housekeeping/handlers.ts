@@ -1,7 +1,9 @@
-import type { Database } from "@honeydue/db";
+import { changedRows, type Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { QUEUE_NAMES, type Queues } from "./queues.ts";
+import type { HandlersOf } from "../../runtime/definition.ts";
+import { QUEUE_NAMES, type Queues } from "../../runtime/queues.ts";
+import type { HOUSEKEEPING_JOBS } from "./definitions.ts";
 
 export interface HousekeepingDeps {
   db: Database;
@@ -14,14 +16,6 @@ export interface HousekeepingDeps {
   queues?: Queues;
 }
 
-async function count(db: Database, statement: ReturnType<typeof sql>): Promise<number> {
-  const result = (await db.execute(statement)) as unknown as {
-    rowCount?: number | null;
-    affectedRows?: number;
-  };
-  return result.rowCount ?? result.affectedRows ?? 0;
-}
-
 /**
  * Daily cleanup: expired refresh tokens, ended sessions and used/expired one-time tokens; outbox rows done
  * long ago; failed jobs past retention (outbox and BullMQ); old push delivery records; expired
@@ -32,39 +26,39 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<st
   const keep = deps.outboxRetentionDays;
   const failedKeep = deps.failedJobRetentionDays;
   const result: Record<string, number> = {
-    refreshTokens: await count(
+    refreshTokens: await changedRows(
       deps.db,
       sql`DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'`,
     ),
-    sessions: await count(
+    sessions: await changedRows(
       deps.db,
       sql`DELETE FROM sessions WHERE expires_at < now() - interval '7 days' OR revoked_at < now() - interval '30 days'`,
     ),
-    userTokens: await count(
+    userTokens: await changedRows(
       deps.db,
       sql`DELETE FROM user_tokens WHERE expires_at < now() - interval '1 day' OR used_at < now() - interval '7 days'`,
     ),
-    outbox: await count(
+    outbox: await changedRows(
       deps.db,
       sql`DELETE FROM outbox WHERE failed_at IS NULL
             AND processed_at < now() - make_interval(days => ${keep}::int)`,
     ),
-    failedOutbox: await count(
+    failedOutbox: await changedRows(
       deps.db,
       sql`DELETE FROM outbox WHERE failed_at < now() - make_interval(days => ${failedKeep}::int)`,
     ),
-    pushDeliveries: await count(
+    pushDeliveries: await changedRows(
       deps.db,
       sql`DELETE FROM push_deliveries WHERE created_at < now() - interval '90 days'`,
     ),
     // Idempotency-Key responses are kept 24 hours (issue 11; apps/api/src/http/idempotency.ts).
-    idempotencyKeys: await count(deps.db, sql`DELETE FROM idempotency_keys WHERE expires_at < now()`),
+    idempotencyKeys: await changedRows(deps.db, sql`DELETE FROM idempotency_keys WHERE expires_at < now()`),
     // The changes feed keeps 90 days; an older cursor answers 410 and the app syncs from scratch.
-    syncChanges: await count(
+    syncChanges: await changedRows(
       deps.db,
       sql`DELETE FROM sync_changes WHERE changed_at < now() - interval '90 days'`,
     ),
-    digestRuns: await count(
+    digestRuns: await changedRows(
       deps.db,
       sql`DELETE FROM digest_runs WHERE created_at < now() - interval '60 days'`,
     ),
@@ -78,4 +72,25 @@ export async function runHousekeeping(deps: HousekeepingDeps): Promise<Record<st
   }
   deps.log.info(result, "housekeeping done");
   return result;
+}
+
+/** `housekeeping.cleanup`, with the retention settings (default 14 and 30 days). */
+export function createHousekeepingHandlers(deps: {
+  db: Database;
+  log: Logger;
+  outboxRetentionDays?: number | undefined;
+  failedJobRetentionDays?: number | undefined;
+  queues?: Queues | undefined;
+}): HandlersOf<typeof HOUSEKEEPING_JOBS> {
+  return {
+    "housekeeping.cleanup": async () => {
+      await runHousekeeping({
+        db: deps.db,
+        log: deps.log,
+        outboxRetentionDays: deps.outboxRetentionDays ?? 14,
+        failedJobRetentionDays: deps.failedJobRetentionDays ?? 30,
+        ...(deps.queues ? { queues: deps.queues } : {}),
+      });
+    },
+  };
 }

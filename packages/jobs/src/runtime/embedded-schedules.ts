@@ -2,7 +2,7 @@ import type { Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { CronExpressionParser } from "cron-parser";
 import { enqueueJob } from "./outbox.ts";
-import { SCHEDULES } from "./worker-jobs.ts";
+import { SCHEDULES } from "./registry.ts";
 
 export interface EmbeddedSchedules {
   stop(): void;

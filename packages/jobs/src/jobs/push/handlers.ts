@@ -1,23 +1,45 @@
 import { type Database, devices, pushDeliveries, users } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
-import type { PushProviders } from "@honeydue/push";
+import { createPushProviders, type PushProviders } from "@honeydue/push";
 import { and, eq, inArray } from "drizzle-orm";
-import type { JobContext } from "./registry.ts";
+import type { Static } from "typebox";
+import type { HandlersOf, JobContext } from "../../runtime/definition.ts";
+import type { PUSH_JOBS, PushSendPayload } from "./definitions.ts";
 
 export interface PushDeps {
   db: Database;
   log: Logger;
   push: PushProviders;
-  metrics?: { recordPush(platform: string, outcome: "sent" | "failed" | "skipped"): void };
+  metrics?: PushMetrics;
 }
 
-export interface PushJob {
-  userId: string;
-  kind: string;
-  title: string;
-  body: string;
-  data?: Record<string, string>;
+/** pushes_total by platform and outcome. */
+export interface PushMetrics {
+  recordPush(platform: string, outcome: "sent" | "failed" | "skipped"): void;
 }
+
+const PUSH_OFF = createPushProviders({
+  enabled: false,
+  apns: { teamId: "", keyId: "", privateKey: "", bundleId: "", url: "" },
+  fcm: { serviceAccount: { projectId: "", clientEmail: "", privateKey: "", tokenUri: "" }, url: "" },
+});
+
+/** `push.send`; without providers (the API's embedded mode) push is off and no connection is ever made. */
+export function createPushHandlers(
+  deps: Omit<PushDeps, "push"> & { push?: PushProviders | undefined },
+): HandlersOf<typeof PUSH_JOBS> {
+  const push = deps.push ?? PUSH_OFF;
+  return {
+    "push.send": (payload, context) =>
+      sendPushJob(
+        { db: deps.db, log: deps.log, push, ...(deps.metrics ? { metrics: deps.metrics } : {}) },
+        payload,
+        context,
+      ),
+  };
+}
+
+type PushJob = Static<typeof PushSendPayload>;
 
 /**
  * Pushes one message to every device of a user, at most once per (job, device): each delivery is claimed in

@@ -4,7 +4,7 @@ import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Work
 import { sql } from "drizzle-orm";
 import { Redis, type RedisOptions } from "ioredis";
 import type { JobDefinition } from "./definition.ts";
-import { isJobName, JOBS, type JobHandlers, type JobName, parsePayload } from "./registry.ts";
+import { assertHandlers, isJobName, JOBS, type JobHandlers, type JobName, parsePayload } from "./registry.ts";
 import { runWithTimeout, settlesWithin } from "./timeout.ts";
 
 export type QueueName = JobDefinition["queue"];
@@ -197,6 +197,8 @@ export function startQueueWorkers(deps: {
   /** The Workers' own connections, their 'error' events and forced closes. */
   errors: ErrorSinks;
 }): QueueWorkers {
+  // The map is typed, but it is built at run time from the groups: a job without a handler stops the boot.
+  assertHandlers(deps.handlers);
   const connectionErrors = deps.errors("bullmq-worker-connection");
   const workerErrors = deps.errors("bullmq-worker");
   const closeErrors = deps.errors("bullmq-worker-close");

@@ -1,4 +1,4 @@
-import type { Database } from "@honeydue/db";
+import { type Database, queryRows } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
@@ -74,18 +74,19 @@ export function startReconciler(deps: {
     markerSeen = true;
     const all = options.all === true || markerMissing;
     const result: ReconcileResult = { checked: 0, republished: 0, finished: 0, dataLost: false };
-    const [{ now }] = (
-      (await deps.db.execute(sql`SELECT now() AS now`)) as unknown as { rows: { now: string | Date }[] }
-    ).rows as [{ now: string | Date }];
-    const passStart = new Date(now);
+    const [clock] = await queryRows<{ now: string | Date }>(deps.db, sql`SELECT now() AS now`);
+    const passStart = new Date(clock!.now);
     const cutoff = all ? passStart : new Date(passStart.getTime() - deps.reconcileAfterMs);
     for (;;) {
-      const { rows } = (await deps.db.execute(sql`
+      const rows = await queryRows<Row>(
+        deps.db,
+        sql`
         SELECT id, job, payload, trace_context FROM outbox
         WHERE published_at IS NOT NULL AND processed_at IS NULL AND failed_at IS NULL
           AND coalesce(checked_at, published_at) < ${cutoff.toISOString()}::timestamptz
         ORDER BY published_at
-        LIMIT ${batchSize}`)) as unknown as { rows: Row[] };
+        LIMIT ${batchSize}`,
+      );
       if (rows.length === 0) break;
       await reconcileRows(rows, result);
       await deps.db.execute(
@@ -144,12 +145,13 @@ export function startReconciler(deps: {
       ),
     );
     for (const row of missing) {
-      if (!isJobName(row.job)) continue;
+      const name = row.job;
+      if (!isJobName(name)) continue;
       await runWithTimeout(5000, () =>
-        deps.queues[queueOf(row.job as never)].add(
-          row.job,
+        deps.queues[queueOf(name)].add(
+          name,
           jobData(row.payload, row.trace_context),
-          jobOptions(row.job as never, row.id),
+          jobOptions(name, row.id),
         ),
       );
       result.republished++;

@@ -1,6 +1,6 @@
 import { notifications, type Queryable } from "@honeydue/db";
 import { sql } from "drizzle-orm";
-import { enqueueJob } from "./outbox.ts";
+import { enqueueJob } from "../../runtime/outbox.ts";
 
 export type NotificationKind =
   | "task.assigned"

@@ -1,28 +1,41 @@
-import { EmailJobSchema } from "@honeydue/email";
 import type { Static } from "typebox";
 import Value from "typebox/value";
-import { define } from "./definition.ts";
-import { FILES_JOBS } from "./files-jobs.ts";
-import { WORKER_JOBS } from "./worker-jobs.ts";
+import { EMAIL_JOBS } from "../jobs/email/definitions.ts";
+import { FILES_JOBS, FILES_SCHEDULES } from "../jobs/files/definitions.ts";
+import { HOUSEKEEPING_JOBS, HOUSEKEEPING_SCHEDULES } from "../jobs/housekeeping/definitions.ts";
+import { PUSH_JOBS } from "../jobs/push/definitions.ts";
+import { RECALL_JOBS, RECALL_SCHEDULES } from "../jobs/recalls/definitions.ts";
+import { REMINDER_JOBS, REMINDER_SCHEDULES } from "../jobs/reminders/definitions.ts";
+import type { JobContext } from "./definition.ts";
 
-/** An email: its template and that template's payload (ids and content, never a secret). */
-export const EmailSendPayload = EmailJobSchema;
-
+/**
+ * Every job, composed from the definitions of each group (packages/jobs/src/jobs/<group>/definitions.ts).
+ * The handlers are composed the same way (src/handlers.ts), and a runner refuses to start unless every
+ * job here has exactly one (`assertHandlers`).
+ */
 export const JOBS = {
-  "email.send": define({ queue: "email", payload: EmailSendPayload, attempts: 10, timeoutMs: 60_000 }),
-  ...WORKER_JOBS,
+  ...EMAIL_JOBS,
+  ...PUSH_JOBS,
+  ...REMINDER_JOBS,
+  ...RECALL_JOBS,
+  ...HOUSEKEEPING_JOBS,
   ...FILES_JOBS,
 } as const;
 
+/**
+ * The periodic jobs, one cron expression (UTC) each, from their groups. The worker upserts them as BullMQ
+ * job schedulers; the embedded mode computes its timers from the same expressions (`nextRun`, cron-parser,
+ * the parser BullMQ uses), so the two can never disagree.
+ */
+export const SCHEDULES = [
+  ...REMINDER_SCHEDULES,
+  ...RECALL_SCHEDULES,
+  ...HOUSEKEEPING_SCHEDULES,
+  ...FILES_SCHEDULES,
+] as const;
+
 export type JobName = keyof typeof JOBS;
 export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]["payload"]>;
-
-export interface JobContext {
-  /** The outbox id: stable across retries and relays, so handlers use it to make effects happen once. */
-  jobId: string;
-  attempt: number;
-  traceContext?: Record<string, string> | null;
-}
 
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, context: JobContext) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };

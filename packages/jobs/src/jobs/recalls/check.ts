@@ -1,4 +1,3 @@
-import type { PurposeKeys } from "@honeydue/config";
 import {
   applianceRecalls,
   appliances,
@@ -13,8 +12,8 @@ import {
 import { recallCovers } from "@honeydue/domain/appliances";
 import type { Logger } from "@honeydue/observability";
 import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
-import { notify } from "../notify.ts";
-import { enqueueJob } from "../outbox.ts";
+import { enqueueJob } from "../../runtime/outbox.ts";
+import { notify } from "../push/notify.ts";
 import type { RecallNotice, RecallSource } from "./sources.ts";
 
 export interface RecallCheckSettings {
@@ -27,18 +26,18 @@ export interface RecallCheckSettings {
 
 export type RecallCheckOutcome = "succeeded" | "failed";
 
+/** recall_checks_total by source and outcome; recall_matches_total. */
+export interface RecallMetrics {
+  recordRecallCheck(source: string, outcome: RecallCheckOutcome): void;
+  recordRecallMatches(count: number): void;
+}
+
 export interface RecallCheckDeps {
   db: Database;
   log: Logger;
   sources: readonly RecallSource[];
   settings: RecallCheckSettings;
-  unsubscribeKeys: PurposeKeys;
-  publicApiUrl: string;
-  /** recall_checks_total by source and outcome; recall_matches_total. */
-  metrics?: {
-    recordRecallCheck(source: string, outcome: RecallCheckOutcome): void;
-    recordRecallMatches(count: number): void;
-  };
+  metrics?: RecallMetrics;
   notifyOutbox?: () => void;
 }
 

@@ -1,9 +1,10 @@
-import type { Database } from "@honeydue/db";
+import { type Database, queryRows } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
+import type { JobContext } from "./definition.ts";
 import { startPollLoop } from "./poll-loop.ts";
 import { isPermanentError, type JobObserver } from "./queues.ts";
-import { isJobName, JOBS, type JobContext, type JobHandlers, parsePayload } from "./registry.ts";
+import { assertHandlers, isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 
 export interface EmbeddedRunner {
@@ -49,10 +50,14 @@ export function startEmbeddedRunner(deps: {
   /** Job durations and outcomes (jobs_total, job_duration_seconds). */
   metrics?: JobObserver;
 }): EmbeddedRunner {
+  // The map is typed, but it is built at run time from the groups: a job without a handler stops the boot.
+  assertHandlers(deps.handlers);
   // One row at a time: claiming a batch leased rows that then waited behind the others, and a lease shorter
   // than a job's timeout let another process claim a row while it was still running.
   async function claim(): Promise<ClaimedRow | undefined> {
-    const result = (await deps.db.execute(sql`
+    const [row] = await queryRows<ClaimedRow>(
+      deps.db,
+      sql`
       UPDATE outbox
       SET locked_until = now() + make_interval(secs => coalesce((${LEASE_SECONDS}::jsonb ->> job)::float8, 300)),
           attempts = attempts + 1
@@ -64,8 +69,9 @@ export function startEmbeddedRunner(deps: {
         LIMIT 1
         FOR UPDATE SKIP LOCKED
       )
-      RETURNING id, job, payload, attempts, trace_context`)) as unknown as { rows: ClaimedRow[] };
-    return result.rows[0];
+      RETURNING id, job, payload, attempts, trace_context`,
+    );
+    return row;
   }
 
   async function runOne(row: ClaimedRow) {
