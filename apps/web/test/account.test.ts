@@ -118,7 +118,10 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   };
   assert.equal(without.avatarFileId, null);
 
-  // The calendar link: made, copied, fetched by a calendar app, renewed (the old one stops), turned off.
+  // The calendar link: made, copied, fetched by a calendar app, renewed (the old one stops), turned off; the
+  // page says whether one is on, and since when, on a later visit too (the link itself is shown once).
+  await page.getByText("No calendar link is on.").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Turn the calendar link off" }).count(), 0);
   await page.getByRole("button", { name: "Make a calendar link" }).click();
   const linkField = page.getByLabel("Your calendar link");
   await linkField.waitFor();
@@ -128,6 +131,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   assert.equal(feed.status, 200);
   assert.match(feed.headers.get("content-type") ?? "", /^text\/calendar/);
   assert.match(await feed.text(), /SUMMARY:Descale the kettle/);
+  await page.getByText(/^Your calendar link is on: made .+\.$/).waitFor();
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.getByRole("status").getByText("Copied to the clipboard.").waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first);
@@ -140,8 +144,12 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   const second = await linkField.inputValue();
   assert.equal((await fetch(first)).status, 404, "the old link stops working");
   assert.equal((await fetch(second)).status, 200);
+  await page.reload();
+  await page.getByText(/^Your calendar link is on: made .+\.$/).waitFor();
+  assert.equal(await linkField.count(), 0, "the link itself is not shown again");
   await page.getByRole("button", { name: "Turn the calendar link off" }).click();
   await page.getByRole("status").getByText("The calendar link is turned off.").waitFor();
+  await page.getByText("No calendar link is on.").waitFor();
   assert.equal((await fetch(second)).status, 404);
 
   // Signed-in devices: the phone's session is signed out from here.

@@ -62,6 +62,8 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   await page.getByRole("button", { name: "Send invitation" }).click();
   await page.getByRole("status").getByText("Invitation sent to max@members.example.test.").waitFor();
   await page.getByRole("heading", { name: "max@members.example.test" }).waitFor();
+  // The form is empty again for the next invitation.
+  assert.equal(await page.getByLabel("Their email address").inputValue(), "");
   // A second invitation, withdrawn: it leaves the waiting list.
   await page.getByLabel("Their email address").fill("nobody@members.example.test");
   await page.getByLabel("Their role").selectOption("viewer");
@@ -97,13 +99,17 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   assert.equal((await badge.textContent())?.trim(), "2 unread");
   await page.getByRole("link", { name: "Notifications 2 unread" }).waitFor();
 
-  // The share code, made for viewers, shown once.
+  // The share code, made for viewers, shown in the answer and listed with its role while it works.
+  await page.getByText("No share code works now.").waitFor();
   await page.getByLabel("Joins as").selectOption("viewer");
   await page.getByRole("button", { name: "Make a share code" }).click();
   const made = page.getByRole("status").filter({ hasText: "Share code" });
   await made.waitFor();
   const code = /Share code ([A-Z0-9]{8})/.exec((await made.textContent()) ?? "")?.[1];
   assert.ok(code, `a share code in: ${await made.textContent()}`);
+  const codesNow = page.getByRole("list", { name: "Share codes that work now" });
+  await codesNow.getByText(code, { exact: true }).waitFor();
+  assert.match((await codesNow.textContent()) ?? "", /Viewer.*Works until/);
 
   // Val joins with the code on a phone, typed loosely, and sees the members read-only.
   const valContext = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "en-US" });
@@ -130,8 +136,13 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   await check(valPage, "members-viewer");
   await assertFitsPhone(valPage, "members (viewer)");
 
-  // Olivia sees three members; makes Max a viewer, then removes him.
+  // Olivia sees three members, and the code still listed on a later visit; turns it off.
   await page.goto(`${web}/residences/${residence.id}/members`);
+  await codesNow.getByText(code, { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Turn all share codes off" }).click();
+  await page.getByText("No share code works now.").waitFor();
+  await page.getByRole("status").getByText("The share codes are turned off.").waitFor();
+  // Then makes Max a viewer, and removes him.
   const listed = page.getByRole("list", { name: "Members" });
   await listed.getByRole("heading", { name: /Val Viewer/ }).waitFor();
   assert.equal(await listed.getByRole("listitem").count(), 3);

@@ -1,4 +1,5 @@
 import { deriveKeyRing } from "@honeydue/config";
+import type { TEMPLATES } from "./templates/index.ts";
 import { unsubscribeUrl } from "./unsubscribe.ts";
 
 const USER = "5f8a2c1e-3b7d-4e9a-8c6f-1d2e3f4a5b6c";
@@ -8,8 +9,8 @@ const unsubscribe = unsubscribeUrl(
   USER,
 );
 
-/** Example data for every template, for previews and for the test that renders them all. */
-export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
+/** Example data of each template, for previews and for the test that renders them all. */
+const SAMPLES = {
   "verify-email": { name: "Dana", code: "482913", token: "sample-verification-token" },
   "reset-password": { name: "Dana", token: "sample-reset-token" },
   "password-changed": { name: "Dana" },
@@ -73,4 +74,7 @@ export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     applianceId: "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
     unsubscribeUrl: unsubscribe,
   },
-};
+} satisfies Record<keyof typeof TEMPLATES, Record<string, unknown>>;
+
+/** Example data for every template (a template without one does not compile), looked up by name. */
+export const EMAIL_SAMPLES: Record<string, Record<string, unknown>> = SAMPLES;

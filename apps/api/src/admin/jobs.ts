@@ -1,4 +1,4 @@
-import type { Database, Transaction } from "@honeydue/db";
+import { type Database, queryRows, type Transaction } from "@honeydue/db";
 import {
   countFailedOutboxRows,
   discardFailedOutboxRow,
@@ -172,9 +172,10 @@ export function registerAdminJobRoutes(
 
 /** The failed row, locked for the retry or discard in this transaction; 404 when it is not failed. */
 async function failedJobIn(tx: Transaction, id: string) {
-  const { rows } = (await tx.execute(
+  const rows = await queryRows<{ job: string; last_error: string | null }>(
+    tx,
     sql`SELECT job, last_error FROM outbox WHERE id = ${id}::uuid AND failed_at IS NOT NULL FOR UPDATE`,
-  )) as unknown as { rows: { job: string; last_error: string | null }[] };
+  );
   if (!rows[0]) throw notFound("Failed job");
   return rows[0];
 }

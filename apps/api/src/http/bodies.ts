@@ -24,10 +24,8 @@ export function registerBodyGuards(app: FastifyInstance) {
   app.addHook("onRoute", (route: RouteOptions) => {
     if (!route.schema?.body) return;
     const existing = route.preValidation;
-    route.preValidation = [
-      refuseUnparsedBody,
-      ...(Array.isArray(existing) ? existing : existing ? [existing] : []),
-    ] as never;
+    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    route.preValidation = [refuseUnparsedBody, ...hooks];
   });
 }
 

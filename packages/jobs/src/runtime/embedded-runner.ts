@@ -1,10 +1,9 @@
 import { type Database, queryRows } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import type { JobContext } from "./definition.ts";
 import { startPollLoop } from "./poll-loop.ts";
 import { isPermanentError, type JobObserver } from "./queues.ts";
-import { assertHandlers, isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
+import { assertHandlers, handlerFor, isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 
 export interface EmbeddedRunner {
@@ -79,7 +78,7 @@ export function startEmbeddedRunner(deps: {
     try {
       if (!isJobName(row.job)) throw new Error(`Unknown job ${row.job}`);
       const payload = parsePayload(row.job, row.payload);
-      const handler = deps.handlers[row.job] as (p: unknown, c: JobContext) => Promise<void>;
+      const handler = handlerFor(deps.handlers, row.job);
       const timeoutMs = JOBS[row.job].timeoutMs;
       const queue = JOBS[row.job].queue;
       const started = process.hrtime.bigint();

@@ -4,7 +4,16 @@ import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Work
 import { sql } from "drizzle-orm";
 import { Redis, type RedisOptions } from "ioredis";
 import type { JobDefinition } from "./definition.ts";
-import { assertHandlers, isJobName, JOBS, type JobHandlers, type JobName, parsePayload } from "./registry.ts";
+import {
+  assertHandlers,
+  handlerFor,
+  isJobName,
+  JOBS,
+  type JobHandlers,
+  type JobName,
+  type JobPayload,
+  parsePayload,
+} from "./registry.ts";
 import { runWithTimeout, settlesWithin } from "./timeout.ts";
 
 export type QueueName = JobDefinition["queue"];
@@ -209,13 +218,13 @@ export function startQueueWorkers(deps: {
       if (!isJobName(job.name)) throw new UnrecoverableError(`Unknown job ${job.name}`);
       const name = job.name;
       const { payload: data, traceContext } = splitJobData(job.data);
-      let payload: unknown;
+      let payload: JobPayload<JobName>;
       try {
         payload = parsePayload(name, data);
       } catch (error) {
         throw new UnrecoverableError((error as Error).message);
       }
-      const handler = deps.handlers[name] as (p: unknown, c: unknown) => Promise<void>;
+      const handler = handlerFor(deps.handlers, name);
       // The job's span continues the trace of the request that wrote the outbox row.
       await withExtractedContext(traceContext, () =>
         withSpan(

@@ -40,6 +40,11 @@ export type JobPayload<N extends JobName> = Static<(typeof JOBS)[N]["payload"]>;
 export type JobHandler<N extends JobName> = (payload: JobPayload<N>, context: JobContext) => Promise<void>;
 export type JobHandlers = { [N in JobName]: JobHandler<N> };
 
+/** The handler of one job, typed by its name: the runners' one lookup by name. */
+export function handlerFor<N extends JobName>(handlers: JobHandlers, name: N): JobHandler<N> {
+  return handlers[name];
+}
+
 /** Refuses to start a runner when a job has no handler or a handler names no job. */
 export function assertHandlers(handlers: Record<string, unknown>): asserts handlers is JobHandlers {
   const missing = Object.keys(JOBS).filter((name) => typeof handlers[name] !== "function");
