@@ -123,7 +123,7 @@ function asAjvCompile(compile: Compile): ValidatorCompiler {
  */
 export function closeBodySchemas(app: FastifyInstance) {
   app.addHook("onRoute", (route) => {
-    const schema = route.schema as { body?: unknown } | undefined;
+    const schema = route.schema;
     if (schema?.body !== undefined) route.schema = { ...schema, body: closedCopy(schema.body) };
   });
 }
