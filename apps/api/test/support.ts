@@ -104,7 +104,7 @@ export async function startTestApi(
     db: database.handle.db,
     // An own Redis (env REDIS_URL) is connected the way production connects it.
     redis: env.REDIS_URL
-      ? createApiRedis(env.REDIS_URL, log)
+      ? createApiRedis(env.REDIS_URL, log, settings.redisKeyPrefix)
       : options.redis
         ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2, keyPrefix: TEST_REDIS_KEY_PREFIX })
         : undefined,

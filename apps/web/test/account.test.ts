@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { text } from "node:stream/consumers";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
 import sharp from "sharp";
-import { assertFitsPhone, startWebStack } from "./support.ts";
+import { assertFitsPhone, signIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member changes their profile and preferences,
 // sets and removes a profile photo, makes, copies, renews and turns off the calendar link, signs out another device, changes the password,
@@ -22,7 +22,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
-  const kim = { email: "kim@example.test", password: "kim's long passphrase" };
+  const kim = { email: "kim@account.example.test", password: "kim's long passphrase" };
   const phone = await signUpByEmail(fetchApi(api), smtp, {
     ...kim,
     name: "Kim Account",
@@ -51,11 +51,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   context.setDefaultTimeout(30_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web });
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(kim.email);
-  await page.getByLabel("Password").fill(kim.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, kim);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }).click();
   await page.waitForURL(/\/account$/);
   await check(page, "account");
@@ -184,7 +180,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
     page.getByRole("link", { name: "All data (JSON)" }).click(),
   ]);
   assert.match(json.suggestedFilename(), /^honeydue-export-.+\.json$/);
-  const exported = JSON.parse(readFileSync(await json.path(), "utf8")) as {
+  const exported = JSON.parse(await text(await json.createReadStream())) as {
     format: string;
     profile: { name: string };
     residences: { name: string }[];
@@ -200,9 +196,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
     page.getByRole("link", { name: "Tasks (CSV)" }).click(),
   ]);
   assert.match(csv.suggestedFilename(), /^honeydue-tasks-.+\.csv$/);
-  const rows = readFileSync(await csv.path(), "utf8")
-    .trim()
-    .split("\r\n");
+  const rows = (await text(await csv.createReadStream())).trim().split("\r\n");
   assert.equal(rows.length, 2, "a header and the one task");
   assert.match(rows[1] ?? "", /Descale the kettle/);
 

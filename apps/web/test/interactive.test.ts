@@ -215,7 +215,11 @@ test("time to interactive on a throttled phone: modelled within the budget, raw 
   const stack = await startWebStack(t);
   if (!stack) return;
   const { web, browser } = stack;
-  const who = { email: "tti@example.test", password: "tti's long passphrase", name: "Tia Timing" };
+  const who = {
+    email: "tti@interactive.example.test",
+    password: "tti's long passphrase",
+    name: "Tia Timing",
+  };
   const member = await signUpMember(stack, who);
   const residence = await member.post<{ id: string }>("/v1/residences", {
     name: "Quick House",

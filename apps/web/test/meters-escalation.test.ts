@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { startWebStack } from "./support.ts";
+import { signIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a meter and its readings, a usage task made and
 // edited in the task form (by use alone, then "or every 3 months, whichever comes first") whose due date
@@ -12,7 +12,7 @@ test("meters and readings move a usage task's due date; the owner sets the escal
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
-  const owner = { email: "robin@example.test", password: "robin's long passphrase" };
+  const owner = { email: "robin@meters.example.test", password: "robin's long passphrase" };
   const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
     ...owner,
     name: "Robin Owner",
@@ -32,11 +32,7 @@ test("meters and readings move a usage task's due date; the owner sets the escal
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, owner);
 
   // Add a meter from the page.
   await page.goto(`${web}/residences/${residence.id}`);

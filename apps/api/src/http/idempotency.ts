@@ -41,8 +41,7 @@ const KEY_DESCRIPTION =
 function isIdempotentRoute(route: RouteOptions): boolean {
   const methods = [route.method].flat();
   if (!methods.includes("POST")) return false;
-  const schema = route.schema as { security?: unknown[] } | undefined;
-  if (!schema?.security?.length) return false;
+  if (!route.schema?.security?.length) return false;
   // The admin panel's API has its own session and no offline client.
   if (route.url.startsWith("/v1/admin/")) return false;
   return !NOT_IDEMPOTENT.has(route.url);

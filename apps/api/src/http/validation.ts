@@ -1,6 +1,7 @@
 import { AjvCompiler, type ValidatorCompiler, type ValidatorFactory } from "@fastify/ajv-compiler";
 import { type SerializerFactory, SerializerSelector } from "@fastify/fast-json-stringify-compiler";
 import type { FastifyInstance, FastifySchemaValidationError } from "fastify";
+import { withNullableTypes } from "./serialization-schema.ts";
 
 const common = { useDefaults: true, allErrors: true, strictNumbers: true };
 
@@ -122,7 +123,7 @@ function asAjvCompile(compile: Compile): ValidatorCompiler {
  */
 export function closeBodySchemas(app: FastifyInstance) {
   app.addHook("onRoute", (route) => {
-    const schema = route.schema as { body?: unknown } | undefined;
+    const schema = route.schema;
     if (schema?.body !== undefined) route.schema = { ...schema, body: closedCopy(schema.body) };
   });
 }
@@ -152,7 +153,9 @@ export const serializerFactory = ({
 }): SerializerFactory => {
   const selector = SerializerSelector();
   return (externalSchemas, options) => {
-    const compile = selector(externalSchemas, options);
+    const compileAsDeclared = selector(externalSchemas, options);
+    const compile: typeof compileAsDeclared = (route) =>
+      compileAsDeclared({ ...route, schema: withNullableTypes(route.schema) });
     if (!compileOnFirstUse) return compile;
     return (route) => {
       let serialize: Serialize | undefined;
