@@ -94,11 +94,14 @@ export async function registerSecurityHeaders(app: FastifyInstance, origins: Bro
     },
   });
 
-  app.addHook("onSend", async (request, reply) => {
-    if (reply.hasHeader("cache-control")) return;
-    if (request.headers.authorization !== undefined || hasAdminCookie(request)) {
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (
+      !reply.hasHeader("cache-control") &&
+      (request.headers.authorization !== undefined || hasAdminCookie(request))
+    ) {
       reply.header("cache-control", "no-store");
     }
+    done(null, payload);
   });
 }
 
