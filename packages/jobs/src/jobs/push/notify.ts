@@ -83,7 +83,7 @@ export async function notify(tx: Queryable, input: NotifyInput): Promise<string 
 }
 
 /** A member a reminder goes to; reminder emails go to those with the digest switch on and a verified address. */
-export interface ReminderRecipient {
+interface ReminderRecipient {
   id: string;
   digest_enabled: boolean;
   verified: boolean;
