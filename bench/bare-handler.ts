@@ -5,8 +5,8 @@
 // cost. Started by bench/run.ts on the API's database: DATABASE_URL, AUTH_SECRET (to check the access
 // token's signature), PORT.
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Database } from "@honeydue/db";
-import { Placeholder, sql } from "drizzle-orm";
+import { type Database, prepareRows } from "@honeydue/db";
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import Fastify from "fastify";
 import pg from "pg";
@@ -18,42 +18,22 @@ import { boundsFor } from "../apps/api/src/tasks/access.ts";
 import { openTasksPageQuery, toTask } from "../apps/api/src/tasks/presenter.ts";
 import * as schema from "../packages/db/src/schema/index.ts";
 
-const mock = drizzle.mock({ schema, casing: "snake_case" }) as unknown as Database;
-
-/** A statement of the API, as SQL text, the placeholder names in parameter order and the result keys. */
-function statement(name: string, query: { toSQL(): { sql: string; params: unknown[] } }, keys: string[]) {
-  const { sql: text, params } = query.toSQL();
-  const names = params.map((p) => {
-    if (p instanceof Placeholder) return p.name as string;
-    throw new Error(`${name}: a fixed parameter in a statement meant to be prepared`);
-  });
-  return async (values: Record<string, unknown>) => {
-    const result = await pool.query({ name, text, values: names.map((n) => values[n]), rowMode: "array" });
-    return result.rows.map((row: unknown[]) => Object.fromEntries(keys.map((k, i) => [k, row[i]])));
-  };
-}
-
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-const taskQuery = openTasksPageQuery(mock);
-const taskKeys = Object.keys(taskQuery._.selectedFields);
-const session = statement("bare_session", liveSessionQuery(mock), [
-  "email",
-  "emailVerifiedAt",
-  "timezone",
-  "dueSoonDays",
-]);
-const membership = statement(
+// The API's own statement text and row shape (prepareRows: pg directly, rows as arrays), under other names.
+const db = drizzle({ client: pool, schema, casing: "snake_case" }) as unknown as Database;
+const session = prepareRows(db, "bare_session", liveSessionQuery(db));
+const membership = prepareRows(
+  db,
   "bare_membership",
-  membershipQuery(mock, sql.placeholder("residenceId"), sql.placeholder("userId")),
-  ["role", "timezone"],
+  membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")),
 );
-const tasksPage = statement("bare_tasks", taskQuery, taskKeys);
-const residences = statement("bare_residences", myResidencesQuery(mock), ["id", "name", "timezone"]);
-const counts = statement(
+const tasksPage = prepareRows(db, "bare_tasks", openTasksPageQuery(db));
+const residences = prepareRows(db, "bare_residences", myResidencesQuery(db));
+const counts = prepareRows(
+  db,
   "bare_counts",
-  dueCountsQuery(mock, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
-  ["residenceId", "overdue", "dueToday", "dueSoon"],
+  dueCountsQuery(db, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
 );
 
 const key = Buffer.from(process.env.AUTH_SECRET ?? "");
@@ -78,7 +58,7 @@ async function caller(header: string | undefined) {
   const c = claims(header);
   if (!c) return null;
   const [row] = await session({ ...c, now: new Date() });
-  return row ? { userId: c.userId, dueSoonDays: row.dueSoonDays as number } : null;
+  return row ? { userId: c.userId, dueSoonDays: row.dueSoonDays } : null;
 }
 
 const app = Fastify({ logger: false });
@@ -89,13 +69,13 @@ app.get("/v1/residences/:residenceId/tasks", async (request, reply) => {
   const [access] = await membership({ residenceId, userId: who.userId });
   if (!access) return reply.code(404).type("application/problem+json").send(NOT_FOUND);
   const limit = Number((request.query as { limit?: string }).limit ?? 50);
-  const b = boundsFor(access.timezone as string, who, new Date());
+  const b = boundsFor(access.timezone, who, new Date());
   const rows = await tasksPage({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   reply.type("application/json");
   return JSON.stringify({
-    items: page.map((r) => toTask(r as Parameters<typeof toTask>[0])),
+    items: page.map((r) => toTask(r)),
     nextCursor: rows.length > limit && last ? encodeCursor({ d: last.dueOn, i: last.id }) : null,
   });
 });
@@ -104,10 +84,8 @@ app.get("/v1/me/home", async (request, reply) => {
   if (!who) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
   const now = new Date();
   const list = (await residences({ userId: who.userId })).map((r) => ({
-    id: r.id as string,
-    name: r.name as string,
-    timezone: r.timezone as string,
-    ...boundsFor(r.timezone as string, who, now),
+    ...r,
+    ...boundsFor(r.timezone, who, now),
   }));
   const rows = list.length
     ? await counts({
@@ -116,9 +94,7 @@ app.get("/v1/me/home", async (request, reply) => {
         soonEnds: list.map((r) => r.soonEnd),
       })
     : [];
-  const byId = new Map(
-    rows.map((r) => [r.residenceId as string, r as { overdue: number; dueToday: number; dueSoon: number }]),
-  );
+  const byId = new Map(rows.map((r) => [r.residenceId, r]));
   reply.type("application/json");
   return JSON.stringify(toHome(list, byId, who.dueSoonDays));
 });

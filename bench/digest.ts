@@ -28,7 +28,6 @@ else await main();
 
 /** The child: one digest tick over the seeded database, like the worker's job handler. */
 async function tick(url: string, at: string) {
-  const { deriveKeyRing } = await import("@honeydue/config");
   const { openDatabase } = await import("@honeydue/db");
   const { runDigestTick } = await import("@honeydue/jobs");
   const { createLogger } = await import("@honeydue/observability");
@@ -39,11 +38,6 @@ async function tick(url: string, at: string) {
     {
       db: database.db,
       log: createLogger({ level: "silent", role: "worker" }),
-      unsubscribeKeys: deriveKeyRing({ current: "bench-secret-bench-secret-bench-secret-123" })[
-        "unsubscribe-link"
-      ],
-      publicApiUrl: "https://api.honeydue.test",
-      publicWebUrl: "https://web.honeydue.test",
     },
     new Date(at),
   );

@@ -72,10 +72,10 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
       compilersFactory: {
         buildValidator: validatorFactory({
           compileOnFirstUse: deps.settings.compileValidatorsOnFirstUse,
-        }) as never,
+        }),
         buildSerializer: serializerFactory({
           compileOnFirstUse: deps.settings.compileValidatorsOnFirstUse,
-        }) as never,
+        }),
       },
     },
   }).withTypeProvider<TypeBoxTypeProvider>();

@@ -48,7 +48,9 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: "honeydue-api",
   });
-  const redis = settings.redisUrl ? createApiRedis(settings.redisUrl, log) : undefined;
+  const redis = settings.redisUrl
+    ? createApiRedis(settings.redisUrl, log, settings.redisKeyPrefix)
+    : undefined;
   const metrics = createApiMetrics(database);
   poolErrors = createErrorSink({ source: "postgres-pool", log, metrics });
   // A lost kick only delays delivery until the relay's next poll, but it is seen.
@@ -79,10 +81,13 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
 /**
  * The API's Redis connection (throttles, outbox kicks). Commands fail at once while it is disconnected
  * (no offline queue) and after 1 s when it hangs, so the throttles fall back to memory instead of holding
- * requests; Redis is never required to answer a request.
+ * requests; Redis is never required to answer a request. Every key it touches starts with `keyPrefix`
+ * (REDIS_KEY_PREFIX; ioredis adds it, Pub/Sub channels excepted); nothing in the API hands this connection
+ * to BullMQ, which refuses a connection with a key prefix (the worker's queues have QUEUE_PREFIX).
  */
-export function createApiRedis(url: string, log: Logger): Redis {
+export function createApiRedis(url: string, log: Logger, keyPrefix = ""): Redis {
   const redis = new Redis(url, {
+    keyPrefix,
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     commandTimeout: 1000,
@@ -143,15 +148,9 @@ export function startEmbeddedJobs(
       logLinks: transport.kind === "files" && settings.env !== "production",
     },
     files: { storage: deps.storage, imageMaxPixels: settings.storage.imageMaxPixels },
-    // Reminders and housekeeping in embedded mode (push stays off: no worker push settings here).
-    worker: {
-      unsubscribeKeys: deps.keys["unsubscribe-link"],
-      publicApiUrl: settings.publicApiUrl,
-      publicWebUrl: settings.publicWebUrl,
-      metrics: deps.metrics,
-      recalls: settings.recalls,
-      notifyOutbox: () => deps.notifyOutbox(),
-    },
+    // Push stays off in embedded mode (no worker push settings here); housekeeping keeps its defaults.
+    recalls: settings.recalls,
+    notifyOutbox: () => deps.notifyOutbox(),
   });
   const runner = startEmbeddedRunner({
     db: deps.db,

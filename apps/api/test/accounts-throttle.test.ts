@@ -42,6 +42,13 @@ const redisApis = redisUp
       await startTestApi({ env, redis: true, smtp: true }),
     ]
   : [];
+// Two APIs on the same Redis under different REDIS_KEY_PREFIXes, connected as production connects.
+const keyPrefixes = [0, 1].map(() => `honeydue-test:${randomBytes(6).toString("hex")}:`);
+const prefixedApis: TestApi[] = [];
+for (const prefix of redisUp ? keyPrefixes : [])
+  prefixedApis.push(
+    await startTestApi({ env: { ...env, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix } }),
+  );
 
 /** The same behaviour, whichever counter backs the API. */
 function throttleSuite(api: TestApi) {
@@ -96,6 +103,24 @@ describe("Redis throttle", { skip: redisUp ? false : REDIS_SKIP_REASON }, () => 
       assert.equal((await loginFrom(one, uniqueIp(), email, "wrong password")).statusCode, 401);
     }
     assert429(await loginFrom(two, uniqueIp(), email, "wrong password"));
+  });
+
+  test("REDIS_KEY_PREFIX keeps an API's counters apart from another environment's on the same Redis", async () => {
+    const [one, two] = prefixedApis as [TestApi, TestApi];
+    const email = uniqueEmail();
+    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+      assert.equal((await loginFrom(one, uniqueIp(), email, "wrong password")).statusCode, 401);
+    }
+    assert429(await loginFrom(one, uniqueIp(), email, "wrong password"));
+    assert.equal((await loginFrom(two, uniqueIp(), email, "wrong password")).statusCode, 401);
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const [ours, theirs] = await Promise.all(keyPrefixes.map((prefix) => redis.keys(`${prefix}*`)));
+      assert.ok(ours!.length > 0, "the first API's counters are under its prefix");
+      assert.ok(theirs!.length > 0, "the second API's counter is under its own prefix");
+    } finally {
+      redis.disconnect();
+    }
   });
 
   test("the Redis counter counts within a window that starts at the first failure and then expires", async () => {

@@ -304,7 +304,7 @@ test("templates: create and retire change the user API's catalog", async () => {
 });
 
 test("dashboard, residences, emails and previews", async () => {
-  const h = await createHousehold(deps, { name: "Dashboard Manor" } as never);
+  const h = await createHousehold(deps, { name: "Dashboard Manor" });
   const dash = await call(support, "GET", "/v1/admin/dashboard");
   assert.equal(dash.statusCode, 200, dash.body);
   const d = json(dash);

@@ -131,6 +131,36 @@ test("a new feed URL revokes the old one; DELETE revokes it; unknown tokens are 
   assert.equal(anonymous.statusCode, 401);
 });
 
+test("the feed's status: off, on since it was made (the newest URL), off again; mine only", async () => {
+  const someone = await createHousehold(deps, { name: "Status Street" });
+  const status = async (auth: { authorization: string }) => {
+    const res = await app.inject({ method: "GET", url: "/v1/me/calendar-feed", headers: auth });
+    assert.equal(res.statusCode, 200, res.body);
+    return res.json() as { active: boolean; createdAt: string | null };
+  };
+  assert.deepEqual(await status(someone.owner.auth), { active: false, createdAt: null });
+  const before = Date.now();
+  await newFeed(someone.owner.auth);
+  const first = await status(someone.owner.auth);
+  assert.equal(first.active, true);
+  assert.ok(Date.parse(first.createdAt!) >= before - 1000, first.createdAt!);
+  await newFeed(someone.owner.auth);
+  const renewed = await status(someone.owner.auth);
+  assert.equal(renewed.active, true);
+  assert.ok(Date.parse(renewed.createdAt!) >= Date.parse(first.createdAt!), "the newer URL's time");
+  // Another member of the same residence has no feed of their own.
+  assert.deepEqual(await status(someone.member.auth), { active: false, createdAt: null });
+  const off = await app.inject({
+    method: "DELETE",
+    url: "/v1/me/calendar-feed",
+    headers: someone.owner.auth,
+  });
+  assert.equal(off.statusCode, 204);
+  assert.deepEqual(await status(someone.owner.auth), { active: false, createdAt: null });
+  const anonymous = await app.inject({ method: "GET", url: "/v1/me/calendar-feed" });
+  assert.equal(anonymous.statusCode, 401);
+});
+
 test("only the SHA-256 of the token is stored", async () => {
   const path = await newFeed(h.viewer.auth);
   const token = path.slice("/v1/calendar/".length, -".ics".length);

@@ -6,7 +6,7 @@ import { unsubscribeToken } from "@honeydue/email";
 import { notify } from "@honeydue/jobs";
 import { eq } from "drizzle-orm";
 import { notifyTaskCompleted } from "../src/tasks/notifications.ts";
-import { createUser } from "./fixtures.ts";
+import { createResidence, createUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
@@ -158,10 +158,11 @@ test("GET /v1/notifications pages newest first with the unread count; POST read 
 test("completed-by-someone-else notifies the assignee and creator once, never the one who completed it", async () => {
   const dave = await createUser(deps);
   const erin = await createUser(deps);
+  const home = await createResidence(deps, dave.id);
   const event = {
     taskId: crypto.randomUUID(),
     taskTitle: "Replace filter",
-    residenceId: undefined as never,
+    residenceId: home.id,
     completionId: crypto.randomUUID(),
     completedBy: dave.id,
     completedByName: "Dave",

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { calendarFeeds, completions, devices, emailMessages, notifications, tasks } from "@honeydue/db";
 import { addMember, createResidence, createUser } from "./fixtures.ts";
+import type { Schema } from "./fuzz/arbitraries.ts";
+import { type OpenApi, responseChecker } from "./fuzz/run.ts";
 import { startTestApi } from "./support.ts";
 
 const { app, deps } = await startTestApi();
@@ -87,6 +89,37 @@ const doc = await app.inject({
   payload: { title: "Boiler warranty", kind: "warranty", expiresOn: "2030-01-01" },
 });
 assert.equal(doc.statusCode, 201, doc.body);
+const appliance = await app.inject({
+  method: "POST",
+  url: `/v1/residences/${home.id}/appliances`,
+  headers: alice.auth,
+  payload: {
+    name: "Old boiler",
+    kind: "water_heater",
+    installedOn: "2005-03-01",
+    replacementCostCents: 180_000,
+  },
+});
+assert.equal(appliance.statusCode, 201, appliance.body);
+const meter = await app.inject({
+  method: "POST",
+  url: `/v1/residences/${home.id}/meters`,
+  headers: alice.auth,
+  payload: { name: "Boiler hours", unit: "hours", applianceId: appliance.json().id },
+});
+assert.equal(meter.statusCode, 201, meter.body);
+for (const [readOn, value] of [
+  ["2026-01-10", 10],
+  ["2026-01-20", 55],
+] as const) {
+  const reading = await app.inject({
+    method: "POST",
+    url: `/v1/meters/${meter.json().id}/readings`,
+    headers: alice.auth,
+    payload: { value, readOn },
+  });
+  assert.equal(reading.statusCode, 201, reading.body);
+}
 
 const [t1] = await deps.db
   .insert(tasks)
@@ -178,8 +211,9 @@ test("GET /v1/me/export is a JSON download of everything about me and nothing ab
   assert.ok(!res.body.includes(foreign.id));
   assert.ok(!res.body.includes(stranger.email));
 
+  assert.equal(data.version, 2);
   assert.deepEqual(
-    data.residences.map((r: { id: string; myRole: string }) => [r.id, r.myRole]),
+    data.residences.map((r: { id: string; role: string }) => [r.id, r.role]),
     [
       [home.id, "owner"],
       [flat.id, "viewer"],
@@ -221,8 +255,9 @@ test("GET /v1/me/export is a JSON download of everything about me and nothing ab
       Object.keys(s).filter((k) => /hash|token/i.test(k)),
       [],
     );
-  const actions = data.activity.map((a: { action: string }) => a.action).sort();
-  assert.deepEqual(actions, ["contractor.created", "document.created"]);
+  const actions = new Set(data.activity.map((a: { action: string }) => a.action));
+  for (const action of ["contractor.created", "document.created", "appliance.created"])
+    assert.ok(actions.has(action), `activity has ${action}: ${[...actions].join(", ")}`);
   assert.deepEqual(
     data.devices.map((d: { platform: string; name: string }) => [d.platform, d.name]),
     [["ios", "Alice's iPhone"]],
@@ -353,4 +388,144 @@ test("bad export requests are 4xx problems", async () => {
   }
   const anon = await app.inject({ method: "GET", url: "/v1/me/export" });
   assert.equal(anon.statusCode, 401);
+});
+
+// ------------------------------------------------------------------------------------- the schema
+
+const served = (await app.inject({ method: "GET", url: "/openapi.json" })).json();
+const document: OpenApi = served;
+const exportSchema: Schema =
+  served.paths["/v1/me/export"].get.responses["200"].content["application/json"].schema;
+
+/** Every object schema in `schema` (through $refs to components) with the JSON path it sits at. */
+function objectSchemas(
+  schema: unknown,
+  path = "$",
+  seen = new Set<unknown>(),
+): [string, Record<string, unknown>][] {
+  if (schema === null || typeof schema !== "object" || seen.has(schema)) return [];
+  seen.add(schema);
+  const node = schema as Record<string, unknown>;
+  const ref = typeof node.$ref === "string" ? node.$ref.replace("#/components/schemas/", "") : undefined;
+  if (ref) return objectSchemas(document.components.schemas[ref], `${path}<${ref}>`, seen);
+  const out: [string, Record<string, unknown>][] = node.type === "object" ? [[path, node]] : [];
+  for (const [key, child] of Object.entries(node)) {
+    if (key === "properties" && child && typeof child === "object")
+      for (const [name, property] of Object.entries(child))
+        out.push(...objectSchemas(property, `${path}.${name}`, seen));
+    else if (typeof child === "object") out.push(...objectSchemas(child, `${path}/${key}`, seen));
+  }
+  return out;
+}
+
+test("the export's OpenAPI schema names every field of every record (no open objects)", () => {
+  const objects = objectSchemas(exportSchema);
+  assert.ok(objects.length > 30, `only ${objects.length} object schemas`);
+  for (const [path, node] of objects) {
+    assert.notEqual(node.additionalProperties, true, `${path} is an open object`);
+    // Free-form JSON (an activity's or notification's `data`) is a record of values, said so explicitly.
+    const record = typeof node.additionalProperties === "object" || node.patternProperties !== undefined;
+    assert.ok(node.properties || record, `${path} names no properties`);
+  }
+  const residence = objects.find(([path]) => path === "$.residences/items")?.[1];
+  assert.ok(residence, "residences are objects");
+  for (const field of ["tasks", "completions", "contractors", "documents", "appliances", "meters", "members"])
+    assert.ok((residence.properties as Record<string, unknown>)[field], `residence has ${field}`);
+});
+
+test("the JSON export validates against the schema it declares", async () => {
+  const check = responseChecker(document);
+  for (const who of [alice, bob, carol]) {
+    const res = await app.inject({ method: "GET", url: "/v1/me/export", headers: who.auth });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(check("GET /v1/me/export", exportSchema, res.json()), null);
+  }
+  // A schema that refuses something: the checker is not vacuous.
+  const exported = (await app.inject({ method: "GET", url: "/v1/me/export", headers: alice.auth })).json();
+  exported.residences[0].tasks[0].state = "sometime";
+  assert.notEqual(check("GET /v1/me/export", exportSchema, exported), null);
+});
+
+// ------------------------------------------------------------------------- records as their GET
+
+type Json = Record<string, unknown>;
+const getJson = async (url: string): Promise<Json> => {
+  const res = await app.inject({ method: "GET", url, headers: alice.auth });
+  assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+  return res.json();
+};
+const byId = (items: Json[], id: unknown, key = "id") => {
+  const found = items.find((item) => item[key] === id);
+  assert.ok(found, `no item ${key}=${String(id)}`);
+  return found;
+};
+/** The fields of `answer` taken from `exported`: equal to `answer` when the export carries it whole. */
+const pick = (exported: Json, answer: Json) =>
+  Object.fromEntries(Object.keys(answer).map((k) => [k, exported[k]]));
+
+test("every record in the export is what its own GET answers: the same fields, the same values", async () => {
+  const data = (await app.inject({ method: "GET", url: "/v1/me/export", headers: alice.auth })).json();
+  const house = byId(data.residences, home.id);
+  const extra = (exported: Json, answer: Json) =>
+    Object.keys(exported)
+      .filter((k) => !(k in answer))
+      .sort();
+
+  assert.deepEqual(data.profile, await getJson("/v1/me"));
+
+  const residence = await getJson(`/v1/residences/${home.id}`);
+  assert.deepEqual(pick(house, residence), residence);
+  assert.deepEqual(extra(house, residence), [
+    "appliances",
+    "completions",
+    "contractors",
+    "documents",
+    "members",
+    "meters",
+    "replacementPlan",
+    "tasks",
+  ]);
+
+  const members = (await getJson(`/v1/residences/${home.id}/members`)).items as Json[];
+  for (const member of house.members as Json[]) {
+    const { email: _email, ...answer } = byId(members, member.userId, "userId");
+    assert.deepEqual(member, answer);
+  }
+
+  for (const task of house.tasks as Json[]) assert.deepEqual(task, await getJson(`/v1/tasks/${task.id}`));
+  assert.equal((house.tasks as Json[]).length, 2);
+  for (const completion of house.completions as Json[])
+    assert.deepEqual(completion, await getJson(`/v1/completions/${completion.id}`));
+  assert.deepEqual(house.contractors, (await getJson(`/v1/residences/${home.id}/contractors`)).items);
+  assert.deepEqual(house.documents, [await getJson(`/v1/documents/${(house.documents as Json[])[0]!.id}`)]);
+  assert.deepEqual(house.appliances, [await getJson(`/v1/appliances/${appliance.json().id}`)]);
+  assert.deepEqual(house.replacementPlan, await getJson(`/v1/residences/${home.id}/replacement-plan`));
+
+  const [exportedMeter] = house.meters as Json[];
+  const { readings, ...meterFields } = exportedMeter!;
+  assert.deepEqual(meterFields, await getJson(`/v1/meters/${meter.json().id}`));
+  const answered = (await getJson(`/v1/meters/${meter.json().id}/readings`)).items as Json[];
+  assert.deepEqual(
+    readings,
+    [...answered].sort((a, b) => String(a.readOn).localeCompare(String(b.readOn))),
+  );
+  assert.equal((readings as Json[]).length, 2);
+
+  const activity = (await getJson(`/v1/residences/${home.id}/activity`)).items as Json[];
+  for (const entry of (data.activity as Json[]).filter((a) => a.residenceId === home.id)) {
+    const answer = byId(activity, entry.id);
+    assert.deepEqual(pick(entry, answer), answer);
+    assert.deepEqual(extra(entry, answer), ["residenceId"]);
+  }
+
+  const sessions = (await getJson("/v1/me/sessions")).items as Json[];
+  const current = byId(data.sessions, alice.sessionId);
+  assert.equal(current.current, true);
+  const sessionAnswer = byId(sessions, alice.sessionId);
+  assert.deepEqual(pick(current, sessionAnswer), sessionAnswer);
+  assert.deepEqual(extra(current, sessionAnswer), ["revokedAt", "revokedReason"]);
+
+  assert.deepEqual(data.devices, (await getJson("/v1/devices")).items);
+  for (const note of data.notifications as Json[])
+    assert.deepEqual(note, await getJson(`/v1/notifications/${note.id}`));
 });

@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { completions, outbox, tasks } from "@honeydue/db";
-import { createFilesHandlers } from "@honeydue/jobs/files-handlers";
+import { parsePayload } from "@honeydue/jobs";
+import { createFilesHandlers } from "@honeydue/jobs/handlers";
 import { and, eq, isNull, like } from "drizzle-orm";
 import sharp from "sharp";
 import type { ApiDeps } from "../src/deps.ts";
@@ -93,17 +94,23 @@ export async function runFileJobs(deps: ApiDeps): Promise<number> {
     log: deps.log,
     storage: deps.storage,
     imageMaxPixels: deps.settings.storage.imageMaxPixels,
-  }) as Record<string, (payload: unknown) => Promise<void>>;
+  });
   let ran = 0;
   for (;;) {
     const rows = await deps.db
       .update(outbox)
       .set({ processedAt: new Date() })
       .where(and(like(outbox.job, "files.%"), isNull(outbox.processedAt)))
-      .returning({ job: outbox.job, payload: outbox.payload });
+      .returning({ id: outbox.id, job: outbox.job, payload: outbox.payload });
     if (rows.length === 0) return ran;
     for (const row of rows) {
-      await handlers[row.job]!(row.payload);
+      const context = { jobId: row.id, attempt: 1 };
+      const job = row.job;
+      // Checked as the runners check it: a payload its schema refuses fails here too.
+      if (job === "files.thumbnail") await handlers[job](parsePayload(job, row.payload), context);
+      else if (job === "files.delete-objects") await handlers[job](parsePayload(job, row.payload), context);
+      else if (job === "files.cleanup-uploads") await handlers[job](parsePayload(job, row.payload), context);
+      else throw new Error(`not a files job: ${job}`);
       ran++;
     }
   }
@@ -117,9 +124,10 @@ export async function runCleanup(deps: ApiDeps, hoursLater: number) {
     storage: deps.storage,
     imageMaxPixels: deps.settings.storage.imageMaxPixels,
   });
-  await handlers["files.cleanup-uploads"]({
-    at: new Date(Date.now() + hoursLater * 3_600_000).toISOString(),
-  });
+  await handlers["files.cleanup-uploads"](
+    { at: new Date(Date.now() + hoursLater * 3_600_000).toISOString() },
+    { jobId: randomUUID(), attempt: 1 },
+  );
   await runFileJobs(deps);
 }
 

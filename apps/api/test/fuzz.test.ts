@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { judge, operationsOf, responseChecker, runFuzz } from "./fuzz/run.ts";
+import { judge, type OpenApi, operationsOf, responseChecker, runFuzz } from "./fuzz/run.ts";
 import { startFuzzApi } from "./fuzz/server.ts";
 import { seedWorld } from "./fuzz/world.ts";
 
@@ -46,7 +46,7 @@ test(`fuzz: ${perOperation} requests per operation, seed ${seed}`, async () => {
 });
 
 test("the fuzz oracle flags 5xx, undocumented statuses, non-problem errors and schema violations", () => {
-  const document = {
+  const document: OpenApi = {
     paths: {
       "/x": {
         get: {
@@ -66,8 +66,8 @@ test("the fuzz oracle flags 5xx, undocumented statuses, non-problem errors and s
       },
     },
   };
-  const [op] = operationsOf(document as never);
-  const check = responseChecker(document as never);
+  const [op] = operationsOf(document);
+  const check = responseChecker(document);
   const problem = (status: number) => JSON.stringify({ type: "https://x/y", title: "t", status });
   const json = "application/json";
   assert.deepEqual(

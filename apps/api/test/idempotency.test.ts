@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
+import { queryRows } from "@honeydue/db";
 import { notify } from "@honeydue/jobs";
 import { sql } from "drizzle-orm";
 import { multipart, png } from "./files-support.ts";
@@ -297,19 +298,21 @@ const recipes: Record<string, () => Promise<Call>> = {
 /** Every row of every table (but sessions, whose last use moves, and the keys themselves), as one digest. */
 async function databaseDigest(): Promise<string> {
   const tables = (
-    (await deps.db.execute(
+    await queryRows<{ table_name: string }>(
+      deps.db,
       sql`SELECT table_name FROM information_schema.tables
           WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
             AND table_name NOT IN ('sessions', 'idempotency_keys', 'schema_migrations')
           ORDER BY table_name`,
-    )) as unknown as { rows: { table_name: string }[] }
-  ).rows.map((r) => r.table_name);
+    )
+  ).map((r) => r.table_name);
   const parts: string[] = [];
   for (const table of tables) {
-    const result = (await deps.db.execute(
+    const [digest] = await queryRows<{ d: string }>(
+      deps.db,
       sql`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${sql.identifier(table)} t`,
-    )) as unknown as { rows: { d: string }[] };
-    parts.push(`${table}:${result.rows[0]!.d}`);
+    );
+    parts.push(`${table}:${digest!.d}`);
   }
   return parts.join("\n");
 }

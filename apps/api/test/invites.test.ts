@@ -328,6 +328,48 @@ test("viewer codes, replaced, revoked, expired and unknown share codes", async (
   assert.equal(anon.statusCode, 401);
 });
 
+test("owners read the share codes that work now; members 403, strangers 404", async () => {
+  const h = await createHousehold(deps);
+  const url = `/v1/residences/${h.residence.id}/share-code`;
+  const list = async () => {
+    const res = await app.inject({ method: "GET", url, headers: h.owner.auth });
+    assert.equal(res.statusCode, 200, res.body);
+    return (res.json() as { items: { code: string; role: string; expiresAt: string }[] }).items;
+  };
+  const make = async (role: string) => {
+    const res = await app.inject({ method: "POST", url, headers: h.owner.auth, payload: { role } });
+    assert.equal(res.statusCode, 201, res.body);
+    return res.json() as { code: string; role: string; expiresAt: string; createdAt: string };
+  };
+  assert.deepEqual(await list(), []);
+  assertProblem403(await app.inject({ method: "GET", url, headers: h.member.auth }));
+  assertProblem403(await app.inject({ method: "GET", url, headers: h.viewer.auth }));
+  assert.equal((await app.inject({ method: "GET", url, headers: stranger.auth })).statusCode, 404);
+  assert.equal((await app.inject({ method: "GET", url })).statusCode, 401);
+
+  const viewerCode = await make("viewer");
+  await make("member");
+  const member = await make("member");
+  // The replaced member code is gone; newest first, one per role, as made.
+  assert.deepEqual(await list(), [member, viewerCode]);
+  await deps.db
+    .update(shareCodes)
+    .set({ expiresAt: new Date(Date.now() - 1000) })
+    .where(eq(shareCodes.code, viewerCode.code));
+  assert.deepEqual(
+    (await list()).map((c) => c.code),
+    [member.code],
+    "an expired code is not listed",
+  );
+  assert.equal((await app.inject({ method: "DELETE", url, headers: h.owner.auth })).statusCode, 204);
+  assert.deepEqual(await list(), []);
+});
+
+function assertProblem403(res: { statusCode: number; headers: Record<string, unknown>; body: string }) {
+  assert.equal(res.statusCode, 403, res.body);
+  assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
+}
+
 test("guessing share codes: after 10 wrong codes in an hour, joins answer 429 even with a good code", async () => {
   const h = await createHousehold(deps);
   const made = await app.inject({

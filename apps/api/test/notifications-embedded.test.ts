@@ -58,6 +58,7 @@ test("embedded schedules fire at the worker's cron times", () => {
   const next = Object.fromEntries(SCHEDULES.map((s) => [s.id, new Date(nextRun(s.cron, at)).toISOString()]));
   assert.equal(next["digest-tick"], "2026-11-28T10:00:00.000Z");
   assert.equal(next["warranty-tick"], "2026-11-28T10:05:00.000Z");
+  assert.equal(next["escalation-tick"], "2026-11-28T10:11:00.000Z");
   assert.equal(next.housekeeping, "2026-11-29T03:17:00.000Z");
   assert.equal(next["recall-check"], "2026-11-28T10:23:00.000Z");
   assert.equal(next["files-cleanup"], "2026-11-28T09:41:00.000Z");

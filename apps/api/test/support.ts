@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { after } from "node:test";
 import { type ApiSettings, deriveKeyRing, loadApiSettings } from "@honeydue/config";
-import { migrate, openDatabase, outbox } from "@honeydue/db";
+import { migrate, openDatabase, outbox, queryRows } from "@honeydue/db";
 import { type EmailJob, type EmailTemplate, TEMPLATES } from "@honeydue/email";
 import { createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
@@ -104,7 +104,7 @@ export async function startTestApi(
     db: database.handle.db,
     // An own Redis (env REDIS_URL) is connected the way production connects it.
     redis: env.REDIS_URL
-      ? createApiRedis(env.REDIS_URL, log)
+      ? createApiRedis(env.REDIS_URL, log, settings.redisKeyPrefix)
       : options.redis
         ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2, keyPrefix: TEST_REDIS_KEY_PREFIX })
         : undefined,
@@ -168,10 +168,13 @@ export function mailOfJob(smtp: TestSmtpServer | undefined, to: string, jobId: s
 
 /** The newest email job of a template whose payload has `key` = `value` (e.g. an invite id). */
 export async function lastEmailJob(db: ApiDeps["db"], template: string, key: string, value: string) {
-  const { rows } = (await db.execute(sql`
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
     SELECT id::text FROM outbox
     WHERE job = 'email.send' AND payload->>'template' = ${template} AND payload->>${key} = ${value}
-    ORDER BY created_at DESC LIMIT 1`)) as unknown as { rows: { id: string }[] };
+    ORDER BY created_at DESC LIMIT 1`,
+  );
   if (!rows[0]) throw new Error(`no ${template} email job with ${key} ${value}`);
   return rows[0].id;
 }

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { text } from "node:stream/consumers";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
 import sharp from "sharp";
-import { assertFitsPhone, startWebStack } from "./support.ts";
+import { assertFitsPhone, signIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member changes their profile and preferences,
 // sets and removes a profile photo, makes, copies, renews and turns off the calendar link, signs out another device, changes the password,
@@ -22,7 +22,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
-  const kim = { email: "kim@example.test", password: "kim's long passphrase" };
+  const kim = { email: "kim@account.example.test", password: "kim's long passphrase" };
   const phone = await signUpByEmail(fetchApi(api), smtp, {
     ...kim,
     name: "Kim Account",
@@ -51,11 +51,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   context.setDefaultTimeout(30_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web });
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(kim.email);
-  await page.getByLabel("Password").fill(kim.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, kim);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }).click();
   await page.waitForURL(/\/account$/);
   await check(page, "account");
@@ -122,7 +118,10 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   };
   assert.equal(without.avatarFileId, null);
 
-  // The calendar link: made, copied, fetched by a calendar app, renewed (the old one stops), turned off.
+  // The calendar link: made, copied, fetched by a calendar app, renewed (the old one stops), turned off; the
+  // page says whether one is on, and since when, on a later visit too (the link itself is shown once).
+  await page.getByText("No calendar link is on.").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Turn the calendar link off" }).count(), 0);
   await page.getByRole("button", { name: "Make a calendar link" }).click();
   const linkField = page.getByLabel("Your calendar link");
   await linkField.waitFor();
@@ -132,6 +131,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   assert.equal(feed.status, 200);
   assert.match(feed.headers.get("content-type") ?? "", /^text\/calendar/);
   assert.match(await feed.text(), /SUMMARY:Descale the kettle/);
+  await page.getByText(/^Your calendar link is on: made .+\.$/).waitFor();
   await page.getByRole("button", { name: "Copy link" }).click();
   await page.getByRole("status").getByText("Copied to the clipboard.").waitFor();
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), first);
@@ -144,8 +144,12 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   const second = await linkField.inputValue();
   assert.equal((await fetch(first)).status, 404, "the old link stops working");
   assert.equal((await fetch(second)).status, 200);
+  await page.reload();
+  await page.getByText(/^Your calendar link is on: made .+\.$/).waitFor();
+  assert.equal(await linkField.count(), 0, "the link itself is not shown again");
   await page.getByRole("button", { name: "Turn the calendar link off" }).click();
   await page.getByRole("status").getByText("The calendar link is turned off.").waitFor();
+  await page.getByText("No calendar link is on.").waitFor();
   assert.equal((await fetch(second)).status, 404);
 
   // Signed-in devices: the phone's session is signed out from here.
@@ -176,7 +180,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
     page.getByRole("link", { name: "All data (JSON)" }).click(),
   ]);
   assert.match(json.suggestedFilename(), /^honeydue-export-.+\.json$/);
-  const exported = JSON.parse(readFileSync(await json.path(), "utf8")) as {
+  const exported = JSON.parse(await text(await json.createReadStream())) as {
     format: string;
     profile: { name: string };
     residences: { name: string }[];
@@ -192,9 +196,7 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
     page.getByRole("link", { name: "Tasks (CSV)" }).click(),
   ]);
   assert.match(csv.suggestedFilename(), /^honeydue-tasks-.+\.csv$/);
-  const rows = readFileSync(await csv.path(), "utf8")
-    .trim()
-    .split("\r\n");
+  const rows = (await text(await csv.createReadStream())).trim().split("\r\n");
   assert.equal(rows.length, 2, "a header and the one task");
   assert.match(rows[1] ?? "", /Descale the kettle/);
 

@@ -13,7 +13,7 @@ test("sign up, verify from the emailed link, sign in; the code form without a se
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  const email = "robin@example.test";
+  const email = "robin@accounts.example.test";
 
   await page.goto(`${web}/`);
   await check(page, "landing");
@@ -88,7 +88,7 @@ test("sign up, verify from the emailed link, sign in; the code form without a se
   };
   await signUpAs(email);
   await smtp.waitFor(email, (m) => /tried to sign up/i.test(m.subject));
-  const kim = "kim@example.test";
+  const kim = "kim@accounts.example.test";
   await signUpAs(kim);
   await other.goto(`${web}/sign-in`);
   await other.getByLabel("Email address").fill(kim);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import sharp from "sharp";
-import { signUpMember, startWebStack } from "./support.ts";
+import { signIn, signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member adds a furnace with a photo, its dates,
 // lifespan, replacement cost and links to a document, a contractor and a task; its page shows them with its
@@ -29,7 +29,7 @@ test("appliances: add with photo and links, plan the replacement, find, edit and
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, browser, check } = stack;
-  const member = { email: "sam@example.test", password: "sam's long passphrase" };
+  const member = { email: "sam@appliances.example.test", password: "sam's long passphrase" };
   const { headers, post } = await signUpMember(stack, { ...member, name: "Sam Home" });
   const residence = await post<{ id: string }>("/v1/residences", {
     name: "Oak Cottage",
@@ -53,11 +53,7 @@ test("appliances: add with photo and links, plan the replacement, find, edit and
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByLabel("Password").fill(member.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, member);
 
   await page.goto(`${web}/residences/${residence.id}`);
   await page

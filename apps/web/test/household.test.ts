@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { linkIn, startWebStack } from "./support.ts";
+import { linkIn, signIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium: an owner creates a residence from the starter templates, completes a
 // recurring task and sees it move on, invites a second member who signs up and joins from the emailed link
@@ -10,18 +10,14 @@ test("a residence from templates, a recurring task completed, an invite accepted
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
-  const owner = { email: "alex@example.test", password: "alex's long passphrase" };
+  const owner = { email: "alex@household.example.test", password: "alex's long passphrase" };
   const signed = await signUpByEmail(fetchApi(api), smtp, { ...owner, name: "Alex Owner", timezone: "UTC" });
   const bearer = { authorization: `Bearer ${signed.accessToken}` };
 
   const alex = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   alex.setDefaultTimeout(30_000);
   const page = await alex.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, owner);
   await page.goto(`${web}/tasks`);
   await page.getByRole("link", { name: "Add a residence" }).click();
   await page.waitForURL(/\/residences\/new$/);
@@ -73,10 +69,10 @@ test("a residence from templates, a recurring task completed, an invite accepted
     .getByRole("link", { name: "Members" })
     .click();
   await page.waitForURL(/\/members$/);
-  await page.getByLabel("Their email address").fill("sam@example.test");
+  await page.getByLabel("Their email address").fill("sam@household.example.test");
   await page.getByRole("button", { name: "Send invitation" }).click();
   await page.getByRole("status").getByText("Invitation sent").waitFor();
-  const inviteMail = await smtp.waitFor("sam@example.test", (m) => m.text.includes("/invites/"));
+  const inviteMail = await smtp.waitFor("sam@household.example.test", (m) => m.text.includes("/invites/"));
   const sam = await browser.newContext({ viewport: { width: 360, height: 780 } });
   sam.setDefaultTimeout(30_000);
   const samPage = await sam.newPage();
@@ -85,7 +81,7 @@ test("a residence from templates, a recurring task completed, an invite accepted
   await check(samPage, "invite");
   await samPage.getByRole("link", { name: "Create an account to join" }).click();
   await samPage.getByLabel("Your name").fill("Sam Member");
-  await samPage.getByLabel("Email address").fill("sam@example.test");
+  await samPage.getByLabel("Email address").fill("sam@household.example.test");
   await samPage.getByLabel("Password").fill("sam's long passphrase");
   await samPage.getByRole("button", { name: "Create account" }).click();
   // Sam confirms the address from the email, then signs in and lands back on the invitation.
@@ -94,12 +90,14 @@ test("a residence from templates, a recurring task completed, an invite accepted
     .getByRole("status")
     .getByRole("link", { name: "Sign in" })
     .getAttribute("href");
-  const samVerify = await smtp.waitFor("sam@example.test", (m) => m.text.includes("/verify-email?token="));
+  const samVerify = await smtp.waitFor("sam@household.example.test", (m) =>
+    m.text.includes("/verify-email?token="),
+  );
   await samPage.goto(linkIn(samVerify.text, `${web}/verify-email?token=`));
   await samPage.getByRole("button", { name: "Verify my email address" }).click();
   await samPage.getByRole("status").getByText("your email address is verified").waitFor();
   await samPage.goto(`${web}${signInLink}`);
-  await samPage.getByLabel("Email address").fill("sam@example.test");
+  await samPage.getByLabel("Email address").fill("sam@household.example.test");
   await samPage.getByLabel("Password").fill("sam's long passphrase");
   await samPage.getByRole("button", { name: "Sign in" }).click();
   await samPage.waitForURL(/\/invites\//);

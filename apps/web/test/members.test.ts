@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { assertFitsPhone, linkIn, startWebStack } from "./support.ts";
+import { assertFitsPhone, linkIn, signIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: an owner manages a residence's members (invites by
 // email, withdraws an invitation, makes a share code, changes a role, removes a member, cannot leave as the
@@ -20,11 +20,11 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
   const call = fetchApi(api);
-  const olivia = { email: "olivia@example.test", password: "olivia's long passphrase" };
-  const val = { email: "val@example.test", password: "val's long passphrase" };
+  const olivia = { email: "olivia@members.example.test", password: "olivia's long passphrase" };
+  const val = { email: "val@members.example.test", password: "val's long passphrase" };
   const owner = await signUpByEmail(call, smtp, { ...olivia, name: "Olivia Owner", timezone: "UTC" });
   const max = await signUpByEmail(call, smtp, {
-    email: "max@example.test",
+    email: "max@members.example.test",
     password: "max's long passphrase",
     name: "Max Member",
     timezone: "UTC",
@@ -44,18 +44,11 @@ test("members, invitations, share codes, leaving, and notifications with the unr
         await fetch(`${api}/v1/residences/${residence.id}/members`, { headers: as(owner.accessToken) })
       ).json()) as { items: Member[] }
     ).items;
-  const signIn = async (page: import("playwright-core").Page, who: { email: string; password: string }) => {
-    await page.goto(`${web}/sign-in`);
-    await page.getByLabel("Email address").fill(who.email);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Sign in" }).click();
-    await page.waitForURL(/\/tasks$/);
-  };
 
   const ownerContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   ownerContext.setDefaultTimeout(30_000);
   const page = await ownerContext.newPage();
-  await signIn(page, olivia);
+  await signIn(stack, page, olivia);
   await page.getByRole("link", { name: "Maple Court" }).click();
   await page
     .getByRole("navigation", { name: "This residence" })
@@ -65,20 +58,22 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   await page.getByRole("heading", { name: "Members of Maple Court" }).waitFor();
 
   // Invite Max by email; Max accepts from the emailed link (through the API), which notifies Olivia.
-  await page.getByLabel("Their email address").fill("max@example.test");
+  await page.getByLabel("Their email address").fill("max@members.example.test");
   await page.getByRole("button", { name: "Send invitation" }).click();
-  await page.getByRole("status").getByText("Invitation sent to max@example.test.").waitFor();
-  await page.getByRole("heading", { name: "max@example.test" }).waitFor();
+  await page.getByRole("status").getByText("Invitation sent to max@members.example.test.").waitFor();
+  await page.getByRole("heading", { name: "max@members.example.test" }).waitFor();
+  // The form is empty again for the next invitation.
+  assert.equal(await page.getByLabel("Their email address").inputValue(), "");
   // A second invitation, withdrawn: it leaves the waiting list.
-  await page.getByLabel("Their email address").fill("nobody@example.test");
+  await page.getByLabel("Their email address").fill("nobody@members.example.test");
   await page.getByLabel("Their role").selectOption("viewer");
   await page.getByRole("button", { name: "Send invitation" }).click();
-  await page.getByRole("heading", { name: "nobody@example.test" }).waitFor();
+  await page.getByRole("heading", { name: "nobody@members.example.test" }).waitFor();
   await check(page, "members-owner");
-  await page.getByRole("button", { name: "Withdraw the invitation to nobody@example.test" }).click();
-  await page.getByRole("heading", { name: "nobody@example.test" }).waitFor({ state: "detached" });
+  await page.getByRole("button", { name: "Withdraw the invitation to nobody@members.example.test" }).click();
+  await page.getByRole("heading", { name: "nobody@members.example.test" }).waitFor({ state: "detached" });
 
-  const mail = await smtp.waitFor("max@example.test", (m) => m.text.includes("/invites/"));
+  const mail = await smtp.waitFor("max@members.example.test", (m) => m.text.includes("/invites/"));
   const token = linkIn(mail.text, `${web}/invites/`).split("/").pop() ?? "";
   const accepted = await fetch(`${api}/v1/invites/${token}/accept`, {
     method: "POST",
@@ -104,19 +99,23 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   assert.equal((await badge.textContent())?.trim(), "2 unread");
   await page.getByRole("link", { name: "Notifications 2 unread" }).waitFor();
 
-  // The share code, made for viewers, shown once.
+  // The share code, made for viewers, shown in the answer and listed with its role while it works.
+  await page.getByText("No share code works now.").waitFor();
   await page.getByLabel("Joins as").selectOption("viewer");
   await page.getByRole("button", { name: "Make a share code" }).click();
   const made = page.getByRole("status").filter({ hasText: "Share code" });
   await made.waitFor();
   const code = /Share code ([A-Z0-9]{8})/.exec((await made.textContent()) ?? "")?.[1];
   assert.ok(code, `a share code in: ${await made.textContent()}`);
+  const codesNow = page.getByRole("list", { name: "Share codes that work now" });
+  await codesNow.getByText(code, { exact: true }).waitFor();
+  assert.match((await codesNow.textContent()) ?? "", /Viewer.*Works until/);
 
   // Val joins with the code on a phone, typed loosely, and sees the members read-only.
   const valContext = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "en-US" });
   valContext.setDefaultTimeout(30_000);
   const valPage = await valContext.newPage();
-  await signIn(valPage, val);
+  await signIn(stack, valPage, val);
   await valPage.getByRole("link", { name: "Join with a share code" }).click();
   await valPage.waitForURL(/\/residences\/join$/);
   await check(valPage, "join");
@@ -137,8 +136,13 @@ test("members, invitations, share codes, leaving, and notifications with the unr
   await check(valPage, "members-viewer");
   await assertFitsPhone(valPage, "members (viewer)");
 
-  // Olivia sees three members; makes Max a viewer, then removes him.
+  // Olivia sees three members, and the code still listed on a later visit; turns it off.
   await page.goto(`${web}/residences/${residence.id}/members`);
+  await codesNow.getByText(code, { exact: true }).waitFor();
+  await page.getByRole("button", { name: "Turn all share codes off" }).click();
+  await page.getByText("No share code works now.").waitFor();
+  await page.getByRole("status").getByText("The share codes are turned off.").waitFor();
+  // Then makes Max a viewer, and removes him.
   const listed = page.getByRole("list", { name: "Members" });
   await listed.getByRole("heading", { name: /Val Viewer/ }).waitFor();
   assert.equal(await listed.getByRole("listitem").count(), 3);

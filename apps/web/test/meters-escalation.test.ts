@@ -1,16 +1,18 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { startWebStack } from "./support.ts";
+import { signIn, startWebStack } from "./support.ts";
 
-// End to end in headless Chromium against the real API: a meter and its readings, a usage task whose due date
-// follows them, and the escalation policy an owner sets. One web stack per file, as in the other e2e files.
+// End to end in headless Chromium against the real API: a meter and its readings, a usage task made and
+// edited in the task form (by use alone, then "or every 3 months, whichever comes first") whose due date
+// follows the readings, and the escalation policy an owner sets. One web stack per file, as in the other
+// e2e files.
 
 test("meters and readings move a usage task's due date; the owner sets the escalation policy", async (t) => {
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
-  const owner = { email: "robin@example.test", password: "robin's long passphrase" };
+  const owner = { email: "robin@meters.example.test", password: "robin's long passphrase" };
   const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
     ...owner,
     name: "Robin Owner",
@@ -30,11 +32,7 @@ test("meters and readings move a usage task's due date; the owner sets the escal
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, owner);
 
   // Add a meter from the page.
   await page.goto(`${web}/residences/${residence.id}`);
@@ -52,18 +50,31 @@ test("meters and readings move a usage task's due date; the owner sets the escal
   await page.getByText("Latest reading: 400 hours on").waitFor();
   await check(page, "meters");
 
-  // A usage task on that meter, made through the API: no rate yet, so no date.
+  // A usage task on that meter, made in the task form: no due date to pick, and no rate yet, so no date.
   const meters = await send<{ items: { id: string }[] }>("GET", `/v1/residences/${residence.id}/meters`);
   const meterId = meters.items[0]!.id;
-  const oil = await send<{ id: string; dueOn: string | null }>(
-    "POST",
-    `/v1/residences/${residence.id}/tasks`,
-    {
-      title: "Change the tractor oil",
-      recurrence: { kind: "usage", meterId, every: 50 },
-    },
+  await page.goto(`${web}/residences/${residence.id}/tasks/new`);
+  await page.getByLabel("What needs doing").fill("Change the tractor oil");
+  await page.getByLabel("Repeats").selectOption("usage");
+  assert.equal(
+    await page.getByLabel("Meter", { exact: true }).inputValue(),
+    meterId,
+    "the only meter is picked",
   );
-  assert.equal(oil.dueOn, null);
+  await page.getByLabel("Every how many hours").fill("12.345");
+  await page.getByText("Enter an amount above 0, with at most two decimals.").waitFor();
+  await page.getByLabel("Every how many hours").fill("50");
+  await page.locator(".schedule-words").getByText("every 50 hours of Tractor engine").waitFor();
+  assert.equal(await page.getByLabel("Next due date (optional)").count(), 0, "a projected date is not typed");
+  await page.getByText("it is projected from the meter's readings").waitFor();
+  await check(page, "task-form-usage");
+  await page.getByRole("button", { name: "Add task" }).click();
+  await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
+  const oil = { id: page.url().split("/").pop() ?? "" };
+  const made = await send<{ dueOn: string | null; recurrence: unknown }>("GET", `/v1/tasks/${oil.id}`);
+  assert.deepEqual(made.recurrence, { kind: "usage", meterId, every: 50 });
+  assert.equal(made.dueOn, null);
+  await page.goto(`${web}/residences/${residence.id}/meters`);
 
   // A reading lower than the last is refused with the API's reason; a higher one is logged.
   await page.getByLabel("New reading (hours)").fill("350");
@@ -85,6 +96,30 @@ test("meters and readings move a usage task's due date; the owner sets the escal
   assert.equal(task.state, "dueToday");
   await page.goto(`${web}/tasks/${oil.id}`);
   await page.getByText("Every 50 hours of Tractor engine").first().waitFor();
+
+  // Edited in the form, which starts from the task's schedule: every 100 hours, or every 3 months, whichever
+  // comes first. 60 hours used of 100, and no rate yet (both readings today): due by the calendar.
+  await page.goto(`${web}/tasks/${oil.id}/edit`);
+  assert.equal(await page.getByLabel("Repeats").inputValue(), "usage");
+  assert.equal(await page.getByLabel("Every how many hours").inputValue(), "50");
+  await page.getByLabel("Every how many hours").fill("100");
+  await page.getByLabel("Also by time, whichever comes first").check();
+  await page.getByLabel("Or every how many").fill("3");
+  await page.getByLabel("Unit").selectOption("month");
+  await page
+    .locator(".schedule-words")
+    .getByText("every 100 hours of Tractor engine, or every 3 months, whichever comes first")
+    .waitFor();
+  await check(page, "task-form-usage-hybrid");
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.waitForURL(new RegExp(`/tasks/${oil.id}$`));
+  await page
+    .getByText("Every 100 hours of Tractor engine or every 3 months, whichever comes first")
+    .first()
+    .waitFor();
+  const hybrid = await send<{ recurrence: unknown; usage: { dueBy: string } }>("GET", `/v1/tasks/${oil.id}`);
+  assert.deepEqual(hybrid.recurrence, { kind: "usage", meterId, every: 100, interval: 3, unit: "month" });
+  assert.equal(hybrid.usage.dueBy, "interval");
 
   // The escalation policy: off until the owner sets it.
   await page.goto(`${web}/residences/${residence.id}/escalation`);

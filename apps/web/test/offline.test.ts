@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { signUpMember, startWebStack } from "./support.ts";
+import { signIn, signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API (decision 0019): the app is installable, the service
 // worker keeps the pages the member saw, the network is cut (browser offline) and the reloaded list shows
@@ -22,7 +22,7 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, browser, check } = stack;
-  const member = { email: "kim@example.test", password: "kim's long passphrase" };
+  const member = { email: "kim@offline.example.test", password: "kim's long passphrase" };
   const { headers, post } = await signUpMember(stack, { ...member, name: "Kim Offline" });
   const get = async <T>(path: string): Promise<T> => {
     const answer = await fetch(`${api}${path}`, { headers });
@@ -47,11 +47,7 @@ test("works offline: kept pages, queued writes replayed once, a conflict shown",
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByLabel("Password").fill(member.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, member);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 
   // Installable: Chromium finds the manifest with its icons and a service worker with a fetch handler.

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   DEFAULT_FIELDS,
   describeRecurrence,
+  describeUsage,
   fieldsFromRecurrence,
   type Recurrence,
   type RepeatFields,
@@ -90,6 +91,11 @@ test("fields that say no schedule are refused in words", () => {
     fields({ repeat: "weekdays", weekdays: [] }),
     fields({ repeat: "monthDay", ordinal: "day", monthDay: "0" }),
     fields({ repeat: "rrule", rrule: "  " }),
+    fields({ repeat: "usage", meterId: "", every: "50" }),
+    fields({ repeat: "usage", meterId: METER, every: "0" }),
+    fields({ repeat: "usage", meterId: METER, every: "12.345" }),
+    fields({ repeat: "usage", meterId: METER, every: "lots" }),
+    fields({ repeat: "usage", meterId: METER, every: "50", hybrid: true, interval: "0" }),
   ]) {
     const result = recurrenceFromFields(bad);
     assert.ok("error" in result && result.error.length > 0, JSON.stringify(bad));
@@ -106,9 +112,53 @@ test("an edit form starts from the task's schedule, and saving it unchanged give
     { kind: "fixed", rrule: "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15" },
     { kind: "fixed", rrule: "FREQ=MONTHLY;BYDAY=1SA" },
     { kind: "fixed", rrule: "FREQ=DAILY;COUNT=10" },
+    { kind: "usage", meterId: METER, every: 300 },
+    { kind: "usage", meterId: METER, every: 5000.5, interval: 6, unit: "month" },
   ];
   for (const r of schedules)
     assert.deepEqual(recurrenceFromFields(fieldsFromRecurrence(r)), { recurrence: r });
   assert.equal(fieldsFromRecurrence({ kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=4,10" }).repeat, "months");
   assert.equal(fieldsFromRecurrence({ kind: "fixed", rrule: "FREQ=DAILY;COUNT=10" }).repeat, "rrule");
+});
+
+const METER = "0b1c2d3e-4f5a-4b6c-9d7e-1f2a3b4c5d6e";
+
+test("usage schedules: every N units of a meter, or also every interval, whichever comes first", () => {
+  const fields = (over: Partial<RepeatFields>): RepeatFields => ({ ...DEFAULT_FIELDS, ...over });
+  assert.deepEqual(recurrenceFromFields(fields({ repeat: "usage", meterId: METER, every: " 50 " })), {
+    recurrence: { kind: "usage", meterId: METER, every: 50 },
+  });
+  // A decimal comma as typed in many locales; the interval only when asked for.
+  assert.deepEqual(
+    recurrenceFromFields(
+      fields({ repeat: "usage", meterId: METER, every: "7,5", interval: "3", usageUnit: "week" }),
+    ),
+    { recurrence: { kind: "usage", meterId: METER, every: 7.5 } },
+  );
+  assert.deepEqual(
+    recurrenceFromFields(
+      fields({
+        repeat: "usage",
+        meterId: METER,
+        every: "5000",
+        hybrid: true,
+        interval: "6",
+        usageUnit: "month",
+      }),
+    ),
+    { recurrence: { kind: "usage", meterId: METER, every: 5000, interval: 6, unit: "month" } },
+  );
+  const meter = { id: METER, name: "Tractor engine", unit: "hours" };
+  assert.equal(
+    describeUsage({ kind: "usage", meterId: METER, every: 50 }, meter, "en"),
+    "every 50 hours of Tractor engine",
+  );
+  assert.equal(
+    describeUsage({ kind: "usage", meterId: METER, every: 5000, interval: 6, unit: "month" }, meter, "en"),
+    "every 5,000 hours of Tractor engine, or every 6 months, whichever comes first",
+  );
+  assert.equal(
+    describeUsage({ kind: "usage", meterId: METER, every: 1500, interval: 1, unit: "week" }, meter, "de"),
+    "every 1.500 hours of Tractor engine, or every week, whichever comes first",
+  );
 });

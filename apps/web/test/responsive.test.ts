@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { assertFitsPhone, signUpMember, startWebStack } from "./support.ts";
+import { assertFitsPhone, signIn, signUpMember, startWebStack } from "./support.ts";
 
 // At a 360 px phone width no signed-in screen scrolls sideways: document.documentElement.scrollWidth stays
 // within window.innerWidth on the home list, a residence's list, a task's page with its history, the task
@@ -9,7 +9,7 @@ test("the signed-in screens fit a 360 px phone without sideways scrolling", asyn
   const stack = await startWebStack(t);
   if (!stack) return;
   const { web, browser } = stack;
-  const member = { email: "pat@example.test", password: "pat's long passphrase" };
+  const member = { email: "pat@responsive.example.test", password: "pat's long passphrase" };
   const { post } = await signUpMember(stack, {
     ...member,
     name: "Pat Phone",
@@ -40,11 +40,7 @@ test("the signed-in screens fit a 360 px phone without sideways scrolling", asyn
   const context = await browser.newContext({ viewport: { width: 360, height: 780 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByLabel("Password").fill(member.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, member);
 
   const screens: [string, string][] = [
     ["home", "/tasks"],

@@ -1,19 +1,30 @@
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import type { TestContext } from "node:test";
+import { after, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
-  createTestDatabase,
+  createServerDatabase,
+  createSmtpServer,
   fetchApi,
   freePort,
+  type LaunchedProcess,
+  launchNodeProcess,
+  type Mailbox,
+  postgresReachable,
   redisReachable,
+  remoteMailbox,
   signUpByEmail,
-  startNodeProcess,
-  startSmtpServer,
   TEST_REDIS_URL,
   type TestSmtpServer,
 } from "@honeydue/testkit";
-import { artifactsDir, axeViolations, chromiumAvailable, openBrowser } from "@honeydue/testkit/browser";
+import {
+  artifactsDir,
+  axeViolations,
+  chromiumAvailable,
+  connectBrowser,
+  openBrowser,
+} from "@honeydue/testkit/browser";
 import type { Browser, Page } from "playwright-core";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -22,69 +33,156 @@ export const webServer = `${root}apps/web/.next/standalone/apps/web/server.js`;
 export interface WebStack {
   api: string;
   web: string;
-  smtp: TestSmtpServer;
+  /** The mail the API sent. */
+  smtp: Mailbox;
   browser: Browser;
   /** axe finds no serious or critical violation; a screenshot at desktop and at 360 px phone width. */
   check(page: Page, name: string): Promise<void>;
   shots: string;
-  /** What the web server printed so far (its errors, for a failing test's message). */
-  webOutput(): string;
 }
+
+/**
+ * The environment variable by which the test run's global setup (web-stack-setup.ts) hands its running
+ * stack — or why it could not start it — to the test files, which node --test runs in processes of their own.
+ */
+export const SHARED_WEB_STACK = "HONEYDUE_WEB_STACK";
+
+/** What the global setup hands over in `SHARED_WEB_STACK`. */
+export type SharedWebStack =
+  | { api: string; web: string; mailbox: string; browser: string }
+  | { error: string };
 
 /**
  * The built web app (npm run web:build) against the real API process on PostgreSQL and Redis, mail to a
  * real SMTP server, driven by headless Chromium; null (the test skipped) when a part is missing here.
+ *
+ * In `npm run test:unit` the global setup (web-stack-setup.ts) starts one such stack for every web test file
+ * of the run, and this joins it: each file signs up people of its own (addresses at a domain of its own,
+ * e.g. kim@offline.example.test), so files never see each other's accounts or mail. A file run on its own
+ * starts a stack of its own.
  */
 export async function startWebStack(t: TestContext): Promise<WebStack | null> {
-  if (!chromiumAvailable()) return skip(t, "no Chromium (.ci/setup-chromium.sh)");
+  const shared = process.env[SHARED_WEB_STACK];
+  if (shared) return joinSharedStack(JSON.parse(shared) as SharedWebStack);
+  const missing = await missingPart();
+  if (missing) {
+    t.skip(missing);
+    return null;
+  }
+  const stack = await launchWebStack();
+  after(stack.stop);
+  return forThisFile(stack.api, stack.web, stack.smtp, await openBrowser());
+}
+
+/** Why the web stack cannot run here (the tests skip), or undefined; with CI=true a missing part throws. */
+export async function missingPart(): Promise<string | undefined> {
+  if (!chromiumAvailable()) return "no Chromium (.ci/setup-chromium.sh)";
   if (!existsSync(webServer)) {
     if (process.env.CI === "true") throw new Error("the web app is not built: npm run web:build");
-    return skip(t, "the web app is not built (npm run web:build)");
+    return "the web app is not built (npm run web:build)";
   }
-  if (!(await redisReachable())) return skip(t, "Redis not reachable");
-  const database = await createTestDatabase();
-  if (!database.url) return skip(t, "needs PostgreSQL (the API runs as its own process)");
-  const smtp = await startSmtpServer();
-  const [apiPort, webPort] = [await freePort(), await freePort()];
-  const api = `http://127.0.0.1:${apiPort}`;
-  const web = `http://localhost:${webPort}`;
-  const [, webProcess] = await Promise.all([
-    startNodeProcess({
-      args: ["apps/api/src/main.ts"],
-      cwd: root,
-      env: {
-        NODE_ENV: "test",
-        COMPILE_VALIDATORS_ON_FIRST_USE: "true",
-        LOG_LEVEL: "warn",
-        PORT: String(apiPort),
-        DATABASE_URL: database.url,
-        REDIS_URL: TEST_REDIS_URL,
-        RUN_EMBEDDED_WORKER: "true",
-        SMTP_URL: smtp.url,
-        AUTH_SECRET: "web-e2e-secret-web-e2e-secret-00000",
-        PUBLIC_API_URL: api,
-        PUBLIC_WEB_URL: web,
-        DATA_DIR: artifactsDir("web-e2e-data"),
-        METRICS_PORT: "0",
-      },
-      readyUrl: `${api}/readyz`,
-      // A shared, loaded CI machine can take longer than the default minute to migrate and start.
-      timeoutMs: 180_000,
-    }),
-    startNodeProcess({
-      args: [webServer],
-      env: {
-        PORT: String(webPort),
-        HOSTNAME: "127.0.0.1",
-        WEB_API_URL: api,
-        PUBLIC_WEB_URL: web,
-        NODE_ENV: "production",
-      },
-      readyUrl: `http://127.0.0.1:${webPort}/privacy`,
-      timeoutMs: 180_000,
-    }),
-  ]);
-  const browser = await openBrowser();
+  if (!(await redisReachable())) return "Redis not reachable";
+  if (!(await postgresReachable())) return "needs PostgreSQL (the API runs as its own process)";
+  return undefined;
+}
+
+export interface RunningWebStack {
+  api: string;
+  web: string;
+  smtp: TestSmtpServer;
+  /** The API's and the web server's processes. */
+  processes: LaunchedProcess[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the API (on a fresh database, its Redis keys under a prefix of their own: the one-hour sign-in
+ * throttle windows keyed by 127.0.0.1 must not carry over from an earlier run), the web server and the
+ * SMTP server the API sends to; the caller stops them. Nothing is left running when a part fails to start.
+ */
+export async function launchWebStack(): Promise<RunningWebStack> {
+  const stops: (() => unknown)[] = [];
+  const stop = async () => {
+    for (const part of stops.reverse()) await part();
+  };
+  try {
+    const smtp = await createSmtpServer();
+    stops.push(smtp.close);
+    const database = await createServerDatabase();
+    stops.push(database.drop);
+    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const api = `http://127.0.0.1:${apiPort}`;
+    const web = `http://localhost:${webPort}`;
+    const started = await Promise.allSettled([
+      launchNodeProcess({
+        args: ["apps/api/src/main.ts"],
+        cwd: root,
+        env: {
+          NODE_ENV: "test",
+          COMPILE_VALIDATORS_ON_FIRST_USE: "true",
+          LOG_LEVEL: "warn",
+          PORT: String(apiPort),
+          DATABASE_URL: database.url,
+          REDIS_URL: TEST_REDIS_URL,
+          REDIS_KEY_PREFIX: `test:web:${randomUUID()}:`,
+          RUN_EMBEDDED_WORKER: "true",
+          SMTP_URL: smtp.url,
+          AUTH_SECRET: "web-e2e-secret-web-e2e-secret-00000",
+          PUBLIC_API_URL: api,
+          PUBLIC_WEB_URL: web,
+          DATA_DIR: artifactsDir("web-e2e-data"),
+          METRICS_PORT: "0",
+        },
+        readyUrl: `${api}/readyz`,
+        // A shared, loaded CI machine can take longer than the default minute to migrate and start.
+        timeoutMs: 180_000,
+      }),
+      launchNodeProcess({
+        args: [webServer],
+        env: {
+          PORT: String(webPort),
+          HOSTNAME: "127.0.0.1",
+          WEB_API_URL: api,
+          PUBLIC_WEB_URL: web,
+          NODE_ENV: "production",
+        },
+        readyUrl: `http://127.0.0.1:${webPort}/privacy`,
+        timeoutMs: 180_000,
+      }),
+    ]);
+    const processes = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    stops.push(...processes.map((p) => p.stop));
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    return { api, web, smtp, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** This file's part of the stack the global setup started; its failure to start fails the file. */
+async function joinSharedStack(shared: SharedWebStack): Promise<WebStack> {
+  if ("error" in shared) throw new Error(`the global setup could not start the web stack: ${shared.error}`);
+  const parts = { API: `${shared.api}/readyz`, "web server": `${shared.web}/privacy` };
+  for (const [name, url] of Object.entries(parts)) {
+    const answer = await fetch(url, { redirect: "manual" }).catch((error: Error) => error);
+    assert.ok(
+      !(answer instanceof Error) && answer.status < 500,
+      `the shared web stack's ${name} does not answer at ${url}: ${
+        answer instanceof Error ? answer.message : answer.status
+      } (the test run's output has its own)`,
+    );
+  }
+  return forThisFile(
+    shared.api,
+    shared.web,
+    remoteMailbox(shared.mailbox),
+    await connectBrowser(shared.browser),
+  );
+}
+
+function forThisFile(api: string, web: string, smtp: Mailbox, browser: Browser): WebStack {
   const shots = artifactsDir("web-screenshots");
   const check = async (page: Page, name: string) => {
     await page.waitForLoadState("networkidle");
@@ -98,12 +196,7 @@ export async function startWebStack(t: TestContext): Promise<WebStack | null> {
     await page.screenshot({ path: `${shots}/${name}-phone.png`, fullPage: true });
     await page.setViewportSize(size);
   };
-  return { api, web, smtp, browser, check, shots, webOutput: () => webProcess.output() };
-}
-
-function skip(t: TestContext, why: string): null {
-  t.skip(why);
-  return null;
+  return { api, web, smtp, browser, check, shots };
 }
 
 /** The first link to `prefix` in a received email's text. */
@@ -170,4 +263,17 @@ export async function signUpMember(
     return (await answer.json()) as T;
   };
   return { accessToken, headers, post };
+}
+
+/** Signs `who` in on the web app's sign-in page, as a person does, and waits for the task list. */
+export async function signIn(
+  stack: WebStack,
+  page: Page,
+  who: { email: string; password: string },
+): Promise<void> {
+  await page.goto(`${stack.web}/sign-in`);
+  await page.getByLabel("Email address").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/tasks$/);
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { fetchApi, signUpByEmail } from "@honeydue/testkit";
-import { startWebStack } from "./support.ts";
+import { signIn, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: filters and search on the list, contractors with their
 // job history, documents with their files and expiry. One web stack per file, as in the other e2e files.
@@ -10,7 +10,7 @@ test("filters and search on the list, contractors with their job history, docume
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, smtp, browser, check } = stack;
-  const member = { email: "kim@example.test", password: "kim's long passphrase" };
+  const member = { email: "kim@task-lists.example.test", password: "kim's long passphrase" };
   const { accessToken } = await signUpByEmail(fetchApi(api), smtp, {
     ...member,
     name: "Kim Keeper",
@@ -42,11 +42,7 @@ test("filters and search on the list, contractors with their job history, docume
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByLabel("Password").fill(member.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, member);
 
   // Filters narrow the list; the plain-words schedule shows on each task.
   await page.goto(`${web}/residences/${residence.id}`);

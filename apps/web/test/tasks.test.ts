@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import sharp from "sharp";
 import { formatDay } from "../src/lib/format.ts";
-import { signUpMember, startWebStack } from "./support.ts";
+import { signIn, signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member creates a recurring task from the form
 // (the schedule in plain words as it is picked), completes it with a photo, a cost and a contractor and sees
@@ -20,7 +20,7 @@ test("completes a recurring task with a photo and sees the next due date", async
   const stack = await startWebStack(t);
   if (!stack) return;
   const { api, web, browser, check } = stack;
-  const member = { email: "robin@example.test", password: "robin's long passphrase" };
+  const member = { email: "robin@tasks.example.test", password: "robin's long passphrase" };
   const { headers, post } = await signUpMember(stack, { ...member, name: "Robin Home" });
   const getTask = async (id: string) =>
     (await (await fetch(`${api}/v1/tasks/${id}`, { headers })).json()) as ApiTask;
@@ -36,11 +36,7 @@ test("completes a recurring task with a photo and sees the next due date", async
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-US" });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
-  await page.goto(`${web}/sign-in`);
-  await page.getByLabel("Email address").fill(member.email);
-  await page.getByLabel("Password").fill(member.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.waitForURL(/\/tasks$/);
+  await signIn(stack, page, member);
 
   // Create: the form tells the schedule in words as it is picked.
   await page.goto(`${web}/residences/${residence.id}`);

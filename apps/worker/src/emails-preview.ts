@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { renderEmail, TEMPLATES } from "@honeydue/email";
-import { EMAIL_SAMPLES } from "@honeydue/jobs/email-samples";
+import { EMAIL_SAMPLES } from "@honeydue/email/samples";
 
 const dir = resolve(process.argv[2] ?? "./data/email-preview");
 await mkdir(dir, { recursive: true });
@@ -10,7 +10,7 @@ let missing = 0;
 for (const name of Object.keys(TEMPLATES)) {
   const data = EMAIL_SAMPLES[name];
   if (!data) {
-    console.error(`${name}: no example data in packages/jobs/src/email-samples.ts`);
+    console.error(`${name}: no example data in packages/email/src/samples.ts`);
     missing++;
     continue;
   }

@@ -135,18 +135,14 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       logLinks: transport.kind === "files" && settings.env !== "production",
       abandonedAfterMs: settings.jobLockMs,
     },
-    worker: {
-      unsubscribeKeys: keys["unsubscribe-link"],
-      publicApiUrl: settings.publicApiUrl,
-      publicWebUrl: settings.publicWebUrl,
-      push,
-      metrics,
-      recalls: settings.recalls,
+    push,
+    recalls: settings.recalls,
+    housekeeping: {
       outboxRetentionDays: settings.outboxRetentionDays,
       failedJobRetentionDays: settings.failedJobRetentionDays,
       queues,
-      notifyOutbox: () => relay.kick(),
     },
+    notifyOutbox: () => relay.kick(),
     files: {
       storage: createStorage(settings.storage, {
         grantKeys: keys["storage-grant"],

@@ -147,6 +147,7 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
     METRICS_PORT: "0",
     MIGRATE_ON_START: "false",
     RUN_EMBEDDED_WORKER: "false",
+    REDIS_KEY_PREFIX: `${prefix}:`,
   });
   await Promise.all([worker.waitFor(/honeyDue worker ready/), api.ready()]);
   const workerPort = Number(/"healthPort":(\d+)/.exec(worker.output())?.[1]);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
-import { deriveKeyRing } from "@honeydue/config";
 import { invites, memberships, outbox, residences, tasks, users, userTokens } from "@honeydue/db";
 import { hashToken, randomToken } from "@honeydue/domain/tokens";
 import { enqueueJob, runDigestTick } from "@honeydue/jobs";
@@ -16,7 +15,7 @@ import {
 import { eq, isNull } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { startWorker } from "../src/worker.ts";
-import { SECRET, workerSettings } from "./support.ts";
+import { workerSettings } from "./support.ts";
 
 const skip = !(await postgresReachable())
   ? "the worker needs PostgreSQL"
@@ -128,13 +127,7 @@ test("no token, code or unsubscribe link of any email ever reaches Redis: waitin
       .returning();
     await enqueueJob(db, "email.send", { template: "invite", inviteId: invite!.id });
     const digest = await runDigestTick(
-      {
-        db,
-        log,
-        unsubscribeKeys: deriveKeyRing({ current: SECRET })["unsubscribe-link"],
-        publicApiUrl: "https://api.honeydue.test",
-        publicWebUrl: "https://web.honeydue.test",
-      },
+      { db, log },
       new Date(`${new Date().toISOString().slice(0, 10)}T00:30:00Z`),
     );
     assert.equal(digest.sent, 1, "the digest job is written");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { renderEmail, TEMPLATES } from "@honeydue/email";
-import { EMAIL_SAMPLES } from "@honeydue/jobs/email-samples";
+import { EMAIL_SAMPLES } from "@honeydue/email/samples";
 
 test("every email template renders to HTML and plain text with links from PUBLIC_WEB_URL", async () => {
   const names = Object.keys(TEMPLATES);
@@ -17,7 +17,7 @@ test("every email template renders to HTML and plain text with links from PUBLIC
   }
   for (const name of names) {
     const data = EMAIL_SAMPLES[name];
-    assert.ok(data, `example data for ${name} in packages/jobs/src/email-samples.ts`);
+    assert.ok(data, `example data for ${name} in packages/email/src/samples.ts`);
     const email = await renderEmail(name, data, { publicWebUrl: "https://web.example" });
     assert.match(email.html, /^<!doctype html>/i, name);
     assert.ok(email.text.length > 50, name);

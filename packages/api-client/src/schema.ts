@@ -10680,7 +10680,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Whether my private calendar feed URL is on, and since when */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Whether a calendar feed URL of mine works now */
+                            active: boolean;
+                            createdAt: string | null;
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description The request is not valid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /** A new private calendar feed URL of my due tasks; any previous URL stops working */
         post: {
@@ -10764,7 +10836,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -10788,6 +10863,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -10847,7 +10931,7 @@ export interface paths {
         };
         /**
          * Export all my data: JSON (default), or CSV of my residences' tasks, completions or appliances
-         * @description Answered as a download (Content-Disposition: attachment). CSV follows RFC 4180 (CRLF, quoted fields); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.
+         * @description Answered as a download (Content-Disposition: attachment). In the JSON, each record is what its own GET answers. CSV follows RFC 4180 (CRLF, quoted fields); text cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.
          */
         get: {
             parameters: {
@@ -10869,40 +10953,487 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description What I did, oldest first */
                             activity: {
-                                [key: string]: unknown;
+                                /** @description e.g. residence.updated, member.joined, task.completed */
+                                action: string;
+                                actor: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description Entries are ordered by id, newest first */
+                                id: string;
+                                /** Format: uuid */
+                                residenceId: string;
+                                subjectId: string | null;
+                                subjectType: string;
                             }[];
                             calendarFeeds: {
-                                [key: string]: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                revokedAt: string | null;
                             }[];
+                            /** @description Push devices, without their push tokens */
                             devices: {
-                                [key: string]: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                platform: "ios" | "android";
+                                /** Format: date-time */
+                                updatedAt: string;
                             }[];
+                            /** @description The emails sent to me */
                             emails: {
-                                [key: string]: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                sentAt: string | null;
+                                /** @enum {unknown} */
+                                status: "sending" | "sent" | "failed" | "skipped";
+                                subject: string;
+                                template: string;
+                                toAddress: string;
                             }[];
                             /** Format: date-time */
                             exportedAt: string;
                             /** @description Files of my residences and my avatar: metadata and `url` to download each with my token */
                             files: {
-                                [key: string]: unknown;
+                                /** @description Detected from the file's bytes */
+                                contentType: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                filename: string | null;
+                                hasThumbnail: boolean;
+                                height: number | null;
+                                /** Format: uuid */
+                                id: string;
+                                /** @description What the file is for: it decides the accepted types and who may read it */
+                                purpose: "completion_photo" | "document" | "residence_photo" | "avatar" | "appliance_photo";
+                                residenceId: string | null;
+                                sha256: string | null;
+                                sizeBytes: number;
+                                status: "pending" | "uploaded" | "attached";
+                                thumbnailUrl: string | null;
+                                uploadedByMe: boolean;
+                                /** @description GET it (with the bearer token) to download */
+                                url: string;
+                                width: number | null;
                             }[];
                             /** @enum {string} */
                             format: "honeydue-export";
                             notifications: {
-                                [key: string]: unknown;
+                                body: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: uuid */
+                                id: string;
+                                /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                                kind: string;
+                                readAt: string | null;
+                                residenceId: string | null;
+                                subjectId: string | null;
+                                subjectType: string | null;
+                                title: string;
                             }[];
-                            profile: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Each with myRole, members (name, role), tasks, completions, contractors, documents, appliances and replacementPlan */
+                            profile: components["schemas"]["User"];
+                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters and replacement plan */
                             residences: {
-                                [key: string]: unknown;
+                                addressLine1: string | null;
+                                addressLine2: string | null;
+                                appliances: {
+                                    brand: string | null;
+                                    contractorIds: string[];
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    documentIds: string[];
+                                    endOfLifeOn: string | null;
+                                    expectedLifespanYears: number | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    installedOn: string | null;
+                                    /**
+                                     * @description What kind of appliance or system
+                                     * @enum {unknown}
+                                     */
+                                    kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                    lifespanYears: number | null;
+                                    location: string | null;
+                                    model: string | null;
+                                    name: string;
+                                    notes: string | null;
+                                    photoFileId: string | null;
+                                    purchasedOn: string | null;
+                                    /** @description Recalls matched to this appliance, newest first */
+                                    recalls: {
+                                        /** Format: date-time */
+                                        matchedAt: string;
+                                        recalledOn: string | null;
+                                        recallId: string;
+                                        remedy: string | null;
+                                        /** @description The recall source, e.g. `cpsc` */
+                                        source: string;
+                                        title: string;
+                                        url: string | null;
+                                    }[];
+                                    replacementCostCents: number | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    serialNumber: string | null;
+                                    taskIds: string[];
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                city: string | null;
+                                /** @description By completion date, then by when it was logged */
+                                completions: {
+                                    completedBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    completedById: string | null;
+                                    /**
+                                     * Format: date
+                                     * @description A calendar date, YYYY-MM-DD
+                                     */
+                                    completedOn: string;
+                                    contractorId: string | null;
+                                    costCents: number | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    dueOn: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    notes: string | null;
+                                    /** @description Photo files, in order: GET /v1/files/{id} */
+                                    photoIds: string[];
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    /** Format: uuid */
+                                    taskId: string;
+                                }[];
+                                contractors: {
+                                    company: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    email: string | null;
+                                    favorite: boolean;
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    notes: string | null;
+                                    phone: string | null;
+                                    rating: number | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    trades: string[];
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                    website: string | null;
+                                }[];
+                                country: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                currency: string;
+                                documents: {
+                                    amountCents: number | null;
+                                    contractor: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    contractorId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    expiresOn: string | null;
+                                    fileId: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {unknown} */
+                                    kind: "warranty" | "manual" | "receipt" | "insurance" | "permit" | "invoice" | "other";
+                                    notes: string | null;
+                                    purchaseOn: string | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    task: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        title: string;
+                                    } | null;
+                                    taskId: string | null;
+                                    title: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                floorArea: number | null;
+                                /** @enum {unknown} */
+                                floorAreaUnit: "sqft" | "sqm";
+                                /** Format: uuid */
+                                id: string;
+                                memberCount: number;
+                                members: {
+                                    avatarFileId: string | null;
+                                    /** Format: date-time */
+                                    joinedAt: string;
+                                    name: string;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    /**
+                                     * @description owner: everything incl. members and deletion; member: tasks, contractors, documents; viewer: read-only
+                                     * @enum {unknown}
+                                     */
+                                    role: "owner" | "member" | "viewer";
+                                    /** Format: uuid */
+                                    userId: string;
+                                }[];
+                                meters: {
+                                    applianceId: string | null;
+                                    contractorId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    documentId: string | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    latestReading: {
+                                        completionId: string | null;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /**
+                                         * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                         * @enum {unknown}
+                                         */
+                                        kind: "reading" | "reset" | "replaced";
+                                        /** Format: uuid */
+                                        meterId: string;
+                                        note: string | null;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        readOn: string;
+                                        recordedBy: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        /** @description Use counted since the meter was added (keeps going up across resets) */
+                                        total: number;
+                                        value: number;
+                                    } | null;
+                                    name: string;
+                                    rate: {
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        from: string;
+                                        /** @description Units a day, from the readings between `from` and `to` */
+                                        perDay: number;
+                                        readings: number;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        to: string;
+                                    } | null;
+                                    /** @description Every reading of the meter, oldest first */
+                                    readings: {
+                                        completionId: string | null;
+                                        /** Format: date-time */
+                                        createdAt: string;
+                                        /** Format: uuid */
+                                        id: string;
+                                        /**
+                                         * @description reading: the meter went up (or stayed); reset: the meter was set back (e.g. a trip counter); replaced: a new meter. A reset or replacement may go down and adds no use
+                                         * @enum {unknown}
+                                         */
+                                        kind: "reading" | "reset" | "replaced";
+                                        /** Format: uuid */
+                                        meterId: string;
+                                        note: string | null;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        readOn: string;
+                                        recordedBy: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        /** @description Use counted since the meter was added (keeps going up across resets) */
+                                        total: number;
+                                        value: number;
+                                    }[];
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    /** @enum {unknown} */
+                                    unit: "hours" | "miles" | "km" | "gallons" | "litres" | "cycles";
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                }[];
+                                name: string;
+                                photoFileId: string | null;
+                                postalCode: string | null;
+                                /** @enum {unknown} */
+                                propertyType: "house" | "townhouse" | "condo" | "apartment" | "other";
+                                region: string | null;
+                                replacementPlan: {
+                                    /** @description Appliances past or within two years of their expected end of life, soonest first */
+                                    items: {
+                                        ageYears: number | null;
+                                        /** Format: uuid */
+                                        applianceId: string;
+                                        endOfLifeOn: string | null;
+                                        expectedLifespanYears: number | null;
+                                        /**
+                                         * @description What kind of appliance or system
+                                         * @enum {unknown}
+                                         */
+                                        kind: "furnace" | "air_conditioner" | "heat_pump" | "water_heater" | "water_softener" | "dishwasher" | "washer" | "dryer" | "refrigerator" | "range" | "microwave" | "garage_door_opener" | "sump_pump" | "roof" | "smoke_co_alarm" | "other";
+                                        name: string;
+                                        replacementCostCents: number | null;
+                                        /** Format: uuid */
+                                        residenceId: string;
+                                        /** @enum {unknown} */
+                                        status: "past_end_of_life" | "nearing_end_of_life" | "ok" | "unknown";
+                                    }[];
+                                    /** @description Money in integer cents */
+                                    totalCostCents: number;
+                                };
+                                /**
+                                 * @description The caller's role in this residence
+                                 * @enum {unknown}
+                                 */
+                                role: "owner" | "member" | "viewer";
+                                tasks: {
+                                    archivedAt: string | null;
+                                    assignee: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    assigneeId: string | null;
+                                    /** @enum {unknown} */
+                                    category: "hvac" | "plumbing" | "electrical" | "appliances" | "exterior" | "interior" | "yard" | "safety" | "cleaning" | "pest" | "other";
+                                    completedAt: string | null;
+                                    contractor: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    contractorId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: string | null;
+                                    dueOn: string | null;
+                                    estimatedCostCents: number | null;
+                                    /** Format: uuid */
+                                    id: string;
+                                    lastCompletedOn: string | null;
+                                    notes: string | null;
+                                    /** @enum {unknown} */
+                                    priority: "low" | "normal" | "high" | "urgent";
+                                    recurrence: {
+                                        /** @description usage: units of the meter */
+                                        every?: number;
+                                        interval?: number;
+                                        /**
+                                         * @description fixed: a calendar schedule (the next due date follows the schedule); afterCompletion: next due = completion date + interval; usage: every `every` units of meter `meterId`, and with interval+unit also every interval, whichever comes first (the due date is projected from the meter's readings)
+                                         * @enum {unknown}
+                                         */
+                                        kind: "fixed" | "afterCompletion" | "usage";
+                                        /** Format: uuid */
+                                        meterId?: string;
+                                        /** @description An RFC 5545 RRULE for fixed schedules, e.g. FREQ=YEARLY;BYMONTH=4,10;BYMONTHDAY=1 */
+                                        rrule?: string;
+                                        /** @enum {unknown} */
+                                        unit?: "day" | "week" | "month" | "year";
+                                    } | null;
+                                    /** @description The schedule in words, e.g. 'every 3 months' */
+                                    recurrenceText: string;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    scheduledOn: string | null;
+                                    /** @enum {unknown} */
+                                    state: "overdue" | "dueToday" | "dueSoon" | "upcoming" | "unscheduled" | "completed" | "archived";
+                                    templateId: string | null;
+                                    title: string;
+                                    /** Format: date-time */
+                                    updatedAt: string;
+                                    usage: {
+                                        /** @description The projection's basis in words */
+                                        basis: string;
+                                        /**
+                                         * @description What the due date comes from: the projected use, the interval (a hybrid's calendar side), use already reached, or unknown (too few readings)
+                                         * @enum {unknown}
+                                         */
+                                        dueBy: "usage" | "interval" | "reached" | "unknown";
+                                        intervalDueOn: string | null;
+                                        latestReadingOn: string | null;
+                                        /** Format: uuid */
+                                        meterId: string;
+                                        meterName: string;
+                                        rate: {
+                                            /**
+                                             * Format: date
+                                             * @description A calendar date, YYYY-MM-DD
+                                             */
+                                            from: string;
+                                            perDay: number;
+                                            readings: number;
+                                            /**
+                                             * Format: date
+                                             * @description A calendar date, YYYY-MM-DD
+                                             */
+                                            to: string;
+                                        } | null;
+                                        /** @description Use left before it is due by use */
+                                        remaining: number;
+                                        unit: string;
+                                        usageDueOn: string | null;
+                                        /** @description Use since the task was last done (or added) */
+                                        used: number;
+                                    } | null;
+                                }[];
+                                timezone: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                yearBuilt: number | null;
                             }[];
+                            /** @description Every session, ended ones too */
                             sessions: {
-                                [key: string]: unknown;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** @description True for the session of the access token making this request */
+                                current: boolean;
+                                deviceName: string | null;
+                                expiresAt: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                ip: string | null;
+                                /** Format: date-time */
+                                lastUsedAt: string;
+                                revokedAt: string | null;
+                                revokedReason: string | null;
+                                userAgent: string | null;
                             }[];
-                            version: number;
+                            /** @enum {number} */
+                            version: 2;
                         };
                         "text/csv": string;
                     };
@@ -17408,7 +17939,109 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * The residence's share codes that work now (owners)
+         * @description Codes neither turned off nor expired, newest first: at most one per role (a new code replaces the earlier one for its role). Empty when none works. Members and viewers get 403: a code is a credential.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description ETags of a copy the client has: 304 Not Modified (no body) when one is current */
+                    "if-none-match"?: string;
+                };
+                path: {
+                    residenceId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description 8 characters from an alphabet without look-alikes (no 0/O, 1/I/L) */
+                                code: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /** @enum {unknown} */
+                                role: "member" | "viewer";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Not modified: the copy named in If-None-Match is current */
+                304: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The URL is too long */
+                414: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The request headers are too large */
+                431: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Create a share code (owners): anyone who has it can join for 48 hours
@@ -17554,7 +18187,10 @@ export interface paths {
         delete: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    /** @description The ETag of the copy this change is based on (from its GET): 412 if it has changed since, and nothing changes */
+                    "if-match"?: string;
+                };
                 path: {
                     residenceId: string;
                 };
@@ -17598,6 +18234,15 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                412: {
                     headers: {
                         [name: string]: unknown;
                     };

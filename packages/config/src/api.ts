@@ -42,6 +42,10 @@ export const apiSettingsSchema = Type.Object({
   RUN_EMBEDDED_WORKER: Type.Optional(
     Type.Boolean({ description: "Run outbox delivery in the API (default: when REDIS_URL is unset)" }),
   ),
+  REDIS_KEY_PREFIX: Type.String({
+    default: "",
+    description: "Put before every key the API keeps in Redis (environments sharing one Redis)",
+  }),
 });
 
 export interface ApiSettings extends CommonSettings {
@@ -59,6 +63,8 @@ export interface ApiSettings extends CommonSettings {
   /** The per-address limit of unauthenticated routes (0 = off). */
   unauthenticatedRequestsPerIpPerMinute: number;
   runEmbeddedWorker: boolean;
+  /** Before every key of the API's Redis connection (its throttle counters); "" = none. */
+  redisKeyPrefix: string;
   migrateOnStart: boolean;
   /** Request validators compiled per route on first use (test APIs use a few routes each) or all at boot. */
   compileValidatorsOnFirstUse: boolean;
@@ -93,6 +99,7 @@ export function loadApiSettings(env: NodeJS.ProcessEnv = process.env): ApiSettin
     unauthenticatedRequestsPerIpPerMinute: parsed.UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE,
     // With Redis the worker process (apps/worker) relays and runs the jobs; without it the API does.
     runEmbeddedWorker: parsed.RUN_EMBEDDED_WORKER ?? parsed.REDIS_URL === undefined,
+    redisKeyPrefix: parsed.REDIS_KEY_PREFIX,
     migrateOnStart: parsed.MIGRATE_ON_START,
     compileValidatorsOnFirstUse: parsed.COMPILE_VALIDATORS_ON_FIRST_USE,
     admin: {

@@ -1,93 +1,56 @@
+import type { RecallSettings } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
-import { deliverEmail, type EmailKeys, type MailTransport } from "@honeydue/email";
-import { type DeliveryOutcome, type Logger, SpanKind, withSpan } from "@honeydue/observability";
-import { createFilesHandlers, type FilesHandlerDeps } from "./files-handlers.ts";
-import { assertHandlers, combineHandlers, type JobHandlers } from "./registry.ts";
-import { createWorkerHandlers, type WorkerHandlerDeps } from "./worker-handlers.ts";
+import type { Logger } from "@honeydue/observability";
+import type { PushProviders } from "@honeydue/push";
+import { createEmailHandlers, type EmailHandlerDeps } from "./jobs/email/handlers.ts";
+import { createFilesHandlers, type FilesHandlerDeps } from "./jobs/files/handlers.ts";
+import { createHousekeepingHandlers } from "./jobs/housekeeping/handlers.ts";
+import { createPushHandlers, type PushMetrics } from "./jobs/push/handlers.ts";
+import type { RecallMetrics } from "./jobs/recalls/check.ts";
+import { createRecallHandlers } from "./jobs/recalls/handlers.ts";
+import { createReminderHandlers } from "./jobs/reminders/handlers.ts";
+import type { Queues } from "./runtime/queues.ts";
+import { assertHandlers, combineHandlers, type JobHandlers } from "./runtime/registry.ts";
 
 /** What the job handlers need; the same in the API's embedded runner and in the worker process. */
 export interface JobHandlerDeps {
   db: Database;
   log: Logger;
-  mail: {
-    transport: MailTransport;
-    from: string;
-    publicWebUrl: string;
-    publicApiUrl: string;
-    /** The keys of what emails mint when they are sent (verification codes, unsubscribe links). */
-    keys: EmailKeys;
-    /** Log the link of each email: only in embedded mode with mail written to files, never in production. */
-    logLinks: boolean;
-    /** See EmailDeliveryDeps.abandonedAfterMs. */
-    abandonedAfterMs?: number;
-  };
-  /**
-   * Reminders, push and housekeeping (see worker-handlers.ts). Without it those jobs fail when they run
-   * (they need the unsubscribe-link keys and the push settings).
-   */
-  worker?: WorkerHandlerDeps;
-  /** emails_total by template and outcome (sent|failed|skipped). */
-  metrics?: { recordEmail(template: string, outcome: DeliveryOutcome): void };
-  /** Thumbnails, deleting stored objects, removing unattached uploads (see files-handlers.ts). */
+  mail: EmailHandlerDeps["mail"];
+  /** Thumbnails, deleting stored objects, removing unattached uploads (see jobs/files/handlers.ts). */
   files: Omit<FilesHandlerDeps, "db" | "log">;
+  /** Default: push disabled (no connection is ever made). */
+  push?: PushProviders;
+  /** Recall checks (RECALLS_* settings). Default: off. */
+  recalls?: RecallSettings;
+  /** Retention of the daily cleanup; `queues` in the worker (its failed BullMQ jobs are cleaned too). */
+  housekeeping?: { outboxRetentionDays: number; failedJobRetentionDays: number; queues?: Queues };
+  /** emails_total, pushes_total, recall_checks_total and recall_matches_total. */
+  metrics?: NonNullable<EmailHandlerDeps["metrics"]> & PushMetrics & RecallMetrics;
+  /** After a handler wrote outbox rows (kicks the relay or the embedded runner). */
+  notifyOutbox?: () => void;
 }
-
-const UNCONFIGURED: WorkerHandlerDeps = { unsubscribeKeys: undefined, publicApiUrl: "", publicWebUrl: "" };
 
 /**
- * The handler of every job in the registry (checked by `assertHandlers`). Whoever runs the jobs (the
- * embedded runner in the API, or the worker) builds this map once; handlers get the outbox id as
- * `context.jobId` and use it to make their effect happen once.
+ * The handler of every job in the registry, composed from the groups (packages/jobs/src/jobs/<group>/
+ * handlers.ts) as the registry composes their definitions. Whoever runs the jobs (the embedded runner in
+ * the API, or the worker) builds this map once; a job handled by two groups or by none stops the boot
+ * here (`combineHandlers`, `assertHandlers`). Handlers get the outbox id as `context.jobId` and use it to
+ * make their effect happen once.
  */
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
-  const handlers = {
-    "email.send": (payload, context) =>
-      // The email-sending span: a child of the job span, so of the request that caused the email.
-      withSpan(
-        `email.send ${payload.template}`,
-        async (span) => {
-          let outcome: Awaited<ReturnType<typeof deliverEmail>>;
-          try {
-            outcome = await deliverEmail(
-              {
-                db: deps.db,
-                transport: deps.mail.transport,
-                mailFrom: deps.mail.from,
-                publicWebUrl: deps.mail.publicWebUrl,
-                publicApiUrl: deps.mail.publicApiUrl,
-                keys: deps.mail.keys,
-                log: deps.log,
-                logLinks: deps.mail.logLinks,
-                ...(deps.mail.abandonedAfterMs ? { abandonedAfterMs: deps.mail.abandonedAfterMs } : {}),
-              },
-              payload,
-              context,
-            );
-          } catch (error) {
-            deps.metrics?.recordEmail(payload.template, "failed");
-            throw error;
-          }
-          span.setAttribute("email.outcome", outcome);
-          deps.metrics?.recordEmail(payload.template, outcome === "sent" ? "sent" : "skipped");
-          if (outcome === "already-sent") {
-            deps.log.info({ jobId: context.jobId }, "email already sent; skipped");
-          } else if (outcome === "skipped") {
-            deps.log.info(
-              { jobId: context.jobId, template: payload.template },
-              "email no longer needed (its link was replaced or its subject is gone); skipped",
-            );
-          } else {
-            deps.log.info({ jobId: context.jobId, template: payload.template }, "email sent");
-          }
-        },
-        { kind: SpanKind.CLIENT, attributes: { "email.template": payload.template } },
-      ),
-  } satisfies Partial<JobHandlers> as Record<string, unknown>;
-  const all = combineHandlers(
-    handlers,
-    createWorkerHandlers({ db: deps.db, log: deps.log, ...(deps.worker ?? UNCONFIGURED) }),
-    createFilesHandlers({ db: deps.db, log: deps.log, ...deps.files }),
+  const { db, log, metrics, notifyOutbox } = deps;
+  const handlers = combineHandlers(
+    createEmailHandlers({ db, log, mail: deps.mail, ...(metrics ? { metrics } : {}) }),
+    createPushHandlers({ db, log, push: deps.push, ...(metrics ? { metrics } : {}) }),
+    createReminderHandlers({ db, log, ...(notifyOutbox ? { notifyOutbox } : {}) }),
+    createRecallHandlers({ db, log, recalls: deps.recalls, metrics, notifyOutbox }),
+    createHousekeepingHandlers({ db, log, ...deps.housekeeping }),
+    createFilesHandlers({ db, log, ...deps.files }),
   );
-  assertHandlers(all);
-  return all;
+  assertHandlers(handlers);
+  return handlers;
 }
+
+/** One group's handlers alone, for tests that run its jobs by hand. */
+export { createFilesHandlers };

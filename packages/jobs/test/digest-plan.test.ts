@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { test } from "node:test";
-import { memberships, residences, tasks, users } from "@honeydue/db";
+import { memberships, queryRows, residences, tasks, users } from "@honeydue/db";
 import { createTestDatabase } from "@honeydue/testkit";
 import { PgDialect } from "drizzle-orm/pg-core";
-import { digestDueTasksQuery } from "../src/reminders.ts";
+import { digestDueTasksQuery } from "../src/jobs/reminders/digest.ts";
 
 type PlanNode = {
   "Node Type": string;
@@ -64,8 +64,6 @@ test("the digest's due tasks for a batch are index lookups per user, without tab
     session.release();
   }
   // And the query runs: the 20 users' tasks due by 2026-06-17 (overdue ones included), none for the stranger.
-  const { rows } = (await db.execute(digestDueTasksQuery("2026-06-10T08:00:00Z", batch))) as unknown as {
-    rows: { user_id: string }[];
-  };
+  const rows = await queryRows<{ user_id: string }>(db, digestDueTasksQuery("2026-06-10T08:00:00Z", batch));
   assert.equal(rows.length, 20 * 78);
 });

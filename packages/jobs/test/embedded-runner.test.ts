@@ -4,9 +4,9 @@ import { outbox } from "@honeydue/db";
 import { createLogger } from "@honeydue/observability";
 import { createTestDatabase } from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
-import { startEmbeddedRunner } from "../src/embedded-runner.ts";
-import { enqueueJob } from "../src/outbox.ts";
-import { assertHandlers, JOBS } from "../src/registry.ts";
+import { startEmbeddedRunner } from "../src/runtime/embedded-runner.ts";
+import { enqueueJob } from "../src/runtime/outbox.ts";
+import { assertHandlers, JOBS, type JobHandlers } from "../src/runtime/registry.ts";
 
 const log = createLogger({ level: "silent", role: "api" });
 const { handle } = await createTestDatabase();
@@ -102,4 +102,16 @@ test("a finished job's timeout timer is cleared at once, not left running for th
     globalThis.clearTimeout = realClearTimeout;
     await runner.stop();
   }
+});
+
+test("the embedded runner refuses to start when a job has no handler", () => {
+  const handlers: Record<string, unknown> = Object.fromEntries(
+    Object.keys(JOBS).map((name) => [name, async () => {}]),
+  );
+  delete handlers["reminders.escalation-tick"];
+  assert.throws(
+    // The map a caller built at run time, as createJobHandlers would without the reminders group's handler.
+    () => startEmbeddedRunner({ db, log, handlers: handlers as JobHandlers }),
+    /no handler for reminders\.escalation-tick/,
+  );
 });

@@ -6,10 +6,10 @@ import { outbox } from "@honeydue/db";
 import { createErrorSink, createLogger } from "@honeydue/observability";
 import { createTestDatabase, REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
 import { inArray } from "drizzle-orm";
-import { createQueues, producerConnection, startQueueWorkers } from "../src/queues.ts";
-import { dataMarkerKey, startReconciler } from "../src/reconciler.ts";
-import { isJobName, JOBS } from "../src/registry.ts";
-import { startRelay } from "../src/relay.ts";
+import { createQueues, producerConnection, startQueueWorkers } from "../src/runtime/queues.ts";
+import { dataMarkerKey, startReconciler } from "../src/runtime/reconciler.ts";
+import { assertHandlers, isJobName, JOBS } from "../src/runtime/registry.ts";
+import { startRelay } from "../src/runtime/relay.ts";
 
 /** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
 const testErrors = (source: string) =>
@@ -61,11 +61,11 @@ test("poison rows fail alone: every Object.prototype key and malformed payloads 
       job: "email.send",
       payload: email(`g${i}@x.test`),
     }));
-    const bad = [
+    const bad: { job: string; payload: unknown }[] = [
       ...Object.getOwnPropertyNames(Object.prototype).map((job) => ({ job, payload: email("p@x.test") })),
       { job: "email.send", payload: { template: "password-changed" } },
       { job: "email.send", payload: [1, 2, 3] },
-      { job: "email.send", payload: null as unknown as object },
+      { job: "email.send", payload: null },
       { job: "push.send", payload: { nope: true } },
     ];
     const rows = [...good.slice(0, 10), ...bad, ...good.slice(10)].map((r) => ({ ...r, id: randomUUID() }));
@@ -124,10 +124,9 @@ test("jobs finish their outbox rows; permanent errors fail at once; the reconcil
     metrics: { republished: (n) => republished.push(n), dataLost: () => dataLost++ },
   });
   const sent = new Map<string, number>();
-  const handlers = Object.fromEntries(Object.keys(JOBS).map((n) => [n, async () => {}])) as Record<
-    string,
-    unknown
-  >;
+  const handlers: Record<string, unknown> = Object.fromEntries(
+    Object.keys(JOBS).map((n) => [n, async () => {}]),
+  );
   handlers["email.send"] = async (payload: { userId: string }) => {
     const to = labels.get(payload.userId)!;
     if (to.startsWith("refused")) {
@@ -135,6 +134,7 @@ test("jobs finish their outbox rows; permanent errors fail at once; the reconcil
     }
     sent.set(to, (sent.get(to) ?? 0) + 1);
   };
+  assertHandlers(handlers);
   try {
     if (redis.status !== "ready") await once(redis, "ready");
     // First pass of a fresh Redis: the marker is set; nothing to reconcile, no data loss counted.
@@ -170,7 +170,7 @@ test("jobs finish their outbox rows; permanent errors fail at once; the reconcil
       errors: testErrors,
       redisUrl: TEST_REDIS_URL,
       prefix,
-      handlers: handlers as never,
+      handlers,
       log,
       queues: ["email"],
       db,

@@ -9,7 +9,7 @@ import {
   discardFailedOutboxRow,
   listFailedOutboxRows,
   retryFailedOutboxRow,
-} from "../src/outbox-failures.ts";
+} from "../src/runtime/outbox-failures.ts";
 
 test("failed outbox rows are listed newest first with masked payloads, counted, retried and discarded", async () => {
   const { handle } = await createTestDatabase();

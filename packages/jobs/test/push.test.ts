@@ -14,7 +14,7 @@ import { createPushProviders } from "@honeydue/push";
 import { createTestDatabase } from "@honeydue/testkit";
 import { eq } from "drizzle-orm";
 import { exportPKCS8, exportSPKI, generateKeyPair, importSPKI, jwtVerify } from "jose";
-import { sendPushJob } from "../src/push-handler.ts";
+import { sendPushJob } from "../src/jobs/push/handlers.ts";
 
 const { handle } = await createTestDatabase();
 const db = handle.db;

@@ -11,8 +11,8 @@ import {
   producerConnection,
   startQueueWorkers,
   workerConnection,
-} from "../src/queues.ts";
-import { JOBS } from "../src/registry.ts";
+} from "../src/runtime/queues.ts";
+import { assertHandlers, JOBS } from "../src/runtime/registry.ts";
 
 /** Connection and worker errors of the test's own queues: logged and counted, as in the worker. */
 const testErrors = (source: string) =>
@@ -29,20 +29,18 @@ test("queue workers validate payloads again, retry failures with backoff, keep f
   const queues = createQueues(redis, prefix, testErrors);
   const calls: { jobId: string; attempt: number }[] = [];
   const noop = async () => {};
-  const handlers = Object.fromEntries(Object.keys(JOBS).map((n) => [n, noop])) as never as Record<
-    string,
-    unknown
-  >;
+  const handlers: Record<string, unknown> = Object.fromEntries(Object.keys(JOBS).map((n) => [n, noop]));
   let failuresLeft = 2;
   handlers["email.send"] = async (_payload: unknown, context: { jobId: string; attempt: number }) => {
     calls.push(context);
     if (failuresLeft-- > 0) throw new Error("SMTP said 451");
   };
+  assertHandlers(handlers);
   const workers = startQueueWorkers({
     errors: testErrors,
     redisUrl: TEST_REDIS_URL,
     prefix,
-    handlers: handlers as never,
+    handlers,
     log,
     queues: ["email"],
   });

@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { test } from "node:test";
-import { deriveKeyRing } from "@honeydue/config";
 import {
   applianceRecalls,
   appliances,
@@ -18,8 +17,8 @@ import { createMetrics, loggerOptions } from "@honeydue/observability";
 import { createTestDatabase, startFakeCpscServer } from "@honeydue/testkit";
 import { and, eq, inArray } from "drizzle-orm";
 import pino from "pino";
-import { type RecallCheckDeps, runRecallCheck } from "../src/recalls/check.ts";
-import { cpscNotice, createCpscSource } from "../src/recalls/sources.ts";
+import { type RecallCheckDeps, runRecallCheck } from "../src/jobs/recalls/check.ts";
+import { cpscNotice, createCpscSource } from "../src/jobs/recalls/sources.ts";
 
 const FIXTURE = new URL("./fixtures/cpsc/recalls-page.json", import.meta.url).pathname;
 const { handle } = await createTestDatabase();
@@ -42,8 +41,6 @@ const depsFor = (url: string, extra: Partial<RecallCheckDeps> = {}): RecallCheck
   log,
   sources: [createCpscSource({ url, timeoutMs: 5000 })],
   settings,
-  unsubscribeKeys: deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" })["unsubscribe-link"],
-  publicApiUrl: "https://api.honeydue.test",
   metrics,
   ...extra,
 });

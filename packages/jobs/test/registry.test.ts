@@ -1,11 +1,22 @@
 import assert from "node:assert/strict";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { deriveKeyRing } from "@honeydue/config";
+import { createMailTransport } from "@honeydue/email";
 import { createLogger } from "@honeydue/observability";
-import { assertHandlers, combineHandlers, JOBS, QUEUE_NAMES, queueOf } from "../src/index.ts";
-import { createWorkerHandlers } from "../src/worker-handlers.ts";
+import { createLocalStorage } from "@honeydue/storage";
+import { createTestDatabase } from "@honeydue/testkit";
+import { CronExpressionParser } from "cron-parser";
+import { createJobHandlers } from "../src/handlers.ts";
+import { assertHandlers, combineHandlers, JOBS, QUEUE_NAMES, queueOf, SCHEDULES } from "../src/index.ts";
+import { createReminderHandlers } from "../src/jobs/reminders/handlers.ts";
+import { TickPayload } from "../src/runtime/definition.ts";
 
 const log = createLogger({ level: "silent", role: "worker" });
+const { handle } = await createTestDatabase();
+const db = handle.db;
 const noop = async () => {};
 const all = () => Object.fromEntries(Object.keys(JOBS).map((name) => [name, noop]));
 
@@ -20,6 +31,36 @@ test("every registered job has a queue the worker runs", () => {
       `a job on queue ${q}`,
     );
   }
+});
+
+test("the handlers composed from the groups cover every job of the registry, once each", async () => {
+  const keys = deriveKeyRing({ current: "x".repeat(32) });
+  const transport = createMailTransport({
+    smtpUrl: undefined,
+    dataDir: await mkdtemp(join(tmpdir(), "jobs-")),
+  });
+  const handlers = createJobHandlers({
+    db,
+    log,
+    mail: {
+      transport,
+      from: "honeyDue <no-reply@honeydue.test>",
+      publicWebUrl: "https://web.test",
+      publicApiUrl: "https://api.test",
+      keys,
+      logLinks: false,
+    },
+    files: {
+      storage: createLocalStorage({
+        dir: await mkdtemp(join(tmpdir(), "jobs-files-")),
+        grantKeys: keys["storage-grant"],
+        publicApiUrl: "https://api.test",
+      }),
+      imageMaxPixels: 1_000_000,
+    },
+  });
+  assert.deepEqual(Object.keys(handlers).sort(), Object.keys(JOBS).sort());
+  transport.close();
 });
 
 test("a complete handler map boots", () => {
@@ -37,17 +78,24 @@ test("a handler for an unknown job refuses to boot", () => {
 });
 
 test("two handlers for one job refuse to boot", () => {
-  const worker = createWorkerHandlers({
-    db: undefined as never,
-    log,
-    unsubscribeKeys: deriveKeyRing({ current: "x".repeat(32) })["unsubscribe-link"],
-    publicApiUrl: "https://api.test",
-    publicWebUrl: "https://web.test",
-  });
+  const reminders = createReminderHandlers({ db, log });
   assert.throws(
-    () => combineHandlers({ "email.send": noop }, worker, { "reminders.digest-tick": noop }),
+    () => combineHandlers({ "email.send": noop }, reminders, { "reminders.digest-tick": noop }),
     /two handlers for reminders\.digest-tick/,
   );
-  const others = Object.fromEntries(Object.entries(all()).filter(([name]) => !(name in worker)));
-  assert.doesNotThrow(() => assertHandlers(combineHandlers(others, worker)));
+  const others = Object.fromEntries(Object.entries(all()).filter(([name]) => !(name in reminders)));
+  assert.doesNotThrow(() => assertHandlers(combineHandlers(others, reminders)));
+});
+
+test("every tick job has one schedule, and every schedule one valid cron expression", () => {
+  const ticks = Object.entries(JOBS)
+    .filter(([, definition]) => definition.payload === TickPayload)
+    .map(([name]) => name)
+    .sort();
+  assert.ok(ticks.includes("reminders.escalation-tick"));
+  assert.deepEqual(SCHEDULES.map((s) => s.job as string).sort(), ticks);
+  assert.equal(new Set(SCHEDULES.map((s) => s.id)).size, SCHEDULES.length, "schedule ids are unique");
+  for (const schedule of SCHEDULES) {
+    assert.doesNotThrow(() => CronExpressionParser.parse(schedule.cron, { tz: "UTC" }), schedule.id);
+  }
 });

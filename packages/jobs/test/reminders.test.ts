@@ -16,19 +16,16 @@ import { createLogger } from "@honeydue/observability";
 import { createTestDatabase } from "@honeydue/testkit";
 import { and, eq, sql } from "drizzle-orm";
 import type { Static } from "typebox";
-import { runDigestTick, runWarrantyTick } from "../src/reminders.ts";
+import { runDigestTick } from "../src/jobs/reminders/digest.ts";
+import { runWarrantyTick } from "../src/jobs/reminders/warranty.ts";
 
 const { handle } = await createTestDatabase();
 const db = handle.db;
 const KEYS = deriveKeyRing({ current: "test-secret-test-secret-test-secret-1234" });
 const UNSUBSCRIBE_KEYS = KEYS["unsubscribe-link"];
-const deps = {
-  db,
-  log: createLogger({ level: "silent", role: "worker" }),
-  unsubscribeKeys: UNSUBSCRIBE_KEYS,
-  publicApiUrl: "https://api.honeydue.test",
-  publicWebUrl: "https://web.honeydue.test",
-};
+const deps = { db, log: createLogger({ level: "silent", role: "worker" }) };
+/** Where the email handler makes its links when the digest is sent. */
+const URLS = { publicWebUrl: "https://web.honeydue.test", publicApiUrl: "https://api.honeydue.test" };
 
 async function user(
   name: string,
@@ -142,8 +139,7 @@ test("digests go out at each user's local hour in three timezones across a DST c
   const message = await TEMPLATES["daily-digest"].load(
     {
       db,
-      publicWebUrl: deps.publicWebUrl,
-      publicApiUrl: deps.publicApiUrl,
+      ...URLS,
       keys: KEYS,
     },
     payload as Static<(typeof TEMPLATES)["daily-digest"]["payload"]>,

@@ -1,4 +1,4 @@
-import type { TestSmtpServer } from "./smtp.ts";
+import type { Mailbox } from "./smtp.ts";
 
 /** One JSON call to the API: `app.inject` in API tests, `fetch` against a running process elsewhere. */
 export type ApiCall = (
@@ -42,7 +42,7 @@ export function verificationTokenIn(text: string): string {
  */
 export async function signUpByEmail(
   call: ApiCall,
-  smtp: TestSmtpServer,
+  smtp: Mailbox,
   input: { email: string; password: string; name: string; timezone?: string; deviceName?: string },
   /** Sent with every request, e.g. the `user-agent` the session should record. */
   headers: Record<string, string> = {},

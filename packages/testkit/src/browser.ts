@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after } from "node:test";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserServer, chromium, type Page } from "playwright-core";
 
 /** Debian's Chromium (.ci/setup-chromium.sh installs it); playwright-core never downloads a browser. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -17,23 +17,44 @@ export function chromiumAvailable(): boolean {
 }
 
 /**
- * A headless Chromium for one test file, closed after it. The flags keep it off the network it cannot
- * reach here (background services, component updates, sync) and let it run as root in a container.
+ * The flags of every test Chromium: they keep it off the network it cannot reach here (background services,
+ * component updates, sync) and let it run as root in a container.
  */
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** A headless Chromium for one test file, closed after it. */
 export async function openBrowser(): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
+    args: CHROMIUM_ARGS,
   });
+  after(() => browser.close());
+  return browser;
+}
+
+/**
+ * A headless Chromium that outlives one test file (the global setup of a test run starts it): test files in
+ * other processes reach it with `connectBrowser(server.wsEndpoint())`; the caller closes it.
+ */
+export function launchBrowserServer(): Promise<BrowserServer> {
+  return chromium.launchServer({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * This test file's connection to a `launchBrowserServer` Chromium, closed after the file (closing it closes
+ * the file's contexts, not the browser).
+ */
+export async function connectBrowser(wsEndpoint: string): Promise<Browser> {
+  const browser = await chromium.connect(wsEndpoint);
   after(() => browser.close());
   return browser;
 }

@@ -41,23 +41,36 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     after(() => handle.close().catch(() => {}));
     return { handle, url: undefined };
   }
+  const database = await createServerDatabase();
+  const handle = await openDatabase({ url: database.url, poolMax: 10 });
+  await migrate(handle);
+  after(async () => {
+    await handle.close().catch(() => {});
+    await database.drop();
+  });
+  return { handle, url: database.url };
+}
+
+/**
+ * A fresh, migrated PostgreSQL database that outlives one test file (the global setup of a test run makes
+ * it for all of them): the caller drops it. PostgreSQL must be reachable (`postgresReachable`).
+ */
+export async function createServerDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `honeydue_test_${randomBytes(6).toString("hex")}`;
   const template = await migratedTemplate();
   const admin = new pg.Client({ connectionString: TEST_PG_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
-  const url = urlOf(name);
-  const handle = await openDatabase({ url, poolMax: 10 });
-  await migrate(handle);
-  after(async () => {
-    await handle.close().catch(() => {});
-    const cleanup = new pg.Client({ connectionString: TEST_PG_URL });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
-  });
-  return { handle, url };
+  return {
+    url: urlOf(name),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: TEST_PG_URL });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
 }
 
 const urlOf = (name: string) => {

@@ -1,7 +1,9 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after } from "node:test";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { waitFor } from "./wait.ts";
 
 export interface ReceivedMail {
   from: string;
@@ -13,19 +15,30 @@ export interface ReceivedMail {
   raw: string;
 }
 
-export interface TestSmtpServer {
+/** Where a test reads the mail sent to its addresses: the SMTP server itself, or its `serveMailbox`. */
+export interface Mailbox {
+  /** Resolves with the first message to `to` that arrives (or has arrived), matching `predicate`. */
+  waitFor(to: string, predicate?: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
+}
+
+export interface TestSmtpServer extends Mailbox {
   url: string;
   port: number;
   messages: ReceivedMail[];
-  /** Resolves with the first message to `to` that arrives (or has arrived), matching `predicate`. */
-  waitFor(to: string, predicate?: (m: ReceivedMail) => boolean, timeoutMs?: number): Promise<ReceivedMail>;
   /** Makes the next `count` deliveries fail with a 451 temporary error (or `responseCode`, e.g. 550). */
   failNext(count: number, responseCode?: number): void;
   close(): Promise<void>;
 }
 
-/** A real SMTP server on a random loopback port that keeps every message it receives. */
+/** A real SMTP server on a random loopback port that keeps every message it receives, closed after the file. */
 export async function startSmtpServer(): Promise<TestSmtpServer> {
+  const smtp = await createSmtpServer();
+  after(smtp.close);
+  return smtp;
+}
+
+/** `startSmtpServer` for a server that outlives one test file: the caller closes it. */
+export async function createSmtpServer(): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const waiters: {
     to: string;
@@ -78,7 +91,6 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.server.address() as AddressInfo).port;
   const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  after(close);
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
@@ -108,5 +120,47 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
       });
     },
     close,
+  };
+}
+
+/** What `serveMailbox` answers for one address: the messages to it so far, headers left out. */
+type ServedMail = Omit<ReceivedMail, "headers">;
+
+/**
+ * The messages an SMTP server received, over HTTP for test files in other processes (node --test runs each
+ * file in its own): GET /?to=address answers those to that address as JSON. Read with `remoteMailbox`.
+ */
+export async function serveMailbox(smtp: TestSmtpServer): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    const to = new URL(request.url ?? "/", "http://mailbox").searchParams.get("to")?.toLowerCase();
+    const found: ServedMail[] = smtp.messages
+      .filter((m) => to !== undefined && m.to.some((t) => t.toLowerCase() === to))
+      .map(({ headers: _headers, ...mail }) => mail);
+    response.writeHead(to === undefined ? 400 : 200, { "content-type": "application/json" });
+    response.end(JSON.stringify(found));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The `Mailbox` of a `serveMailbox` at `url` (the headers of a message are empty). */
+export function remoteMailbox(url: string): Mailbox {
+  return {
+    waitFor: (to, predicate = () => true, timeoutMs = 60_000) =>
+      waitFor(
+        `mail to ${to}`,
+        async () => {
+          const answer = await fetch(`${url}?to=${encodeURIComponent(to)}`);
+          if (!answer.ok) throw new Error(`mailbox answered ${answer.status}`);
+          const found = ((await answer.json()) as ServedMail[])
+            .map((m): ReceivedMail => ({ ...m, headers: new Map() }))
+            .find(predicate);
+          return found;
+        },
+        { timeoutMs, intervalMs: 100 },
+      ),
   };
 }

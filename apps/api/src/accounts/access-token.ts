@@ -1,5 +1,5 @@
 import type { PurposeKeys } from "@honeydue/config";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { createSigner, createVerifier, TokenError } from "fast-jwt";
 
 /** Short-lived (≤ 15 min) HS256 access token naming the user and the device session it belongs to. */
 export interface AccessClaims {
@@ -16,37 +16,67 @@ export async function signAccessToken(
   claims: AccessClaims,
   ttlSeconds: number,
 ): Promise<string> {
-  return new SignJWT({ sid: claims.sessionId, typ: "access" })
-    .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: keys.current.id })
-    .setSubject(claims.userId)
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-    .sign(keys.current.key);
+  const sign = createSigner({
+    key: keys.current.key,
+    algorithm: "HS256",
+    kid: keys.current.id,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: claims.userId,
+    expiresIn: ttlSeconds * 1000,
+  });
+  return sign({ sid: claims.sessionId, typ: "access" });
+}
+
+type Verify = (token: string) => Record<string, unknown>;
+
+// Every authenticated request verifies a token: fast-jwt checks HS256 synchronously (node:crypto HMAC),
+// where jose goes through WebCrypto's promise per call (≈ 10 % of the task list's CPU in the profile,
+// docs/performance.md). One verifier per key, built on first use.
+const verifiers = new WeakMap<Buffer, Verify>();
+function verifierFor(key: Buffer): Verify {
+  let verify = verifiers.get(key);
+  if (!verify) {
+    verify = createVerifier({
+      key,
+      algorithms: ["HS256"],
+      allowedIss: ISSUER,
+      allowedAud: AUDIENCE,
+      requiredClaims: ["exp", "sub", "sid"],
+    });
+    verifiers.set(key, verify);
+  }
+  return verify;
+}
+
+/** The `kid` of a compact JWS's protected header, or undefined when there is none or it is malformed. */
+function keyIdOf(token: string): string | undefined {
+  const dot = token.indexOf(".");
+  if (dot <= 0) return undefined;
+  try {
+    const header: unknown = JSON.parse(Buffer.from(token.slice(0, dot), "base64url").toString("utf8"));
+    const kid = header && typeof header === "object" ? (header as { kid?: unknown }).kid : undefined;
+    return typeof kid === "string" ? kid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Returns the claims, or null for any invalid, expired or foreign token, and for one whose key id is not
  * accepted any more (a previous root secret past its grace period, or no key id at all).
  */
-export async function verifyAccessToken(keys: PurposeKeys, token: string): Promise<AccessClaims | null> {
-  const keyOf = (header: { kid?: string }) => {
-    const key = header.kid ? keys.find(header.kid) : undefined;
-    if (!key) throw new errors.JWKSNoMatchingKey();
-    return key;
-  };
+export function verifyAccessToken(keys: PurposeKeys, token: string): AccessClaims | null {
+  const kid = keyIdOf(token);
+  const key = kid ? keys.find(kid) : undefined;
+  if (!key) return null;
   try {
-    const { payload } = await jwtVerify(token, keyOf, {
-      issuer: ISSUER,
-      audience: AUDIENCE,
-      algorithms: ["HS256"],
-    });
+    const payload = verifierFor(key)(token);
     if (payload.typ !== "access" || typeof payload.sub !== "string" || typeof payload.sid !== "string")
       return null;
     return { userId: payload.sub, sessionId: payload.sid };
   } catch (error) {
-    if (error instanceof errors.JOSEError) return null;
+    if (error instanceof TokenError) return null;
     throw error;
   }
 }

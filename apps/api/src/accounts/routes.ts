@@ -56,7 +56,7 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
   // parser would otherwise turn a wrong content type into a 400 instead of a 415.
   app.register(async (scope) => {
     scope.removeContentTypeParser(["text/plain"]);
-    registerRoutes(scope.withTypeProvider<TypeBoxTypeProvider>() as unknown as App, ctx, deps.auth);
+    registerRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), ctx, deps.auth);
   });
 }
 

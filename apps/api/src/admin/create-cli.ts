@@ -2,6 +2,7 @@
 // account. The password is asked on the terminal (never in argv, which other users can read in `ps`);
 // piped standard input is read as the password for scripts. Docs: docs/admin.md.
 import { createInterface } from "node:readline";
+import { Writable } from "node:stream";
 import { parseArgs } from "node:util";
 import { loadApiSettings } from "@honeydue/config";
 import { ADMIN_ROLES, type AdminRole, migrate, openDatabase } from "@honeydue/db";
@@ -23,12 +24,10 @@ if (!ADMIN_ROLES.includes(role)) fail(`--role must be one of ${ADMIN_ROLES.join(
 /** Reads one line; on a terminal the typed characters are not echoed. */
 function askPassword(prompt: string): Promise<string> {
   const tty = process.stdin.isTTY;
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: tty });
-  if (tty) {
-    process.stdout.write(prompt);
-    // Swallow the echo of what is typed.
-    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
-  }
+  // On a terminal readline echoes what is typed to its output: give it one that writes nothing.
+  const silent = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const rl = createInterface({ input: process.stdin, output: tty ? silent : process.stdout, terminal: tty });
+  if (tty) process.stdout.write(prompt);
   return new Promise((resolve) => {
     rl.once("line", (line) => {
       resolve(line);

@@ -1,4 +1,4 @@
-import type { Database } from "@honeydue/db";
+import { type Database, queryRows } from "@honeydue/db";
 import { isJobName, QUEUE_NAMES, queueOf } from "@honeydue/jobs";
 import { sql } from "drizzle-orm";
 import Type from "typebox";
@@ -7,11 +7,6 @@ import { problems } from "../http/responses.ts";
 import { type AdminGuard, adminCookie } from "./session.ts";
 
 const DAYS = 30;
-
-/** Rows of a raw query (the driver's result shape differs between pg and PGlite; both have `rows`). */
-async function rowsOf<T>(db: Database, query: ReturnType<typeof sql>): Promise<T[]> {
-  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
-}
 
 export const QueueHealth = Type.Object({
   queue: Type.String(),
@@ -49,7 +44,7 @@ const Dashboard = Type.Object({
  * with the worker alike), so it needs no Redis and shows the same numbers in both modes.
  */
 export async function queueHealth(db: Database) {
-  const rows = await rowsOf<{
+  const rows = await queryRows<{
     job: string;
     waiting: number;
     delayed: number;
@@ -86,7 +81,7 @@ export async function queueHealth(db: Database) {
 
 /** One value per day of the last 30 (UTC), zeros included, from a query of (day, n) rows. */
 async function daily(db: Database, query: ReturnType<typeof sql>) {
-  return rowsOf<{ day: string; value: number }>(
+  return queryRows<{ day: string; value: number }>(
     db,
     sql`
     WITH days AS (
@@ -117,7 +112,7 @@ export function registerAdminDashboardRoutes(app: App, deps: { db: Database; gua
       },
     },
     async () => {
-      const [totals] = await rowsOf<Record<string, number>>(
+      const [totals] = await queryRows<Record<string, number>>(
         db,
         sql`SELECT
           (SELECT count(*)::int FROM users) AS users,

@@ -1,6 +1,6 @@
 import { type Database, emailMessages } from "@honeydue/db";
 import { renderEmail, TEMPLATES } from "@honeydue/email";
-import { EMAIL_SAMPLES } from "@honeydue/jobs/email-samples";
+import { EMAIL_SAMPLES } from "@honeydue/email/samples";
 import { and, count, desc, eq, ilike, type SQL } from "drizzle-orm";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";

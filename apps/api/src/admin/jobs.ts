@@ -1,4 +1,4 @@
-import type { Database, Transaction } from "@honeydue/db";
+import { type Database, queryRows, type Transaction } from "@honeydue/db";
 import {
   countFailedOutboxRows,
   discardFailedOutboxRow,
@@ -33,7 +33,7 @@ const FailedJob = Type.Object({
 });
 
 /**
- * Jobs as operators see them, from the outbox (packages/jobs/src/outbox-failures.ts): it keeps every job
+ * Jobs as operators see them, from the outbox (packages/jobs/src/runtime/outbox-failures.ts): it keeps every job
  * until its effect is done and a failed-for-good job with its error, in embedded mode and with the worker
  * alike. A retry puts the row back as new (the relay replaces the failed BullMQ job of the same id).
  */
@@ -172,9 +172,10 @@ export function registerAdminJobRoutes(
 
 /** The failed row, locked for the retry or discard in this transaction; 404 when it is not failed. */
 async function failedJobIn(tx: Transaction, id: string) {
-  const { rows } = (await tx.execute(
+  const rows = await queryRows<{ job: string; last_error: string | null }>(
+    tx,
     sql`SELECT job, last_error FROM outbox WHERE id = ${id}::uuid AND failed_at IS NOT NULL FOR UPDATE`,
-  )) as unknown as { rows: { job: string; last_error: string | null }[] };
+  );
   if (!rows[0]) throw notFound("Failed job");
   return rows[0];
 }

@@ -10,18 +10,37 @@ import {
 import { and, eq, inArray } from "drizzle-orm";
 import { invalidField } from "../http/problem.ts";
 
-/** The three kinds of thing an appliance links to: their tables, and the field of the body that names them. */
+/**
+ * The three kinds of thing an appliance links to: their tables, keyed by the field of the body that names
+ * them, and how a link row is written (one typed insert each: a computed column key would lose its type).
+ */
 const LINKS = {
-  taskIds: { link: applianceTasks, target: tasks, key: "taskId" as const },
+  taskIds: {
+    link: applianceTasks,
+    target: tasks,
+    insert: (tx: Queryable, applianceId: string, ids: string[]) =>
+      tx
+        .insert(applianceTasks)
+        .values(ids.map((taskId) => ({ applianceId, taskId })))
+        .onConflictDoNothing(),
+  },
   documentIds: {
     link: applianceDocuments,
     target: documents,
-    key: "documentId" as const,
+    insert: (tx: Queryable, applianceId: string, ids: string[]) =>
+      tx
+        .insert(applianceDocuments)
+        .values(ids.map((documentId) => ({ applianceId, documentId })))
+        .onConflictDoNothing(),
   },
   contractorIds: {
     link: applianceContractors,
     target: contractors,
-    key: "contractorId" as const,
+    insert: (tx: Queryable, applianceId: string, ids: string[]) =>
+      tx
+        .insert(applianceContractors)
+        .values(ids.map((contractorId) => ({ applianceId, contractorId })))
+        .onConflictDoNothing(),
   },
 };
 export type LinkField = keyof typeof LINKS;
@@ -35,7 +54,7 @@ export async function replaceLinks(
   tx: Queryable,
   input: { applianceId: string; residenceId: string; field: LinkField; ids: string[] },
 ) {
-  const { link, target, key } = LINKS[input.field];
+  const { link, target, insert } = LINKS[input.field];
   if (input.ids.length > 0) {
     const found = await tx
       .select({ id: target.id })
@@ -50,9 +69,5 @@ export async function replaceLinks(
       );
   }
   await tx.delete(link).where(eq(link.applianceId, input.applianceId));
-  if (input.ids.length > 0)
-    await tx
-      .insert(link)
-      .values(input.ids.map((id) => ({ applianceId: input.applianceId, [key]: id }) as never))
-      .onConflictDoNothing();
+  if (input.ids.length > 0) await insert(tx, input.applianceId, input.ids);
 }

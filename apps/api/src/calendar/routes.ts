@@ -1,14 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { calendarFeeds, type Database, memberships, meters, residences, tasks, users } from "@honeydue/db";
 import { describeProjection, type UsageProjection } from "@honeydue/domain";
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, desc, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import ical from "ical-generator";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
-import { NoContent } from "../http/schemas.ts";
+import { NoContent, Nullable } from "../http/schemas.ts";
 
 export interface CalendarRouteDeps {
   db: Database;
@@ -41,6 +41,17 @@ function eventDescription(t: {
   return [t.notes, basis].filter(Boolean).join("\n\n") || undefined;
 }
 
+const FeedStatus = Type.Object({
+  active: Type.Boolean({ description: "Whether a calendar feed URL of mine works now" }),
+  createdAt: Nullable(
+    Type.String({
+      format: "date-time",
+      description:
+        "When the working URL was made (null when none works). The URL itself cannot be shown again: only its hash is kept",
+    }),
+  ),
+});
+
 export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
   const { db, auth } = deps;
 
@@ -67,6 +78,28 @@ export function registerCalendarRoutes(app: App, deps: CalendarRouteDeps) {
         await tx.insert(calendarFeeds).values({ userId: who.userId, tokenHash: hashToken(token) });
       });
       return reply.status(201).send({ url: `${deps.publicApiUrl}/v1/calendar/${token}.ics` });
+    },
+  );
+
+  app.get(
+    "/v1/me/calendar-feed",
+    {
+      onRequest: auth.required,
+      schema: {
+        tags: ["calendar"],
+        summary: "Whether my private calendar feed URL is on, and since when",
+        ...bearer,
+        response: { 200: FeedStatus, ...problems(401) },
+      },
+    },
+    async (request) => {
+      const [feed] = await db
+        .select({ createdAt: calendarFeeds.createdAt })
+        .from(calendarFeeds)
+        .where(and(eq(calendarFeeds.userId, principal(request).userId), isNull(calendarFeeds.revokedAt)))
+        .orderBy(desc(calendarFeeds.createdAt))
+        .limit(1);
+      return { active: feed !== undefined, createdAt: feed ? feed.createdAt.toISOString() : null };
     },
   );
 

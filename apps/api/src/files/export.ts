@@ -1,5 +1,6 @@
 import { type Database, files } from "@honeydue/db";
 import { and, asc, eq, inArray, isNull, ne, or } from "drizzle-orm";
+import { fileView } from "./presenter.ts";
 
 /**
  * The files section of a user's export: every file of their residences and their own avatar uploads,
@@ -19,18 +20,6 @@ export async function exportFiles(db: Database, userId: string, residenceIds: st
       ),
     )
     .orderBy(asc(files.createdAt), asc(files.id));
-  return rows.map((f) => ({
-    id: f.id,
-    residenceId: f.residenceId,
-    purpose: f.purpose,
-    contentType: f.contentType,
-    sizeBytes: f.sizeBytes,
-    sha256: f.sha256,
-    width: f.width,
-    height: f.height,
-    filename: f.originalName,
-    uploadedByMe: f.ownerId === userId,
-    createdAt: f.createdAt.toISOString(),
-    url: `/v1/files/${f.id}`,
-  }));
+  // As the file routes answer them, with the checksum and whether the caller uploaded it.
+  return rows.map((f) => ({ ...fileView(f), sha256: f.sha256, uploadedByMe: f.ownerId === userId }));
 }

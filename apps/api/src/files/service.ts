@@ -6,6 +6,7 @@ import {
   files,
   memberships,
   type Queryable,
+  queryRows,
   residences,
   users,
 } from "@honeydue/db";
@@ -19,6 +20,11 @@ export type FileRow = typeof files.$inferSelect;
 export function allowedTypes(purpose: FilePurpose): StoredType[] {
   const images: StoredType[] = ["image/jpeg", "image/png", "image/webp", "image/heic"];
   return purpose === "document" ? [...images, "application/pdf"] : images;
+}
+
+/** Whether a content type a client announces is one the purpose accepts. */
+export function isAllowedType(purpose: FilePurpose, contentType: string): boolean {
+  return allowedTypes(purpose).some((type) => type === contentType);
 }
 
 /** Server-made keys: the residence's (or for avatars the user's) prefix and the file's id. */
@@ -118,10 +124,13 @@ export async function canReadFile(db: Queryable, file: FileRow, userId: string):
   if (!file.ownerId) return false;
   if (file.ownerId === userId) return true;
   if (file.status !== "attached") return false;
-  const result = await db.execute(sql`
-    SELECT 1 FROM memberships a JOIN memberships b ON b.residence_id = a.residence_id
-    WHERE a.user_id = ${userId} AND b.user_id = ${file.ownerId} LIMIT 1`);
-  return (result as unknown as { rows: unknown[] }).rows.length > 0;
+  const shared = await queryRows<{ one: number }>(
+    db,
+    sql`
+    SELECT 1 AS one FROM memberships a JOIN memberships b ON b.residence_id = a.residence_id
+    WHERE a.user_id = ${userId} AND b.user_id = ${file.ownerId} LIMIT 1`,
+  );
+  return shared.length > 0;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type Database, memberships, residences } from "@honeydue/db";
+import { type Database, memberships, prepareRows, residences } from "@honeydue/db";
 import { asc, eq, type Param, type Placeholder, sql } from "drizzle-orm";
 import Type from "typebox";
 import { replacementPlan } from "../appliances/replacement.ts";
@@ -95,15 +95,14 @@ export function countDueSql(db: Database, list: ResidenceBounds[]) {
 
 /** Counts per residence with the statement prepared once on `db`. */
 export function prepareCountDue(db: Database) {
-  const query = dueCountsQuery(
+  const query = prepareRows(
     db,
-    sql.placeholder("ids"),
-    sql.placeholder("todays"),
-    sql.placeholder("soonEnds"),
-  ).prepare("home_due_counts");
+    "home_due_counts",
+    dueCountsQuery(db, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
+  );
   return async (list: ResidenceBounds[]) => {
     if (list.length === 0) return new Map<string, DueCounts>();
-    const rows = await query.execute({
+    const rows = await query({
       ids: list.map((r) => r.id),
       todays: list.map((r) => r.today),
       soonEnds: list.map((r) => r.soonEnd),
@@ -127,7 +126,7 @@ export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
   // The home screen is the app's first request: its statements are prepared once (reads, outside any
   // write transaction, so on the database itself).
   const countDue = prepareCountDue(db);
-  const myResidences = myResidencesQuery(db).prepare("home_residences");
+  const myResidences = prepareRows(db, "home_residences", myResidencesQuery(db));
 
   app.get(
     "/v1/me/home",
@@ -143,7 +142,7 @@ export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
     async (request) => {
       const who = principal(request);
       const now = deps.now();
-      const mine = await myResidences.execute({ userId: who.userId });
+      const mine = await myResidences({ userId: who.userId });
       const list = mine.map((r) => ({ ...r, ...boundsFor(r.timezone, who, now) }));
       const todayOf = new Map(list.map((r) => [r.id, r.today]));
       const [counts, plan] = await Promise.all([

@@ -37,7 +37,7 @@ export function isUnauthenticatedRoute(request: FastifyRequest): boolean {
   if (request.method === "OPTIONS") return false;
   const url = request.routeOptions.url;
   if (url !== undefined && EXEMPT_ROUTES.has(url)) return false;
-  const security = (request.routeOptions.schema as { security?: object[] } | undefined)?.security;
+  const security = request.routeOptions.schema?.security;
   return !security || security.length === 0 || security.some((s) => Object.keys(s).length === 0);
 }
 

@@ -1,6 +1,6 @@
 import type { KeyRing } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
-import { sessions, users } from "@honeydue/db";
+import { prepareRows, sessions, users } from "@honeydue/db";
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { FastifyRequest } from "fastify";
 import { verifyAccessToken } from "../accounts/access-token.ts";
@@ -57,15 +57,15 @@ export function liveSessionQuery(db: Database) {
 
 export function createAuthGuard(deps: { db: Database; keys: Pick<KeyRing, "access-token"> }): AuthGuard {
   // Every authenticated request runs this: a named prepared statement, its SQL built once.
-  const liveSession = liveSessionQuery(deps.db).prepare("auth_live_session");
+  const liveSession = prepareRows(deps.db, "auth_live_session", liveSessionQuery(deps.db));
   async function authenticate(request: FastifyRequest): Promise<Principal | null> {
     const header = request.headers.authorization;
     if (!header) return null;
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw unauthorized("The Authorization header must be 'Bearer <access token>'");
-    const claims = await verifyAccessToken(deps.keys["access-token"], match[1]!);
+    const claims = verifyAccessToken(deps.keys["access-token"], match[1]!);
     if (!claims) throw unauthorized("The access token is invalid or has expired");
-    const [row] = await liveSession.execute({
+    const [row] = await liveSession({
       sessionId: claims.sessionId,
       userId: claims.userId,
       now: new Date(),

@@ -12,6 +12,13 @@ import { HttpProblem } from "./problem.ts";
 /** Route `config` for a route whose handler reads the raw request stream (any content type). */
 export const RAW_BODY = { rawBody: true } as const;
 
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Set by RAW_BODY: the handler reads the request stream itself (acceptRawStreams). */
+    rawBody?: boolean;
+  }
+}
+
 export const unsupportedMediaType = (detail: string) =>
   new HttpProblem({ status: 415, title: "Unsupported media type", detail });
 
@@ -24,10 +31,8 @@ export function registerBodyGuards(app: FastifyInstance) {
   app.addHook("onRoute", (route: RouteOptions) => {
     if (!route.schema?.body) return;
     const existing = route.preValidation;
-    route.preValidation = [
-      refuseUnparsedBody,
-      ...(Array.isArray(existing) ? existing : existing ? [existing] : []),
-    ] as never;
+    const hooks = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+    route.preValidation = [refuseUnparsedBody, ...hooks];
   });
 }
 
@@ -47,7 +52,7 @@ function refuseUnparsedBody(request: FastifyRequest, _reply: FastifyReply, done:
  */
 export function acceptRawStreams(scope: FastifyInstance) {
   scope.addContentTypeParser("*", (request, payload, done) => {
-    if ((request.routeOptions.config as { rawBody?: boolean } | undefined)?.rawBody === true) {
+    if (request.routeOptions.config?.rawBody === true) {
       done(null, payload);
       return;
     }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { queryRows } from "@honeydue/db";
 import { sql } from "drizzle-orm";
 import type { FastifyReply, FastifyRequest, RouteOptions } from "fastify";
 import type { App } from "./app-type.ts";
@@ -36,13 +37,11 @@ const KEY_DESCRIPTION =
   '(`"…"`) or the bare key.';
 
 /** The rows of a raw `execute` (node-postgres and PGlite both answer `{ rows }`). */
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
 
 function isIdempotentRoute(route: RouteOptions): boolean {
   const methods = [route.method].flat();
   if (!methods.includes("POST")) return false;
-  const schema = route.schema as { security?: unknown[] } | undefined;
-  if (!schema?.security?.length) return false;
+  if (!route.schema?.security?.length) return false;
   // The admin panel's API has its own session and no offline client.
   if (route.url.startsWith("/v1/admin/")) return false;
   return !NOT_IDEMPOTENT.has(route.url);
@@ -133,21 +132,22 @@ async function runIdempotent(
   const replay = await handleInTransaction(write, request, reply, handle, {
     async before(tx) {
       // One request per key at a time; a second one while this runs is told so rather than kept waiting.
-      const lock = await tx.execute(
+      const [lock] = await queryRows<{ ok: boolean }>(
+        tx,
         sql`SELECT pg_try_advisory_xact_lock(hashtextextended(${`idempotency:${userId}:${key}`}, 0)) AS ok`,
       );
-      if (!rowsOf<{ ok: boolean }>(lock)[0]?.ok) throw inFlight();
-      const found = await tx.execute(
-        sql`SELECT fingerprint, status_code, content_type, body, expires_at > now() AS live
-            FROM idempotency_keys WHERE user_id = ${userId} AND key = ${key}`,
-      );
-      const [prior] = rowsOf<{
+      if (!lock?.ok) throw inFlight();
+      const [prior] = await queryRows<{
         fingerprint: string;
         status_code: number;
         content_type: string | null;
         body: string;
         live: boolean;
-      }>(found);
+      }>(
+        tx,
+        sql`SELECT fingerprint, status_code, content_type, body, expires_at > now() AS live
+            FROM idempotency_keys WHERE user_id = ${userId} AND key = ${key}`,
+      );
       if (prior?.live) {
         if (prior.fingerprint !== fingerprint) throw keyReused();
         return prior;

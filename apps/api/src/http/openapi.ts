@@ -51,10 +51,11 @@ export async function registerOpenApi(
         ),
       url,
     }),
-    transformObject: (documentObject) =>
-      documentFrameworkBehaviour(
-        (documentObject as { openapiObject: OpenApiDocument }).openapiObject,
-      ) as never,
+    transformObject: (documentObject) => {
+      if (!("openapiObject" in documentObject)) return documentObject.swaggerObject;
+      documentFrameworkBehaviour(documentObject.openapiObject);
+      return documentObject.openapiObject;
+    },
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}`,
     },
@@ -63,15 +64,16 @@ export async function registerOpenApi(
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 }
 
+/** What is read and written of an operation of the document (@fastify/swagger builds the rest). */
 interface OpenApiOperation {
-  parameters?: { in: string; required?: boolean; schema?: { default?: unknown } }[];
+  parameters?: { in?: string; required?: boolean; schema?: { default?: unknown } }[];
   security?: unknown[];
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: unknown }> }>;
 }
-export interface OpenApiDocument {
-  paths?: Record<string, Record<string, OpenApiOperation>>;
-  [key: string]: unknown;
-}
+
+/** An operation object (what @fastify/swagger writes under a method's key of a path item). */
+const isOperation = (value: unknown): value is OpenApiOperation =>
+  typeof value === "object" && value !== null;
 
 const OPERATION_METHODS = new Set(["get", "put", "post", "delete", "patch", "options", "head"]);
 /** Methods whose requests Fastify reads a body for (any route: one without a body schema still parses). */
@@ -101,10 +103,12 @@ const FRAMEWORK_RESPONSES: [
  * body declared as application/problem+json (what the error handler sends), and parameters with a default
  * not required (the validator fills them in).
  */
-export function documentFrameworkBehaviour(document: OpenApiDocument): OpenApiDocument {
+function documentFrameworkBehaviour(document: {
+  paths?: Record<string, Record<string, unknown> | undefined>;
+}): void {
   for (const item of Object.values(document.paths ?? {})) {
-    for (const [method, operation] of Object.entries(item)) {
-      if (!OPERATION_METHODS.has(method)) continue;
+    for (const [method, operation] of Object.entries(item ?? {})) {
+      if (!OPERATION_METHODS.has(method) || !isOperation(operation)) continue;
       operation.responses ??= {};
       const responses = operation.responses;
       for (const [status, description, applies] of FRAMEWORK_RESPONSES) {
@@ -118,5 +122,4 @@ export function documentFrameworkBehaviour(document: OpenApiDocument): OpenApiDo
       }
     }
   }
-  return document;
 }

@@ -1,11 +1,14 @@
-import { AjvCompiler } from "@fastify/ajv-compiler";
-import { SerializerSelector } from "@fastify/fast-json-stringify-compiler";
-import type { FastifyInstance, FastifySchemaCompiler } from "fastify";
+import { AjvCompiler, type ValidatorCompiler, type ValidatorFactory } from "@fastify/ajv-compiler";
+import { type SerializerFactory, SerializerSelector } from "@fastify/fast-json-stringify-compiler";
+import type { FastifyInstance, FastifySchemaValidationError } from "fastify";
+import { withNullableTypes } from "./serialization-schema.ts";
 
 const common = { useDefaults: true, allErrors: true, strictNumbers: true };
 
-type Validate = ((data: unknown) => unknown) & { errors?: unknown };
-type Compile = (route: unknown) => Validate;
+type RouteDefinition = Parameters<ValidatorCompiler>[0];
+/** What Fastify needs of a validator: call it, then read its errors (FastifyValidationResult). */
+type Validate = ((data: unknown) => unknown) & { errors?: FastifySchemaValidationError[] | null };
+type Compile = (route: RouteDefinition) => Validate;
 
 /**
  * Wraps an Ajv compiler so that every validator it builds also refuses numbers that are not finite.
@@ -76,33 +79,40 @@ function onFirstUse(compile: Compile): Compile {
  * can never set ids, owners or timestamps. Numbers must be finite in both (finiteNumbersOnly).
  */
 export const validatorFactory =
-  ({ compileOnFirstUse }: { compileOnFirstUse: boolean }) =>
-  (externalSchemas: unknown, options: { plugins?: unknown[] }) =>
-    buildValidator(externalSchemas, options, compileOnFirstUse);
+  ({ compileOnFirstUse }: { compileOnFirstUse: boolean }): ValidatorFactory =>
+  (externalSchemas, options) =>
+    asAjvCompile(buildValidator(externalSchemas, options, compileOnFirstUse));
 
 function buildValidator(
-  externalSchemas: unknown,
-  options: { plugins?: unknown[] },
+  externalSchemas: Parameters<ValidatorFactory>[0],
+  options: Parameters<ValidatorFactory>[1],
   compileOnFirstUse: boolean,
-) {
+): Compile {
   const factory = AjvCompiler();
   // Each Ajv instance is made when the first validator needs it (making one compiles Ajv's meta-schema).
   const ajv = (customOptions: Record<string, unknown>) => {
     let compile: Compile | undefined;
-    return (route: unknown) => {
+    return (route: RouteDefinition) => {
       compile ??= finiteNumbersOnly(
-        factory(externalSchemas as never, { ...options, customOptions } as never) as Compile,
+        factory(externalSchemas, { onCreate: options?.onCreate, plugins: options?.plugins, customOptions }),
       );
       return compile(route);
     };
   };
   const coercing = ajv({ ...common, removeAdditional: "all", coerceTypes: "array" });
   const exact = ajv({ ...common, removeAdditional: false, coerceTypes: false });
-  const compile: Compile = (route) =>
-    (route as { httpPart?: string }).httpPart === "body" ? exact(route) : coercing(route);
-  return (compileOnFirstUse ? onFirstUse(compile) : compile) as unknown as ReturnType<
-    FastifySchemaCompiler<unknown>
-  >;
+  const compile: Compile = (route) => (route.httpPart === "body" ? exact(route) : coercing(route));
+  return compileOnFirstUse ? onFirstUse(compile) : compile;
+}
+
+/**
+ * Fastify types `compilersFactory.buildValidator` as @fastify/ajv-compiler's own factory, whose validators
+ * are Ajv `ValidateFunction`s (type predicates carrying `schema` and `schemaEnv`), although Fastify only
+ * calls a validator and reads its `errors` (its own FastifyValidationResult). The wrappers above are such
+ * functions, not Ajv's: this is the one place they are handed over as Ajv's type.
+ */
+function asAjvCompile(compile: Compile): ValidatorCompiler {
+  return compile as ValidatorCompiler;
 }
 
 /**
@@ -113,7 +123,7 @@ function buildValidator(
  */
 export function closeBodySchemas(app: FastifyInstance) {
   app.addHook("onRoute", (route) => {
-    const schema = route.schema as { body?: unknown } | undefined;
+    const schema = route.schema;
     if (schema?.body !== undefined) route.schema = { ...schema, body: closedCopy(schema.body) };
   });
 }
@@ -130,18 +140,24 @@ export function closedCopy(schema: unknown): unknown {
   return out;
 }
 
-type Serialize = (data: unknown) => string;
+type Serialize = ReturnType<ReturnType<SerializerFactory>>;
 
 /**
  * Fastify's response serializer factory; with `compileOnFirstUse`, a route's serializer (fast-json-stringify,
  * Ajv for its anyOf branches) is built on its first response instead of when the app becomes ready.
  */
-export const serializerFactory = ({ compileOnFirstUse }: { compileOnFirstUse: boolean }) => {
+export const serializerFactory = ({
+  compileOnFirstUse,
+}: {
+  compileOnFirstUse: boolean;
+}): SerializerFactory => {
   const selector = SerializerSelector();
-  return (externalSchemas: unknown, options: unknown) => {
-    const compile = selector(externalSchemas as never, options as never) as (route: unknown) => Serialize;
+  return (externalSchemas, options) => {
+    const compileAsDeclared = selector(externalSchemas, options);
+    const compile: typeof compileAsDeclared = (route) =>
+      compileAsDeclared({ ...route, schema: withNullableTypes(route.schema) });
     if (!compileOnFirstUse) return compile;
-    return (route: unknown): Serialize => {
+    return (route) => {
       let serialize: Serialize | undefined;
       return (data) => {
         serialize ??= compile(route);

@@ -354,15 +354,45 @@ export async function createShareCode(
         subjectId: row.id,
         data: { role },
       });
-      return {
-        code: row.code,
-        role: row.role,
-        expiresAt: row.expiresAt.toISOString(),
-        createdAt: row.createdAt.toISOString(),
-      };
+      return presentShareCode(row);
     }
     throw new Error("could not find a free share code in 5 attempts");
   });
+}
+
+/** A share code as the API shows it (to owners only: the code is the credential). */
+function presentShareCode(row: {
+  code: string;
+  role: "member" | "viewer";
+  expiresAt: Date;
+  createdAt: Date;
+}) {
+  return {
+    code: row.code,
+    role: row.role,
+    expiresAt: row.expiresAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+/**
+ * The residence's share codes that work now (owners): not turned off, not expired; at most one per role,
+ * since a new code replaces the earlier one for its role. Newest first.
+ */
+export async function listShareCodes(db: Database, residenceId: string, actorId: string) {
+  await requireMembership(db, residenceId, actorId, "owner");
+  const rows = await db
+    .select()
+    .from(shareCodes)
+    .where(
+      and(
+        eq(shareCodes.residenceId, residenceId),
+        isNull(shareCodes.revokedAt),
+        gt(shareCodes.expiresAt, new Date()),
+      ),
+    )
+    .orderBy(sql`${shareCodes.createdAt} DESC`);
+  return rows.map(presentShareCode);
 }
 
 /** Revokes every share code of a residence (owners). */

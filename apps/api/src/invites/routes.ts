@@ -14,6 +14,7 @@ import {
   createShareCode,
   joinWithShareCode,
   listInvites,
+  listShareCodes,
   previewInvite,
   revokeInvite,
   revokeShareCodes,
@@ -169,6 +170,29 @@ export function registerInviteRoutes(
       const code = await createShareCode(db, request.params.residenceId, principal(request).userId, role);
       return reply.status(201).send(code);
     },
+  );
+
+  app.get(
+    "/v1/residences/:residenceId/share-code",
+    {
+      onRequest: auth.required,
+      schema: {
+        ...bearer,
+        tags,
+        summary: "The residence's share codes that work now (owners)",
+        description:
+          "Codes neither turned off nor expired, newest first: at most one per role (a new code replaces the " +
+          "earlier one for its role). Empty when none works. Members and viewers get 403: a code is a credential.",
+        params: ResidenceIdParams,
+        response: {
+          200: Type.Object({ items: Type.Array(ShareCodeSchema) }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => ({
+      items: await listShareCodes(db, request.params.residenceId, principal(request).userId),
+    }),
   );
 
   app.delete(

@@ -1,4 +1,4 @@
-import { type Database, memberships, type Queryable, type Role, residences } from "@honeydue/db";
+import { type Database, memberships, prepareRows, type Queryable, type Role, residences } from "@honeydue/db";
 import { and, eq, type Placeholder, sql } from "drizzle-orm";
 import { forbidden, HttpProblem, notFound } from "../http/problem.ts";
 
@@ -43,11 +43,13 @@ export function membershipQuery(
  * for hot read routes that run outside a write transaction.
  */
 export function prepareMembershipCheck(db: Database) {
-  const query = membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")).prepare(
+  const query = prepareRows(
+    db,
     "membership_check",
+    membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")),
   );
   return async (residenceId: string, userId: string, atLeast: Role = "viewer"): Promise<ResidenceAccess> => {
-    const [row] = await query.execute({ residenceId, userId });
+    const [row] = await query({ residenceId, userId });
     return checkedAccess(row, residenceId, atLeast);
   };
 }

@@ -1,4 +1,4 @@
-import { memberships, type Queryable, type Role, residences, users } from "@honeydue/db";
+import { activity, memberships, type Queryable, type Role, residences, users } from "@honeydue/db";
 import { and, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import { notFound } from "../http/problem.ts";
 
@@ -138,4 +138,41 @@ export async function findMember(db: Queryable, residenceId: string, userId: str
 export function byRoleThenName(a: { role: Role; name: string }, b: { role: Role; name: string }) {
   const rank = { owner: 0, member: 1, viewer: 2 } as const;
   return rank[a.role] - rank[b.role] || a.name.localeCompare(b.name);
+}
+
+/** The columns an activity entry is answered with; select them from `activity` left-joined to `users`. */
+export const activityColumns = {
+  id: activity.id,
+  residenceId: activity.residenceId,
+  action: activity.action,
+  subjectType: activity.subjectType,
+  subjectId: activity.subjectId,
+  data: activity.data,
+  actorId: activity.actorId,
+  actorName: users.name,
+  createdAt: activity.createdAt,
+};
+
+interface ActivityRow {
+  id: number;
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  data: unknown;
+  actorId: string | null;
+  actorName: string | null;
+  createdAt: Date;
+}
+
+/** One entry of a residence's activity feed (schema `ActivitySchema`): the feed and the export. */
+export function toActivity(row: ActivityRow) {
+  return {
+    id: String(row.id),
+    action: row.action,
+    subjectType: row.subjectType,
+    subjectId: row.subjectId,
+    data: (row.data ?? {}) as Record<string, unknown>,
+    actor: row.actorId && row.actorName !== null ? { id: row.actorId, name: row.actorName } : null,
+    createdAt: row.createdAt.toISOString(),
+  };
 }

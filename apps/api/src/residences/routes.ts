@@ -9,7 +9,15 @@ import { problems } from "../http/responses.ts";
 import { Cursor, decodeCursor, encodeCursor, Limit, NoContent, Page } from "../http/schemas.ts";
 import { requireMembership } from "./access.ts";
 import { changeRole, createResidence, deleteResidence, removeMember, updateResidence } from "./actions.ts";
-import { byRoleThenName, findMember, listResidences, loadMembers, loadResidence } from "./presenter.ts";
+import {
+  activityColumns,
+  byRoleThenName,
+  findMember,
+  listResidences,
+  loadMembers,
+  loadResidence,
+  toActivity,
+} from "./presenter.ts";
 import {
   ActivitySchema,
   CreateResidenceBody,
@@ -239,31 +247,14 @@ export function registerResidenceRoutes(app: App, deps: { db: Database; auth: Au
         .orderBy(activity.residenceId, desc(activity.id))
         .limit(limit + 1);
       const rows = await db
-        .select({
-          id: activity.id,
-          action: activity.action,
-          subjectType: activity.subjectType,
-          subjectId: activity.subjectId,
-          data: activity.data,
-          actorId: activity.actorId,
-          actorName: users.name,
-          createdAt: activity.createdAt,
-        })
+        .select(activityColumns)
         .from(activity)
         .leftJoin(users, eq(users.id, activity.actorId))
         .where(inArray(activity.id, pageIds))
         .orderBy(desc(activity.id));
       const page = rows.slice(0, limit);
       return {
-        items: page.map((r) => ({
-          id: String(r.id),
-          action: r.action,
-          subjectType: r.subjectType,
-          subjectId: r.subjectId,
-          data: (r.data ?? {}) as Record<string, unknown>,
-          actor: r.actorId && r.actorName !== null ? { id: r.actorId, name: r.actorName } : null,
-          createdAt: r.createdAt.toISOString(),
-        })),
+        items: page.map(toActivity),
         nextCursor: rows.length > limit ? encodeCursor({ before: page[page.length - 1]!.id }) : null,
       };
     },

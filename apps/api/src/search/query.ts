@@ -1,4 +1,4 @@
-import type { Queryable } from "@honeydue/db";
+import { type Queryable, queryRows } from "@honeydue/db";
 import { type SQL, sql } from "drizzle-orm";
 import { escapeHtml } from "./text.ts";
 
@@ -99,7 +99,15 @@ export async function searchResidence(
         ts_rank(a.search, ${query}) AS rank
       FROM appliances a WHERE a.residence_id = ${residenceId} AND a.search @@ ${query}`);
   if (branches.length === 0) return [];
-  const result = (await db.execute(sql`
+  const rows = await queryRows<{
+    type: SearchType;
+    id: string;
+    title: string;
+    rank: number | string;
+    headline: string;
+  }>(
+    db,
+    sql`
     WITH hits AS (
       ${sql.join(branches, sql` UNION ALL `)}
       ORDER BY rank DESC, title, id
@@ -109,10 +117,9 @@ export async function searchResidence(
       ts_headline('english', translate(hits.title || ' — ' || hits.body, chr(1) || chr(2), '  '), ${query},
         ${HEADLINE_OPTIONS}) AS headline
     FROM hits
-    ORDER BY hits.rank DESC, hits.title, hits.id`)) as unknown as {
-    rows: { type: SearchType; id: string; title: string; rank: number | string; headline: string }[];
-  };
-  return result.rows.map((row) => ({
+    ORDER BY hits.rank DESC, hits.title, hits.id`,
+  );
+  return rows.map((row) => ({
     type: row.type,
     id: row.id,
     title: row.title,

@@ -7,6 +7,7 @@ import {
   files,
   meters,
   type Queryable,
+  queryRows,
   tasks,
 } from "@honeydue/db";
 import { eq, inArray, sql } from "drizzle-orm";
@@ -93,12 +94,11 @@ const gone = () =>
     detail: `Changes are kept ${RETENTION_DAYS} days: sync again from scratch (GET /v1/sync without since) and replace the local copy`,
   });
 
-const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows;
-
 /** Oldest transaction still running: every change of a smaller txid has committed or rolled back. */
 async function horizon(db: Queryable): Promise<string> {
-  const [row] = rowsOf<{ h: string }>(
-    await db.execute(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`),
+  const [row] = await queryRows<{ h: string }>(
+    db,
+    sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS h`,
   );
   return row!.h;
 }
@@ -154,7 +154,7 @@ async function residenceSnapshot(
   ];
 }
 
-interface ChangeRow {
+type ChangeRow = {
   id: string;
   txid: string;
   entity: Entity;
@@ -162,7 +162,7 @@ interface ChangeRow {
   residence_id: string | null;
   user_id: string | null;
   deleted: boolean;
-}
+};
 
 /** The current state of the changed entities (or tombstones for those gone), as the caller sees them. */
 async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: Map<string, ResidenceView>) {
@@ -286,10 +286,11 @@ export function registerSyncRoutes(app: App, deps: { db: Database; auth: AuthGua
           const profile = await findUser(db, who.userId);
           if (profile)
             changes.push({ type: "profile", id: who.userId, residenceId: null, op: "upsert", data: profile });
-          const notes = (await db.execute(
+          const notes = await queryRows<{ id: string }>(
+            db,
             sql`SELECT id FROM notifications WHERE user_id = ${who.userId} ORDER BY created_at DESC LIMIT 500`,
-          )) as unknown;
-          const ids = rowsOf<{ id: string }>(notes).map((n) => n.id);
+          );
+          const ids = notes.map((n) => n.id);
           for (const n of await loadNotifications(db, ids, who.userId))
             changes.push({ type: "notification", id: n.id, residenceId: null, op: "upsert", data: n });
         }
@@ -308,8 +309,9 @@ export function registerSyncRoutes(app: App, deps: { db: Database; auth: AuthGua
 
       const top = await horizon(db);
       const ids = [...mine.keys()];
-      const rows = rowsOf<ChangeRow>(
-        await db.execute(sql`
+      const rows = await queryRows<ChangeRow>(
+        db,
+        sql`
           SELECT id::text, txid::text, entity, entity_id::text, residence_id::text, user_id::text, deleted
           FROM sync_changes
           WHERE (txid, id) > (${cursor.t}::xid8, ${cursor.i}::bigint)
@@ -318,7 +320,7 @@ export function registerSyncRoutes(app: App, deps: { db: Database; auth: AuthGua
                  OR (residence_id = ANY(${sql.raw(`ARRAY[${ids.map((i) => `'${i}'::uuid`).join(",")}]::uuid[]`)})
                      AND entity <> 'profile' AND entity <> 'notification'))
           ORDER BY txid, id
-          LIMIT ${limit + 1}`),
+          LIMIT ${limit + 1}`,
       );
       const page = rows.slice(0, limit);
       const last = page.at(-1);

@@ -1,4 +1,4 @@
-import { contractors, type Database, meters, type Queryable, tasks, users } from "@honeydue/db";
+import { contractors, type Database, meters, prepareRows, type Queryable, tasks, users } from "@honeydue/db";
 import { describeProjection, describeUsage, type UsageProjection } from "@honeydue/domain";
 import { and, asc, eq, inArray, type Placeholder, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
@@ -82,7 +82,7 @@ export function selectTasks(
  * Executed with { residenceId, today, soonEnd, limit }.
  */
 export function prepareOpenTasksPage(db: Database) {
-  return openTasksPageQuery(db).prepare("task_list_open_page");
+  return prepareRows(db, "task_list_open_page", openTasksPageQuery(db));
 }
 
 export function openTasksPageQuery(db: Database) {

@@ -120,7 +120,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
         );
       if (cursor) conditions.push(afterCursor(cursor));
       const rows = defaultView
-        ? await openTasksPage.execute({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 })
+        ? await openTasksPage({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 })
         : await selectTasks(db, b, and(...conditions), limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);

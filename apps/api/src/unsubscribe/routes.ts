@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { PurposeKeys } from "@honeydue/config";
 import { type Database, users } from "@honeydue/db";
 import { verifyUnsubscribeToken } from "@honeydue/email";
@@ -45,15 +46,15 @@ export function registerUnsubscribeRoutes(app: App, deps: { db: Database; keys: 
   }
   const description = "Stop the daily digest and warranty reminder emails";
 
-  app.register(async (scope) => {
+  app.register(async (plugin) => {
+    const scope = plugin.withTypeProvider<TypeBoxTypeProvider>();
     // Mail providers POST `List-Unsubscribe=One-Click` as a form; the body carries nothing we need.
     scope.addContentTypeParser(
       ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"],
       { parseAs: "string", bodyLimit: 4096 },
       (_request, _body, done) => done(null, undefined),
     );
-    const typed = scope as unknown as App;
-    typed.get(
+    scope.get(
       "/v1/unsubscribe/:token",
       {
         schema: {
@@ -74,7 +75,7 @@ export function registerUnsubscribeRoutes(app: App, deps: { db: Database; keys: 
         };
       },
     );
-    typed.post(
+    scope.post(
       "/v1/unsubscribe/:token",
       {
         schema: {

@@ -10,9 +10,9 @@ import Type from "typebox";
 import { fileView } from "../files/presenter.ts";
 import { FilePurposeSchema, FileSchema } from "../files/schemas.ts";
 import {
-  allowedTypes,
   checkFilename,
   incomingKey,
+  isAllowedType,
   quotaExceeded,
   residenceUsage,
   tooLarge,
@@ -217,7 +217,7 @@ export function registerUploadRoutes(
         const body = request.body;
         const originalName = checkFilename("filename", body.filename);
         if (body.size > limits.uploadMaxBytes) throw tooLarge(limits.uploadMaxBytes);
-        if (!allowedTypes(body.purpose).includes(body.contentType as never))
+        if (!isAllowedType(body.purpose, body.contentType))
           throw unsupportedType(body.purpose, body.contentType);
         const residenceId = await authorizeTarget(userId, body.purpose, body.residenceId);
         if (residenceId) {

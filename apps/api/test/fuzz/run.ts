@@ -7,6 +7,8 @@ import { type FuzzRequest, type Operation, requestsFor } from "./cases.ts";
 import type { FuzzApi } from "./server.ts";
 import type { FuzzWorld } from "./world.ts";
 
+// ajv-formats is CommonJS typed with an ES default export: under NodeNext TypeScript sees the module
+// object where Node hands over the plugin function itself (module.exports). The one cast for that gap.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 export interface FuzzOptions {
@@ -37,7 +39,7 @@ export interface FuzzReport {
 const METHODS = ["get", "post", "put", "patch", "delete"];
 const REF_BASE = "https://fuzz.honeydue.test/openapi";
 
-interface OpenApi {
+export interface OpenApi {
   paths: Record<string, Record<string, Record<string, unknown>>>;
   components: { schemas: Record<string, Schema> };
 }

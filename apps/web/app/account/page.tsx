@@ -38,10 +38,16 @@ function hourLabel(hour: number, locale: string): string {
 export default async function Account() {
   const api = await memberApi();
   if (!api) redirect("/sign-in?next=/account");
-  const [me, sessions] = await Promise.all([api.GET("/v1/me"), api.GET("/v1/me/sessions")]);
+  const [me, sessions, feed] = await Promise.all([
+    api.GET("/v1/me"),
+    api.GET("/v1/me/sessions"),
+    api.GET("/v1/me/calendar-feed"),
+  ]);
   if (me.response.status === 401) redirect("/sign-in?next=/account");
-  if (!me.data || !sessions.data) {
-    console.error(`account page: API answered ${me.response.status}/${sessions.response.status}`);
+  if (!me.data || !sessions.data || !feed.data) {
+    console.error(
+      `account page: API answered ${me.response.status}/${sessions.response.status}/${feed.response.status}`,
+    );
     throw new Error(strings.errors.unreachable);
   }
   const t = strings.account;
@@ -131,7 +137,10 @@ export default async function Account() {
         <h2 id="calendar">{t.calendarTitle}</h2>
         <p>{t.calendarLead}</p>
         <p className="hint">{t.calendarOnce}</p>
-        <CalendarFeed action={changeCalendarFeed} />
+        <CalendarFeed
+          action={changeCalendarFeed}
+          madeAt={feed.data.createdAt ? formatInstant(feed.data.createdAt, locale, user.timezone) : null}
+        />
       </section>
 
       <section aria-labelledby="password">

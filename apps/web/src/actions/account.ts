@@ -107,10 +107,13 @@ export async function changeCalendarFeed(
   if (text(data, "intent") === "revoke") {
     const { error, response } = await api.DELETE("/v1/me/calendar-feed");
     if (!response.ok) return failed("revoke calendar feed", response.status, error);
+    // The page's "on since" line follows.
+    revalidatePath(HERE);
     return { message: strings.account.calendarRevoked };
   }
   const { data: feed, error, response } = await api.POST("/v1/me/calendar-feed");
   if (!feed) return failed("calendar feed", response.status, error);
+  revalidatePath(HERE);
   return { url: feed.url };
 }
 

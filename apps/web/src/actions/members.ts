@@ -86,6 +86,7 @@ export async function createShareCode(_state: FormState, data: FormData): Promis
     body: { role: joinsAs },
   });
   if (!code) return failed("create share code", response.status, error);
+  revalidatePath(page(residenceId));
   const me = await api.GET("/v1/me");
   const until = formatInstant(code.expiresAt, me.data?.locale ?? "en", me.data?.timezone ?? "UTC");
   return { message: strings.members.codeMade(code.code, until) };
@@ -98,6 +99,7 @@ export async function revokeShareCodes(_state: FormState, data: FormData): Promi
     params: { path: { residenceId } },
   });
   if (!response.ok) return failed("revoke share codes", response.status, error);
+  revalidatePath(page(residenceId));
   return { message: strings.members.codesRevoked };
 }
 

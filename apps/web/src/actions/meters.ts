@@ -34,7 +34,7 @@ export async function createMeter(_state: FormState, data: FormData): Promise<Fo
     return { error: problemDetail(result.error) ?? strings.errors.generic };
   }
   revalidatePath(`/residences/${residenceId}/meters`);
-  return { message: `${result.data.name} ✓` };
+  return { message: strings.meters.added(result.data.name) };
 }
 
 /** Logs a reading; the API projects the meter's usage tasks again. */

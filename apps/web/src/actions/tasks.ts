@@ -22,15 +22,14 @@ export async function saveTask(_state: FormState, data: FormData): Promise<FormS
   }
   const parsed = writes.taskBody(data);
   if (!parsed.body) return { error: parsed.invalid };
-  // An unchanged due date is not sent: setting one re-anchors a recurring schedule on it.
-  const dueOn = text(data, "dueOn") || null;
-  const dueChanged = dueOn !== (text(data, "previousDueOn") || null);
-  // A meter-based schedule is not in the form: neither it nor its projected due date is sent.
-  const { recurrence, ...rest } = parsed.body;
-  const keep = text(data, "keepSchedule") === "usage";
+  // An unchanged due date is not sent: setting one re-anchors a recurring schedule on it. A schedule by use
+  // has no due date to send: the API projects it.
+  const usage = (parsed.body.recurrence as { kind?: string } | null)?.kind === "usage";
+  const dueOn = writes.typedDueOn(data, parsed.body);
+  const dueChanged = !usage && dueOn !== (text(data, "previousDueOn") || null);
   const { error, response } = await client.PATCH("/v1/tasks/{taskId}", {
     params: { path: { taskId } },
-    body: keep ? rest : { ...rest, recurrence, ...(dueChanged ? { dueOn } : {}) },
+    body: { ...parsed.body, ...(dueChanged ? { dueOn } : {}) },
   });
   if (!response.ok) return failed("edit task", response.status, error);
   revalidatePath(`/residences/${residenceId}`);

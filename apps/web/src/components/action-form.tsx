@@ -4,6 +4,8 @@ import {
   type ReactNode,
   startTransition,
   useActionState,
+  useEffect,
+  useRef,
   useState,
   useTransition,
 } from "react";
@@ -70,6 +72,7 @@ export function ActionForm({
   done,
   secondary = false,
   offline,
+  resetOnSuccess = false,
 }: {
   action: (state: FormState, data: FormData) => Promise<FormState>;
   submit: string;
@@ -79,6 +82,8 @@ export function ActionForm({
   /** A lesser action beside a main one (outlined instead of filled). */
   secondary?: boolean;
   offline?: OfflineWrite;
+  /** Empty the fields once the action reported success (a form to fill again for the next one: invites). */
+  resetOnSuccess?: boolean;
 }) {
   // The server action itself goes to useActionState, so the form also posts without JavaScript.
   const [state, formAction, pending] = useActionState(action, undefined);
@@ -108,6 +113,10 @@ export function ActionForm({
     });
   };
   const shown = local ?? state;
+  const form = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    if (resetOnSuccess && shown?.message) form.current?.reset();
+  }, [resetOnSuccess, shown]);
   if (shown?.message && done !== undefined) {
     return (
       <div role="status" className="notice success">
@@ -117,16 +126,11 @@ export function ActionForm({
     );
   }
   return (
-    <form action={formAction} onSubmit={submitKeepingValues} className="stack">
+    <form ref={form} action={formAction} onSubmit={submitKeepingValues} className="stack">
       {children}
       {shown?.error ? (
         <p role="alert" className="notice error">
           {shown.error}
-        </p>
-      ) : null}
-      {shown?.message ? (
-        <p role="status" className="notice success">
-          {shown.message}
         </p>
       ) : null}
       <button
@@ -137,6 +141,12 @@ export function ActionForm({
       >
         {submit}
       </button>
+      {/* What happened, under the button that did it (a problem stays beside the fields to correct). */}
+      {shown?.message ? (
+        <p role="status" className="notice success">
+          {shown.message}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -5,12 +5,15 @@ import { strings } from "../strings.ts";
 
 /**
  * The private calendar link: made (or made anew, which turns the old one off) and shown once, with a copy
- * button; or turned off. The API keeps only the link's hash, so a later visit offers a new link instead.
+ * button; or turned off. The API keeps only the link's hash, so a later visit says since when a link is on
+ * (`madeAt`, null when none is) and offers a new link instead.
  */
 export function CalendarFeed({
   action,
+  madeAt,
 }: {
   action: (state: CalendarFeedState, data: FormData) => Promise<CalendarFeedState>;
+  madeAt: string | null;
 }) {
   const t = strings.account;
   const [state, formAction, pending] = useActionState(action, undefined);
@@ -26,6 +29,7 @@ export function CalendarFeed({
   };
   return (
     <div className="stack">
+      <p>{madeAt ? t.calendarOn(madeAt) : t.calendarOff}</p>
       {url ? (
         <div className="field">
           <label htmlFor="calendar-url">{t.calendarUrl}</label>
@@ -50,11 +54,13 @@ export function CalendarFeed({
       ) : null}
       <form action={formAction} className="actions">
         <button type="submit" name="intent" value="make" className="primary" disabled={pending}>
-          {url ? t.calendarRegenerate : t.calendarCreate}
+          {url || madeAt ? t.calendarRegenerate : t.calendarCreate}
         </button>
-        <button type="submit" name="intent" value="revoke" disabled={pending}>
-          {t.calendarRevoke}
-        </button>
+        {madeAt ? (
+          <button type="submit" name="intent" value="revoke" disabled={pending}>
+            {t.calendarRevoke}
+          </button>
+        ) : null}
       </form>
     </div>
   );

@@ -2,24 +2,45 @@
 import { useState } from "react";
 import {
   describeRecurrence,
+  describeUsage,
+  type MeterChoice,
   MONTH_ORDINALS,
   monthNames,
   REPEAT_KINDS,
   type Recurrence,
   type RepeatFields,
   recurrenceFromFields,
+  USAGE_UNITS,
   WEEKDAY_CODES,
   weekdayName,
 } from "../lib/recurrence.ts";
 import { strings } from "../strings.ts";
+import { Field } from "./field.tsx";
 import { SelectField } from "./inputs.tsx";
 
 /**
  * How a task repeats, every kind the API supports, with the schedule shown in plain words as it is picked
- * (the same words the list and the task's page use). Posts plain fields; src/actions/tasks.ts reads them.
+ * (the same words the list and the task's page use), then the due date — which a schedule by use has none
+ * to pick: the API projects it from the meter's readings. Posts plain fields; src/lib/task-writes.ts reads
+ * them.
  */
-export function RecurrenceFields({ initial, locale }: { initial: RepeatFields; locale: string }) {
-  const [f, setF] = useState(initial);
+export function RecurrenceFields({
+  initial,
+  locale,
+  meters,
+  metersHref,
+  dueOn,
+}: {
+  initial: RepeatFields;
+  locale: string;
+  /** The residence's meters; a schedule by use is offered only when there is one. */
+  meters: MeterChoice[];
+  metersHref: string;
+  dueOn: { label: string; hint: string; defaultValue: string };
+}) {
+  const [f, setF] = useState(() =>
+    initial.repeat === "usage" || !meters[0] ? initial : { ...initial, meterId: meters[0].id },
+  );
   const t = strings.recurrence;
   const set = (change: Partial<RepeatFields>) => setF((current) => ({ ...current, ...change }));
   const result = recurrenceFromFields(f);
@@ -42,133 +63,202 @@ export function RecurrenceFields({ initial, locale }: { initial: RepeatFields; l
     </div>
   );
   const months = monthNames(locale);
+  const meter = meters.find((m) => m.id === f.meterId);
+  const words = (r: Recurrence) =>
+    r?.kind === "usage" ? describeUsage(r, meter, locale) : describeRecurrence(r, locale);
   return (
-    <fieldset className="recurrence stack">
-      <legend>{t.legend}</legend>
-      <SelectField
-        label={t.repeat}
-        name="repeat"
-        value={f.repeat}
-        onChange={(e) => set({ repeat: e.target.value as RepeatFields["repeat"] })}
-        options={REPEAT_KINDS.map((kind) => [kind, t.kinds[kind]] as const)}
-      />
-      {f.repeat === "every" ? (
-        <div className="row">
-          {interval(t.interval)}
-          <SelectField
-            label={t.unit}
-            name="unit"
-            value={f.unit}
-            onChange={(e) => set({ unit: e.target.value as RepeatFields["unit"] })}
-            options={(["day", "week", "month", "year"] as const).map((u) => [u, t.units[u]] as const)}
-          />
-        </div>
-      ) : null}
-      {f.repeat === "after" ? (
-        <div className="row">
-          {interval(t.afterInterval)}
-          <SelectField
-            label={t.unit}
-            name="afterUnit"
-            value={f.afterUnit}
-            onChange={(e) => set({ afterUnit: e.target.value as RepeatFields["afterUnit"] })}
-            options={(["day", "week", "month"] as const).map((u) => [u, t.units[u]] as const)}
-          />
-        </div>
-      ) : null}
-      {f.repeat === "months" ? (
-        <>
-          <fieldset className="choices">
-            <legend>{t.months}</legend>
-            {months.map((name, i) => (
-              <label key={name}>
-                <input
-                  type="checkbox"
-                  name="months"
-                  value={i + 1}
-                  checked={f.months.includes(i + 1)}
-                  onChange={() => set({ months: toggle(f.months, i + 1) })}
-                />{" "}
-                {name}
-              </label>
-            ))}
-          </fieldset>
-          <DayOfMonth value={f.monthDay} onChange={(monthDay) => set({ monthDay })} />
-        </>
-      ) : null}
-      {f.repeat === "weekdays" ? (
-        <>
-          <fieldset className="choices">
-            <legend>{t.weekdays}</legend>
-            {WEEKDAY_CODES.map((code) => (
-              <label key={code}>
-                <input
-                  type="checkbox"
-                  name="weekdays"
-                  value={code}
-                  checked={f.weekdays.includes(code)}
-                  onChange={() => set({ weekdays: toggle(f.weekdays, code) })}
-                />{" "}
-                {weekdayName(code, locale)}
-              </label>
-            ))}
-          </fieldset>
-          {interval(t.weekInterval)}
-        </>
-      ) : null}
-      {f.repeat === "monthDay" ? (
-        <div className="row">
-          <SelectField
-            label={t.ordinal}
-            name="ordinal"
-            value={f.ordinal}
-            onChange={(e) => set({ ordinal: e.target.value })}
-            options={MONTH_ORDINALS.map(
-              (o) => [o, o === "day" ? t.ordinalDay : t.words.ordinals[o]] as const,
-            )}
-          />
-          {f.ordinal === "day" ? (
-            <DayOfMonth value={f.monthDay} onChange={(monthDay) => set({ monthDay })} />
-          ) : (
-            <SelectField
-              label={t.weekday}
-              name="weekday"
-              value={f.weekday}
-              onChange={(e) => set({ weekday: e.target.value })}
-              options={WEEKDAY_CODES.map((code) => [code, weekdayName(code, locale)] as const)}
-            />
+    <>
+      <fieldset className="recurrence stack">
+        <legend>{t.legend}</legend>
+        <SelectField
+          label={t.repeat}
+          name="repeat"
+          value={f.repeat}
+          onChange={(e) => set({ repeat: e.target.value as RepeatFields["repeat"] })}
+          options={REPEAT_KINDS.filter((kind) => kind !== "usage" || meters.length > 0).map(
+            (kind) => [kind, t.kinds[kind]] as const,
           )}
-          {interval(t.monthInterval)}
-        </div>
-      ) : null}
-      {f.repeat === "rrule" ? (
-        <div className="field">
-          <label htmlFor="field-rrule">{t.rrule}</label>
-          <input
-            id="field-rrule"
-            name="rrule"
-            required
-            spellCheck={false}
-            autoCapitalize="characters"
-            value={f.rrule}
-            onChange={(e) => set({ rrule: e.target.value })}
-            aria-describedby="field-rrule-hint"
-          />
-          <p id="field-rrule-hint" className="hint">
-            {t.rruleHint}
+        />
+        {meters.length === 0 ? (
+          <p className="hint">
+            {t.noMeters} <a href={metersHref}>{t.metersLink}</a>.
           </p>
-        </div>
-      ) : null}
-      <p className="schedule-words" aria-live="polite">
-        {"error" in result ? (
-          <span className="hint">{result.error}</span>
-        ) : (
+        ) : null}
+        {f.repeat === "every" ? (
+          <div className="row">
+            {interval(t.interval)}
+            <SelectField
+              label={t.unit}
+              name="unit"
+              value={f.unit}
+              onChange={(e) => set({ unit: e.target.value as RepeatFields["unit"] })}
+              options={(["day", "week", "month", "year"] as const).map((u) => [u, t.units[u]] as const)}
+            />
+          </div>
+        ) : null}
+        {f.repeat === "after" ? (
+          <div className="row">
+            {interval(t.afterInterval)}
+            <SelectField
+              label={t.unit}
+              name="afterUnit"
+              value={f.afterUnit}
+              onChange={(e) => set({ afterUnit: e.target.value as RepeatFields["afterUnit"] })}
+              options={(["day", "week", "month"] as const).map((u) => [u, t.units[u]] as const)}
+            />
+          </div>
+        ) : null}
+        {f.repeat === "months" ? (
           <>
-            {t.preview} <strong>{describeRecurrence(result.recurrence as Recurrence, locale)}</strong>
+            <fieldset className="choices">
+              <legend>{t.months}</legend>
+              {months.map((name, i) => (
+                <label key={name}>
+                  <input
+                    type="checkbox"
+                    name="months"
+                    value={i + 1}
+                    checked={f.months.includes(i + 1)}
+                    onChange={() => set({ months: toggle(f.months, i + 1) })}
+                  />{" "}
+                  {name}
+                </label>
+              ))}
+            </fieldset>
+            <DayOfMonth value={f.monthDay} onChange={(monthDay) => set({ monthDay })} />
           </>
-        )}
-      </p>
-    </fieldset>
+        ) : null}
+        {f.repeat === "weekdays" ? (
+          <>
+            <fieldset className="choices">
+              <legend>{t.weekdays}</legend>
+              {WEEKDAY_CODES.map((code) => (
+                <label key={code}>
+                  <input
+                    type="checkbox"
+                    name="weekdays"
+                    value={code}
+                    checked={f.weekdays.includes(code)}
+                    onChange={() => set({ weekdays: toggle(f.weekdays, code) })}
+                  />{" "}
+                  {weekdayName(code, locale)}
+                </label>
+              ))}
+            </fieldset>
+            {interval(t.weekInterval)}
+          </>
+        ) : null}
+        {f.repeat === "monthDay" ? (
+          <div className="row">
+            <SelectField
+              label={t.ordinal}
+              name="ordinal"
+              value={f.ordinal}
+              onChange={(e) => set({ ordinal: e.target.value })}
+              options={MONTH_ORDINALS.map(
+                (o) => [o, o === "day" ? t.ordinalDay : t.words.ordinals[o]] as const,
+              )}
+            />
+            {f.ordinal === "day" ? (
+              <DayOfMonth value={f.monthDay} onChange={(monthDay) => set({ monthDay })} />
+            ) : (
+              <SelectField
+                label={t.weekday}
+                name="weekday"
+                value={f.weekday}
+                onChange={(e) => set({ weekday: e.target.value })}
+                options={WEEKDAY_CODES.map((code) => [code, weekdayName(code, locale)] as const)}
+              />
+            )}
+            {interval(t.monthInterval)}
+          </div>
+        ) : null}
+        {f.repeat === "usage" ? (
+          <>
+            <div className="row">
+              <SelectField
+                label={t.meter}
+                name="meterId"
+                value={f.meterId}
+                onChange={(e) => set({ meterId: e.target.value })}
+                options={meters.map((m) => [m.id, `${m.name} (${m.unit})`] as const)}
+              />
+              <div className="field">
+                <label htmlFor="field-every">{t.every(meter?.unit ?? t.meterUnits)}</label>
+                <input
+                  id="field-every"
+                  name="every"
+                  inputMode="decimal"
+                  autoComplete="off"
+                  required
+                  value={f.every}
+                  onChange={(e) => set({ every: e.target.value })}
+                />
+              </div>
+            </div>
+            <label className="check">
+              <input
+                type="checkbox"
+                name="hybrid"
+                checked={f.hybrid}
+                onChange={(e) => set({ hybrid: e.target.checked })}
+              />
+              {t.hybrid}
+            </label>
+            {f.hybrid ? (
+              <div className="row">
+                {interval(t.usageInterval)}
+                <SelectField
+                  label={t.unit}
+                  name="usageUnit"
+                  value={f.usageUnit}
+                  onChange={(e) => set({ usageUnit: e.target.value as RepeatFields["usageUnit"] })}
+                  options={USAGE_UNITS.map((u) => [u, t.units[u]] as const)}
+                />
+              </div>
+            ) : null}
+          </>
+        ) : null}
+        {f.repeat === "rrule" ? (
+          <div className="field">
+            <label htmlFor="field-rrule">{t.rrule}</label>
+            <input
+              id="field-rrule"
+              name="rrule"
+              required
+              spellCheck={false}
+              autoCapitalize="characters"
+              value={f.rrule}
+              onChange={(e) => set({ rrule: e.target.value })}
+              aria-describedby="field-rrule-hint"
+            />
+            <p id="field-rrule-hint" className="hint">
+              {t.rruleHint}
+            </p>
+          </div>
+        ) : null}
+        <p className="schedule-words" aria-live="polite">
+          {"error" in result ? (
+            <span className="hint">{result.error}</span>
+          ) : (
+            <>
+              {t.preview} <strong>{words(result.recurrence)}</strong>
+            </>
+          )}
+        </p>
+      </fieldset>
+      {f.repeat === "usage" ? (
+        <p className="hint">{t.projected}</p>
+      ) : (
+        <Field
+          label={dueOn.label}
+          name="dueOn"
+          type="date"
+          hint={dueOn.hint}
+          defaultValue={dueOn.defaultValue}
+        />
+      )}
+    </>
   );
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import "../styles/tasks.css";
 import { saveTask } from "../actions/tasks.ts";
 import { moneyInputValue } from "../lib/money.ts";
-import { fieldsFromRecurrence, type Recurrence } from "../lib/recurrence.ts";
+import { fieldsFromRecurrence, type MeterChoice, type Recurrence } from "../lib/recurrence.ts";
 import type { ResidenceContext } from "../lib/task-page-data.ts";
 import { strings } from "../strings.ts";
 import { ActionForm } from "./action-form.tsx";
@@ -23,8 +23,16 @@ export interface EditableTask {
   recurrence: Recurrence;
 }
 
-/** Create (no task) or edit a task: what, when and how often, who, and what it may cost. */
-export function TaskForm({ context, task }: { context: ResidenceContext; task?: EditableTask }) {
+/** Create (no task) or edit a task: what, when and how often (on a calendar or by a meter's use), who, and what it may cost. */
+export function TaskForm({
+  context,
+  meters,
+  task,
+}: {
+  context: ResidenceContext;
+  meters: MeterChoice[];
+  task?: EditableTask;
+}) {
   const t = strings.taskForm;
   const { locale, residence } = context;
   const currency =
@@ -46,21 +54,13 @@ export function TaskForm({ context, task }: { context: ResidenceContext; task?: 
         <input type="hidden" name="idempotencyKey" value={randomUUID()} />
       )}
       <Field label={t.title} name="title" required maxLength={200} defaultValue={task?.title} />
-      {task?.recurrence?.kind === "usage" ? (
-        // A meter-based schedule is kept as it is; its due date is projected from the meter's readings.
-        <input type="hidden" name="keepSchedule" value="usage" />
-      ) : (
-        <>
-          <RecurrenceFields initial={fieldsFromRecurrence(task?.recurrence ?? null)} locale={locale} />
-          <Field
-            label={t.dueOn}
-            name="dueOn"
-            type="date"
-            hint={t.dueOnHint}
-            defaultValue={task?.dueOn ?? ""}
-          />
-        </>
-      )}
+      <RecurrenceFields
+        initial={fieldsFromRecurrence(task?.recurrence ?? null)}
+        locale={locale}
+        meters={meters}
+        metersHref={`/residences/${residence.id}/meters`}
+        dueOn={{ label: t.dueOn, hint: t.dueOnHint, defaultValue: task?.dueOn ?? "" }}
+      />
       <div className="row">
         <SelectField
           label={t.category}

@@ -1,19 +1,39 @@
-// A task's schedule in the web app: the API's three kinds (fixed every N units, fixed RRULE, N units after the
-// last completion), the plain-words forms the create/edit form offers for them, and the one function that puts
+// A task's schedule in the web app: the API's kinds (fixed every N units, fixed RRULE, N units after the
+// last completion, every N units of a meter — alone or "or every interval, whichever first"), the plain-words forms the create/edit form offers for them, and the one function that puts
 // a schedule into words everywhere the app shows one (list, detail, the form's live preview).
 // Pure (no React, no server-only): the form's client component and the unit tests import it too.
 import { strings } from "../strings.ts";
 
 export type Unit = "day" | "week" | "month" | "year";
+/** A usage schedule's interval counts in these (the API refuses years there). */
+export type UsageUnit = Exclude<Unit, "year">;
+export const USAGE_UNITS: readonly UsageUnit[] = ["day", "week", "month"];
+
+/** A meter a usage schedule can count on, as the form lists it. */
+export interface MeterChoice {
+  id: string;
+  name: string;
+  /** In words, plural ("hours", "miles"). */
+  unit: string;
+}
 export type Recurrence =
   | { kind: "fixed"; interval?: number; unit?: Unit; rrule?: string }
   | { kind: "afterCompletion"; interval?: number; unit?: Unit; rrule?: string }
-  // Counted on a meter (issue 18): the API's words describe it, the task form leaves it as it is.
-  | { kind: "usage"; meterId?: string; every?: number; interval?: number; unit?: Unit; rrule?: string }
+  // Counted on a meter (decision 0015): every `every` units, or also every interval, whichever comes first.
+  | { kind: "usage"; meterId: string; every: number; interval?: number; unit?: UsageUnit; rrule?: string }
   | null;
 
 /** The ways the form lets a person say how a task repeats; "rrule" is any RFC 5545 rule, for the rest. */
-export const REPEAT_KINDS = ["none", "every", "months", "weekdays", "monthDay", "after", "rrule"] as const;
+export const REPEAT_KINDS = [
+  "none",
+  "every",
+  "months",
+  "weekdays",
+  "monthDay",
+  "after",
+  "usage",
+  "rrule",
+] as const;
 export type RepeatKind = (typeof REPEAT_KINDS)[number];
 export const WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
 /** A day of the month by number ("day"), or the 1st..4th or last (-1) weekday of the month. */
@@ -31,6 +51,11 @@ export interface RepeatFields {
   weekday: string;
   afterUnit: Exclude<Unit, "year">;
   rrule: string;
+  /** usage: the meter, how many of its units, and whether a time interval (`interval`) counts too. */
+  meterId: string;
+  every: string;
+  hybrid: boolean;
+  usageUnit: UsageUnit;
 }
 
 export const DEFAULT_FIELDS: RepeatFields = {
@@ -44,6 +69,10 @@ export const DEFAULT_FIELDS: RepeatFields = {
   weekday: "SA",
   afterUnit: "day",
   rrule: "",
+  meterId: "",
+  every: "",
+  hybrid: false,
+  usageUnit: "month",
 };
 
 type Parts = Map<string, string>;
@@ -72,7 +101,18 @@ const intIn = (value: string | undefined, min: number, max: number): number | nu
 
 /** The form fields that show a schedule, so editing starts from what the task has. */
 export function fieldsFromRecurrence(r: Recurrence): RepeatFields {
-  if (r === null || r.kind === "usage") return DEFAULT_FIELDS;
+  if (r === null) return DEFAULT_FIELDS;
+  if (r.kind === "usage") {
+    return {
+      ...DEFAULT_FIELDS,
+      repeat: "usage",
+      meterId: r.meterId,
+      every: String(r.every),
+      hybrid: r.interval !== undefined,
+      interval: String(r.interval ?? 1),
+      usageUnit: r.unit ?? "month",
+    };
+  }
   if (r.kind === "afterCompletion") {
     const unit = r.unit === "year" || !r.unit ? "day" : r.unit;
     return { ...DEFAULT_FIELDS, repeat: "after", interval: String(r.interval ?? 1), afterUnit: unit };
@@ -147,6 +187,14 @@ function ruleShape(rrule: string): Shape | null {
   return null;
 }
 
+/** A meter amount as typed: above 0, at most 1,000,000,000, at most two decimals (what the API accepts). */
+function amount(value: string): number | null {
+  const typed = value.trim().replace(",", ".");
+  if (!/^\d{1,10}(\.\d{1,2})?$/.test(typed)) return null;
+  const n = Number(typed);
+  return n > 0 && n <= 1_000_000_000 ? n : null;
+}
+
 export type FieldsResult = { recurrence: Recurrence } | { error: string };
 
 /** The schedule the form's fields say, or what is wrong with them (in the person's words). */
@@ -196,6 +244,14 @@ export function recurrenceFromFields(f: RepeatFields): FieldsResult {
       const day = intIn(f.monthDay.trim(), 1, 31);
       if (day === null) return { error: w.monthDay };
       return { recurrence: { kind: "fixed", rrule: `FREQ=MONTHLY${every};BYMONTHDAY=${day}` } };
+    }
+    case "usage": {
+      if (!f.meterId) return { error: w.meter };
+      const every = amount(f.every);
+      if (every === null) return { error: w.every };
+      if (!f.hybrid) return { recurrence: { kind: "usage", meterId: f.meterId, every } };
+      if (interval === null) return { error: w.interval };
+      return { recurrence: { kind: "usage", meterId: f.meterId, every, interval, unit: f.usageUnit } };
     }
     case "rrule": {
       const rule = f.rrule.trim().replace(/^RRULE:/i, "");
@@ -268,4 +324,20 @@ export function describeRecurrence(r: Recurrence, locale: string, apiText?: stri
         count(shape.interval),
       );
   }
+}
+
+/**
+ * A usage schedule in plain words, for the form's preview (the list and the task's page show the API's own
+ * words, which know the meter): "every 50 hours of Tractor engine, or every 3 months, whichever comes first".
+ */
+export function describeUsage(
+  r: Extract<Recurrence, { kind: "usage" }>,
+  meter: MeterChoice | undefined,
+  locale: string,
+): string {
+  const w = strings.recurrence.words;
+  const count = (n: number) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(n);
+  const use = w.usage(count(r.every), meter?.unit ?? strings.recurrence.meterUnits, meter?.name ?? "");
+  if (r.interval === undefined || r.unit === undefined) return use;
+  return w.usageOrTime(use, w.every(r.interval, count(r.interval), r.unit));
 }

@@ -2,6 +2,7 @@ import "server-only";
 import type { ApiClient } from "@honeydue/api-client";
 import { notFound, redirect } from "next/navigation";
 import { strings } from "../strings.ts";
+import type { MeterChoice } from "./recurrence.ts";
 
 /**
  * What every task screen of one residence needs beside the task: the member's locale, the residence (name,
@@ -35,3 +36,13 @@ export async function residenceContext(api: ApiClient, residenceId: string) {
 }
 
 export type ResidenceContext = Awaited<ReturnType<typeof residenceContext>>;
+
+/** The residence's meters as the task form offers them for a schedule by use. */
+export async function meterChoices(api: ApiClient, residenceId: string): Promise<MeterChoice[]> {
+  const list = await api.GET("/v1/residences/{residenceId}/meters", { params: { path: { residenceId } } });
+  if (!list.data) {
+    console.error(`meter choices: API answered ${list.response.status}`);
+    throw new Error(strings.errors.unreachable);
+  }
+  return list.data.items.map((m) => ({ id: m.id, name: m.name, unit: strings.meters.units[m.unit] }));
+}

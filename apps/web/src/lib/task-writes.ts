@@ -11,6 +11,7 @@ import {
   type RepeatKind,
   recurrenceFromFields,
   type Unit,
+  USAGE_UNITS,
 } from "./recurrence.ts";
 import { uploadFile } from "./uploads.ts";
 
@@ -50,6 +51,10 @@ function repeatFields(data: FormData): RepeatFields {
     weekday: text(data, "weekday") || DEFAULT_FIELDS.weekday,
     afterUnit: oneOf(text(data, "afterUnit"), ["day", "week", "month"] as const, "day"),
     rrule: text(data, "rrule"),
+    meterId: text(data, "meterId"),
+    every: text(data, "every"),
+    hybrid: text(data, "hybrid") === "on",
+    usageUnit: oneOf(text(data, "usageUnit"), USAGE_UNITS, "month"),
   };
 }
 
@@ -73,10 +78,19 @@ export function taskBody(data: FormData) {
   };
 }
 
+/**
+ * The due date typed in the form, or null: none typed, or a schedule by use, whose due date the API projects
+ * from the meter's readings (and refuses to be given).
+ */
+export function typedDueOn(data: FormData, body: { recurrence: unknown }): string | null {
+  if ((body.recurrence as { kind?: string } | null)?.kind === "usage") return null;
+  return text(data, "dueOn") || null;
+}
+
 export async function createTask(client: ApiClient, data: FormData, key: string) {
   const parsed = taskBody(data);
   if (!parsed.body) return invalid(parsed.invalid);
-  const dueOn = text(data, "dueOn") || null;
+  const dueOn = typedDueOn(data, parsed.body);
   const {
     data: task,
     error,

@@ -83,7 +83,7 @@ export default async function Escalation({ params }: { params: Promise<{ residen
                     ))}
                   </select>
                 </div>
-                <div className="row">
+                <div className="row four">
                   {PRIORITIES.map((p) => (
                     <div key={p} className="field">
                       <label htmlFor={`step${i}-${p}`}>{t.afterDays(t.priorities[p])}</label>

@@ -41,9 +41,17 @@ export default async function Members({ params }: { params: Promise<{ residenceI
     throw new Error(strings.errors.unreachable);
   }
   const owner = residence.data.role === "owner";
-  const invites = owner ? await api.GET("/v1/residences/{residenceId}/invites", { params: { path } }) : null;
-  if (invites && !invites.data) {
-    console.error(`members page: invites answered ${invites.response.status}`);
+  // Invitations and share codes are the owners' to see (a code is a credential).
+  const [invites, codes] = owner
+    ? await Promise.all([
+        api.GET("/v1/residences/{residenceId}/invites", { params: { path } }),
+        api.GET("/v1/residences/{residenceId}/share-code", { params: { path } }),
+      ])
+    : [null, null];
+  if ((invites && !invites.data) || (codes && !codes.data)) {
+    console.error(
+      `members page: invites/codes answered ${invites?.response.status}/${codes?.response.status}`,
+    );
     throw new Error(strings.errors.unreachable);
   }
   const t = strings.members;
@@ -94,7 +102,7 @@ export default async function Members({ params }: { params: Promise<{ residenceI
         <>
           <section aria-labelledby="invite">
             <h2 id="invite">{t.inviteTitle}</h2>
-            <ActionForm action={invite} submit={t.sendInvite}>
+            <ActionForm action={invite} submit={t.sendInvite} resetOnSuccess>
               <input type="hidden" name="residenceId" value={residenceId} />
               <Field label={t.inviteEmail} name="email" type="email" required />
               <SelectField label={t.inviteRole} name="role" defaultValue="member" options={roleOptions} />
@@ -122,6 +130,24 @@ export default async function Members({ params }: { params: Promise<{ residenceI
           <section aria-labelledby="share">
             <h2 id="share">{t.shareTitle}</h2>
             <p>{t.shareLead}</p>
+            <h3 id="codes-now">{t.codesNow}</h3>
+            {codes?.data?.items.length ? (
+              <ul className="table-list" aria-labelledby="codes-now">
+                {codes.data.items.map((c) => (
+                  <li key={c.code} className="card share-code">
+                    <p>
+                      <strong className="code">{c.code}</strong>{" "}
+                      <span className="tag">{t.roles[c.role]}</span>
+                    </p>
+                    <p className="hint">
+                      {t.codeUntil(formatInstant(c.expiresAt, locale, me.data.timezone))}
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{t.noCodes}</p>
+            )}
             <ActionForm action={createShareCode} submit={t.createCode}>
               <input type="hidden" name="residenceId" value={residenceId} />
               <SelectField

@@ -7,6 +7,7 @@ import { Field } from "../../../../src/components/field.tsx";
 import { SelectField } from "../../../../src/components/inputs.tsx";
 import { ResidenceNav } from "../../../../src/components/residence-nav.tsx";
 import { memberApi } from "../../../../src/lib/api.ts";
+import { formatDay } from "../../../../src/lib/format.ts";
 import { residenceContext } from "../../../../src/lib/task-page-data.ts";
 import { strings } from "../../../../src/strings.ts";
 
@@ -39,7 +40,11 @@ export default async function Meters({ params }: { params: Promise<{ residenceId
               <h2>{m.name}</h2>
               <p>
                 {m.latestReading
-                  ? t.latest(number.format(m.latestReading.value), unit, m.latestReading.readOn)
+                  ? t.latest(
+                      number.format(m.latestReading.value),
+                      unit,
+                      formatDay(m.latestReading.readOn, locale),
+                    )
                   : t.noReading}
                 {m.rate ? ` · ${t.rate(number.format(m.rate.perDay), unit)}` : null}
               </p>
@@ -72,7 +77,7 @@ export default async function Meters({ params }: { params: Promise<{ residenceId
       {canEdit ? (
         <>
           <h2>{t.add}</h2>
-          <ActionForm action={createMeter} submit={t.create}>
+          <ActionForm action={createMeter} submit={t.create} resetOnSuccess>
             <input type="hidden" name="residenceId" value={residenceId} />
             <Field label={t.name} name="name" required maxLength={200} />
             <SelectField label={t.unit} name="unit" options={Object.entries(t.units)} />

@@ -6,7 +6,7 @@ import { ActionForm } from "../../../../src/components/action-form.tsx";
 import { TaskForm } from "../../../../src/components/task-form.tsx";
 import { memberApi } from "../../../../src/lib/api.ts";
 import type { Recurrence } from "../../../../src/lib/recurrence.ts";
-import { residenceContext } from "../../../../src/lib/task-page-data.ts";
+import { meterChoices, residenceContext } from "../../../../src/lib/task-page-data.ts";
 import { strings } from "../../../../src/strings.ts";
 
 export const metadata: Metadata = { title: strings.taskDetail.edit };
@@ -21,7 +21,10 @@ export default async function EditTask({ params }: { params: Promise<{ taskId: s
     console.error(`edit task page: API answered ${task.response.status}`);
     throw new Error(strings.errors.unreachable);
   }
-  const context = await residenceContext(api, task.data.residenceId);
+  const [context, meters] = await Promise.all([
+    residenceContext(api, task.data.residenceId),
+    meterChoices(api, task.data.residenceId),
+  ]);
   if (!context.canEdit) notFound();
   return (
     <section className="narrow-left wide-form">
@@ -29,7 +32,11 @@ export default async function EditTask({ params }: { params: Promise<{ taskId: s
         <Link href={`/tasks/${taskId}`}>{task.data.title}</Link>
       </p>
       <h1>{strings.taskForm.editTitle(task.data.title)}</h1>
-      <TaskForm context={context} task={{ ...task.data, recurrence: task.data.recurrence as Recurrence }} />
+      <TaskForm
+        context={context}
+        meters={meters}
+        task={{ ...task.data, recurrence: task.data.recurrence as Recurrence }}
+      />
       <ActionForm action={archiveTask} submit={strings.taskForm.archive} secondary>
         <input type="hidden" name="taskId" value={taskId} />
         <input type="hidden" name="residenceId" value={task.data.residenceId} />

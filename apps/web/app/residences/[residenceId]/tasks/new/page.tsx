@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
 import { TaskForm } from "../../../../../src/components/task-form.tsx";
 import { memberApi } from "../../../../../src/lib/api.ts";
-import { residenceContext } from "../../../../../src/lib/task-page-data.ts";
+import { meterChoices, residenceContext } from "../../../../../src/lib/task-page-data.ts";
 import { strings } from "../../../../../src/strings.ts";
 
 export const metadata: Metadata = { title: strings.taskForm.newTitle };
@@ -12,7 +12,10 @@ export default async function NewTask({ params }: { params: Promise<{ residenceI
   const { residenceId } = await params;
   const api = await memberApi();
   if (!api) redirect(`/sign-in?next=/residences/${residenceId}/tasks/new`);
-  const context = await residenceContext(api, residenceId);
+  const [context, meters] = await Promise.all([
+    residenceContext(api, residenceId),
+    meterChoices(api, residenceId),
+  ]);
   if (!context.canEdit) notFound();
   return (
     <section className="narrow-left wide-form">
@@ -20,7 +23,7 @@ export default async function NewTask({ params }: { params: Promise<{ residenceI
         <Link href={`/residences/${residenceId}`}>{strings.taskDetail.back(context.residence.name)}</Link>
       </p>
       <h1>{strings.taskForm.newTitle}</h1>
-      <TaskForm context={context} />
+      <TaskForm context={context} meters={meters} />
     </section>
   );
 }

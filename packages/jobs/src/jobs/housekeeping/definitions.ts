@@ -1,0 +1,15 @@
+import { define, type Schedule, TickPayload } from "../../runtime/definition.ts";
+
+/** The housekeeping group: the daily cleanup (handlers.ts). */
+export const HOUSEKEEPING_JOBS = {
+  "housekeeping.cleanup": define({
+    queue: "housekeeping",
+    payload: TickPayload,
+    attempts: 3,
+    timeoutMs: 10 * 60_000,
+  }),
+} as const;
+
+export const HOUSEKEEPING_SCHEDULES = [
+  { id: "housekeeping", job: "housekeeping.cleanup", cron: "17 3 * * *" },
+] as const satisfies readonly Schedule<keyof typeof HOUSEKEEPING_JOBS>[];

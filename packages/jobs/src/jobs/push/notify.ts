@@ -1,0 +1,82 @@
+import { notifications, type Queryable } from "@honeydue/db";
+import { sql } from "drizzle-orm";
+import { enqueueJob } from "../../runtime/outbox.ts";
+
+export type NotificationKind =
+  | "task.assigned"
+  | "task.completed"
+  | "task.due_today"
+  | "task.escalated"
+  | "invite.accepted"
+  | "warranty.expiring"
+  | "appliance.recalled";
+
+export interface NotifyInput {
+  userId: string;
+  kind: NotificationKind;
+  title: string;
+  body?: string;
+  residenceId?: string | null;
+  subjectType?: string | null;
+  subjectId?: string | null;
+  data?: Record<string, string>;
+  /** The same (user, dedupeKey) is notified once, e.g. `task.assigned:<taskId>:<assigneeId>:<version>`. */
+  dedupeKey?: string;
+  /** Also push it to the user's devices (when push is enabled for them). Default true. */
+  push?: boolean;
+}
+
+/**
+ * Kinds that also go out as a push (product: due today, assigned to you, completed by someone else, an
+ * overdue task escalated to you, an appliance of yours is recalled).
+ */
+const PUSHED: ReadonlySet<NotificationKind> = new Set([
+  "task.assigned",
+  "task.completed",
+  "task.due_today",
+  "task.escalated",
+  "appliance.recalled",
+]);
+
+/**
+ * Adds an in-app notification and, for the pushed kinds, a `push.send` job. Call it inside the
+ * transaction of the change that causes it (with the change's `enqueueJob`s), then `notifyOutbox()`.
+ * Returns the notification id, or null when the dedupe key was already used.
+ */
+export async function notify(tx: Queryable, input: NotifyInput): Promise<string | null> {
+  const [row] = await tx
+    .insert(notifications)
+    .values({
+      userId: input.userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body ?? "",
+      residenceId: input.residenceId ?? null,
+      subjectType: input.subjectType ?? null,
+      subjectId: input.subjectId ?? null,
+      data: input.data ?? {},
+      dedupeKey: input.dedupeKey ?? null,
+    })
+    .onConflictDoNothing({
+      target: [notifications.userId, notifications.dedupeKey],
+      where: sql`dedupe_key IS NOT NULL`,
+    })
+    .returning({ id: notifications.id });
+  if (!row) return null;
+  if ((input.push ?? true) && PUSHED.has(input.kind)) {
+    await enqueueJob(tx, "push.send", {
+      userId: input.userId,
+      kind: input.kind,
+      title: input.title,
+      body: input.body ?? "",
+      data: {
+        notificationId: row.id,
+        kind: input.kind,
+        ...(input.residenceId ? { residenceId: input.residenceId } : {}),
+        ...(input.subjectId ? { subjectId: input.subjectId } : {}),
+        ...input.data,
+      },
+    });
+  }
+  return row.id;
+}
