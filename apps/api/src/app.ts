@@ -94,7 +94,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   // One log line per request, with the route template, the status and the time it took; its requestId is
   // the request logger's own label (requestIdLogLabel), so it is not repeated here.
   // Also where a written reply is counted for Prometheus (one hook: each extra hook costs every request).
-  app.addHook("onResponse", async (request, reply) => {
+  // Callback-style hooks: an async one costs every request a promise.
+  app.addHook("onResponse", (request, reply, done) => {
     httpMetrics.get(request)?.(request.routeOptions.url, reply.statusCode);
     request.log.info(
       {
@@ -105,11 +106,13 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
       },
       "request",
     );
+    done();
   });
-  app.addHook("onSend", async (request, reply) => {
+  app.addHook("onSend", (request, reply, payload, done) => {
     reply.header("x-request-id", request.id);
     // Draining for shutdown: every response tells the client to close its keep-alive connection.
     if (deps.lifecycle.shuttingDown) reply.header("connection", "close");
+    done(null, payload);
   });
 
   registerErrorHandling(app);

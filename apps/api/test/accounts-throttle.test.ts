@@ -26,6 +26,13 @@ function loginFrom(api: TestApi, ip: string, email: string, password: string) {
   });
 }
 
+/** Fails as many sign-ins as the account limit allows, each from another address (the limit is per account). */
+async function failUpToAccountLimit(api: TestApi, email: string) {
+  for (let i = 0; i < ACCOUNT_LIMIT; i++) {
+    assert.equal((await loginFrom(api, uniqueIp(), email, "wrong password")).statusCode, 401);
+  }
+}
+
 function assert429(res: { statusCode: number; headers: Record<string, unknown>; body: string }) {
   assert.equal(res.statusCode, 429, res.body);
   assert.match(String(res.headers["content-type"]), /^application\/problem\+json/);
@@ -55,10 +62,7 @@ function throttleSuite(api: TestApi) {
   test("failed sign-ins are limited per account: past the limit even the right password gets 429", async () => {
     const email = uniqueEmail();
     await signUp(api, { email, password: PASSWORD, name: "T" });
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-      // Each from another address: the account limit does not depend on the IP.
-      assert.equal((await loginFrom(api, uniqueIp(), email, "wrong password")).statusCode, 401);
-    }
+    await failUpToAccountLimit(api, email);
     assert429(await loginFrom(api, uniqueIp(), email, PASSWORD));
     assert429(await loginFrom(api, uniqueIp(), email.toUpperCase(), PASSWORD));
     // Another account from the same kind of address is not affected.
@@ -99,18 +103,14 @@ describe("Redis throttle", { skip: redisUp ? false : REDIS_SKIP_REASON }, () => 
   test("the limit is shared by every API process using the same Redis", async () => {
     const [one, two] = redisApis as [TestApi, TestApi];
     const email = uniqueEmail();
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-      assert.equal((await loginFrom(one, uniqueIp(), email, "wrong password")).statusCode, 401);
-    }
+    await failUpToAccountLimit(one, email);
     assert429(await loginFrom(two, uniqueIp(), email, "wrong password"));
   });
 
   test("REDIS_KEY_PREFIX keeps an API's counters apart from another environment's on the same Redis", async () => {
     const [one, two] = prefixedApis as [TestApi, TestApi];
     const email = uniqueEmail();
-    for (let i = 0; i < ACCOUNT_LIMIT; i++) {
-      assert.equal((await loginFrom(one, uniqueIp(), email, "wrong password")).statusCode, 401);
-    }
+    await failUpToAccountLimit(one, email);
     assert429(await loginFrom(one, uniqueIp(), email, "wrong password"));
     assert.equal((await loginFrom(two, uniqueIp(), email, "wrong password")).statusCode, 401);
     const redis = new Redis(TEST_REDIS_URL);

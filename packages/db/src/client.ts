@@ -16,7 +16,10 @@ export type Queryable = Database | Transaction;
 
 /** Raw SQL on one connection, for the migrator (multi-statement files, session advisory locks). */
 export interface SqlSession {
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query<R extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+  ): Promise<{ rows: R[] }>;
   release(): void;
 }
 
@@ -117,14 +120,14 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     // Every pooled client (pool.query uses one too) reports its queries' durations to the observer.
     observeQueries(client, () => queryObserver);
   });
-  const db = drizzlePg({ client: pool, schema, casing: "snake_case" }) as unknown as Database;
+  const db: Database = drizzlePg({ client: pool, schema, casing: "snake_case" });
   return {
     db,
     kind: "postgres",
     async session() {
       const client = await pool.connect();
       return {
-        query: async (text, params) => client.query(text, params) as never,
+        query: (text, params) => client.query(text, params),
         release: () => client.release(),
       };
     },
@@ -151,16 +154,17 @@ async function openPglite(dir: string): Promise<DatabaseHandle> {
       observeQueries(tx, () => queryObserver);
       return fn(tx);
     })) as typeof client.transaction;
-  const db = drizzlePglite({ client, schema, casing: "snake_case" }) as unknown as Database;
+  const db: Database = drizzlePglite({ client, schema, casing: "snake_case" });
   return {
     db,
     kind: "pglite",
     async session() {
       return {
-        async query(text, params) {
-          if (params && params.length > 0) return (await client.query(text, params)) as never;
+        async query<R extends Record<string, unknown>>(text: string, params?: unknown[]) {
+          if (params && params.length > 0) return client.query<R>(text, params);
+          // Several statements (a migration file) go through `exec`, which has no row type parameter.
           const results = await client.exec(text);
-          return { rows: (results.at(-1)?.rows ?? []) as never };
+          return { rows: (results.at(-1)?.rows ?? []) as R[] };
         },
         release() {},
       };

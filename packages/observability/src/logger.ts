@@ -61,9 +61,8 @@ export function createLogger(options: {
 
 /** Writes out whatever an asynchronous logger still holds (no-op for a synchronous one). */
 export function flushLogSync(log: Logger): void {
-  const stream = (log as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] as
-    | { flushSync?: () => void }
-    | undefined;
+  // pino keeps its destination under a symbol its Logger type does not declare.
+  const stream: { flushSync?: () => void } | undefined = Reflect.get(log, pino.symbols.streamSym);
   try {
     stream?.flushSync?.();
   } catch {

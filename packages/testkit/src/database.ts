@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { after } from "node:test";
-import { type DatabaseHandle, migrate, openDatabase, readMigrations } from "@honeydue/db";
+import { type DatabaseHandle, migrate, openDatabase, queryRows, readMigrations } from "@honeydue/db";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 
@@ -124,7 +124,9 @@ function migratedTemplate(): Promise<string> {
  * one again for an address already there.
  */
 export async function mailRecipient(db: DatabaseHandle["db"], email: string, name = "Pat"): Promise<string> {
-  const { rows } = (await db.execute(sql`
+  const rows = await queryRows<{ id: string }>(
+    db,
+    sql`
     WITH inserted AS (
       INSERT INTO users (email, name, password_hash, email_verified_at)
       VALUES (${email}, ${name}, 'not-a-password-hash', now())
@@ -132,7 +134,8 @@ export async function mailRecipient(db: DatabaseHandle["db"], email: string, nam
     )
     SELECT id::text FROM inserted
     UNION ALL SELECT id::text FROM users WHERE lower(email) = lower(${email})
-    LIMIT 1`)) as unknown as { rows: { id: string }[] };
+    LIMIT 1`,
+  );
   if (!rows[0]) throw new Error(`could not create a recipient for ${email}`);
   return rows[0].id;
 }

@@ -64,35 +64,44 @@ export async function registerSecurityHeaders(app: FastifyInstance, origins: Bro
     done();
   });
 
+  // The three answers there can be, built once (the delegator runs on every request).
+  const corsFor = (origin: string | false, credentials: boolean) => ({
+    origin,
+    credentials,
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+    allowedHeaders: [
+      "authorization",
+      "content-type",
+      "idempotency-key",
+      "if-match",
+      "if-none-match",
+      "x-csrf-token",
+      "x-request-id",
+    ],
+    exposedHeaders: ["etag", "location", "retry-after", "x-request-id"],
+    maxAge: 600,
+  });
+  const corsOptions = new Map([
+    [web, corsFor(web, false)],
+    ...(admin ? [[admin, corsFor(admin, true)] as const] : []),
+  ]);
+  const foreign = corsFor(false, false);
   await app.register(cors, {
     hideOptionsRoute: true,
     delegator: (request: FastifyRequest, callback) => {
       const origin = request.headers.origin;
-      const known = typeof origin === "string" && allowed.has(origin);
-      callback(null, {
-        origin: known ? origin : false,
-        credentials: known && origin === admin,
-        methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
-        allowedHeaders: [
-          "authorization",
-          "content-type",
-          "idempotency-key",
-          "if-match",
-          "if-none-match",
-          "x-csrf-token",
-          "x-request-id",
-        ],
-        exposedHeaders: ["etag", "location", "retry-after", "x-request-id"],
-        maxAge: 600,
-      });
+      callback(null, (typeof origin === "string" && corsOptions.get(origin)) || foreign);
     },
   });
 
-  app.addHook("onSend", async (request, reply) => {
-    if (reply.hasHeader("cache-control")) return;
-    if (request.headers.authorization !== undefined || hasAdminCookie(request)) {
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (
+      !reply.hasHeader("cache-control") &&
+      (request.headers.authorization !== undefined || hasAdminCookie(request))
+    ) {
       reply.header("cache-control", "no-store");
     }
+    done(null, payload);
   });
 }
 

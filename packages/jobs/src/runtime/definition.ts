@@ -41,6 +41,13 @@ export interface Schedule<N extends string = string> {
 /** Scheduled ticks carry no data; `at` (ISO instant) replays a tick for a given time (tests, backfills). */
 export const TickPayload = Type.Object({ at: Type.Optional(Type.String({ minLength: 10, maxLength: 40 })) });
 
+/**
+ * A scheduled tick: no data but an optional `at`, 3 attempts, 10 minutes. Every periodic job is one, so
+ * their retry policy is written here once.
+ */
+export const defineTick = (queue: JobDefinition["queue"]) =>
+  define({ queue, payload: TickPayload, attempts: 3, timeoutMs: 10 * 60_000 });
+
 /** The instant a tick runs for: its `at`, or now. */
 export function tickInstant(at: string | undefined): Date {
   if (at === undefined) return new Date();

@@ -1,5 +1,5 @@
 import Type from "typebox";
-import { define, type Schedule, TickPayload } from "../../runtime/definition.ts";
+import { define, defineTick, type Schedule } from "../../runtime/definition.ts";
 
 export const FileThumbnailPayload = Type.Object({ fileId: Type.String({ format: "uuid" }) });
 /** Written by the `files_deleted` database trigger (migration 0060) in the transaction that deletes rows. */
@@ -22,12 +22,7 @@ export const FILES_JOBS = {
     timeoutMs: 10 * 60_000,
   }),
   // `at` (ISO instant) runs the sweep as of that time (tests, backfills).
-  "files.cleanup-uploads": define({
-    queue: "files",
-    payload: TickPayload,
-    attempts: 3,
-    timeoutMs: 10 * 60_000,
-  }),
+  "files.cleanup-uploads": defineTick("files"),
 } as const;
 
 export const FILES_SCHEDULES = [

@@ -1,13 +1,8 @@
-import { define, type Schedule, TickPayload } from "../../runtime/definition.ts";
+import { defineTick, type Schedule } from "../../runtime/definition.ts";
 
 /** The housekeeping group: the daily cleanup (handlers.ts). */
 export const HOUSEKEEPING_JOBS = {
-  "housekeeping.cleanup": define({
-    queue: "housekeeping",
-    payload: TickPayload,
-    attempts: 3,
-    timeoutMs: 10 * 60_000,
-  }),
+  "housekeeping.cleanup": defineTick("housekeeping"),
 } as const;
 
 export const HOUSEKEEPING_SCHEDULES = [

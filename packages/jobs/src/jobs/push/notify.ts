@@ -1,4 +1,5 @@
 import { notifications, type Queryable } from "@honeydue/db";
+import type { EmailJob } from "@honeydue/email";
 import { sql } from "drizzle-orm";
 import { enqueueJob } from "../../runtime/outbox.ts";
 
@@ -79,4 +80,26 @@ export async function notify(tx: Queryable, input: NotifyInput): Promise<string 
     });
   }
   return row.id;
+}
+
+/** A member a reminder goes to; reminder emails go to those with the digest switch on and a verified address. */
+interface ReminderRecipient {
+  id: string;
+  digest_enabled: boolean;
+  verified: boolean;
+}
+
+/**
+ * A reminder (warranty, escalation, recall): an in-app notification (pushed by kind) to the member and, when
+ * they take reminder emails, the email too — ids and names only: the address, the links and the unsubscribe
+ * link are made at delivery. Same transaction rules as `notify`.
+ */
+export async function remind(
+  tx: Queryable,
+  to: ReminderRecipient,
+  notification: Omit<NotifyInput, "userId">,
+  email: EmailJob,
+): Promise<void> {
+  await notify(tx, { ...notification, userId: to.id });
+  if (to.digest_enabled && to.verified) await enqueueJob(tx, "email.send", email);
 }

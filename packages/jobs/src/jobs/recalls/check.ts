@@ -12,8 +12,7 @@ import {
 import { recallCovers } from "@honeydue/domain/appliances";
 import type { Logger } from "@honeydue/observability";
 import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
-import { enqueueJob } from "../../runtime/outbox.ts";
-import { notify } from "../push/notify.ts";
+import { remind } from "../push/notify.ts";
 import type { RecallNotice, RecallSource } from "./sources.ts";
 
 export interface RecallCheckSettings {
@@ -275,10 +274,8 @@ async function notifyMembers(
   const recipients = await tx
     .select({
       id: users.id,
-      email: users.email,
-      name: users.name,
-      remindersOn: users.digestEnabled,
-      verifiedAt: users.emailVerifiedAt,
+      digest_enabled: users.digestEnabled,
+      verified: sql<boolean>`${users.emailVerifiedAt} IS NOT NULL`,
       residence: residences.name,
     })
     .from(memberships)
@@ -294,19 +291,20 @@ async function notifyMembers(
     )
     .orderBy(asc(users.id));
   for (const member of recipients) {
-    await notify(tx, {
-      userId: member.id,
-      kind: "appliance.recalled",
-      title: `Recall: ${appliance.name}`,
-      body: notice.title,
-      residenceId: appliance.residenceId,
-      subjectType: "appliance",
-      subjectId: appliance.id,
-      data: { source: notice.source, recallId: notice.recallId },
-      dedupeKey: `appliance.recalled:${appliance.id}:${notice.source}:${notice.recallId}`,
-    });
-    if (member.remindersOn && member.verifiedAt) {
-      await enqueueJob(tx, "email.send", {
+    await remind(
+      tx,
+      member,
+      {
+        kind: "appliance.recalled",
+        title: `Recall: ${appliance.name}`,
+        body: notice.title,
+        residenceId: appliance.residenceId,
+        subjectType: "appliance",
+        subjectId: appliance.id,
+        data: { source: notice.source, recallId: notice.recallId },
+        dedupeKey: `appliance.recalled:${appliance.id}:${notice.source}:${notice.recallId}`,
+      },
+      {
         template: "appliance-recall",
         userId: member.id,
         applianceName: appliance.name,
@@ -317,7 +315,7 @@ async function notifyMembers(
         recalledOn: notice.recalledOn ?? "",
         residenceId: appliance.residenceId,
         applianceId: appliance.id,
-      });
-    }
+      },
+    );
   }
 }

@@ -1,15 +1,13 @@
-import { define, type Schedule, TickPayload } from "../../runtime/definition.ts";
-
-const TICK = { queue: "reminders", payload: TickPayload, attempts: 3, timeoutMs: 10 * 60_000 } as const;
+import { defineTick, type Schedule } from "../../runtime/definition.ts";
 
 /** The reminders group: the hourly ticks of the daily digest, warranty reminders and escalation. */
 export const REMINDER_JOBS = {
   // digest.ts: each user's digest from their digest hour, in their own time zone.
-  "reminders.digest-tick": define(TICK),
+  "reminders.digest-tick": defineTick("reminders"),
   // warranty.ts: 30 and 7 days before a warranty expires.
-  "reminders.warranty-tick": define(TICK),
+  "reminders.warranty-tick": defineTick("reminders"),
   // escalation.ts: overdue tasks by each residence's policy, each recipient told from their digest hour.
-  "reminders.escalation-tick": define(TICK),
+  "reminders.escalation-tick": defineTick("reminders"),
 } as const;
 
 export const REMINDER_SCHEDULES = [

@@ -1,4 +1,4 @@
-import { type Database, queryRows, taskEscalationCycles, taskEscalations } from "@honeydue/db";
+import { queryRows, taskEscalationCycles, taskEscalations } from "@honeydue/db";
 import {
   type EscalationStepRule,
   escalationMessage,
@@ -6,17 +6,9 @@ import {
   reachedSteps,
   type TaskPriority,
 } from "@honeydue/domain";
-import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
-import { enqueueJob } from "../../runtime/outbox.ts";
-import { notify } from "../push/notify.ts";
-
-export interface EscalationDeps {
-  db: Database;
-  log: Logger;
-  /** Called after a tick committed outbox rows (kicks the relay or the embedded runner). */
-  notifyOutbox?: () => void;
-}
+import { remind } from "../push/notify.ts";
+import type { ReminderDeps } from "./digest.ts";
 
 interface OverdueTask extends Record<string, unknown> {
   id: string;
@@ -62,7 +54,7 @@ const daysBetween = (later: string, earlier: string) =>
  *     emails on and a verified address, and the activity-feed entry: a tick run twice, or in two processes,
  *     tells nobody twice.
  */
-export async function runEscalationTick(deps: EscalationDeps, at: Date): Promise<{ sent: number }> {
+export async function runEscalationTick(deps: ReminderDeps, at: Date): Promise<{ sent: number }> {
   const iso = at.toISOString();
   const overdue = await queryRows<OverdueTask>(
     deps.db,
@@ -102,7 +94,7 @@ export async function runEscalationTick(deps: EscalationDeps, at: Date): Promise
   return { sent };
 }
 
-async function escalateTask(deps: EscalationDeps, task: OverdueTask, iso: string): Promise<number> {
+async function escalateTask(deps: ReminderDeps, task: OverdueTask, iso: string): Promise<number> {
   return deps.db.transaction(async (tx) => {
     // The cycle: same due date and assignee → unchanged; new due date → counted from it; new assignee only →
     // counted from today (reassigning restarts the clock).
@@ -164,24 +156,24 @@ async function escalateTask(deps: EscalationDeps, task: OverdueTask, iso: string
           .returning({ userId: taskEscalations.userId });
         if (claimed.length === 0) continue;
         const toAssignee = recipient.id === task.assignee_id;
-        await notify(tx, {
-          userId: recipient.id,
-          kind: "task.escalated",
-          title: escalationMessage({
-            taskTitle: task.title,
-            daysOverdue,
-            assigneeName: task.assignee_name,
-            toAssignee,
-          }),
-          body: `${task.residence}: due ${task.due_on}`,
-          residenceId: task.residence_id,
-          subjectType: "task",
-          subjectId: task.id,
-          dedupeKey: `task.escalated:${task.id}:${task.due_on}:${assigneeKey}:${stepIndex}`,
-        });
-        if (recipient.digest_enabled && recipient.verified) {
-          // Ids and names only: the address, the links and the unsubscribe link are made at delivery.
-          await enqueueJob(tx, "email.send", {
+        await remind(
+          tx,
+          recipient,
+          {
+            kind: "task.escalated",
+            title: escalationMessage({
+              taskTitle: task.title,
+              daysOverdue,
+              assigneeName: task.assignee_name,
+              toAssignee,
+            }),
+            body: `${task.residence}: due ${task.due_on}`,
+            residenceId: task.residence_id,
+            subjectType: "task",
+            subjectId: task.id,
+            dedupeKey: `task.escalated:${task.id}:${task.due_on}:${assigneeKey}:${stepIndex}`,
+          },
+          {
             template: "task-escalation",
             userId: recipient.id,
             taskTitle: task.title,
@@ -192,8 +184,8 @@ async function escalateTask(deps: EscalationDeps, task: OverdueTask, iso: string
             toAssignee,
             residenceId: task.residence_id,
             taskId: task.id,
-          });
-        }
+          },
+        );
         told.push(recipient.name);
         sent++;
       }

@@ -1,7 +1,6 @@
 import { queryRows, warrantyReminders } from "@honeydue/db";
 import { sql } from "drizzle-orm";
-import { enqueueJob } from "../../runtime/outbox.ts";
-import { notify } from "../push/notify.ts";
+import { remind } from "../push/notify.ts";
 import type { ReminderDeps } from "./digest.ts";
 
 interface ExpiringDocument extends Record<string, unknown> {
@@ -64,18 +63,19 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
       );
       const days = doc.days_left === 1 ? "1 day" : `${doc.days_left} days`;
       for (const member of members) {
-        await notify(tx, {
-          userId: member.id,
-          kind: "warranty.expiring",
-          title: `The warranty “${doc.title}” expires in ${days}`,
-          body: `${doc.residence}: expires on ${doc.expires_on}`,
-          residenceId: doc.residence_id,
-          subjectType: "document",
-          subjectId: doc.id,
-          dedupeKey: `warranty.expiring:${doc.id}:${daysBefore}:${doc.expires_on}`,
-        });
-        if (member.digest_enabled && member.verified) {
-          await enqueueJob(tx, "email.send", {
+        await remind(
+          tx,
+          member,
+          {
+            kind: "warranty.expiring",
+            title: `The warranty “${doc.title}” expires in ${days}`,
+            body: `${doc.residence}: expires on ${doc.expires_on}`,
+            residenceId: doc.residence_id,
+            subjectType: "document",
+            subjectId: doc.id,
+            dedupeKey: `warranty.expiring:${doc.id}:${daysBefore}:${doc.expires_on}`,
+          },
+          {
             template: "warranty-expiring",
             userId: member.id,
             documentTitle: doc.title,
@@ -84,8 +84,8 @@ export async function runWarrantyTick(deps: ReminderDeps, at: Date): Promise<{ r
             daysLeft: doc.days_left,
             residenceId: doc.residence_id,
             documentId: doc.id,
-          });
-        }
+          },
+        );
       }
       reminders++;
     });
