@@ -1,9 +1,12 @@
-// `npm run bench:memory [-- --duration <s>] [--jobs <n>]`
+// `npm run bench:memory [-- --duration <s>] [--jobs <n>] [--api-node-options="<flags>"] [--api-only] [--dir <checkout>]]`
 //
 // The memory the pods' requests and limits are sized from (deploy-k3s/base, docs/ops/09-cost-and-budget.md):
-// the resident set of the API and the worker, started as in the cluster (production mode, the worker with
-// the manifest's NODE_OPTIONS), idle after boot and at their peak (VmHWM) under load:
+// the resident set of the API and the worker, started as in the cluster (production mode, each with its
+// manifest's NODE_OPTIONS), idle after boot, under load (the largest VmRSS sampled), and at their peak
+// (VmHWM, which includes the boot):
 // - api: autocannon on authenticated reads and writes (sign-in user, residence, tasks) for --duration s;
+//   also its CPU time per request (user + system of the process over the load / requests answered), the
+//   cost side of a memory setting that holds on a shared machine where throughput does not;
 // - worker: --jobs emails through the outbox, the relay, BullMQ and a real SMTP server.
 // Needs PostgreSQL and Redis on 127.0.0.1 (as the tests do). Writes bench/results/memory-<time>.json.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -16,6 +19,7 @@ import { enqueueJob } from "@honeydue/jobs";
 import { freePort, mailRecipient, startSmtpServer, TEST_REDIS_URL } from "@honeydue/testkit";
 import autocannon from "autocannon";
 import pg from "pg";
+import { manifestProcessEnv } from "./production.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
@@ -23,9 +27,27 @@ const { values: args } = parseArgs({
     duration: { type: "string", default: "20" },
     jobs: { type: "string", default: "2000" },
     connections: { type: "string", default: "16" },
+    /** Instead of the manifest's (deploy-k3s/base/api/deployment.yaml). */
+    "api-node-options": { type: "string" },
+    "api-only": { type: "boolean", default: false },
+    /** Another checkout's processes (a baseline: `git worktree add`, its node_modules linked to these). */
+    dir: { type: "string" },
+    /** Sign-ins (Argon2id verifications, 19 MiB each) in a burst before the load, 8 at a time. */
+    "sign-ins": { type: "string", default: "200" },
+    /** Preload bench/boot-probe.ts into the API and print its V8 heap spaces at each step. */
+    probe: { type: "boolean", default: false },
   },
 });
-const WORKER_NODE_OPTIONS = "--max-semi-space-size=1"; // deploy-k3s/base/worker/deployment.yaml
+const appDir = resolve(args.dir ?? root);
+const API_ENV = {
+  ...manifestProcessEnv(appDir, "api"),
+  ...(args["api-node-options"] !== undefined ? { NODE_OPTIONS: args["api-node-options"] } : {}),
+};
+const WORKER_ENV = manifestProcessEnv(appDir, "worker");
+const describeEnv = (env: Record<string, string>) =>
+  Object.entries(env)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(" ") || "no tuning";
 const SECRET = "bench-memory-secret-bench-memory-secret";
 
 const mib = (kb: number) => Math.round((kb / 1024) * 10) / 10;
@@ -33,6 +55,12 @@ function memory(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rssMiB: mib(field("VmRSS")), peakMiB: mib(field("VmHWM")) };
+}
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -63,12 +91,31 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   };
 }
 
-function spawnRole(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(root, entry)], {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", AUTH_SECRET: SECRET, ...env },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+function spawnRole(entry: string, env: Record<string, string>, probe = false): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...(probe ? ["--import", join(root, "bench/boot-probe.ts")] : []), join(appDir, entry)],
+    {
+      cwd: appDir,
+      env: { ...process.env, NODE_ENV: "production", LOG_LEVEL: "warn", AUTH_SECRET: SECRET, ...env },
+      stdio: ["ignore", "ignore", "inherit", ...(probe ? (["ipc"] as const) : [])],
+    },
+  );
+}
+
+/** The V8 heap spaces of a process started with the probe (bench/boot-probe.ts), in MiB. */
+async function heapSpaces(child: ChildProcess): Promise<unknown> {
+  const report = new Promise<{ memory: unknown; heapSpaces: Record<string, { physicalMiB: number }> }>((r) =>
+    child.once("message", (m) => r(m as never)),
+  );
+  child.send("report");
+  const { memory, heapSpaces } = await report;
+  const physical = Object.fromEntries(
+    Object.entries(heapSpaces)
+      .filter(([, s]) => s.physicalMiB > 0)
+      .map(([name, s]) => [name, s.physicalMiB]),
+  );
+  return { memory, physicalMiB: physical };
 }
 
 async function stop(child: ChildProcess) {
@@ -80,7 +127,18 @@ async function stop(child: ChildProcess) {
 
 const dataDir = join(tmpdir(), `honeydue-bench-memory-${process.pid}`);
 const database = await freshDatabase();
-const results: Record<string, { idleMiB: number; peakMiB: number; load: string }> = {};
+const results: Record<
+  string,
+  {
+    idleMiB: number;
+    afterSignInsMiB?: number;
+    underLoadMiB?: number;
+    afterLoadMiB?: number;
+    peakMiB: number;
+    cpuUsPerRequest?: number;
+    load: string;
+  }
+> = {};
 try {
   // --- migrate first, as the deploy's migrate Job does; the API then starts on a current schema.
   const migrate = spawnRole("packages/db/src/cli/migrate.ts", {
@@ -93,19 +151,28 @@ try {
   // --- api
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const api = spawnRole("apps/api/src/main.ts", {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    PORT: String(port),
-    METRICS_PORT: "0",
-    DATA_DIR: dataDir,
-    MIGRATE_ON_START: "false",
-    RUN_EMBEDDED_WORKER: "false",
-    LOGIN_FAILURES_PER_IP_PER_HOUR: "100000",
-  });
+  const api = spawnRole(
+    "apps/api/src/main.ts",
+    {
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      PORT: String(port),
+      METRICS_PORT: "0",
+      DATA_DIR: dataDir,
+      MIGRATE_ON_START: "false",
+      RUN_EMBEDDED_WORKER: "false",
+      LOGIN_FAILURES_PER_IP_PER_HOUR: "100000",
+      ...API_ENV,
+    },
+    args.probe,
+  );
+  const probe = async (step: string) => {
+    if (args.probe) console.log(step, JSON.stringify(await heapSpaces(api)));
+  };
   await until(async () => (await fetch(`${base}/readyz`)).ok, "api ready");
   await sleep(5000); // settle: lazy imports, JIT, first GC
   const apiIdle = memory(api.pid!).rssMiB;
+  await probe("idle");
   const account = { email: "bench-mem@example.com", password: "correct horse battery staple 9" };
   const reg = await fetch(`${base}/v1/auth/register`, {
     method: "POST",
@@ -118,12 +185,27 @@ try {
   await sql.connect();
   await sql.query("UPDATE users SET email_verified_at = now() WHERE email = $1", [account.email]);
   await sql.end();
-  const signedIn = await fetch(`${base}/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(account),
-  });
-  const { accessToken } = (await signedIn.json()) as { accessToken: string };
+  const signIn = async () => {
+    const signedIn = await fetch(`${base}/v1/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(account),
+    });
+    if (signedIn.status !== 200) throw new Error(`sign-in answered ${signedIn.status}`);
+    return ((await signedIn.json()) as { accessToken: string }).accessToken;
+  };
+  // A burst of sign-ins: Argon2id allocates 19 MiB outside the V8 heap per verification, on libuv's
+  // threads; what stays resident afterwards is the allocator keeping it.
+  let signIns = Number(args["sign-ins"]);
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (signIns-- > 0) await signIn();
+    }),
+  );
+  await sleep(2000);
+  const afterSignIns = memory(api.pid!).rssMiB;
+  await probe("after sign-ins");
+  const accessToken = await signIn();
   const auth = { authorization: `Bearer ${accessToken}`, "content-type": "application/json" };
   const residence = (await (
     await fetch(`${base}/v1/residences`, {
@@ -132,7 +214,12 @@ try {
       body: JSON.stringify({ name: "Bench house", propertyType: "house" }),
     })
   ).json()) as { id: string };
-  await autocannon({
+  let underLoad = 0;
+  const sampler = setInterval(() => {
+    underLoad = Math.max(underLoad, memory(api.pid!).rssMiB);
+  }, 250);
+  const cpuBefore = cpuMs(api.pid!);
+  const loaded = await autocannon({
     url: base,
     connections: Number(args.connections),
     duration: Number(args.duration),
@@ -148,57 +235,80 @@ try {
       },
     ],
   });
+  const cpuUsPerRequest = ((cpuMs(api.pid!) - cpuBefore) * 1000) / loaded.requests.total;
+  clearInterval(sampler);
+  if (loaded.non2xx || loaded.errors) throw new Error(`${loaded.non2xx + loaded.errors} failed requests`);
+  await sleep(2000);
+  await probe("after load");
   results.api = {
     idleMiB: apiIdle,
+    afterSignInsMiB: afterSignIns,
+    underLoadMiB: underLoad,
+    afterLoadMiB: memory(api.pid!).rssMiB,
     peakMiB: memory(api.pid!).peakMiB,
-    load: `${args.duration} s of autocannon, ${args.connections} connections, reads + task creation`,
+    cpuUsPerRequest: Math.round(cpuUsPerRequest),
+    load:
+      `${args["sign-ins"]} sign-ins, then ${args.duration} s of autocannon, ${args.connections} connections, ` +
+      `reads + task creation (${loaded.requests.total} requests; ${describeEnv(API_ENV)})`,
   };
   await stop(api);
 
   // --- worker
-  const smtp = await startSmtpServer();
-  const healthPort = await freePort();
-  const worker = spawnRole("apps/worker/src/main.ts", {
-    DATABASE_URL: database.url,
-    REDIS_URL: TEST_REDIS_URL,
-    SMTP_URL: smtp.url,
-    DATA_DIR: dataDir,
-    QUEUE_PREFIX: `benchmem${process.pid}`,
-    RUN_SCHEDULES: "false",
-    WORKER_HEALTH_PORT: String(healthPort),
-    NODE_OPTIONS: WORKER_NODE_OPTIONS,
-  });
-  await until(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, "worker ready");
-  await sleep(5000);
-  const workerIdle = memory(worker.pid!).rssMiB;
-  const handle = await openDatabase({ url: database.url, poolMax: 4 });
-  const jobs = Number(args.jobs);
-  for (let i = 0; i < jobs; i++) {
-    await enqueueJob(handle.db, "email.send", {
-      template: "password-changed",
-      userId: await mailRecipient(handle.db, `mem-${i}@example.com`),
+  if (!args["api-only"]) {
+    const smtp = await startSmtpServer();
+    const healthPort = await freePort();
+    const worker = spawnRole("apps/worker/src/main.ts", {
+      DATABASE_URL: database.url,
+      REDIS_URL: TEST_REDIS_URL,
+      SMTP_URL: smtp.url,
+      DATA_DIR: dataDir,
+      QUEUE_PREFIX: `benchmem${process.pid}`,
+      RUN_SCHEDULES: "false",
+      WORKER_HEALTH_PORT: String(healthPort),
+      ...WORKER_ENV,
     });
+    await until(async () => (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).ok, "worker ready");
+    await sleep(5000);
+    const workerIdle = memory(worker.pid!).rssMiB;
+    const handle = await openDatabase({ url: database.url, poolMax: 4 });
+    const jobs = Number(args.jobs);
+    for (let i = 0; i < jobs; i++) {
+      await enqueueJob(handle.db, "email.send", {
+        template: "password-changed",
+        userId: await mailRecipient(handle.db, `mem-${i}@example.com`),
+      });
+    }
+    await until(async () => smtp.messages.length >= jobs, `${jobs} emails`, 600_000);
+    results.worker = {
+      idleMiB: workerIdle,
+      peakMiB: memory(worker.pid!).peakMiB,
+      load: `${jobs} emails through outbox, relay, BullMQ and SMTP (${describeEnv(WORKER_ENV)})`,
+    };
+    await stop(worker);
+    await handle.close();
+    await smtp.close();
   }
-  await until(async () => smtp.messages.length >= jobs, `${jobs} emails`, 600_000);
-  results.worker = {
-    idleMiB: workerIdle,
-    peakMiB: memory(worker.pid!).peakMiB,
-    load: `${jobs} emails through outbox, relay, BullMQ and SMTP (NODE_OPTIONS=${WORKER_NODE_OPTIONS})`,
-  };
-  await stop(worker);
-  await handle.close();
-  await smtp.close();
 } finally {
   await database.drop().catch(() => {});
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.log("role    idle RSS   peak RSS (VmHWM)   load");
-for (const [role, r] of Object.entries(results)) {
-  console.log(
-    `${role.padEnd(7)} ${`${r.idleMiB} MiB`.padEnd(10)} ${`${r.peakMiB} MiB`.padEnd(18)} ${r.load}`,
-  );
-}
+console.table(
+  Object.fromEntries(
+    Object.entries(results).map(([role, r]) => [
+      role,
+      {
+        "idle RSS MiB": r.idleMiB,
+        "after sign-ins": r.afterSignInsMiB ?? "-",
+        "under load (max)": r.underLoadMiB ?? "-",
+        "after load": r.afterLoadMiB ?? "-",
+        "peak (VmHWM)": r.peakMiB,
+        "CPU µs/request": r.cpuUsPerRequest ?? "-",
+      },
+    ]),
+  ),
+);
+for (const [role, r] of Object.entries(results)) console.log(`${role}: ${r.load}`);
 mkdirSync(join(root, "bench/results"), { recursive: true });
 const file = join(root, "bench/results", `memory-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
 writeFileSync(file, JSON.stringify({ node: process.version, results }, null, 2));

@@ -10,6 +10,7 @@ import { cpSync, existsSync, mkdirSync, openSync, writeFileSync } from "node:fs"
 import { join, resolve } from "node:path";
 import pg from "pg";
 import { seedPeersData } from "./peers-seed.ts";
+import { manifestProcessEnv } from "./production.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const source = [
@@ -86,6 +87,8 @@ const api = spawn(process.execPath, ["apps/api/src/main.ts"], {
   cwd: root,
   env: {
     ...process.env,
+    // The process tuning of the API's Deployment (NODE_OPTIONS, MALLOC_*).
+    ...manifestProcessEnv(root, "api"),
     NODE_ENV: "production",
     AUTH_SECRET: "peers-benchmark-secret-0123456789abcdef",
     DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}`,

@@ -1,4 +1,5 @@
-// `npm run bench [-- --baseline <git-ref>] [--duration <s>] [--rounds <n>]`
+// `npm run bench [-- --baseline <git-ref>] [--duration <s>] [--rounds <n>] [--connections <n>]
+//                  [--digest-users <n>] [--digest-tasks-per-user <k>] [--no-digest]]`
 //
 // Runs the same HTTP workload against a baseline checkout and the working tree, alternating rounds
 // (A B A B ...) so both see the same machine conditions, and reports throughput, p99 latency and peak
@@ -8,7 +9,8 @@
 // Also: cold start to ready (a restart on a migrated database), RSS and heap under load.
 // BENCH_SOAK_MINUTES=30 npm run bench: instead, a soak of the candidate's task list at BENCH_SOAK_RATE
 // req/s (default 200), reporting RSS each minute and its growth. Speed and memory are measured here,
-// never in tests.
+// never in tests. Then the digest benchmark (bench/digest.ts, niced), given the --digest-* options as its
+// own --users/--tasks-per-user; --no-digest skips it.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -17,14 +19,19 @@ import { parseArgs } from "node:util";
 import { startSmtpServer, verificationTokenIn } from "@honeydue/testkit";
 import autocannon from "autocannon";
 import pg from "pg";
+import { manifestProcessEnv } from "./production.ts";
 
 const root = resolve(import.meta.dirname, "..");
 const { values: args } = parseArgs({
+  allowNegative: true,
   options: {
     baseline: { type: "string" },
     duration: { type: "string", default: "8" },
     rounds: { type: "string", default: "2" },
     connections: { type: "string", default: "16" },
+    digest: { type: "boolean", default: true },
+    "digest-users": { type: "string" },
+    "digest-tasks-per-user": { type: "string" },
   },
 });
 const git = (...a: string[]) => execFileSync("git", a, { cwd: root, encoding: "utf8" }).trim();
@@ -137,11 +144,14 @@ async function until(what: string, ok: () => Promise<boolean>, child: ChildProce
   }
 }
 
-/** Starts the API of `dir` and resolves once /readyz answers, with the time that took. */
+/**
+ * Starts the API of `dir` with the process tuning of its manifest (bench/production.ts) and resolves once
+ * /readyz answers, with the time that took.
+ */
 async function startApi(dir: string, env: Record<string, string>, port: number) {
   const child = spawn(process.execPath, ["apps/api/src/main.ts"], {
     cwd: dir,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...manifestProcessEnv(dir, "api"), ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -511,3 +521,21 @@ writeFileSync(
   JSON.stringify({ baselineRef, baselineSha, durationS, rounds, connections, rows, rssB, rssC }, null, 2),
 );
 console.log(`written to ${out}`);
+
+if (args.digest) {
+  // The digest at scale (bench/digest.ts), niced as `npm run bench:digest` runs it, with its own options.
+  const digestArgs = [
+    ...(args["digest-users"] ? ["--users", args["digest-users"]] : []),
+    ...(args["digest-tasks-per-user"] ? ["--tasks-per-user", args["digest-tasks-per-user"]] : []),
+  ];
+  const digest = spawn(
+    "nice",
+    ["-n", "10", process.execPath, join(root, "bench", "digest.ts"), ...digestArgs],
+    {
+      cwd: root,
+      stdio: "inherit",
+    },
+  );
+  const [code] = await new Promise<[number | null]>((r) => digest.once("exit", (c) => r([c])));
+  process.exitCode = code ?? 1;
+}

@@ -91,7 +91,8 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     reply.raw.once("close", () => end(request.routeOptions.url, 499));
     done();
   });
-  // One log line per request, with the route template, the status and the time it took.
+  // One log line per request, with the route template, the status and the time it took; its requestId is
+  // the request logger's own label (requestIdLogLabel), so it is not repeated here.
   // Also where a written reply is counted for Prometheus (one hook: each extra hook costs every request).
   // Callback-style hooks: an async one costs every request a promise.
   app.addHook("onResponse", (request, reply, done) => {
@@ -102,7 +103,6 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
         route: request.routeOptions.url ?? "(unmatched)",
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 100) / 100,
-        requestId: request.id,
       },
       "request",
     );

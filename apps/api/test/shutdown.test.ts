@@ -245,10 +245,18 @@ test("SIGTERM right after a burst of requests: every request's log line is writt
   await new Promise((resolve) =>
     child.stdout!.readableEnded ? resolve(null) : child.stdout!.once("end", resolve),
   );
+  const requestLines = output()
+    .split("\n")
+    .filter((line) => line.startsWith("{") && line.includes('"msg":"request"'));
+  // The id is the request logger's label, written once (a repeated key is ambiguous to log parsers).
+  const repeated = requestLines.filter((line) => line.match(/"requestId":/g)?.length !== 1);
+  assert.deepEqual(
+    repeated.slice(0, 3),
+    [],
+    `${repeated.length} request log lines without exactly one requestId`,
+  );
   const logged = new Set(
-    output()
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
+    requestLines
       .map((line) => JSON.parse(line) as { msg?: string; requestId?: string })
       .filter((line) => line.msg === "request")
       .map((line) => line.requestId),

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import sharp, { type Metadata, type OutputInfo } from "sharp";
+import type { Metadata, OutputInfo, Sharp } from "sharp";
 import type { StoredType } from "./content.ts";
 import { HeifError, HeifTooLargeError, scrubHeif } from "./heif.ts";
 
@@ -22,8 +22,21 @@ export interface CleanImage {
   height: number;
 }
 
-sharp.cache(false);
-sharp.concurrency(1);
+type SharpFactory = typeof import("sharp").default;
+let sharpModule: Promise<SharpFactory> | undefined;
+/**
+ * sharp (libvips), loaded on the first image rather than at boot: most of a process's life decodes none,
+ * and loading it maps libvips and its codecs into every API and worker process. No cache, one thread per
+ * image: memory stays bounded by the images in flight.
+ */
+export function loadSharp(): Promise<SharpFactory> {
+  sharpModule ??= import("sharp").then(({ default: sharp }) => {
+    sharp.cache(false);
+    sharp.concurrency(1);
+    return sharp;
+  });
+  return sharpModule;
+}
 
 /**
  * Checks an uploaded photo and writes a copy fit to be seen by others: the pixel limit is checked from the
@@ -48,6 +61,7 @@ export async function cleanImage(
     }
     return { path: input, size: (await stat(input)).size, width: info.width, height: info.height };
   }
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     meta = await sharp(input, { limitInputPixels: false }).metadata();
@@ -87,7 +101,8 @@ export const THUMBNAIL_SIZE = 512;
 
 /** A WebP thumbnail that fits in 512×512, upright, without metadata. */
 export async function makeThumbnail(source: Readable, maxPixels: number): Promise<Buffer> {
-  const transformer = sharp({ limitInputPixels: maxPixels, failOn: "error" })
+  const sharp = await loadSharp();
+  const transformer: Sharp = sharp({ limitInputPixels: maxPixels, failOn: "error" })
     .rotate()
     .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
     .webp({ quality: 80 });

@@ -3,7 +3,6 @@ import type { PurposeKeys } from "@honeydue/config";
 import { adminRecoveryCodes, adminUsers, type Queryable } from "@honeydue/db";
 import { and, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
-import QRCode from "qrcode";
 
 /** RFC 6238 with the parameters every authenticator app supports: SHA-1, 6 digits, 30-second steps. */
 const PERIOD = 30;
@@ -24,6 +23,8 @@ export function newTotpSecret(): string {
 /** What an authenticator app needs: the otpauth:// URI, as text and as a QR code (SVG data URL). */
 export async function enrolment(secret: string, email: string) {
   const uri = totpFor(secret, email).toString();
+  // Loaded by the first enrolment, not at boot (an admin enrols once).
+  const { default: QRCode } = await import("qrcode");
   const svg = await QRCode.toString(uri, { type: "svg", errorCorrectionLevel: "M", margin: 1 });
   return {
     secret,

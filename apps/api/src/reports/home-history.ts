@@ -10,10 +10,8 @@ import {
   tasks,
 } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
-import type { Storage } from "@honeydue/storage";
+import { loadSharp, type Storage } from "@honeydue/storage";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
-import PDFDocument from "pdfkit";
-import sharp from "sharp";
 import { notFound } from "../http/problem.ts";
 
 /** Photos shown per completion, and their size on the page (points). */
@@ -86,6 +84,7 @@ async function thumbnail(
 ): Promise<Buffer | null> {
   try {
     const source = await bytesOf(await storage.get(photo.thumbnailKey ?? photo.storageKey));
+    const sharp = await loadSharp();
     return await sharp(source)
       .resize(THUMB * 2, THUMB * 2, { fit: "cover" })
       .jpeg({ quality: 70 })
@@ -124,6 +123,8 @@ export async function renderHomeHistory(
     thumbs.set(entry.id, list);
   }
 
+  // Loaded with the first report, not at boot: pdfkit and its font machinery are a large import.
+  const { default: PDFDocument } = await import("pdfkit");
   const doc = new PDFDocument({
     size: "A4",
     margin: 50,
