@@ -108,7 +108,8 @@ function spawnApi(env: Record<string, string>) {
           return /honeyDue API ready/.test(output);
         },
         "the API to be ready",
-        60_000,
+        // A loaded CI machine (three test files at once, Chromium among them) can take minutes to boot.
+        180_000,
       ),
   };
 }
@@ -149,7 +150,7 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
     RUN_EMBEDDED_WORKER: "false",
     REDIS_KEY_PREFIX: `${prefix}:`,
   });
-  await Promise.all([worker.waitFor(/honeyDue worker ready/), api.ready()]);
+  await Promise.all([worker.waitFor(/honeyDue worker ready/, 180_000), api.ready()]);
   const workerPort = Number(/"healthPort":(\d+)/.exec(worker.output())?.[1]);
   assert.ok(workerPort > 0);
   const apiMetricsPort = Number(/"metricsPort":(\d+)/.exec(api.output())?.[1]);
@@ -191,14 +192,19 @@ test("one trace from POST /v1/auth/register to the worker's email; logs carry it
   );
 
   // Logs: the API's request line and the worker's email line carry the trace.
-  const requestLine = jsonLines(api.output()).find(
-    (l) => l.msg === "request" && l.route === "/v1/auth/register",
+  // Both processes log asynchronously: a line may be written after the span that it names is exported.
+  const requestLine = await until(
+    async () => jsonLines(api.output()).find((l) => l.msg === "request" && l.route === "/v1/auth/register"),
+    "the API's request log line",
+    30_000,
   );
-  assert.ok(requestLine, api.output());
   assert.equal(requestLine.trace_id, request.traceId);
   assert.match(String(requestLine.span_id), /^[0-9a-f]{16}$/);
-  const sentLine = jsonLines(worker.output()).find((l) => l.msg === "email sent");
-  assert.ok(sentLine, worker.output());
+  const sentLine = await until(
+    async () => jsonLines(worker.output()).find((l) => l.msg === "email sent"),
+    "the worker's 'email sent' log line",
+    30_000,
+  );
   assert.equal(sentLine.trace_id, request.traceId);
   assert.equal(sentLine.span_id, sending.spanId);
 
