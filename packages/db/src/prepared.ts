@@ -36,7 +36,8 @@ export function prepareRows<Row extends Record<string, unknown>>(
   name: string,
   query: PreparableSelect<Row>,
 ): PreparedRows<Row> {
-  const client = (db as unknown as { $client?: unknown }).$client;
+  // Drizzle keeps the driver's client on `$client`, which its Database type does not declare.
+  const client: unknown = Reflect.get(db, "$client");
   if (!(client instanceof pg.Pool)) {
     const prepared = query.prepare(name);
     return (values) => prepared.execute(values);
