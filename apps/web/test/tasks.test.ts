@@ -119,6 +119,13 @@ test("completes a recurring task with a photo and sees the next due date", async
   await page.getByRole("status").filter({ hasText: "Skipped this time." }).waitFor();
   const skipped = await getTask(taskId);
   assert.ok(skipped.dueOn && skipped.dueOn > today, "skipped to a later occurrence");
+  // The status can show before the page has re-rendered with the new occurrence: snooze the one it shows
+  // (the forms send the due date they were rendered with, and the API refuses a stale one).
+  await page.waitForFunction(
+    (due) =>
+      [...document.querySelectorAll<HTMLInputElement>('input[name="dueOn"]')].every((i) => i.value === due),
+    skipped.dueOn,
+  );
   await page.getByLabel("Snooze until").fill("2099-01-15");
   await page.getByRole("button", { name: "Snooze", exact: true }).click();
   await page.getByRole("status").filter({ hasText: "Snoozed." }).waitFor();
