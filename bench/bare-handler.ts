@@ -5,6 +5,7 @@
 // cost. Started by bench/run.ts on the API's database: DATABASE_URL, AUTH_SECRET (to check the access
 // token's signature), PORT.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { derivePurposeKey } from "@honeydue/config";
 import { type Database, prepareRows } from "@honeydue/db";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
@@ -36,7 +37,8 @@ const counts = prepareRows(
   dueCountsQuery(db, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
 );
 
-const key = Buffer.from(process.env.AUTH_SECRET ?? "");
+// The access-token key the API signs with: derived from the root secret (packages/config/src/keys.ts).
+const { key } = derivePurposeKey(process.env.AUTH_SECRET ?? "", "access-token");
 const UNAUTHORIZED = '{"type":"about:blank","title":"Unauthorized","status":401}';
 const NOT_FOUND = '{"type":"about:blank","title":"Not Found","status":404}';
 
