@@ -12,9 +12,8 @@ import { drizzle } from "drizzle-orm/node-postgres";
 import Fastify from "fastify";
 import pg from "pg";
 import { dueCountsQuery, myResidencesQuery, toHome } from "../apps/api/src/home/routes.ts";
-import { liveSessionQuery } from "../apps/api/src/http/auth.ts";
+import { liveSessionQuery, liveSessionWithMembershipQuery } from "../apps/api/src/http/auth.ts";
 import { encodeCursor } from "../apps/api/src/http/schemas.ts";
-import { membershipQuery } from "../apps/api/src/residences/access.ts";
 import { boundsFor } from "../apps/api/src/tasks/access.ts";
 import { openTasksPageQuery, toTask } from "../apps/api/src/tasks/presenter.ts";
 import * as schema from "../packages/db/src/schema/index.ts";
@@ -24,11 +23,7 @@ const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }
 // The API's own statement text and row shape (prepareRows: pg directly, rows as arrays), under other names.
 const db = drizzle({ client: pool, schema, casing: "snake_case" }) as unknown as Database;
 const session = prepareRows(db, "bare_session", liveSessionQuery(db));
-const membership = prepareRows(
-  db,
-  "bare_membership",
-  membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")),
-);
+const sessionAndMembership = prepareRows(db, "bare_session_membership", liveSessionWithMembershipQuery(db));
 const tasksPage = prepareRows(db, "bare_tasks", openTasksPageQuery(db));
 const residences = prepareRows(db, "bare_residences", myResidencesQuery(db));
 const counts = prepareRows(
@@ -65,11 +60,15 @@ async function caller(header: string | undefined) {
 
 const app = Fastify({ logger: false });
 app.get("/v1/residences/:residenceId/tasks", async (request, reply) => {
-  const who = await caller(request.headers.authorization);
-  if (!who) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  const c = claims(request.headers.authorization);
   const { residenceId } = request.params as { residenceId: string };
-  const [access] = await membership({ residenceId, userId: who.userId });
-  if (!access) return reply.code(404).type("application/problem+json").send(NOT_FOUND);
+  // The session and the membership in one statement, as the API's `requiredWithResidence` reads them.
+  const [row] = c ? await sessionAndMembership({ ...c, now: new Date(), residenceId }) : [];
+  if (!c || !row) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  if (!row.role || !row.residenceTimezone)
+    return reply.code(404).type("application/problem+json").send(NOT_FOUND);
+  const who = { userId: c.userId, dueSoonDays: row.dueSoonDays };
+  const access = { timezone: row.residenceTimezone };
   const limit = Number((request.query as { limit?: string }).limit ?? 50);
   const b = boundsFor(access.timezone, who, new Date());
   const rows = await tasksPage({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 });

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { prepareRows } from "@honeydue/db";
-import { sql } from "drizzle-orm";
+import { prepareRows, sessions } from "@honeydue/db";
+import { eq, sql } from "drizzle-orm";
 import { dueCountsQuery, myResidencesQuery } from "../src/home/routes.ts";
-import { liveSessionQuery } from "../src/http/auth.ts";
+import { liveSessionQuery, liveSessionWithMembershipQuery } from "../src/http/auth.ts";
 import { membershipQuery } from "../src/residences/access.ts";
 import { openTasksPageQuery } from "../src/tasks/presenter.ts";
 import { createHousehold, createResidence, type TestUser } from "./fixtures.ts";
@@ -16,6 +16,7 @@ const skip = database.url ? false : "prepareRows takes Drizzle's own path on PGl
 
 const home = await createHousehold(deps, { name: "Maple House", timezone: "America/Chicago" });
 await createResidence(deps, home.owner.id, { name: "Cabin", timezone: "Pacific/Auckland" });
+const outsider = (await createHousehold(deps, { name: "Elsewhere", timezone: "Europe/Paris" })).owner;
 
 async function created(method: string, url: string, as: TestUser, payload: object) {
   const res = await app.inject({ method: method as "POST", url, headers: as.auth, payload });
@@ -57,6 +58,19 @@ test("the hot reads give Drizzle's rows, field for field, from pg directly", { s
     userId: home.owner.id,
     now: new Date(),
   });
+  for (const who of [home.owner, home.viewer])
+    await same("auth_live_session_membership", liveSessionWithMembershipQuery(deps.db), {
+      sessionId: who.sessionId,
+      userId: who.id,
+      now: new Date(),
+      residenceId: home.residence.id,
+    });
+  await same("auth_live_session_membership", liveSessionWithMembershipQuery(deps.db), {
+    sessionId: outsider.sessionId,
+    userId: outsider.id,
+    now: new Date(),
+    residenceId: home.residence.id,
+  });
   await same(
     "membership_check",
     membershipQuery(deps.db, sql.placeholder("residenceId"), sql.placeholder("userId")),
@@ -96,4 +110,32 @@ test("a selection with a fixed parameter is refused (it could not be prepared on
       prepareRows(deps.db, "fixed", membershipQuery(deps.db, home.residence.id, sql.placeholder("userId"))),
     /fixed parameter/,
   );
+});
+
+// The task list reads the caller's membership in the session's statement (auth.requiredWithResidence):
+// every answer it gave when the two were separate statements must stay the same.
+test("the task list: members and viewers read it; others 404, ended sessions 401, bad ids 400", async () => {
+  const url = `/v1/residences/${home.residence.id}/tasks?limit=50`;
+  const list = (as: TestUser, path = url) => app.inject({ method: "GET", url: path, headers: as.auth });
+  for (const who of [home.owner, home.member, home.viewer]) {
+    const res = await list(who);
+    assert.equal(res.statusCode, 200, `${res.statusCode} ${res.body}`);
+    assert.ok(Array.isArray(res.json().items));
+  }
+  const foreign = await list(outsider);
+  assert.equal(foreign.statusCode, 404);
+  assert.equal(foreign.json().detail, "Residence not found");
+  const unknown = await list(home.owner, `/v1/residences/${crypto.randomUUID()}/tasks`);
+  assert.equal(unknown.statusCode, 404);
+  const malformed = await list(home.owner, "/v1/residences/not-a-uuid/tasks");
+  assert.equal(malformed.statusCode, 400, malformed.body);
+  const anonymous = await app.inject({ method: "GET", url });
+  assert.equal(anonymous.statusCode, 401);
+  const ended = await createHousehold(deps, { name: "Ended", timezone: "UTC" });
+  const endedUrl = `/v1/residences/${ended.residence.id}/tasks`;
+  assert.equal((await list(ended.owner, endedUrl)).statusCode, 200);
+  await deps.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, ended.owner.sessionId));
+  const revoked = await list(ended.owner, endedUrl);
+  assert.equal(revoked.statusCode, 401, revoked.body);
+  assert.match(revoked.json().detail, /session has ended/);
 });
