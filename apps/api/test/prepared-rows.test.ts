@@ -2,11 +2,16 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { prepareRows, sessions } from "@honeydue/db";
 import { eq, sql } from "drizzle-orm";
-import { dueCountsQuery, myResidencesQuery } from "../src/home/routes.ts";
-import { liveSessionQuery, liveSessionWithMembershipQuery } from "../src/http/auth.ts";
+import { replacementCandidatesQuery } from "../src/appliances/replacement.ts";
+import { dueCountsQuery } from "../src/home/routes.ts";
+import {
+  liveSessionQuery,
+  liveSessionWithMembershipQuery,
+  liveSessionWithResidencesQuery,
+} from "../src/http/auth.ts";
 import { membershipQuery } from "../src/residences/access.ts";
 import { openTasksPageQuery } from "../src/tasks/presenter.ts";
-import { createHousehold, createResidence, type TestUser } from "./fixtures.ts";
+import { createHousehold, createResidence, createUser, type TestUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
 // The hot reads skip Drizzle's row mapping on PostgreSQL (prepareRows): each must give exactly the rows
@@ -82,7 +87,31 @@ test("the hot reads give Drizzle's rows, field for field, from pg directly", { s
     soonEnd: today,
     limit: 51,
   });
-  await same("home_residences", myResidencesQuery(deps.db), { userId: home.owner.id });
+  const homeSession = (who: TestUser) => ({ sessionId: who.sessionId, userId: who.id, now: new Date() });
+  await same(
+    "auth_live_session_residences",
+    liveSessionWithResidencesQuery(deps.db),
+    homeSession(home.owner),
+  );
+  const owned = await prepareRows(
+    deps.db,
+    "owned",
+    liveSessionWithResidencesQuery(deps.db),
+  )(homeSession(home.owner));
+  assert.deepEqual(
+    owned.map((r) => r.residenceName),
+    ["Cabin", "Maple House"],
+    "one row per residence, by name",
+  );
+  await created("POST", `${r}/appliances`, home.member, {
+    name: "Furnace",
+    kind: "furnace",
+    installedOn: "2004-10-01",
+    replacementCostCents: 650_000,
+  });
+  await same("home_replacement_candidates", replacementCandidatesQuery(deps.db), {
+    ids: [home.residence.id],
+  });
   await same(
     "home_due_counts",
     dueCountsQuery(deps.db, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
@@ -134,8 +163,24 @@ test("the task list: members and viewers read it; others 404, ended sessions 401
   const ended = await createHousehold(deps, { name: "Ended", timezone: "UTC" });
   const endedUrl = `/v1/residences/${ended.residence.id}/tasks`;
   assert.equal((await list(ended.owner, endedUrl)).statusCode, 200);
+  const homeOf = (as: TestUser) => app.inject({ method: "GET", url: "/v1/me/home", headers: as.auth });
+  assert.deepEqual(
+    (await homeOf(ended.owner)).json().residences.map((x: { name: string }) => x.name),
+    ["Ended"],
+  );
   await deps.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, ended.owner.sessionId));
   const revoked = await list(ended.owner, endedUrl);
   assert.equal(revoked.statusCode, 401, revoked.body);
   assert.match(revoked.json().detail, /session has ended/);
+  // The home screen reads the caller's residences with the session (auth.requiredWithResidences).
+  const ownHome = await homeOf(home.owner);
+  assert.deepEqual(
+    ownHome.json().residences.map((x: { name: string }) => x.name),
+    ["Cabin", "Maple House"],
+  );
+  assert.equal((await homeOf(ended.owner)).statusCode, 401, "an ended session has no home screen");
+  const empty = await homeOf(await createUser(deps));
+  assert.equal(empty.statusCode, 200, empty.body);
+  assert.deepEqual(empty.json().residences, []);
+  assert.equal(empty.json().overdue, 0);
 });

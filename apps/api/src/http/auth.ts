@@ -1,7 +1,7 @@
 import type { KeyRing } from "@honeydue/config";
 import type { Database } from "@honeydue/db";
 import { memberships, prepareRows, type Role, residences, sessions, users } from "@honeydue/db";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { FastifyRequest } from "fastify";
 import { verifyAccessToken } from "../accounts/access-token.ts";
 import { unauthorized } from "./problem.ts";
@@ -27,6 +27,13 @@ const memberships_ = new WeakMap<
   FastifyRequest,
   { residenceId: string; userId: string; membership: PrefetchedMembership | null }
 >();
+/** The caller's residences read with the session, by name (`requiredWithResidences`). */
+export interface PrefetchedResidence {
+  id: string;
+  name: string;
+  timezone: string;
+}
+const residences_ = new WeakMap<FastifyRequest, PrefetchedResidence[]>();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The OpenAPI security requirement for bearer routes; spread into a route's schema. */
@@ -40,6 +47,8 @@ export interface AuthGuard {
    * `:residenceId` (for `prefetchedMembership`): one round trip to PostgreSQL instead of two on hot reads.
    */
   requiredWithResidence(request: FastifyRequest): Promise<void>;
+  /** onRequest hook: `required`, and in the same statement the caller's residences (`prefetchedResidences`). */
+  requiredWithResidences(request: FastifyRequest): Promise<void>;
   /** onRequest hook: like `required`, but lets anonymous requests through. */
   optional(request: FastifyRequest): Promise<void>;
 }
@@ -79,6 +88,26 @@ export function liveSessionWithMembershipQuery(db: Database) {
     .limit(1);
 }
 
+/**
+ * `liveSessionQuery` and the session user's residences by name: one row per residence, or a single row
+ * with null residence columns for a user without any (no row: no live session).
+ */
+export function liveSessionWithResidencesQuery(db: Database) {
+  return db
+    .select({
+      ...sessionFields,
+      residenceId: residences.id,
+      residenceName: residences.name,
+      residenceTimezone: residences.timezone,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(memberships, eq(memberships.userId, sessions.userId))
+    .leftJoin(residences, eq(residences.id, memberships.residenceId))
+    .where(liveSessionCondition())
+    .orderBy(asc(residences.name), asc(residences.id));
+}
+
 const sessionFields = {
   email: users.email,
   emailVerifiedAt: users.emailVerifiedAt,
@@ -102,6 +131,12 @@ export function createAuthGuard(deps: { db: Database; keys: Pick<KeyRing, "acces
     deps.db,
     "auth_live_session_membership",
     liveSessionWithMembershipQuery(deps.db),
+  );
+
+  const liveSessionWithResidences = prepareRows(
+    deps.db,
+    "auth_live_session_residences",
+    liveSessionWithResidencesQuery(deps.db),
   );
 
   /** The verified claims of the request's bearer token; null without an Authorization header. */
@@ -168,6 +203,21 @@ export function createAuthGuard(deps: { db: Database; keys: Pick<KeyRing, "acces
             : null,
       });
     },
+    async requiredWithResidences(request) {
+      const claims = claimsOf(request);
+      if (!claims) throw unauthorized();
+      const rows = await liveSessionWithResidences({
+        sessionId: claims.sessionId,
+        userId: claims.userId,
+        now: new Date(),
+      });
+      principals.set(request, toPrincipal(claims, rows[0]));
+      const mine: PrefetchedResidence[] = [];
+      for (const row of rows)
+        if (row.residenceId != null && row.residenceName != null && row.residenceTimezone != null)
+          mine.push({ id: row.residenceId, name: row.residenceName, timezone: row.residenceTimezone });
+      residences_.set(request, mine);
+    },
     async optional(request) {
       const p = await authenticate(request);
       if (p) principals.set(request, p);
@@ -187,6 +237,13 @@ export function prefetchedMembership(
   const read = memberships_.get(request);
   if (!read || read.residenceId !== residenceId || read.userId !== userId) return undefined;
   return read.membership;
+}
+
+/** The caller's residences, by name, on a route guarded by `auth.requiredWithResidences`. */
+export function prefetchedResidences(request: FastifyRequest): PrefetchedResidence[] {
+  const mine = residences_.get(request);
+  if (!mine) throw new Error("prefetchedResidences: the route is not guarded by auth.requiredWithResidences");
+  return mine;
 }
 
 /** The caller of a route guarded by `auth.required`. */
