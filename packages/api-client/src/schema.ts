@@ -9192,6 +9192,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
+                            /** @description The currency of the amount (ISO 4217), the household's */
+                            currency: string;
                             /** Format: date-time */
                             expiresAt: string;
                             files: {
@@ -9477,6 +9479,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
+                            /** @description The currency of the amount (ISO 4217), the household's */
+                            currency: string;
                             /** Format: date-time */
                             expiresAt: string;
                             files: {
@@ -11039,7 +11043,7 @@ export interface paths {
                                 };
                                 /** Format: uuid */
                                 id: string;
-                                /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                                /** @description task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed */
                                 kind: string;
                                 readAt: string | null;
                                 residenceId: string | null;
@@ -12876,7 +12880,7 @@ export interface paths {
                                 };
                                 /** Format: uuid */
                                 id: string;
-                                /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                                /** @description task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed */
                                 kind: string;
                                 readAt: string | null;
                                 residenceId: string | null;
@@ -12981,7 +12985,7 @@ export interface paths {
                             };
                             /** Format: uuid */
                             id: string;
-                            /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                            /** @description task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed */
                             kind: string;
                             readAt: string | null;
                             residenceId: string | null;

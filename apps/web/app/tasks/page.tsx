@@ -10,12 +10,17 @@ export const metadata: Metadata = { title: strings.tasks.title };
 export default async function Tasks() {
   const api = await memberApi();
   if (!api) redirect("/sign-in?next=/tasks");
-  const [me, home] = await Promise.all([api.GET("/v1/me"), api.GET("/v1/me/home")]);
+  const [me, home, offers] = await Promise.all([
+    api.GET("/v1/me"),
+    api.GET("/v1/me/home"),
+    api.GET("/v1/me/handovers"),
+  ]);
   if (me.response.status === 401) redirect("/sign-in?next=/tasks");
   if (!me.data || !home.data) {
     console.error(`tasks page: API answered ${me.response.status}/${home.response.status}`);
     throw new Error(strings.errors.unreachable);
   }
+  if (!offers.data) console.error(`tasks page: offered homes answered ${offers.response.status}`);
   const t = strings.tasks;
   const locale = me.data.locale || "en";
   return (
@@ -26,6 +31,13 @@ export default async function Tasks() {
           {t.unverified} <Link href="/verify-email">{t.verifyNow}</Link>
         </p>
       )}
+      {/* Homes offered to this person; not knowing them is no reason to fail the list. */}
+      {offers.data?.items.length ? (
+        <p className="notice warning">
+          {strings.offers.notice(offers.data.items.length)}{" "}
+          <Link href="/handovers">{strings.offers.see}</Link>
+        </p>
+      ) : null}
       {home.data.residences.length === 0 ? <p>{t.noResidences}</p> : null}
       <ul className="cards">
         {home.data.residences.map((r) => (
