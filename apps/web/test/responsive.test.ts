@@ -57,6 +57,8 @@ test("the signed-in screens fit a 360 px phone without sideways scrolling", asyn
     ["appliances", `/residences/${residence.id}/appliances`],
     ["meters", `/residences/${residence.id}/meters`],
     ["escalation", `/residences/${residence.id}/escalation`],
+    ["history", `/residences/${residence.id}/history`],
+    ["handover", `/residences/${residence.id}/handover`],
     ["join", "/residences/join"],
   ];
   const failures: string[] = [];
