@@ -147,6 +147,11 @@ export const strings = {
     dueSoon: "Due soon",
     unverified: "Please verify your email address.",
     verifyNow: "Enter the code",
+    replacementTitle: "Replacement planning",
+    replacementCounts: (past: string, nearing: string) =>
+      `Past their expected life: ${past}. Nearing the end of their life within two years: ${nearing}.`,
+    replacementTotal: (total: string) => `Estimated cost of replacing them: ${total}`,
+    replacementSoonest: "The soonest",
   },
   household: {
     newResidence: "Add a residence",
@@ -500,6 +505,14 @@ export const strings = {
       `${n === 1 ? "1 service" : `${count} services`}, ${total} in all`,
     uploadFailed: "The photo could not be uploaded. Photos must be JPEG, PNG, WebP or HEIC.",
     badLifespan: "Enter the expected life as whole years from 1 to 200.",
+    suggestedTitle: "Maintenance it calls for",
+    suggestedLead: "The usual jobs for its kind are ticked: add them to the list, linked to this appliance.",
+    suggestedJobs: "Jobs to add",
+    suggestedDue: (schedule: string, date: string) => `${schedule} · first due ${date}`,
+    suggestedAdd: "Add these jobs",
+    suggestedAllAdded: "Its usual jobs are all on the list.",
+    suggestedNone: "Choose at least one job.",
+    jobsAdded: (n: number) => (n === 1 ? "1 job added to the list." : `${n} jobs added to the list.`),
   },
   residenceNav: {
     label: "This residence",
