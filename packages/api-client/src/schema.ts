@@ -19405,7 +19405,7 @@ export interface paths {
                                 op: "upsert" | "delete";
                                 residenceId: string | null;
                                 /** @enum {unknown} */
-                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "notification";
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "handoffLink" | "notification";
                             }[];
                             /** @description More is waiting: ask again right away */
                             hasMore: boolean;

@@ -5,6 +5,7 @@ import {
   type Database,
   documents,
   files,
+  handoffLinks,
   meters,
   type Queryable,
   queryRows,
@@ -17,6 +18,7 @@ import { loadCompletions, selectCompletions, toCompletion } from "../completions
 import { columns as contractorColumns, loadContractors, toContractor } from "../contractors/presenter.ts";
 import { loadDocuments, selectDocuments, toDocument } from "../documents/presenter.ts";
 import { fileView, loadFiles } from "../files/presenter.ts";
+import { loadHandoffLinks } from "../handoff/presenter.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, type Principal, principal } from "../http/auth.ts";
 import { HttpProblem, invalidField } from "../http/problem.ts";
@@ -45,6 +47,7 @@ const ENTITIES = [
   "file",
   "appliance",
   "meter",
+  "handoffLink",
   "notification",
 ] as const;
 type Entity = (typeof ENTITIES)[number];
@@ -120,6 +123,7 @@ async function residenceSnapshot(
     fileRows,
     applianceItems,
     meterItems,
+    handoffItems,
   ] = await Promise.all([
     loadMembers(db, [id]),
     selectTasks(db, b, eq(tasks.residenceId, id)),
@@ -133,6 +137,7 @@ async function residenceSnapshot(
       .where(eq(appliances.residenceId, id))
       .then((rows) => presentAppliances(db, rows)),
     loadMeters(db, eq(meters.residenceId, id)),
+    loadHandoffLinks(db, eq(handoffLinks.residenceId, id)),
   ]);
   const up = (type: Entity, entityId: string, data: Record<string, unknown>): ChangeDto => ({
     type,
@@ -151,6 +156,7 @@ async function residenceSnapshot(
     ...fileRows.map((f) => up("file", f.id, fileView(f))),
     ...applianceItems.map((a) => up("appliance", a.id, a)),
     ...meterItems.map((m) => up("meter", m.id, m)),
+    ...handoffItems.map((l) => up("handoffLink", l.id, l)),
   ];
 }
 
@@ -197,6 +203,11 @@ async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: M
     file: byId(await loadFiles(db, ids("file"))),
     appliance: byId(await loadAppliances(db, ids("appliance"))),
     meter: byId(ids("meter").length ? await loadMeters(db, inArray(meters.id, ids("meter"))) : []),
+    handoffLink: byId(
+      ids("handoffLink").length
+        ? await loadHandoffLinks(db, inArray(handoffLinks.id, ids("handoffLink")))
+        : [],
+    ),
     notification: byId(await loadNotifications(db, ids("notification"), who.userId)),
   };
   if (ids("profile").length) found.profile.set(who.userId, await findUser(db, who.userId));
