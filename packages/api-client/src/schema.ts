@@ -11052,7 +11052,7 @@ export interface paths {
                                 title: string;
                             }[];
                             profile: components["schemas"]["User"];
-                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, replacement plan, report share links and (owners) hand-over offers */
+                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links, replacement plan, report share links and (owners) hand-over offers */
                             residences: {
                                 addressLine1: string | null;
                                 addressLine2: string | null;
@@ -11184,6 +11184,64 @@ export interface paths {
                                 floorArea: number | null;
                                 /** @enum {unknown} */
                                 floorAreaUnit: "sqft" | "sqm";
+                                /** @description Contractor hand-off links, newest first, with what was sent through them and the decision (never the link's secret) */
+                                handoffLinks: {
+                                    contractorId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    decision: {
+                                        completionId: string | null;
+                                        /** Format: date-time */
+                                        decidedAt: string;
+                                        decidedBy: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        /** @enum {unknown} */
+                                        decision: "accepted" | "rejected";
+                                        invoiceDocumentId: string | null;
+                                        reason: string | null;
+                                    } | null;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    revokedAt: string | null;
+                                    showAddress: boolean;
+                                    /**
+                                     * @description open: waiting for the contractor; proposed: the contractor marked the work done and a member decides; accepted/rejected: decided; expired/revoked: the link stopped working before anything was sent
+                                     * @enum {unknown}
+                                     */
+                                    state: "open" | "expired" | "revoked" | "proposed" | "accepted" | "rejected";
+                                    submission: {
+                                        amountCents: number | null;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        completedOn: string;
+                                        contractorCompany: string | null;
+                                        contractorEmail: string | null;
+                                        contractorName: string;
+                                        contractorPhone: string | null;
+                                        invoiceFileId: string | null;
+                                        note: string | null;
+                                        photoIds: string[];
+                                        /** Format: date-time */
+                                        submittedAt: string;
+                                    } | null;
+                                    /** Format: uuid */
+                                    taskId: string;
+                                    taskTitle: string;
+                                }[];
                                 /** @description Offers to hand the residence over, newest first: in an owner's export only, as the owners' list */
                                 handovers: {
                                     acceptedAt: string | null;

@@ -4,6 +4,7 @@ import { Contractor } from "../contractors/schemas.ts";
 import { Device } from "../devices/routes.ts";
 import { Document } from "../documents/schemas.ts";
 import { FileSchema } from "../files/schemas.ts";
+import { HandoffLink } from "../handoff/schemas.ts";
 import { Handover } from "../handovers/schemas.ts";
 import { Nullable, Timestamp, Uuid } from "../http/schemas.ts";
 import { Meter, Reading } from "../meters/schemas.ts";
@@ -39,6 +40,10 @@ const ExportedResidence = Type.Object({
   documents: Type.Array(Document),
   appliances: Type.Array(Appliance),
   meters: Type.Array(ExportedMeter),
+  handoffLinks: Type.Array(HandoffLink, {
+    description:
+      "Contractor hand-off links, newest first, with what was sent through them and the decision (never the link's secret)",
+  }),
   replacementPlan: ReplacementPlan,
   reportLinks: Type.Array(ReportLink, {
     description: "The home history report's share links (never their token)",
@@ -90,7 +95,7 @@ export const ExportDocument = Type.Object(
     profile: Type.Ref("User"),
     residences: Type.Array(ExportedResidence, {
       description:
-        "Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, replacement plan, report share links and (owners) hand-over offers",
+        "Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links, replacement plan, report share links and (owners) hand-over offers",
     }),
     sessions: Type.Array(ExportedSession, { description: "Every session, ended ones too" }),
     activity: Type.Array(ExportedActivity, { description: "What I did, oldest first" }),
