@@ -9,6 +9,7 @@ import {
   meters,
   type Queryable,
   queryRows,
+  reportLinks,
   tasks,
 } from "@honeydue/db";
 import { eq, inArray, sql } from "drizzle-orm";
@@ -27,6 +28,7 @@ import { decodeCursor, encodeCursor, Nullable, Uuid } from "../http/schemas.ts";
 import { findUser } from "../me/presenter.ts";
 import { loadMeters } from "../meters/presenter.ts";
 import { loadNotifications } from "../notifications/presenter.ts";
+import { loadReportLinks, selectReportLinks } from "../reports/presenter.ts";
 import { listResidences, loadMembers, type ResidenceView } from "../residences/presenter.ts";
 import { boundsFor } from "../tasks/access.ts";
 import { loadTasks, selectTasks, toTask } from "../tasks/presenter.ts";
@@ -49,6 +51,7 @@ const ENTITIES = [
   "meter",
   "handoffLink",
   "notification",
+  "reportLink",
 ] as const;
 type Entity = (typeof ENTITIES)[number];
 
@@ -124,6 +127,7 @@ async function residenceSnapshot(
     applianceItems,
     meterItems,
     handoffItems,
+    reportLinkItems,
   ] = await Promise.all([
     loadMembers(db, [id]),
     selectTasks(db, b, eq(tasks.residenceId, id)),
@@ -138,6 +142,7 @@ async function residenceSnapshot(
       .then((rows) => presentAppliances(db, rows)),
     loadMeters(db, eq(meters.residenceId, id)),
     loadHandoffLinks(db, eq(handoffLinks.residenceId, id)),
+    selectReportLinks(db, eq(reportLinks.residenceId, id)),
   ]);
   const up = (type: Entity, entityId: string, data: Record<string, unknown>): ChangeDto => ({
     type,
@@ -157,6 +162,7 @@ async function residenceSnapshot(
     ...applianceItems.map((a) => up("appliance", a.id, a)),
     ...meterItems.map((m) => up("meter", m.id, m)),
     ...handoffItems.map((l) => up("handoffLink", l.id, l)),
+    ...reportLinkItems.map((l) => up("reportLink", l.id, l)),
   ];
 }
 
@@ -209,6 +215,7 @@ async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: M
         : [],
     ),
     notification: byId(await loadNotifications(db, ids("notification"), who.userId)),
+    reportLink: byId(await loadReportLinks(db, ids("reportLink"))),
   };
   if (ids("profile").length) found.profile.set(who.userId, await findUser(db, who.userId));
   const memberResidences = [
