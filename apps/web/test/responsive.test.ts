@@ -59,6 +59,7 @@ test("the signed-in screens fit a 360 px phone without sideways scrolling", asyn
     ["escalation", `/residences/${residence.id}/escalation`],
     ["history", `/residences/${residence.id}/history`],
     ["handover", `/residences/${residence.id}/handover`],
+    ["templates", `/residences/${residence.id}/templates`],
     ["join", "/residences/join"],
   ];
   const failures: string[] = [];
@@ -73,6 +74,15 @@ test("the signed-in screens fit a 360 px phone without sideways scrolling", asyn
     }
   }
   assert.deepEqual(failures, []);
+
+  // A long template title does not squeeze its checkbox: every one is the same full size (they shrank
+  // to 13-17 px beside a two-line title).
+  await page.goto(`${web}/residences/${residence.id}/templates`);
+  const boxes = await page
+    .locator(".template input[type=checkbox]")
+    .evaluateAll((inputs) => inputs.map((input) => Math.round(input.getBoundingClientRect().width)));
+  assert.ok(boxes.length > 1, "the catalog lists templates");
+  assert.deepEqual([...new Set(boxes)], [20], "every template's checkbox is 1.25rem wide");
 
   // A residence's links take one row on a phone: the row scrolls sideways on its own (the page does not),
   // the current screen's link is in view, and the keyboard reaches every link, each scrolled into view.

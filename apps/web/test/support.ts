@@ -120,6 +120,9 @@ export async function launchWebStack(): Promise<RunningWebStack> {
           REDIS_URL: TEST_REDIS_URL,
           REDIS_KEY_PREFIX: `test:web:${randomUUID()}:`,
           RUN_EMBEDDED_WORKER: "true",
+          // The embedded worker's hourly recall check would ask the real CPSC service: no network in tests
+          // (the recall checks are tested against recorded answers in packages/jobs and apps/api).
+          RECALLS_ENABLED: "false",
           SMTP_URL: smtp.url,
           AUTH_SECRET: "web-e2e-secret-web-e2e-secret-00000",
           PUBLIC_WEB_URL: web,

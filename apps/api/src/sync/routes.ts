@@ -8,6 +8,7 @@ import {
   meters,
   type Queryable,
   queryRows,
+  reportLinks,
   tasks,
 } from "@honeydue/db";
 import { eq, inArray, sql } from "drizzle-orm";
@@ -25,6 +26,7 @@ import { decodeCursor, encodeCursor, Nullable, Uuid } from "../http/schemas.ts";
 import { findUser } from "../me/presenter.ts";
 import { loadMeters } from "../meters/presenter.ts";
 import { loadNotifications } from "../notifications/presenter.ts";
+import { loadReportLinks, selectReportLinks } from "../reports/presenter.ts";
 import { listResidences, loadMembers, type ResidenceView } from "../residences/presenter.ts";
 import { boundsFor } from "../tasks/access.ts";
 import { loadTasks, selectTasks, toTask } from "../tasks/presenter.ts";
@@ -46,6 +48,7 @@ const ENTITIES = [
   "appliance",
   "meter",
   "notification",
+  "reportLink",
 ] as const;
 type Entity = (typeof ENTITIES)[number];
 
@@ -120,6 +123,7 @@ async function residenceSnapshot(
     fileRows,
     applianceItems,
     meterItems,
+    reportLinkItems,
   ] = await Promise.all([
     loadMembers(db, [id]),
     selectTasks(db, b, eq(tasks.residenceId, id)),
@@ -133,6 +137,7 @@ async function residenceSnapshot(
       .where(eq(appliances.residenceId, id))
       .then((rows) => presentAppliances(db, rows)),
     loadMeters(db, eq(meters.residenceId, id)),
+    selectReportLinks(db, eq(reportLinks.residenceId, id)),
   ]);
   const up = (type: Entity, entityId: string, data: Record<string, unknown>): ChangeDto => ({
     type,
@@ -151,6 +156,7 @@ async function residenceSnapshot(
     ...fileRows.map((f) => up("file", f.id, fileView(f))),
     ...applianceItems.map((a) => up("appliance", a.id, a)),
     ...meterItems.map((m) => up("meter", m.id, m)),
+    ...reportLinkItems.map((l) => up("reportLink", l.id, l)),
   ];
 }
 
@@ -198,6 +204,7 @@ async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: M
     appliance: byId(await loadAppliances(db, ids("appliance"))),
     meter: byId(ids("meter").length ? await loadMeters(db, inArray(meters.id, ids("meter"))) : []),
     notification: byId(await loadNotifications(db, ids("notification"), who.userId)),
+    reportLink: byId(await loadReportLinks(db, ids("reportLink"))),
   };
   if (ids("profile").length) found.profile.set(who.userId, await findUser(db, who.userId));
   const memberResidences = [
