@@ -52,7 +52,14 @@ export async function proxy(request: NextRequest) {
   response.headers.set("content-security-policy", csp);
   response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
   response.headers.set("x-content-type-options", "nosniff");
-  response.headers.set("referrer-policy", "same-origin");
+  // A contractor's hand-off page has the link's secret in its address: it is never sent on as a referrer
+  // (not even to this site's own pages), never indexed and never stored by a cache.
+  const secretInPath = request.nextUrl.pathname.startsWith("/handoff/");
+  response.headers.set("referrer-policy", secretInPath ? "no-referrer" : "same-origin");
+  if (secretInPath) {
+    response.headers.set("x-robots-tag", "noindex, nofollow, noarchive");
+    response.headers.set("cache-control", "private, no-store");
+  }
   response.headers.set("x-frame-options", "DENY");
   response.headers.set("cross-origin-opener-policy", "same-origin");
   response.headers.set("permissions-policy", "camera=(self), microphone=(), geolocation=(), payment=()");

@@ -1,4 +1,5 @@
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { createErrorSink } from "@honeydue/observability";
 import Fastify, { type FastifyBaseLogger, LogController } from "fastify";
 import { registerAccountRoutes } from "./accounts/routes.ts";
 import { createCodeThrottle, createLinkThrottle, createSignInThrottle } from "./accounts/throttle.ts";
@@ -116,11 +117,12 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   });
 
   registerErrorHandling(app);
-  registerRequestChecks(app);
+  // The security headers first: every later refusal (no Host, a URL too long, a flood) carries them.
   await registerSecurityHeaders(app, {
     web: deps.settings.publicWebUrl,
     admin: deps.settings.publicAdminUrl,
   });
+  registerRequestChecks(app);
   // Before any route's own hooks: a flood of anonymous requests is refused before it costs a query.
   registerAddressLimit(app, {
     perMinute: deps.settings.unauthenticatedRequestsPerIpPerMinute,
@@ -146,10 +148,13 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerIdempotency(app, write);
 
   const auth = createAuthGuard({ db, keys: deps.keys });
+  // Errors with no caller to throw to (work left after the answer): logged rate-limited and counted in
+  // background_errors_total{source}; one sink per source, so each is limited on its own.
+  const errorSink = (source: string) => createErrorSink({ source, log: deps.log, metrics: deps.metrics });
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
-  // One sign-in throttle for sign-in and account deletion (they count towards the same limits).
+  // One password budget for every route that checks a password: sign-in, password change, account deletion.
   const signInThrottle = createSignInThrottle({
     redis: deps.redis,
     settings: deps.settings,
@@ -167,6 +172,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     log: deps.log,
     notifyOutbox,
     auth,
+    resetErrors: errorSink("password-reset-request"),
   });
   // routes:residences
   registerResidenceRoutes(app, { db, auth });
@@ -211,6 +217,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
     notifyOutbox,
     auth,
     grantKeys: deps.keys["storage-grant"],
+    stagingErrors: errorSink("upload-staging-delete"),
   });
   registerFileRoutes(app, {
     db,

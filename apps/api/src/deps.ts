@@ -48,11 +48,16 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
     statementTimeoutMs: settings.databaseStatementTimeoutMs,
     applicationName: "honeydue-api",
   });
-  const redis = settings.redisUrl
-    ? createApiRedis(settings.redisUrl, log, settings.redisKeyPrefix)
-    : undefined;
   const metrics = createApiMetrics(database);
   poolErrors = createErrorSink({ source: "postgres-pool", log, metrics });
+  const redis = settings.redisUrl
+    ? createApiRedis(
+        settings.redisUrl,
+        createErrorSink({ source: "redis-api", log, metrics }),
+        log,
+        settings.redisKeyPrefix,
+      )
+    : undefined;
   // A lost kick only delays delivery until the relay's next poll, but it is seen.
   const kickErrors = createErrorSink({ source: "outbox-kick", log, metrics });
   const keys = deriveKeyRing(settings.authSecrets);
@@ -85,7 +90,12 @@ export async function createApiDeps(settings: ApiSettings, log: Logger): Promise
  * (REDIS_KEY_PREFIX; ioredis adds it, Pub/Sub channels excepted); nothing in the API hands this connection
  * to BullMQ, which refuses a connection with a key prefix (the worker's queues have QUEUE_PREFIX).
  */
-export function createApiRedis(url: string, log: Logger, keyPrefix = ""): Redis {
+export function createApiRedis(
+  url: string,
+  onError: (error: unknown) => void,
+  log: Pick<Logger, "info">,
+  keyPrefix = "",
+): Redis {
   const redis = new Redis(url, {
     keyPrefix,
     maxRetriesPerRequest: 1,
@@ -94,11 +104,13 @@ export function createApiRedis(url: string, log: Logger, keyPrefix = ""): Redis 
     connectTimeout: 2000,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
-  // Connection errors are reported by /readyz; an unhandled 'error' event must not crash the API.
+  // Connection errors have no caller (/readyz reports the connection): every one is counted in
+  // background_errors_total{source="redis-api"} and logged rate-limited by `onError`; an unhandled 'error'
+  // event would crash the API.
   let down = false;
   redis.on("error", (error) => {
-    if (!down) log.warn({ err: error }, "redis connection error");
     down = true;
+    onError(error);
   });
   redis.on("ready", () => {
     if (down) log.info("redis connection back");

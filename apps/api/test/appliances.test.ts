@@ -198,6 +198,146 @@ test("adding a furnace offers its template jobs; creating them links them with f
   assertProblem(wrong, 400);
 });
 
+test("every kind offers its catalog jobs, with first due dates counted from the install", async () => {
+  const h = await createHousehold(deps, { name: "Schedule House", timezone: "America/Chicago" });
+  deps.clock = () => new Date("2026-06-01T12:00:00Z");
+  try {
+    const add = async (body: object) => {
+      const res = await post(body, h.member, h.residence.id);
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json() as { id: string };
+    };
+    type Offer = { slug: string; templateId: string; firstDueOn: string; recurrenceText: string };
+    const offers = async (id: string) => {
+      const res = await get(`/v1/appliances/${id}/suggested-tasks`, h.viewer);
+      assert.equal(res.statusCode, 200, res.body);
+      return res.json().items as Offer[];
+    };
+    const make = async (id: string, items: Offer[]) => {
+      const res = await app.inject({
+        method: "POST",
+        url: `/v1/appliances/${id}/tasks/from-templates`,
+        headers: h.member.auth,
+        payload: { templateIds: items.map((i) => i.templateId) },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json().items as { title: string; dueOn: string; recurrence: unknown; templateId: string }[];
+    };
+
+    // Every kind but "other" calls for at least one job of its own.
+    const expected: Record<string, string[]> = {
+      furnace: ["replace-hvac-filter", "service-furnace", "clean-vents-and-registers"],
+      air_conditioner: [
+        "service-air-conditioner",
+        "clean-ac-condenser",
+        "flush-ac-condensate-line",
+        "replace-hvac-filter",
+      ],
+      heat_pump: ["replace-hvac-filter", "service-air-conditioner", "clean-ac-condenser"],
+      water_heater: [
+        "flush-water-heater",
+        "inspect-water-heater-anode-rod",
+        "test-water-heater-relief-valve",
+      ],
+      water_softener: [
+        "refill-water-softener-salt",
+        "clean-water-softener-brine-tank",
+        "replace-water-filter",
+      ],
+      dishwasher: ["clean-dishwasher-filter"],
+      washer: ["inspect-washing-machine-hoses", "clean-washing-machine"],
+      dryer: ["clean-dryer-vent"],
+      refrigerator: ["clean-refrigerator-coils", "replace-water-filter"],
+      range: ["clean-range-hood-filter", "clean-oven"],
+      microwave: ["clean-microwave-filters"],
+      garage_door_opener: ["test-garage-door-auto-reverse", "lubricate-garage-door"],
+      sump_pump: ["check-sump-pump"],
+      roof: ["inspect-roof", "clean-gutters"],
+      smoke_co_alarm: ["test-smoke-co-alarms", "replace-smoke-alarm-batteries", "replace-smoke-alarms"],
+      other: [],
+    };
+    for (const [kind, slugs] of Object.entries(expected)) {
+      const a = await add({ name: `A ${kind}`, kind });
+      const items = await offers(a.id);
+      assert.deepEqual(
+        items.map((i) => i.slug),
+        slugs,
+        kind,
+      );
+      // Unknown age: interval jobs are due today, seasonal ones at their season.
+      for (const i of items) assert.ok(i.firstDueOn >= "2026-06-01", `${kind} ${i.slug} ${i.firstDueOn}`);
+    }
+
+    // A furnace fitted a month ago: its filter 90 days after the install, its service every autumn.
+    const furnace = await add({ name: "Furnace", kind: "furnace", installedOn: "2026-05-02" });
+    const furnaceOffers = await offers(furnace.id);
+    const furnaceTasks = await make(furnace.id, furnaceOffers.slice(0, 2));
+    assert.deepEqual(
+      furnaceTasks.map((t) => [t.dueOn, t.recurrence]),
+      [
+        ["2026-07-31", { kind: "afterCompletion", interval: 90, unit: "day" }],
+        ["2026-09-15", { kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=15" }],
+      ],
+    );
+
+    // A water heater bought two years ago and never serviced: flush yearly (overdue: due today), anode check
+    // every three years (a year from now); one installed this spring has its first flush next spring.
+    const heater = await add({ name: "Water heater", kind: "water_heater", purchasedOn: "2024-04-10" });
+    const heaterTasks = await make(heater.id, (await offers(heater.id)).slice(0, 2));
+    assert.deepEqual(
+      heaterTasks.map((t) => [t.title, t.dueOn, t.recurrence]),
+      [
+        ["Flush the water heater — Water heater", "2026-06-01", { kind: "fixed", interval: 1, unit: "year" }],
+        [
+          "Inspect the water heater anode rod — Water heater",
+          "2027-04-10",
+          { kind: "fixed", interval: 3, unit: "year" },
+        ],
+      ],
+    );
+    const fresh = await add({ name: "New heater", kind: "water_heater", installedOn: "2026-03-20" });
+    assert.equal((await offers(fresh.id))[0]!.firstDueOn, "2027-03-20");
+    const linked = (await get(`/v1/appliances/${heater.id}`, h.viewer)).json().taskIds;
+    assert.equal(linked.length, 2, "created tasks are linked to the appliance");
+  } finally {
+    deps.clock = undefined;
+  }
+});
+
+test("viewers cannot write appliances (403), other households cannot reach them (404)", async () => {
+  const a = (await post({ name: "Sump pump", kind: "sump_pump" })).json();
+  const offer = (await get(`/v1/appliances/${a.id}/suggested-tasks`)).json().items[0];
+  const writes = [
+    { method: "POST", url: `/v1/residences/${home.residence.id}/appliances`, payload: { name: "Mine" } },
+    { method: "PATCH", url: `/v1/appliances/${a.id}`, payload: { name: "Mine" } },
+    { method: "DELETE", url: `/v1/appliances/${a.id}` },
+    { method: "PUT", url: `/v1/appliances/${a.id}/photo`, payload: { fileId: null } },
+    {
+      method: "POST",
+      url: `/v1/appliances/${a.id}/tasks/from-templates`,
+      payload: { templateIds: [offer.templateId] },
+    },
+  ] as const;
+  for (const w of writes) {
+    assertProblem(await app.inject({ ...w, headers: home.viewer.auth }), 403);
+    assertProblem(await app.inject({ ...w, headers: other.owner.auth }), 404);
+  }
+  for (const url of [
+    `/v1/appliances/${a.id}`,
+    `/v1/appliances/${a.id}/suggested-tasks`,
+    `/v1/appliances/${a.id}/service-history`,
+    `/v1/residences/${home.residence.id}/appliances`,
+    `/v1/residences/${home.residence.id}/replacement-plan`,
+    `/v1/residences/${home.residence.id}/recalls`,
+  ]) {
+    assert.equal((await get(url, home.viewer)).statusCode, 200, url);
+    assertProblem(await get(url, other.owner), 404);
+  }
+  const still = (await get(`/v1/appliances/${a.id}`)).json();
+  assert.equal(still.name, "Sump pump", "nothing was written");
+  assert.deepEqual(still.taskIds, []);
+});
+
 test("the service history lists the completions of linked tasks and totals their cost", async () => {
   const heater = (await post({ name: "Water heater", kind: "water_heater" })).json();
   const [flush, anode, unrelated] = await deps.db

@@ -40,6 +40,8 @@ test("Redis down: sign-in keeps answering (throttle in memory, said in a metric)
   assert.deepEqual([...new Set(statuses)].sort(), [200, 401], `no 5xx: ${statuses}`);
   assert.match((await metric(api, /^rate_limiter_fallback\{.*limiter="sign-in"/)) ?? "", / 1$/);
   assert.match((await metric(api, /^rate_limiter_fallback_total\{.*limiter="sign-in"/)) ?? "", / [1-9]\d*$/);
+  // The connection's own errors have no caller: counted (and logged, rate-limited), never dropped.
+  assert.match((await metric(api, /^background_errors_total\{.*source="redis-api"/)) ?? "", / [1-9]\d*$/);
 
   const ready = await api.app.inject({ method: "GET", url: "/readyz" });
   assert.equal(ready.statusCode, 200, ready.body);
@@ -74,6 +76,21 @@ test("PostgreSQL down: requests answer 503 `unavailable` with Retry-After, readi
   const ready = await api.app.inject({ method: "GET", url: "/readyz" });
   assert.equal(ready.statusCode, 503);
   assert.equal(ready.json().status, "not-ready");
+  // A reset request is answered before it is processed (202 whatever happens); its failure has no caller
+  // left, so it is counted (and logged, rate-limited), never dropped.
+  const forgot = await api.app.inject({
+    method: "POST",
+    url: "/v1/auth/forgot-password",
+    payload: { email: user.email },
+  });
+  assert.equal(forgot.statusCode, 202, forgot.body);
+  await until(
+    async () =>
+      /\s[1-9]\d*$/.test(
+        (await metric(api, /^background_errors_total\{.*source="password-reset-request"/)) ?? "",
+      ),
+    "the failed reset request to be counted",
+  );
 
   await pg.start();
   await until(async () => (await me()).statusCode === 200, "GET /v1/me answering again", 30_000);

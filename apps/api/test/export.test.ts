@@ -165,6 +165,22 @@ await deps.db.insert(completions).values([
   },
 ]);
 
+// A contractor's hand-off link on Alice's task, used: its submission is the household's; its secret is not.
+const handoff = await app.inject({
+  method: "POST",
+  url: `/v1/tasks/${t1!.id}/handoff-links`,
+  headers: alice.auth,
+  payload: { showAddress: true, contractorId },
+});
+assert.equal(handoff.statusCode, 201, handoff.body);
+const handoffToken = handoff.json().token as string;
+const handoffSubmitted = await app.inject({
+  method: "POST",
+  url: `/v1/handoff/${handoffToken}/submit`,
+  payload: { contractorName: "Pat Plumber", amountCents: 4_200, note: "Fixed the drip" },
+});
+assert.equal(handoffSubmitted.statusCode, 200, handoffSubmitted.body);
+
 await deps.db
   .insert(devices)
   .values({ userId: alice.id, platform: "ios", token: "push-token-secret-xyz", name: "Alice's iPhone" });
@@ -265,7 +281,7 @@ test("GET /v1/me/export is a JSON download of everything about me and nothing ab
   assert.ok(!res.body.includes("push-token-secret-xyz"), "push tokens stay out");
   assert.deepEqual(
     data.notifications.map((n: { title: string }) => n.title),
-    ["Bob assigned you a task"],
+    [`Pat Plumber marked “${hostile.formula}” done`, "Bob assigned you a task"],
   );
   assert.equal(data.calendarFeeds.length, 1);
   assert.deepEqual(Object.keys(data.calendarFeeds[0]).sort(), ["createdAt", "id", "revokedAt"]);
@@ -429,7 +445,16 @@ test("the export's OpenAPI schema names every field of every record (no open obj
   }
   const residence = objects.find(([path]) => path === "$.residences/items")?.[1];
   assert.ok(residence, "residences are objects");
-  for (const field of ["tasks", "completions", "contractors", "documents", "appliances", "meters", "members"])
+  for (const field of [
+    "tasks",
+    "completions",
+    "contractors",
+    "documents",
+    "appliances",
+    "meters",
+    "handoffLinks",
+    "members",
+  ])
     assert.ok((residence.properties as Record<string, unknown>)[field], `residence has ${field}`);
 });
 
@@ -480,9 +505,12 @@ test("every record in the export is what its own GET answers: the same fields, t
     "completions",
     "contractors",
     "documents",
+    "handoffLinks",
+    "handovers",
     "members",
     "meters",
     "replacementPlan",
+    "reportLinks",
     "tasks",
   ]);
 
@@ -500,6 +528,12 @@ test("every record in the export is what its own GET answers: the same fields, t
   assert.deepEqual(house.documents, [await getJson(`/v1/documents/${(house.documents as Json[])[0]!.id}`)]);
   assert.deepEqual(house.appliances, [await getJson(`/v1/appliances/${appliance.json().id}`)]);
   assert.deepEqual(house.replacementPlan, await getJson(`/v1/residences/${home.id}/replacement-plan`));
+  assert.deepEqual(house.handoffLinks, (await getJson(`/v1/tasks/${t1!.id}/handoff-links`)).items);
+  assert.equal((house.handoffLinks as Json[]).length, 1);
+  assert.equal(((house.handoffLinks as Json[])[0]!.submission as Json).note, "Fixed the drip");
+  assert.ok(!JSON.stringify(data).includes(handoffToken), "the export holds the hand-off link's secret");
+  assert.deepEqual(house.reportLinks, (await getJson(`/v1/residences/${home.id}/report-links`)).items);
+  assert.deepEqual(house.handovers, (await getJson(`/v1/residences/${home.id}/handovers`)).items);
 
   const [exportedMeter] = house.meters as Json[];
   const { readings, ...meterFields } = exportedMeter!;

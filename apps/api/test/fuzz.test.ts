@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { judge, type OpenApi, operationsOf, responseChecker, runFuzz } from "./fuzz/run.ts";
+import { type Answer, judge, type OpenApi, operationsOf, responseChecker, runFuzz } from "./fuzz/run.ts";
 import { startFuzzApi } from "./fuzz/server.ts";
 import { seedWorld } from "./fuzz/world.ts";
 
@@ -70,33 +70,50 @@ test("the fuzz oracle flags 5xx, undocumented statuses, non-problem errors and s
   const check = responseChecker(document);
   const problem = (status: number) => JSON.stringify({ type: "https://x/y", title: "t", status });
   const json = "application/json";
+  const secure = {
+    "strict-transport-security": "max-age=31536000; includeSubDomains",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "content-security-policy": "default-src 'none';frame-ancestors 'none'",
+    "referrer-policy": "no-referrer",
+  };
+  const answer = (status: number, contentType: string, body: string, more: Partial<Answer> = {}): Answer => ({
+    status,
+    contentType,
+    body,
+    headers: secure,
+    credentialed: false,
+    ...more,
+  });
+  assert.deepEqual(judge(op!, answer(200, json, '{"id":"0b7d1c52-4a4e-4a8e-9d6f-6a1f0a6b1c2d"}'), check), []);
+  assert.deepEqual(judge(op!, answer(404, "application/problem+json", problem(404)), check), []);
+  assert.match(judge(op!, answer(200, json, '{"id":"nope"}'), check).join(), /schema/);
+  assert.match(judge(op!, answer(500, "application/problem+json", problem(500)), check).join(), /500/);
+  assert.match(
+    judge(op!, answer(409, "application/problem+json", problem(409)), check).join(),
+    /not documented/,
+  );
+  assert.match(judge(op!, answer(404, json, problem(404)), check).join(), /not problem\+json/);
+  assert.match(judge(op!, answer(200, "text/html", "<p>"), check).join(), /content type/);
+  // Security headers: a missing one, a credentialed answer that may be stored.
+  const { "x-content-type-options": _, ...noNosniff } = secure;
+  assert.match(
+    judge(op!, answer(404, "application/problem+json", problem(404), { headers: noNosniff }), check).join(),
+    /X-Content-Type-Options/,
+  );
+  assert.match(
+    judge(op!, answer(404, "application/problem+json", problem(404), { credentialed: true }), check).join(),
+    /no-store/,
+  );
   assert.deepEqual(
     judge(
       op!,
-      { status: 200, contentType: json, body: '{"id":"0b7d1c52-4a4e-4a8e-9d6f-6a1f0a6b1c2d"}' },
+      answer(404, "application/problem+json", problem(404), {
+        credentialed: true,
+        headers: { ...secure, "cache-control": "no-store" },
+      }),
       check,
     ),
     [],
-  );
-  assert.deepEqual(
-    judge(op!, { status: 404, contentType: "application/problem+json", body: problem(404) }, check),
-    [],
-  );
-  assert.match(judge(op!, { status: 200, contentType: json, body: '{"id":"nope"}' }, check).join(), /schema/);
-  assert.match(
-    judge(op!, { status: 500, contentType: "application/problem+json", body: problem(500) }, check).join(),
-    /500/,
-  );
-  assert.match(
-    judge(op!, { status: 409, contentType: "application/problem+json", body: problem(409) }, check).join(),
-    /not documented/,
-  );
-  assert.match(
-    judge(op!, { status: 404, contentType: json, body: problem(404) }, check).join(),
-    /not problem\+json/,
-  );
-  assert.match(
-    judge(op!, { status: 200, contentType: "text/html", body: "<p>" }, check).join(),
-    /content type/,
   );
 });

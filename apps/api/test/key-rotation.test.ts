@@ -190,3 +190,33 @@ test("calendar feeds and refresh tokens have no key: a rotation leaves them work
     200,
   );
 });
+
+test("a running API stops accepting the previous secret's tokens at the end of the grace period", async () => {
+  const user = await createUser(before.deps);
+  const until = Date.now() + 20_000;
+  const ending = await startTestApi({
+    databaseUrl,
+    env: {
+      AUTH_SECRET: NEW,
+      AUTH_SECRET_PREVIOUS: OLD,
+      AUTH_SECRET_PREVIOUS_UNTIL: new Date(until).toISOString(),
+    },
+  });
+  // Asked again and again: accepted only while the grace period lasts, refused from its end on, by the
+  // same process (keys are looked up per request, not filtered once at boot).
+  const answers: number[] = [];
+  for (;;) {
+    const sentAt = Date.now();
+    const status = (await ending.app.inject({ method: "GET", url: "/v1/me", headers: user.auth })).statusCode;
+    const answeredAt = Date.now();
+    if (status === 200) assert.ok(sentAt < until, "accepted after the grace period");
+    else {
+      assert.equal(status, 401);
+      assert.ok(answeredAt >= until, "refused during the grace period");
+    }
+    answers.push(status);
+    if (status === 401) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  assert.ok(answers.includes(200), `never accepted during the grace period: ${answers}`);
+});

@@ -3,7 +3,7 @@ import { after } from "node:test";
 import { type ApiSettings, deriveKeyRing, loadApiSettings } from "@honeydue/config";
 import { migrate, openDatabase, outbox, queryRows } from "@honeydue/db";
 import { type EmailJob, type EmailTemplate, TEMPLATES } from "@honeydue/email";
-import { createLogger } from "@honeydue/observability";
+import { createErrorSink, createLogger } from "@honeydue/observability";
 import { createStorage } from "@honeydue/storage";
 import {
   type ApiCall,
@@ -97,6 +97,7 @@ export async function startTestApi(
   });
   const log = options.log ?? createLogger({ level: settings.logLevel, role: "api" });
   const keys = deriveKeyRing(settings.authSecrets);
+  const metrics = createApiMetrics(database.handle);
   const deps: ApiDeps = {
     settings,
     log,
@@ -104,11 +105,16 @@ export async function startTestApi(
     db: database.handle.db,
     // An own Redis (env REDIS_URL) is connected the way production connects it.
     redis: env.REDIS_URL
-      ? createApiRedis(env.REDIS_URL, log, settings.redisKeyPrefix)
+      ? createApiRedis(
+          env.REDIS_URL,
+          createErrorSink({ source: "redis-api", log, metrics }),
+          log,
+          settings.redisKeyPrefix,
+        )
       : options.redis
         ? new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2, keyPrefix: TEST_REDIS_KEY_PREFIX })
         : undefined,
-    metrics: createApiMetrics(database.handle),
+    metrics,
     keys,
     storage: createStorage(settings.storage, {
       grantKeys: keys["storage-grant"],

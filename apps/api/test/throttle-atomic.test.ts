@@ -2,12 +2,13 @@ import assert from "node:assert/strict";
 import { randomBytes, randomInt } from "node:crypto";
 import { describe, test } from "node:test";
 import { REDIS_SKIP_REASON, redisReachable } from "@honeydue/testkit";
-import { createHousehold } from "./fixtures.ts";
+import { createHousehold, createUser } from "./fixtures.ts";
 import { signUp, startTestApi, type TestApi } from "./support.ts";
 
 // Issue 16 item 1: attempts are counted BEFORE the password or code is checked, atomically, so parallel
 // guesses cannot overtake the count; every route that checks a password spends one budget.
 const LIMIT = 20; // LOGIN_FAILURES_PER_ACCOUNT_PER_HOUR's default
+const CODE_LIMIT = 10; // CODE_FAILURES_PER_USER
 const PASSWORD = "correct horse battery";
 const uniqueEmail = () => `atomic-${randomBytes(5).toString("hex")}@example.com`;
 // Random addresses keep runs apart in a shared Redis (its windows outlive a test run).
@@ -110,6 +111,32 @@ function suite(api: TestApi) {
     const looked = answers.filter((r) => r.statusCode === 404).length;
     assert.ok(looked <= 10, `${looked} codes were looked up (limit 10)`);
     for (const res of answers.filter((r) => r.statusCode !== 404)) assert429(res);
+  });
+
+  test("share-code joins and email verification codes spend one budget", async () => {
+    const user = await createUser(api.deps, { verified: false });
+    const tries = [
+      (i: number) =>
+        api.app.inject({
+          method: "POST",
+          url: `/v1/share-codes/WRONG${String(i).padStart(3, "0")}/join`,
+          headers: user.auth,
+          remoteAddress: uniqueIp(),
+        }),
+      () =>
+        api.app.inject({
+          method: "POST",
+          url: "/v1/auth/verify-email",
+          headers: user.auth,
+          payload: { code: "000000" },
+          remoteAddress: uniqueIp(),
+        }),
+    ];
+    for (let i = 0; i < CODE_LIMIT; i++) {
+      const res = await tries[i % 2]!(i);
+      assert.ok([400, 404].includes(res.statusCode), `try ${i}: ${res.statusCode} ${res.body}`);
+    }
+    for (const [i, attempt] of tries.entries()) assert429(await attempt(99), `route ${i}`);
   });
 }
 

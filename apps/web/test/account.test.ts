@@ -101,6 +101,10 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
     .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: photo });
   await page.getByRole("button", { name: "Save photo" }).click();
   await page.getByRole("status").getByText("Your photo is saved.").waitFor();
+  // The chooser is emptied, so a second click does not send the same photo again.
+  await page.waitForFunction(
+    () => document.querySelector<HTMLInputElement>("input[name=avatar]")?.value === "",
+  );
   const avatar = page.getByRole("img", { name: "Your current photo" });
   await avatar.waitFor();
   await page.waitForFunction(() => {
@@ -113,6 +117,11 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
   assert.ok(withPhoto.avatarFileId, "the avatar is set");
   await page.getByRole("button", { name: "Remove photo" }).click();
   await avatar.waitFor({ state: "detached" });
+  // The notice follows the latest action: the removal is announced, the earlier "saved" is gone.
+  const photoSection = page.getByRole("region", { name: "Your photo" });
+  await photoSection.getByRole("status").getByText("Your photo is removed.").waitFor();
+  await photoSection.getByText("No photo yet.").waitFor();
+  assert.equal(await photoSection.getByText("Your photo is saved.").count(), 0, "no stale success notice");
   const without = (await (await fetch(`${api}/v1/me`, { headers: bearer(phone.accessToken) })).json()) as {
     avatarFileId: string | null;
   };

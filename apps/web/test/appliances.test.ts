@@ -4,9 +4,10 @@ import sharp from "sharp";
 import { signIn, signUpMember, startWebStack } from "./support.ts";
 
 // End to end in headless Chromium against the real API: a member adds a furnace with a photo, its dates,
-// lifespan, replacement cost and links to a document, a contractor and a task; its page shows them with its
-// age against its expected life, its service history and cost; the list plans its replacement; a search
-// hit opens it; it is edited and deleted. Screenshots: artifacts/web-screenshots/.
+// lifespan, replacement cost and links to a document, a contractor and a task; its page offers the jobs a
+// furnace calls for (ticked, with their schedules and first due dates) and adds the chosen ones linked to it;
+// it shows its age against its expected life, its service history and cost; the list and the home screen
+// plan its replacement; a search hit opens it; it is edited and deleted. Screenshots: artifacts/web-screenshots/.
 
 interface ApiAppliance {
   id: string;
@@ -120,6 +121,50 @@ test("appliances: add with photo and links, plan the replacement, find, edit and
   await page.getByRole("link", { name: "Replace the furnace filter" }).first().waitFor();
   await page.getByText("No recall matches this appliance.").waitFor();
 
+  // Added: the jobs a furnace calls for are offered, ticked, with their schedules and first due dates.
+  const offered = page.getByRole("region", { name: "Maintenance it calls for" });
+  const filterJob = offered.getByRole("checkbox", { name: /^Replace HVAC filter — Basement furnace/ });
+  const serviceJob = offered.getByRole("checkbox", {
+    name: /^Service the furnace before winter — Basement furnace/,
+  });
+  const ventsJob = offered.getByRole("checkbox", {
+    name: /^Vacuum supply vents and return grilles — Basement furnace/,
+  });
+  for (const job of [filterJob, serviceJob, ventsJob]) assert.ok(await job.isChecked());
+  await offered.getByText(/^90 days after completion · first due /).waitFor();
+  await offered.getByText(/· first due Sep 15, \d{4}/).waitFor();
+  await check(page, "appliance-suggested");
+  await ventsJob.uncheck();
+  await offered.getByRole("button", { name: "Add these jobs" }).click();
+  await page.waitForURL(/\?added=2$/);
+  await offered.getByRole("status").filter({ hasText: "2 jobs added to the list." }).waitFor();
+  assert.equal(await offered.getByRole("checkbox").count(), 1, "only the job not yet added is offered");
+  const linkedTasks = (await getAppliance()).body.taskIds.filter((id) => id !== task.id);
+  assert.equal(linkedTasks.length, 2, "the two chosen jobs are linked to the furnace");
+  const made = await Promise.all(
+    linkedTasks.map(async (id) => {
+      const answer = await fetch(`${api}/v1/tasks/${id}`, { headers });
+      return (await answer.json()) as { title: string; dueOn: string; recurrence: unknown };
+    }),
+  );
+  made.sort((x, y) => x.title.localeCompare(y.title));
+  assert.deepEqual(
+    made.map((m) => [m.title, m.recurrence]),
+    [
+      ["Replace HVAC filter — Basement furnace", { kind: "afterCompletion", interval: 90, unit: "day" }],
+      [
+        "Service the furnace before winter — Basement furnace",
+        { kind: "fixed", rrule: "FREQ=YEARLY;BYMONTH=9;BYMONTHDAY=15" },
+      ],
+    ],
+  );
+  assert.equal(made[0]!.dueOn, today, "installed 18 years ago: the filter is due now");
+  assert.match(made[1]!.dueOn, /-09-15$/, "the service at its season");
+  await page
+    .getByRole("region", { name: "Tasks" })
+    .getByRole("link", { name: /^Replace HVAC filter/ })
+    .waitFor();
+
   // Its service history: the linked task's completion with its cost.
   await post(`/v1/tasks/${task.id}/complete`, { dueOn: today, costCents: 8000, contractorId: contractor.id });
   await page.reload();
@@ -133,6 +178,17 @@ test("appliances: add with photo and links, plan the replacement, find, edit and
   await planned.getByRole("link", { name: "Basement furnace" }).waitFor();
   await planned.getByText("Estimated cost: $4,500.00").waitFor();
   await check(page, "appliances");
+
+  // The home screen plans it too, across the residences.
+  await page.goto(`${web}/tasks`);
+  const homePlan = page.getByRole("region", { name: "Replacement planning" });
+  await homePlan.getByText("Nearing the end of their life within two years: 1.").waitFor();
+  await homePlan.getByText("Estimated cost of replacing them: $4,500.00").waitFor();
+  await homePlan.getByRole("link", { name: "Basement furnace" }).click();
+  await page.waitForURL(new RegExp(`/appliances/${applianceId}$`));
+  await page.goto(`${web}/tasks`);
+  await page.getByRole("region", { name: "Replacement planning" }).waitFor();
+  await check(page, "home-replacement");
 
   // A search hit opens its page.
   await page.goto(`${web}/residences/${residence.id}?q=Carrier`);
@@ -149,7 +205,7 @@ test("appliances: add with photo and links, plan the replacement, find, edit and
   const edited = (await getAppliance()).body;
   assert.equal(edited.location, "Utility room");
   assert.deepEqual(edited.contractorIds, []);
-  assert.deepEqual(edited.taskIds, [task.id]);
+  assert.deepEqual([...edited.taskIds].sort(), [task.id, ...linkedTasks].sort());
   assert.equal(edited.photoFileId, null);
 
   // Delete: back to the list, the appliance gone, its task kept.

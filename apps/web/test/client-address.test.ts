@@ -3,12 +3,11 @@ import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { createTestDatabase, freePort, startNodeProcess } from "@honeydue/testkit";
 import { artifactsDir } from "@honeydue/testkit/browser";
-import { webServer } from "./support.ts";
+import { apiProcess, webProcess, webServer } from "./support.ts";
 
 // The web app's server calls the API for browsers: it forwards each browser's X-Forwarded-For, so the API's
 // per-address limits count the browser, not the web server (whose address is in the API's TRUST_PROXY).
 const LIMIT = 3;
-const root = new URL("../../../", import.meta.url).pathname;
 
 test("the API limits each browser behind the web app by its own address, not the web server's", async (t) => {
   if (!existsSync(webServer)) {
@@ -18,39 +17,18 @@ test("the API limits each browser behind the web app by its own address, not the
   const database = await createTestDatabase();
   const [apiPort, webPort] = [await freePort(), await freePort()];
   const api = `http://127.0.0.1:${apiPort}`;
-  await startNodeProcess({
-    args: ["apps/api/src/main.ts"],
-    cwd: root,
-    env: {
-      NODE_ENV: "test",
-      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
-      LOG_LEVEL: "warn",
-      PORT: String(apiPort),
+  await startNodeProcess(
+    apiProcess(apiPort, {
       ...(database.url ? { DATABASE_URL: database.url } : {}),
       // In-memory counters: this API's budget is this test's alone.
       REDIS_URL: "",
       AUTH_SECRET: "web-address-secret-web-address-secret-0",
-      PUBLIC_API_URL: api,
       DATA_DIR: artifactsDir("web-address-data"),
-      METRICS_PORT: "0",
       TRUST_PROXY: "loopback",
       UNAUTHENTICATED_REQUESTS_PER_IP_PER_MINUTE: String(LIMIT),
-    },
-    readyUrl: `${api}/readyz`,
-    timeoutMs: 180_000,
-  });
-  await startNodeProcess({
-    args: [webServer],
-    env: {
-      PORT: String(webPort),
-      HOSTNAME: "127.0.0.1",
-      WEB_API_URL: api,
-      PUBLIC_WEB_URL: `http://localhost:${webPort}`,
-      NODE_ENV: "production",
-    },
-    readyUrl: `http://127.0.0.1:${webPort}/privacy`,
-    timeoutMs: 180_000,
-  });
+    }),
+  );
+  await startNodeProcess(webProcess(webPort, api));
   const browserA = "203.0.113.7";
   const browserB = "203.0.113.8";
   const page = (client: string) =>

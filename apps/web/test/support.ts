@@ -111,44 +111,25 @@ export async function launchWebStack(): Promise<RunningWebStack> {
     const database = await createServerDatabase();
     stops.push(database.drop);
     const [apiPort, webPort] = [await freePort(), await freePort()];
-    const api = `http://127.0.0.1:${apiPort}`;
+    const api = apiAddress(apiPort);
     const web = `http://localhost:${webPort}`;
     const started = await Promise.allSettled([
-      launchNodeProcess({
-        args: ["apps/api/src/main.ts"],
-        cwd: root,
-        env: {
-          NODE_ENV: "test",
-          COMPILE_VALIDATORS_ON_FIRST_USE: "true",
-          LOG_LEVEL: "warn",
-          PORT: String(apiPort),
+      launchNodeProcess(
+        apiProcess(apiPort, {
           DATABASE_URL: database.url,
           REDIS_URL: TEST_REDIS_URL,
           REDIS_KEY_PREFIX: `test:web:${randomUUID()}:`,
           RUN_EMBEDDED_WORKER: "true",
+          // The embedded worker's hourly recall check would ask the real CPSC service: no network in tests
+          // (the recall checks are tested against recorded answers in packages/jobs and apps/api).
+          RECALLS_ENABLED: "false",
           SMTP_URL: smtp.url,
           AUTH_SECRET: "web-e2e-secret-web-e2e-secret-00000",
-          PUBLIC_API_URL: api,
           PUBLIC_WEB_URL: web,
           DATA_DIR: artifactsDir("web-e2e-data"),
-          METRICS_PORT: "0",
-        },
-        readyUrl: `${api}/readyz`,
-        // A shared, loaded CI machine can take longer than the default minute to migrate and start.
-        timeoutMs: 180_000,
-      }),
-      launchNodeProcess({
-        args: [webServer],
-        env: {
-          PORT: String(webPort),
-          HOSTNAME: "127.0.0.1",
-          WEB_API_URL: api,
-          PUBLIC_WEB_URL: web,
-          NODE_ENV: "production",
-        },
-        readyUrl: `http://127.0.0.1:${webPort}/privacy`,
-        timeoutMs: 180_000,
-      }),
+        }),
+      ),
+      launchNodeProcess(webProcess(webPort, api)),
     ]);
     const processes = started.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     stops.push(...processes.map((p) => p.stop));
@@ -159,6 +140,48 @@ export async function launchWebStack(): Promise<RunningWebStack> {
     await stop();
     throw error;
   }
+}
+
+const apiAddress = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * How the web tests start the API (apps/api/src/main.ts) on `port`: quiet, validators compiled on first use,
+ * no metrics port, with the test's own settings (`env`: database, Redis, secrets, ...) on top.
+ */
+export function apiProcess(port: number, env: Record<string, string>) {
+  const api = apiAddress(port);
+  return {
+    args: ["apps/api/src/main.ts"],
+    cwd: root,
+    env: {
+      NODE_ENV: "test",
+      COMPILE_VALIDATORS_ON_FIRST_USE: "true",
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      PUBLIC_API_URL: api,
+      METRICS_PORT: "0",
+      ...env,
+    },
+    readyUrl: `${api}/readyz`,
+    // A shared, loaded CI machine can take longer than the default minute to migrate and start.
+    timeoutMs: 180_000,
+  };
+}
+
+/** How the web tests start the built web server (npm run web:build) on `port`, calling the API at `api`. */
+export function webProcess(port: number, api: string) {
+  return {
+    args: [webServer],
+    env: {
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      WEB_API_URL: api,
+      PUBLIC_WEB_URL: `http://localhost:${port}`,
+      NODE_ENV: "production",
+    },
+    readyUrl: `http://127.0.0.1:${port}/privacy`,
+    timeoutMs: 180_000,
+  };
 }
 
 /** This file's part of the stack the global setup started; its failure to start fails the file. */

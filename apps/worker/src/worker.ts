@@ -118,9 +118,8 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     maxRetriesPerRequest: null,
   });
   kicks.on("message", () => relay.kick());
-  kicks
-    .subscribe(OUTBOX_KICK_CHANNEL)
-    .catch((error) => log.warn({ err: error }, "cannot subscribe to outbox kicks"));
+  // Without the subscription kicks are lost and delivery waits for the relay's poll: seen, not fatal.
+  kicks.subscribe(OUTBOX_KICK_CHANNEL).catch(errors("outbox-kick-subscribe"));
   const keys = deriveKeyRing(settings.authSecrets);
   const handlers = createJobHandlers({
     db: database.db,

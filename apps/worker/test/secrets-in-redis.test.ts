@@ -7,14 +7,17 @@ import { enqueueJob, runDigestTick } from "@honeydue/jobs";
 import { createLogger } from "@honeydue/observability";
 import {
   createTestDatabase,
+  fetchApi,
   postgresReachable,
   redisReachable,
+  signUpByEmail,
   startSmtpServer,
   TEST_REDIS_URL,
 } from "@honeydue/testkit";
 import { eq, isNull } from "drizzle-orm";
 import { Redis } from "ioredis";
 import { startWorker } from "../src/worker.ts";
+import { spawnApiProcess, until } from "./chaos/harness.ts";
 import { workerSettings } from "./support.ts";
 
 const skip = !(await postgresReachable())
@@ -25,12 +28,18 @@ const skip = !(await postgresReachable())
 
 const log = createLogger({ level: "silent", role: "worker" });
 
+/** Where `secret` occurs in `dump` as a whole token (a 6-digit code is also inside many timestamps). */
+function containsSecret(dump: string, secret: string): boolean {
+  const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`).test(dump);
+}
+
 /** Every value of every key under `prefix`, whatever its type (job hashes, lists, sets, streams...). */
 async function dumpKeys(redis: Redis, prefix: string): Promise<{ keys: string[]; dump: string }> {
   const keys: string[] = [];
   let cursor = "0";
   do {
-    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", "1000");
+    const [next, batch] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", "1000");
     cursor = next;
     keys.push(...batch);
   } while (cursor !== "0");
@@ -189,8 +198,147 @@ test("no token, code or unsubscribe link of any email ever reaches Redis: waitin
       dump.slice(0, 500),
     );
     for (const secret of issued)
-      assert.equal(dump.includes(secret!), false, `a secret is in Redis: ${secret}`);
+      assert.equal(containsSecret(dump, secret!), false, `a secret is in Redis: ${secret}`);
     assert.doesNotMatch(dump, /token=|unsubscribe|@secrets\.test/, "no link and no address in Redis either");
+  } finally {
+    redis.disconnect();
+    await worker.stop();
+  }
+});
+
+test("through the real API and worker: no secret the API issued is in any key BullMQ or the API wrote in Redis", {
+  skip,
+  timeout: 300_000,
+}, async () => {
+  // The API process (apps/api/src/main.ts with REDIS_URL: not embedded, its jobs go through the outbox
+  // to this worker's BullMQ queues) and the worker on one database and one Redis. Every flow that issues a
+  // secret is driven through the API's routes; afterwards every key under the run's two prefixes (the
+  // queues' and the API's own throttle keys) is read and searched for each secret.
+  const database = await createTestDatabase();
+  const smtp = await startSmtpServer();
+  const prefix = `secrets-api${randomBytes(4).toString("hex")}`;
+  const worker = await startWorker(
+    workerSettings({
+      DATABASE_URL: database.url!,
+      REDIS_URL: TEST_REDIS_URL,
+      SMTP_URL: smtp.url,
+      QUEUE_PREFIX: prefix,
+      RUN_SCHEDULES: "false",
+    }),
+    log,
+  );
+  const redis = new Redis(TEST_REDIS_URL);
+  try {
+    const api = await spawnApiProcess({
+      DATABASE_URL: database.url!,
+      MIGRATE_ON_START: "false",
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `${prefix}-api:`,
+      QUEUE_PREFIX: prefix,
+    });
+    const call = fetchApi(api.url);
+    const send = async (method: string, path: string, token: string | undefined, body?: unknown) => {
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      assert.ok(res.status < 300, `${method} ${path} answered ${res.status}: ${text}`);
+      return text ? JSON.parse(text) : undefined;
+    };
+    const password = "correct horse battery staple";
+    // Sign-up by email: the verification email (link token and code) through API → outbox → BullMQ → SMTP.
+    const ana = await signUpByEmail(call, smtp, { email: "ana@secrets-api.test", password, name: "Ana" });
+    const bea = await signUpByEmail(call, smtp, { email: "bea@secrets-api.test", password, name: "Bea" });
+    // A taken address: the registration-attempt email to its owner.
+    await send("POST", "/v1/auth/register", undefined, {
+      email: "ana@secrets-api.test",
+      password,
+      name: "X",
+    });
+    // Forgot password: the reset link.
+    await send("POST", "/v1/auth/forgot-password", undefined, { email: "bea@secrets-api.test" });
+    // A residence, an invitation by email, a share code, a hand-off link, a report link, a calendar feed,
+    // a handover offered to Bea.
+    const home = await send("POST", "/v1/residences", ana.accessToken, { name: "Maple", timezone: "UTC" });
+    await send("POST", `/v1/residences/${home.id}/invites`, ana.accessToken, {
+      email: "guest@secrets-api.test",
+      role: "member",
+    });
+    const share = await send("POST", `/v1/residences/${home.id}/share-code`, ana.accessToken);
+    const task = await send("POST", `/v1/residences/${home.id}/tasks`, ana.accessToken, {
+      title: "Clean gutters",
+      dueOn: "2026-06-01",
+    });
+    const handoff = await send("POST", `/v1/tasks/${task.id}/handoff-links`, ana.accessToken, {});
+    const report = await send("POST", `/v1/residences/${home.id}/report-links`, ana.accessToken, {});
+    const feed = await send("POST", "/v1/me/calendar-feed", ana.accessToken);
+    await send("POST", `/v1/residences/${home.id}/handovers`, ana.accessToken, { email: bea.user.email });
+    // A password change (the password-changed email) and the new session's tokens.
+    const changed = await send("POST", "/v1/me/password", bea.accessToken, {
+      currentPassword: password,
+      password: "another good passphrase",
+    });
+
+    const mails = {
+      verifyAna: await smtp.waitFor("ana@secrets-api.test", (m) => /verify-email\?token=/.test(m.text)),
+      attempt: await smtp.waitFor("ana@secrets-api.test", (m) => /tried to sign up/.test(m.subject)),
+      reset: await smtp.waitFor("bea@secrets-api.test", (m) => /reset-password\?token=/.test(m.text)),
+      invite: await smtp.waitFor("guest@secrets-api.test"),
+      handover: await smtp.waitFor("bea@secrets-api.test", (m) => /handing Maple over/.test(m.subject)),
+      changed: await smtp.waitFor("bea@secrets-api.test", (m) => /password was changed/.test(m.subject)),
+    };
+    await until(
+      async () =>
+        (await database.handle.db.select().from(outbox).where(isNull(outbox.processedAt))).length === 0,
+      "every job the API wrote to be processed",
+    );
+
+    const lastSegment = (url: string) =>
+      new URL(url).pathname
+        .split("/")
+        .pop()!
+        .replace(/\.ics$/, "");
+    const issued: Record<string, string | undefined> = {
+      "ana access token": ana.accessToken,
+      "ana refresh token": ana.refreshToken,
+      "bea access token": bea.accessToken,
+      "bea refresh token": bea.refreshToken,
+      "bea new access token": changed.accessToken,
+      "bea new refresh token": changed.refreshToken,
+      "verification link token": /verify-email\?token=([\w-]{43})/.exec(mails.verifyAna.text)?.[1],
+      "verification code": /\b(\d{6})\b/.exec(mails.verifyAna.text)?.[1],
+      "reset link token": /reset-password\?token=([\w-]{43})/.exec(mails.reset.text)?.[1],
+      "invite token": /\/invites\/([\w-]{43})/.exec(mails.invite.text)?.[1],
+      "share code": share.code,
+      "hand-off link token": handoff.token,
+      "report link token": lastSegment(report.url),
+      "calendar feed token": lastSegment(feed.url),
+    };
+    for (const [what, secret] of Object.entries(issued))
+      assert.ok(typeof secret === "string" && secret.length >= 6, `${what} found: ${JSON.stringify(issued)}`);
+
+    const { keys, dump } = await dumpKeys(redis, prefix);
+    // Not vacuous: the API's jobs went through BullMQ (completed email jobs with their ids), the API's
+    // own keys (throttles) are there.
+    assert.ok(
+      keys.some((k) => k.endsWith(":email:completed")),
+      keys.join(" "),
+    );
+    assert.ok(
+      keys.some((k) => k.startsWith(`${prefix}-api:`)),
+      keys.join(" "),
+    );
+    assert.ok(dump.includes(ana.user.id) && dump.includes(bea.user.id), dump.slice(0, 500));
+    for (const [what, secret] of Object.entries(issued))
+      assert.equal(containsSecret(dump, secret!), false, `the ${what} is in Redis`);
+    // The jobs carry no link and no address either (the throttles' keys name the account they count).
+    const queued = await dumpKeys(redis, `${prefix}:`);
+    assert.doesNotMatch(queued.dump, /token=|@secrets-api\.test/, "no link and no address in the jobs");
   } finally {
     redis.disconnect();
     await worker.stop();

@@ -31,7 +31,7 @@ test("every email template renders to HTML and plain text with links from PUBLIC
 });
 
 test("reminder emails carry RFC 8058 one-click unsubscribe; values are escaped in HTML", async () => {
-  for (const name of ["daily-digest", "warranty-expiring"]) {
+  for (const name of ["daily-digest", "warranty-expiring", "task-escalation", "handoff-proposed"]) {
     const email = await renderEmail(name, EMAIL_SAMPLES[name]!, { publicWebUrl: "https://web.example" });
     assert.match(
       email.headers["List-Unsubscribe"] ?? "",

@@ -9192,6 +9192,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
+                            /** @description The currency of the amount (ISO 4217), the household's */
+                            currency: string;
                             /** Format: date-time */
                             expiresAt: string;
                             files: {
@@ -9477,6 +9479,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             address: string | null;
+                            /** @description The currency of the amount (ISO 4217), the household's */
+                            currency: string;
                             /** Format: date-time */
                             expiresAt: string;
                             files: {
@@ -11039,7 +11043,7 @@ export interface paths {
                                 };
                                 /** Format: uuid */
                                 id: string;
-                                /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                                /** @description task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed */
                                 kind: string;
                                 readAt: string | null;
                                 residenceId: string | null;
@@ -11048,7 +11052,7 @@ export interface paths {
                                 title: string;
                             }[];
                             profile: components["schemas"]["User"];
-                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters and replacement plan */
+                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links, replacement plan, report share links and (owners) hand-over offers */
                             residences: {
                                 addressLine1: string | null;
                                 addressLine2: string | null;
@@ -11180,6 +11184,89 @@ export interface paths {
                                 floorArea: number | null;
                                 /** @enum {unknown} */
                                 floorAreaUnit: "sqft" | "sqm";
+                                /** @description Contractor hand-off links, newest first, with what was sent through them and the decision (never the link's secret) */
+                                handoffLinks: {
+                                    contractorId: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    decision: {
+                                        completionId: string | null;
+                                        /** Format: date-time */
+                                        decidedAt: string;
+                                        decidedBy: {
+                                            /** Format: uuid */
+                                            id: string;
+                                            name: string;
+                                        } | null;
+                                        /** @enum {unknown} */
+                                        decision: "accepted" | "rejected";
+                                        invoiceDocumentId: string | null;
+                                        reason: string | null;
+                                    } | null;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    revokedAt: string | null;
+                                    showAddress: boolean;
+                                    /**
+                                     * @description open: waiting for the contractor; proposed: the contractor marked the work done and a member decides; accepted/rejected: decided; expired/revoked: the link stopped working before anything was sent
+                                     * @enum {unknown}
+                                     */
+                                    state: "open" | "expired" | "revoked" | "proposed" | "accepted" | "rejected";
+                                    submission: {
+                                        amountCents: number | null;
+                                        /**
+                                         * Format: date
+                                         * @description A calendar date, YYYY-MM-DD
+                                         */
+                                        completedOn: string;
+                                        contractorCompany: string | null;
+                                        contractorEmail: string | null;
+                                        contractorName: string;
+                                        contractorPhone: string | null;
+                                        invoiceFileId: string | null;
+                                        note: string | null;
+                                        photoIds: string[];
+                                        /** Format: date-time */
+                                        submittedAt: string;
+                                    } | null;
+                                    /** Format: uuid */
+                                    taskId: string;
+                                    taskTitle: string;
+                                }[];
+                                /** @description Offers to hand the residence over, newest first: in an owner's export only, as the owners' list */
+                                handovers: {
+                                    acceptedAt: string | null;
+                                    address: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    email: string;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @description What the seller's household keeps a copy of, in a new residence of its own: tasks, log (the completions, with dates, costs and notes), documents, contractors. Photos and files stay with the home. */
+                                    keep: ("tasks" | "log" | "documents" | "contractors")[];
+                                    message: string | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    residenceName: string;
+                                    /** @enum {unknown} */
+                                    state: "open" | "expired" | "accepted" | "declined" | "revoked";
+                                }[];
                                 /** Format: uuid */
                                 id: string;
                                 memberCount: number;
@@ -11315,6 +11402,28 @@ export interface paths {
                                     /** @description Money in integer cents */
                                     totalCostCents: number;
                                 };
+                                /** @description The home history report's share links (never their token) */
+                                reportLinks: {
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string | null;
+                                    lastViewedAt: string | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    revokedAt: string | null;
+                                    /** @enum {unknown} */
+                                    state: "active" | "expired" | "revoked";
+                                    viewCount: number;
+                                }[];
                                 /**
                                  * @description The caller's role in this residence
                                  * @enum {unknown}
@@ -12876,7 +12985,7 @@ export interface paths {
                                 };
                                 /** Format: uuid */
                                 id: string;
-                                /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                                /** @description task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed */
                                 kind: string;
                                 readAt: string | null;
                                 residenceId: string | null;
@@ -12981,7 +13090,7 @@ export interface paths {
                             };
                             /** Format: uuid */
                             id: string;
-                            /** @description task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring */
+                            /** @description task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed */
                             kind: string;
                             readAt: string | null;
                             residenceId: string | null;
@@ -19343,7 +19452,7 @@ export interface paths {
                                 op: "upsert" | "delete";
                                 residenceId: string | null;
                                 /** @enum {unknown} */
-                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "notification";
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "handoffLink" | "notification" | "reportLink";
                             }[];
                             /** @description More is waiting: ask again right away */
                             hasMore: boolean;

@@ -274,6 +274,28 @@ export const TASK_TEMPLATE_CATALOG: readonly TaskTemplateSeed[] = [
     propertyTypes: ALL,
     starter: false,
   },
+  {
+    slug: "refill-water-softener-salt",
+    title: "Check and top up the water softener salt",
+    howTo:
+      "Lift the brine tank lid and check the salt level: keep the tank at least a quarter full and a few centimetres above the water line. Break up any hard crust (a salt bridge) with a broom handle so the salt reaches the water. Top up with softener pellets or crystals of the type the maker names.",
+    category: "plumbing",
+    priority: "normal",
+    recurrence: every(1, "month"),
+    propertyTypes: OWNED,
+    starter: false,
+  },
+  {
+    slug: "clean-water-softener-brine-tank",
+    title: "Clean the water softener brine tank",
+    howTo:
+      "Put the softener in bypass, let the salt run low and scoop out what is left with any sludge at the bottom. Wash the tank with dish soap and water, rinse it, and refill it with a few litres of water and fresh salt. Take the softener out of bypass and run a manual regeneration.",
+    category: "plumbing",
+    priority: "low",
+    recurrence: every(1, "year"),
+    propertyTypes: OWNED,
+    starter: false,
+  },
   // --- Safety ----------------------------------------------------------------------------------------
   {
     slug: "test-smoke-co-alarms",
@@ -472,6 +494,17 @@ export const TASK_TEMPLATE_CATALOG: readonly TaskTemplateSeed[] = [
     category: "cleaning",
     priority: "low",
     recurrence: every(6, "month"),
+    propertyTypes: ALL,
+    starter: false,
+  },
+  {
+    slug: "clean-microwave-filters",
+    title: "Clean the microwave's grease filter",
+    howTo:
+      "On an over-the-range microwave, slide out the metal grease filters under it and soak them in hot water with dish soap and baking soda, then rinse and dry. Replace the charcoal (recirculating) filter every six months if it has one. Wipe the inside with a bowl of water and lemon heated for three minutes to loosen spatters.",
+    category: "appliances",
+    priority: "low",
+    recurrence: every(1, "month"),
     propertyTypes: ALL,
     starter: false,
   },

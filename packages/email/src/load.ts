@@ -7,7 +7,7 @@ import { unsubscribeUrl } from "./unsubscribe.ts";
 /** The recipient of a user's email: an account that still exists and is not disabled. */
 export async function loadRecipient(db: Queryable, userId: string) {
   const [user] = await db
-    .select({ id: users.id, email: users.email, name: users.name })
+    .select({ id: users.id, email: users.email, name: users.name, locale: users.locale })
     .from(users)
     .where(and(eq(users.id, userId), isNull(users.disabledAt)));
   return user;

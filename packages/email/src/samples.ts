@@ -40,6 +40,15 @@ const SAMPLES = {
     taskId: "0b1c2d3e-4f5a-4b6c-9d7e-1f2a3b4c5d6e",
     unsubscribeUrl: unsubscribe,
   },
+  "handoff-proposed": {
+    name: "Dana",
+    who: "Pat Fixit, Fixit Heating",
+    amount: "$185.00",
+    taskId: "0b1c2d3e-4f5a-4b6c-9d7e-1f2a3b4c5d6e",
+    taskTitle: "Service the boiler",
+    residenceName: "Maple Street House",
+    unsubscribeUrl: unsubscribe,
+  },
   "daily-digest": {
     name: "Dana",
     date: "2026-11-28",

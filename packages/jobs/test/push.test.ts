@@ -227,6 +227,29 @@ test("push on: APNs (HTTP/2, ES256 token) and FCM (v1, service-account OAuth) re
   push.close();
 });
 
+test("a person who turned pushes off gets none (a recall, a reminder): no request, no delivery claimed", async () => {
+  const push = createPushProviders(loadPushSettings({ ...pushEnv, FEATURE_PUSH_ENABLED: "true" }), {
+    apnsCa: cert,
+  });
+  const [before, beforeFcm] = [apnsRequests.length, fcmSends.length];
+  await db.update(users).set({ pushEnabled: false }).where(eq(users.id, user!.id));
+  try {
+    const recall = { ...message, kind: "appliance.recalled", title: "Recall: Kitchen dishwasher" };
+    await sendPushJob({ db, log, push }, recall, { jobId: "quiet-1", attempt: 1 });
+    assert.equal(apnsRequests.length, before);
+    assert.equal(fcmSends.length, beforeFcm);
+    assert.deepEqual(await db.select().from(pushDeliveries).where(eq(pushDeliveries.jobId, "quiet-1")), []);
+    // Turned back on, the same kind of message reaches both devices.
+    await db.update(users).set({ pushEnabled: true }).where(eq(users.id, user!.id));
+    await sendPushJob({ db, log, push }, recall, { jobId: "quiet-2", attempt: 1 });
+    assert.equal(apnsRequests.length, before + 1);
+    assert.equal(fcmSends.length, beforeFcm + 1);
+  } finally {
+    await db.update(users).set({ pushEnabled: true }).where(eq(users.id, user!.id));
+    push.close();
+  }
+});
+
 test("APNs 410 and FCM UNREGISTERED remove the device", async () => {
   await db.insert(devices).values([
     { userId: user!.id, platform: "ios", token: "dead".repeat(16) },

@@ -27,7 +27,7 @@ import type { LoginThrottle } from "./throttle.ts";
 export interface AccountRouteDeps {
   db: Database;
   settings: ApiSettings;
-  /** The sign-in throttle (app.ts builds it once; account deletion shares it). */
+  /** The password budget (app.ts builds it once; sign-in, password change and account deletion share it). */
   throttle: LoginThrottle;
   /** The guessable-code budget (app.ts builds it once; share-code joins share it). */
   codeThrottle: LoginThrottle;
@@ -36,6 +36,11 @@ export interface AccountRouteDeps {
   /** Called after a commit that wrote email jobs. */
   notifyOutbox: () => void;
   auth: AuthGuard;
+  /**
+   * Where a password-reset request that failed after its 202 goes (no caller to tell): logged rate-limited
+   * and counted, background_errors_total{source="password-reset-request"}.
+   */
+  resetErrors: (error: unknown) => void;
 }
 
 const tags = ["auth"];
@@ -56,11 +61,16 @@ export function registerAccountRoutes(app: App, deps: AccountRouteDeps) {
   // parser would otherwise turn a wrong content type into a 400 instead of a 415.
   app.register(async (scope) => {
     scope.removeContentTypeParser(["text/plain"]);
-    registerRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), ctx, deps.auth);
+    registerRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), ctx, deps.auth, deps.resetErrors);
   });
 }
 
-function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) {
+function registerRoutes(
+  app: App,
+  ctx: actions.AccountContext,
+  auth: AuthGuard,
+  resetErrors: AccountRouteDeps["resetErrors"],
+) {
   const registerAnswer = {
     status: "accepted",
     message: "Check your email: follow the link we sent to finish signing up, then sign in",
@@ -208,7 +218,7 @@ function registerRoutes(app: App, ctx: actions.AccountContext, auth: AuthGuard) 
     async (request, reply) => {
       const work = actions
         .forgotPassword(ctx, request.body)
-        .catch((error) => request.log.error({ err: error }, "password reset request failed"))
+        .catch(resetErrors)
         .finally(() => resetRequests.delete(work));
       resetRequests.add(work);
       return reply.status(202).send(forgotAnswer);

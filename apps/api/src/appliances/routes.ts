@@ -129,7 +129,7 @@ async function suggestionsFor(db: Queryable, row: ApplianceRow, today: string) {
         title: `${t.title} — ${row.name}`,
         category: t.category,
         recurrenceText: describeSchedule(recurrence),
-        firstDueOn: firstDueFor(recurrence, row.installedOn, today),
+        firstDueOn: firstDueFor(recurrence, row.installedOn ?? row.purchasedOn, today),
         alreadyLinked: linkedTemplates.has(t.id),
       },
     };
@@ -137,20 +137,24 @@ async function suggestionsFor(db: Queryable, row: ApplianceRow, today: string) {
 }
 
 /**
- * The first due date of a job for an appliance: a fixed schedule's first date from today; an
- * after-completion job counts from the installation (a filter fitted last month is due in two months),
- * never earlier than today; a one-off is due today.
+ * The first due date of a job for an appliance. A seasonal schedule (an RRULE: the furnace's autumn service)
+ * starts at its next season. An interval schedule ("every year", "90 days after I last did it") counts one
+ * period from when the appliance was installed (else bought): a water heater fitted last spring has its first
+ * flush next spring, a filter fitted a month ago is due in two months; when that date has passed, or the
+ * appliance's age is unknown, the job is due today. A one-off is due today.
  */
 function firstDueFor(
   recurrence: ReturnType<typeof parseRecurrence>,
-  installedOn: string | null,
+  startedOn: string | null,
   today: string,
 ): string | null {
   if (!recurrence) return today;
-  if (recurrence.kind === "afterCompletion" && installedOn && installedOn <= today) {
+  const interval =
+    recurrence.kind === "afterCompletion" || (recurrence.kind === "fixed" && !("rrule" in recurrence));
+  if (interval && startedOn && startedOn <= today) {
     const next = nextAfterCompletion(
-      { recurrence, dueOn: null, scheduledOn: null, anchorOn: null },
-      installedOn,
+      { recurrence, dueOn: startedOn, scheduledOn: null, anchorOn: startedOn },
+      startedOn,
     )?.dueOn;
     return next && next > today ? next : today;
   }

@@ -18,6 +18,7 @@ import { conflict, HttpProblem, invalidField, notFound } from "../http/problem.t
 import { requireMembershipOf } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { assertContractor, recordCompletion } from "../tasks/actions.ts";
+import { notifyHandoffProposed } from "./notifications.ts";
 import { findHandoffLink, type HandoffLinkDto, stateOf } from "./presenter.ts";
 
 /** Photos a contractor may send through one link (a completion holds at most 20). */
@@ -138,6 +139,7 @@ export async function contractorView(db: Queryable, link: LinkRow) {
       addressLine2: residences.addressLine2,
       city: residences.city,
       postalCode: residences.postalCode,
+      currency: residences.currency,
     })
     .from(tasks)
     .innerJoin(residences, eq(residences.id, tasks.residenceId))
@@ -162,6 +164,7 @@ export async function contractorView(db: Queryable, link: LinkRow) {
   return {
     task: { title: row.title, notes: row.notes },
     address: link.showAddress && address !== "" ? address : null,
+    currency: row.currency,
     state: link.submittedAt ? ("submitted" as const) : ("open" as const),
     expiresAt: link.expiresAt.toISOString(),
     files: sent,
@@ -251,6 +254,14 @@ export async function submitHandoff(
       subjectType: "task",
       subjectId: link.taskId,
       data: { handoffLinkId: link.id, contractorName: name, amountCents: input.amountCents ?? null },
+    });
+    const [task] = await tx.select({ title: tasks.title }).from(tasks).where(eq(tasks.id, link.taskId));
+    await notifyHandoffProposed(tx, {
+      handoffLinkId: link.id,
+      residenceId: link.residenceId,
+      taskId: link.taskId,
+      taskTitle: task!.title,
+      contractorName: name,
     });
     return contractorView(tx, updated!);
   });

@@ -112,6 +112,7 @@ export const ContractorFile = Type.Object({
 export const ContractorView = Type.Object({
   task: Type.Object({ title: Type.String(), notes: Nullable(Type.String()) }),
   address: Nullable(Type.String({ description: "Only when the member chose to show it" })),
+  currency: Type.String({ description: "The currency of the amount (ISO 4217), the household's" }),
   state: Type.Enum(["open", "submitted"]),
   expiresAt: Timestamp,
   files: Type.Array(ContractorFile),

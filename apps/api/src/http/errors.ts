@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { defaultTitle, defaultType, HttpProblem, PROBLEM_BASE } from "./problem.ts";
+import { RAW_SECURITY_HEADERS } from "./security-headers.ts";
 import { isDatabaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from "./unavailable.ts";
 
 interface ValidationIssue {
@@ -170,12 +171,18 @@ function answerError(error: FastifyError | HttpProblem, request: FastifyRequest,
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const status = typeof error.statusCode === "number" && error.statusCode < 500 ? error.statusCode : 400;
   request.log.info({ code: error.code }, "request refused before routing");
+  // No route was found, so no hook ran: the security headers are set here.
+  reply.headers(RAW_SECURITY_HEADERS);
   send(reply, request, status, {
     type: PROBLEM_BASE + defaultType(status),
     title: defaultTitle(status),
     detail: safeClientMessage(error),
   });
 }
+
+const RAW_HEADER_LINES = Object.entries(RAW_SECURITY_HEADERS)
+  .map(([name, value]) => `${name}: ${value}\r\n`)
+  .join("");
 
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
   HPE_HEADER_OVERFLOW: [431, "Request header fields too large", "The request headers are too large"],
@@ -202,7 +209,7 @@ export function clientErrorHandler(
   if (socket.writable) {
     const body = JSON.stringify({ type: PROBLEM_BASE + defaultType(status), title, status, detail });
     socket.write(
-      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n` +
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\n${RAW_HEADER_LINES}` +
         `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }

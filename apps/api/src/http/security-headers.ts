@@ -15,6 +15,20 @@ export interface BrowserOrigins {
 export const API_CSP = "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'";
 
 /**
+ * The headers helmet sets, for the few answers written to the socket by hand (what Node's HTTP parser
+ * refuses never reaches Fastify's hooks: errors.ts `clientErrorHandler`). Nothing of such a request was
+ * read, so nothing may be stored either.
+ */
+export const RAW_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+  "X-Content-Type-Options": "nosniff",
+  "X-Frame-Options": "DENY",
+  "Content-Security-Policy": API_CSP,
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-store",
+};
+
+/**
  * Security headers on every answer (ASVS 5.0 V3.4) and CORS for exactly the web and admin origins.
  *
  * - helmet: HSTS (1 year, subdomains), nosniff, `X-Frame-Options: DENY` with CSP `frame-ancestors 'none'`,

@@ -8,8 +8,10 @@ import {
   devices,
   documents,
   emailMessages,
+  handoffLinks,
   meters,
   notifications,
+  reportLinks,
   sessions,
   tasks,
   users,
@@ -23,9 +25,12 @@ import { columns as contractorColumns, toContractor } from "../contractors/prese
 import { toDevice } from "../devices/presenter.ts";
 import { selectDocuments, toDocument } from "../documents/presenter.ts";
 import { exportFiles } from "../files/export.ts";
+import { loadHandoffLinks } from "../handoff/presenter.ts";
+import { listHandovers } from "../handovers/actions.ts";
 import { unauthorized } from "../http/problem.ts";
 import { loadMeters, readingsOf } from "../meters/presenter.ts";
 import { toNotification } from "../notifications/presenter.ts";
+import { selectReportLinks } from "../reports/presenter.ts";
 import {
   activityColumns,
   listResidences,
@@ -44,7 +49,9 @@ import { toSession, toUser } from "./presenter.ts";
  *
  * What is in it: the profile; every residence the caller belongs to with its members (names and roles
  * only: other people's email addresses are theirs), tasks, completions, contractors, documents, appliances
- * (with their recalls), meters (with every reading) and the replacement plan; the caller's sessions (never
+ * (with their recalls), meters (with every reading), contractor hand-off links (what came through them, never
+ * their secret), the replacement plan, the report's share links (never their token) and, for owners, the
+ * hand-over offers; the caller's sessions (never
  * token hashes); the activity the caller did; push devices (without push tokens), in-app notifications,
  * calendar feeds (without their secret URLs) and the emails sent to the caller. Password hashes, token
  * hashes, push tokens and internal undo state are never included.
@@ -170,33 +177,48 @@ async function residenceSections(
   const now = new Date();
   const todayOf = (residenceId: string) =>
     todayIn(homes.find((h) => h.id === residenceId)?.timezone ?? "UTC", now);
-  const [members, taskList, completionRows, contractorRows, documentRows, applianceList, plan, meterList] =
-    await Promise.all([
-      loadMembers(db, residenceIds),
-      residenceTasks(db, homes, user, now),
-      selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
-      db
-        .select(contractorColumns)
-        .from(contractors)
-        .where(inArray(contractors.residenceId, residenceIds))
-        .orderBy(asc(contractors.name), asc(contractors.id)),
-      selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
-        asc(documents.createdAt),
-        asc(documents.id),
-      ),
-      db
-        .select(applianceColumns)
-        .from(appliances)
-        .where(inArray(appliances.residenceId, residenceIds))
-        .orderBy(asc(appliances.name), asc(appliances.id))
-        .then((rows) => presentAppliances(db, rows)),
-      replacementPlan(db, residenceIds, todayOf),
-      loadMeters(db, inArray(meters.residenceId, residenceIds)),
-    ]);
-  const readings = await readingsOf(
-    db,
-    meterList.map((m) => m.id),
-  );
+  const [
+    members,
+    taskList,
+    completionRows,
+    contractorRows,
+    documentRows,
+    applianceList,
+    plan,
+    meterList,
+    handoffList,
+  ] = await Promise.all([
+    loadMembers(db, residenceIds),
+    residenceTasks(db, homes, user, now),
+    selectCompletions(db, inArray(completions.residenceId, residenceIds), 1_000_000),
+    db
+      .select(contractorColumns)
+      .from(contractors)
+      .where(inArray(contractors.residenceId, residenceIds))
+      .orderBy(asc(contractors.name), asc(contractors.id)),
+    selectDocuments(db, inArray(documents.residenceId, residenceIds)).orderBy(
+      asc(documents.createdAt),
+      asc(documents.id),
+    ),
+    db
+      .select(applianceColumns)
+      .from(appliances)
+      .where(inArray(appliances.residenceId, residenceIds))
+      .orderBy(asc(appliances.name), asc(appliances.id))
+      .then((rows) => presentAppliances(db, rows)),
+    replacementPlan(db, residenceIds, todayOf),
+    loadMeters(db, inArray(meters.residenceId, residenceIds)),
+    loadHandoffLinks(db, inArray(handoffLinks.residenceId, residenceIds)),
+  ]);
+  const [readings, links, offers] = await Promise.all([
+    readingsOf(
+      db,
+      meterList.map((m) => m.id),
+    ),
+    selectReportLinks(db, inArray(reportLinks.residenceId, residenceIds)),
+    // Offers are the owners' to see (they name the new owner's address), as in their own list.
+    Promise.all(homes.filter((h) => h.role === "owner").map((h) => listHandovers(db, h.id))),
+  ]);
   const out = new Map<string, Sections>(
     residenceIds.map((id) => {
       const items = plan.items.filter((i) => i.residenceId === id);
@@ -210,6 +232,9 @@ async function residenceSections(
           documents: [],
           appliances: [],
           meters: [],
+          handoffLinks: [],
+          reportLinks: [],
+          handovers: [],
           replacementPlan: {
             items,
             totalCostCents: items.reduce((sum, i) => sum + (i.replacementCostCents ?? 0), 0),
@@ -230,6 +255,9 @@ async function residenceSections(
   for (const a of applianceList) out.get(a.residenceId)?.appliances.push(a);
   for (const m of meterList)
     out.get(m.residenceId)?.meters.push({ ...m, readings: readings.filter((r) => r.meterId === m.id) });
+  for (const l of handoffList) out.get(l.residenceId)?.handoffLinks.push(l);
+  for (const l of links) out.get(l.residenceId)?.reportLinks.push(l);
+  for (const h of offers.flat()) out.get(h.residenceId)?.handovers.push(h);
   return out;
 }
 

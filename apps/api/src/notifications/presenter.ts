@@ -8,7 +8,8 @@ import { Nullable, Timestamp, Uuid } from "../http/schemas.ts";
 export const Notification = Type.Object({
   id: Uuid,
   kind: Type.String({
-    description: "task.assigned | task.completed | task.due_today | invite.accepted | warranty.expiring",
+    description:
+      "task.assigned | task.completed | task.due_today | task.escalated | invite.accepted | warranty.expiring | appliance.recalled | handoff.proposed",
   }),
   title: Type.String(),
   body: Type.String(),

@@ -2,6 +2,7 @@ import http from "node:http";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import fc from "fast-check";
+import { isCredentialed, securityHeaderProblems } from "../security-header-checks.ts";
 import type { Resolve, Schema } from "./arbitraries.ts";
 import { type FuzzRequest, type Operation, requestsFor } from "./cases.ts";
 import type { FuzzApi } from "./server.ts";
@@ -110,6 +111,9 @@ export interface Answer {
   status: number;
   contentType: string;
   body: string;
+  headers: http.IncomingHttpHeaders;
+  /** The request carried a bearer token or the admin cookie (so the answer must not be stored). */
+  credentialed: boolean;
 }
 
 function send(
@@ -137,6 +141,8 @@ function send(
             status: res.statusCode ?? 0,
             contentType: String(res.headers["content-type"] ?? ""),
             body: Buffer.concat(chunks).toString("utf8"),
+            headers: res.headers,
+            credentialed: isCredentialed(headers),
           }),
         );
         res.on("error", reject);
@@ -152,6 +158,9 @@ function send(
 export function judge(op: Operation, answer: Answer, check: ReturnType<typeof responseChecker>): string[] {
   const problems: string[] = [];
   if (answer.status >= 500) problems.push(`answered ${answer.status}`);
+  // Security headers on every answer, no-store on credentialed ones, Retry-After on 429s (issue 16).
+  for (const missing of securityHeaderProblems(answer.headers, { ...answer, operation: op.key }))
+    problems.push(`security headers: ${missing}`);
   const documented = op.responses[String(answer.status)] ?? op.responses.default;
   if (!documented) {
     problems.push(`status ${answer.status} is not documented`);
@@ -248,7 +257,7 @@ export async function runFuzz(api: FuzzApi, world: FuzzWorld, options: FuzzOptio
         } catch (error) {
           // A connection the server closed on a request it refused at the HTTP level (e.g. 431 written
           // by the client-error handler) is not an answer to judge; a dead process is caught below.
-          answer = { status: -1, contentType: "", body: String(error) };
+          answer = { status: -1, contentType: "", body: String(error), headers: {}, credentialed: false };
         }
         cases += 1;
         if (process.env.FUZZ_VERBOSE === "2")

@@ -2,11 +2,10 @@ import "../../src/styles/tasks.css";
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import {
+  changeAvatar,
   changeCalendarFeed,
   changePassword,
   deleteAccount,
-  removeAvatar,
-  saveAvatar,
   saveProfile,
   signOutDevice,
 } from "../../src/actions/account.ts";
@@ -127,10 +126,14 @@ export default async function Account() {
         ) : (
           <p>{t.noPhoto}</p>
         )}
-        <ActionForm action={saveAvatar} submit={t.savePhoto}>
+        <ActionForm
+          action={changeAvatar}
+          submit={t.savePhoto}
+          alternative={user.avatarFileId ? { label: t.removePhoto, intent: "remove" } : undefined}
+          resetOnSuccess
+        >
           <Field label={t.photo} hint={t.photoHint} name="avatar" type="file" accept="image/*" required />
         </ActionForm>
-        {user.avatarFileId ? <ActionForm action={removeAvatar} submit={t.removePhoto} secondary /> : null}
       </section>
 
       <section aria-labelledby="calendar">

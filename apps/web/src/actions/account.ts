@@ -1,4 +1,5 @@
 "use server";
+import type { ApiClient } from "@honeydue/api-client";
 import { revalidatePath } from "next/cache";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
@@ -40,10 +41,17 @@ export async function saveProfile(_state: FormState, data: FormData): Promise<Fo
   return { message: t.saved };
 }
 
-/** A new profile photo: uploaded through the API (which judges it by its bytes), then set as the avatar. */
-export async function saveAvatar(_state: FormState, data: FormData): Promise<FormState> {
-  const t = strings.account;
+/**
+ * The photo form: `intent=remove` removes the photo; otherwise the new one is uploaded through the API (which
+ * judges it by its bytes), then set as the avatar. One action for both, so the form's notice tells the latest.
+ */
+export async function changeAvatar(_state: FormState, data: FormData): Promise<FormState> {
   const api = await signedInApi(HERE);
+  return text(data, "intent") === "remove" ? removeAvatar(api) : saveAvatar(api, data);
+}
+
+async function saveAvatar(api: ApiClient, data: FormData): Promise<FormState> {
+  const t = strings.account;
   const file = data.get("avatar");
   if (!(file instanceof File) || file.size === 0) return { error: t.pickPhoto };
   const uploaded = await uploadFile(file, "avatar", null);
@@ -55,8 +63,7 @@ export async function saveAvatar(_state: FormState, data: FormData): Promise<For
   return { message: t.photoSaved };
 }
 
-export async function removeAvatar(_state: FormState, _data: FormData): Promise<FormState> {
-  const api = await signedInApi(HERE);
+async function removeAvatar(api: ApiClient): Promise<FormState> {
   const { error, response } = await api.DELETE("/v1/me/avatar");
   if (!response.ok) return failed("remove avatar", response.status, error);
   revalidatePath(HERE);

@@ -92,3 +92,24 @@ export async function deleteAppliance(_state: FormState, data: FormData): Promis
   revalidatePath(`/residences/${residenceId}/appliances`);
   redirect(`/residences/${residenceId}/appliances`);
 }
+
+/**
+ * Adds the chosen jobs its kind calls for (catalog templates) as tasks linked to the appliance, then shows
+ * its page again with how many were added.
+ */
+export async function addApplianceTasks(_state: FormState, data: FormData): Promise<FormState> {
+  const t = strings.appliances;
+  const residenceId = text(data, "residenceId");
+  const applianceId = text(data, "applianceId");
+  const templateIds = ids(data, "templateIds");
+  if (templateIds.length === 0) return { error: t.suggestedNone };
+  const page = `/residences/${residenceId}/appliances/${applianceId}`;
+  const made = await (await signedInApi(page)).POST("/v1/appliances/{applianceId}/tasks/from-templates", {
+    params: { path: { applianceId } },
+    body: { templateIds },
+  });
+  if (!made.data) return failed("appliance tasks", made.response.status, made.error);
+  revalidatePath(page);
+  revalidatePath(`/residences/${residenceId}`);
+  redirect(`${page}?added=${made.data.items.length}`);
+}

@@ -1,17 +1,13 @@
 "use server";
 import { revalidatePath } from "next/cache";
-import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail } from "../lib/api.ts";
+import { failed, text as field, signedInApi } from "../lib/action-kit.ts";
 import { strings } from "../strings.ts";
 
 const UNITS = ["hours", "miles", "km", "gallons", "litres", "cycles"] as const;
 const KINDS = ["reading", "reset", "replaced"] as const;
 
-function text(data: FormData, name: string): string {
-  const value = data.get(name);
-  return typeof value === "string" ? value.trim() : "";
-}
+const text = (data: FormData, name: string) => field(data, name).trim();
 const pick = <T extends string>(values: readonly T[], value: string): T | undefined =>
   values.find((v) => v === value);
 /** A number typed in a form ("1,310.5" → 1310.5); NaN when it is not one (the API then says why). */
@@ -19,9 +15,8 @@ const amount = (value: string) => Number(value.replace(/,/g, ""));
 
 /** Adds a meter to a residence; the page shows it. */
 export async function createMeter(_state: FormState, data: FormData): Promise<FormState> {
-  const api = await memberApi();
-  if (!api) redirect("/sign-in?next=/tasks");
   const residenceId = text(data, "residenceId");
+  const api = await signedInApi(`/residences/${residenceId}/meters`);
   const initial = text(data, "initialReading");
   const unit = pick(UNITS, text(data, "unit"));
   if (!unit) return { error: strings.errors.generic };
@@ -29,19 +24,15 @@ export async function createMeter(_state: FormState, data: FormData): Promise<Fo
     params: { path: { residenceId } },
     body: { name: text(data, "name"), unit, ...(initial ? { initialReading: amount(initial) } : {}) },
   });
-  if (!result.data) {
-    if (result.response.status >= 500) console.error(`create meter: API answered ${result.response.status}`);
-    return { error: problemDetail(result.error) ?? strings.errors.generic };
-  }
+  if (!result.data) return failed("create meter", result.response.status, result.error);
   revalidatePath(`/residences/${residenceId}/meters`);
   return { message: strings.meters.added(result.data.name) };
 }
 
 /** Logs a reading; the API projects the meter's usage tasks again. */
 export async function logReading(_state: FormState, data: FormData): Promise<FormState> {
-  const api = await memberApi();
-  if (!api) redirect("/sign-in?next=/tasks");
   const residenceId = text(data, "residenceId");
+  const api = await signedInApi(`/residences/${residenceId}/meters`);
   const meterId = text(data, "meterId");
   const readOn = text(data, "readOn");
   const kind = pick(KINDS, text(data, "kind")) ?? "reading";
@@ -49,10 +40,7 @@ export async function logReading(_state: FormState, data: FormData): Promise<For
     params: { path: { meterId } },
     body: { value: amount(text(data, "value")), kind, ...(readOn ? { readOn } : {}) },
   });
-  if (!result.data) {
-    if (result.response.status >= 500) console.error(`log reading: API answered ${result.response.status}`);
-    return { error: problemDetail(result.error) ?? strings.errors.generic };
-  }
+  if (!result.data) return failed("log reading", result.response.status, result.error);
   revalidatePath(`/residences/${residenceId}/meters`);
   revalidatePath(`/residences/${residenceId}`);
   return { message: strings.meters.logged };
@@ -64,9 +52,8 @@ const ESCALATION_FORM_STEPS = 3;
 
 /** Saves the escalation policy from the form's rows (a row telling nobody is no step). */
 export async function saveEscalationPolicy(_state: FormState, data: FormData): Promise<FormState> {
-  const api = await memberApi();
-  if (!api) redirect("/sign-in?next=/tasks");
   const residenceId = text(data, "residenceId");
+  const api = await signedInApi(`/residences/${residenceId}/escalation`);
   type Days = Record<(typeof PRIORITIES)[number], number | null>;
   const steps: { notify: "assignee" | "owners" | "member"; memberId?: string; afterDays: Days }[] = [];
   for (let i = 0; i < ESCALATION_FORM_STEPS; i++) {
@@ -85,11 +72,7 @@ export async function saveEscalationPolicy(_state: FormState, data: FormData): P
     params: { path: { residenceId } },
     body: { enabled: data.get("enabled") === "on", steps },
   });
-  if (!result.data) {
-    if (result.response.status >= 500)
-      console.error(`save escalation policy: API answered ${result.response.status}`);
-    return { error: problemDetail(result.error) ?? strings.errors.generic };
-  }
+  if (!result.data) return failed("save escalation policy", result.response.status, result.error);
   revalidatePath(`/residences/${residenceId}/escalation`);
   return { message: strings.escalation.saved };
 }

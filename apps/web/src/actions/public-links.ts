@@ -1,14 +1,14 @@
 "use server";
 import { redirect } from "next/navigation";
 import type { FormState } from "../components/action-form.tsx";
-import { memberApi, problemDetail, publicApi } from "../lib/api.ts";
+import { failed, signedInApi } from "../lib/action-kit.ts";
+import { publicApi } from "../lib/api.ts";
 import { strings } from "../strings.ts";
 
 /** Accept an emailed invitation as the signed-in member, then open the household's list. */
 export async function acceptInvite(_state: FormState, data: FormData): Promise<FormState> {
   const token = String(data.get("token") ?? "");
-  const api = await memberApi();
-  if (!api) redirect(`/sign-in?next=${encodeURIComponent(`/invites/${token}`)}`);
+  const api = await signedInApi(`/invites/${token}`);
   const {
     data: residence,
     error,
@@ -19,8 +19,7 @@ export async function acceptInvite(_state: FormState, data: FormData): Promise<F
   if (residence || response.status === 409) redirect("/tasks");
   if (response.status === 410) return { error: strings.invite.unavailable };
   if (response.status === 404) return { error: strings.invite.notFound };
-  if (response.status >= 500) console.error(`accept invite: API answered ${response.status}`);
-  return { error: problemDetail(error) ?? strings.errors.generic };
+  return failed("accept invite", response.status, error);
 }
 
 /** The human side of the unsubscribe link (mail clients use the API's RFC 8058 one-click POST directly). */
@@ -35,6 +34,5 @@ export async function unsubscribe(_state: FormState, data: FormData): Promise<Fo
   });
   if (result) return { message: strings.unsubscribe.unsubscribed };
   if (response.status === 404) return { error: strings.unsubscribe.notFound };
-  if (response.status >= 500) console.error(`unsubscribe: API answered ${response.status}`);
-  return { error: problemDetail(error) ?? strings.errors.generic };
+  return failed("unsubscribe", response.status, error);
 }

@@ -73,6 +73,7 @@ export function ActionForm({
   secondary = false,
   offline,
   resetOnSuccess = false,
+  alternative,
 }: {
   action: (state: FormState, data: FormData) => Promise<FormState>;
   submit: string;
@@ -84,6 +85,11 @@ export function ActionForm({
   offline?: OfflineWrite;
   /** Empty the fields once the action reported success (a form to fill again for the next one: invites). */
   resetOnSuccess?: boolean;
+  /**
+   * A second button beside the main one, posting `intent=<intent>` without checking the fields (remove the
+   * photo beside save a new one): one form, so one notice, always about the latest of the two.
+   */
+  alternative?: { label: string; intent: string };
 }) {
   // The server action itself goes to useActionState, so the form also posts without JavaScript.
   const [state, formAction, pending] = useActionState(action, undefined);
@@ -91,7 +97,8 @@ export function ActionForm({
   const [sending, startSending] = useTransition();
   const submitKeepingValues = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const data = new FormData(event.currentTarget);
+    // With the button that sent it, so an alternative's intent goes along.
+    const data = new FormData(event.currentTarget, (event.nativeEvent as SubmitEvent).submitter);
     if (!offline) {
       if (navigator.onLine) startTransition(() => formAction(data));
       setLocal(navigator.onLine ? undefined : { error: strings.offline.needsNetwork });
@@ -141,6 +148,18 @@ export function ActionForm({
       >
         {submit}
       </button>
+      {alternative ? (
+        <button
+          type="submit"
+          name="intent"
+          value={alternative.intent}
+          formNoValidate
+          disabled={pending || sending}
+          aria-busy={pending || sending}
+        >
+          {alternative.label}
+        </button>
+      ) : null}
       {/* What happened, under the button that did it (a problem stays beside the fields to correct). */}
       {shown?.message ? (
         <p role="status" className="notice success">

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
 import {
+  AFTER_UNITS,
   describeRecurrence,
   describeUsage,
   type MeterChoice,
@@ -10,6 +11,8 @@ import {
   type Recurrence,
   type RepeatFields,
   recurrenceFromFields,
+  UNITS,
+  type Unit,
   USAGE_UNITS,
   WEEKDAY_CODES,
   weekdayName,
@@ -62,6 +65,25 @@ export function RecurrenceFields({
       />
     </div>
   );
+  /** "Every [n] [units]": the interval with its unit, posted as `name`, out of the units this kind takes. */
+  const intervalAndUnit = <U extends Unit>(
+    label: string,
+    name: string,
+    value: U,
+    units: readonly U[],
+    change: (unit: U) => void,
+  ) => (
+    <div className="row">
+      {interval(label)}
+      <SelectField
+        label={t.unit}
+        name={name}
+        value={value}
+        onChange={(e) => change(e.target.value as U)}
+        options={units.map((u) => [u, t.units[u]] as const)}
+      />
+    </div>
+  );
   const months = monthNames(locale);
   const meter = meters.find((m) => m.id === f.meterId);
   const words = (r: Recurrence) =>
@@ -84,30 +106,14 @@ export function RecurrenceFields({
             {t.noMeters} <a href={metersHref}>{t.metersLink}</a>.
           </p>
         ) : null}
-        {f.repeat === "every" ? (
-          <div className="row">
-            {interval(t.interval)}
-            <SelectField
-              label={t.unit}
-              name="unit"
-              value={f.unit}
-              onChange={(e) => set({ unit: e.target.value as RepeatFields["unit"] })}
-              options={(["day", "week", "month", "year"] as const).map((u) => [u, t.units[u]] as const)}
-            />
-          </div>
-        ) : null}
-        {f.repeat === "after" ? (
-          <div className="row">
-            {interval(t.afterInterval)}
-            <SelectField
-              label={t.unit}
-              name="afterUnit"
-              value={f.afterUnit}
-              onChange={(e) => set({ afterUnit: e.target.value as RepeatFields["afterUnit"] })}
-              options={(["day", "week", "month"] as const).map((u) => [u, t.units[u]] as const)}
-            />
-          </div>
-        ) : null}
+        {f.repeat === "every"
+          ? intervalAndUnit(t.interval, "unit", f.unit, UNITS, (unit) => set({ unit }))
+          : null}
+        {f.repeat === "after"
+          ? intervalAndUnit(t.afterInterval, "afterUnit", f.afterUnit, AFTER_UNITS, (afterUnit) =>
+              set({ afterUnit }),
+            )
+          : null}
         {f.repeat === "months" ? (
           <>
             <fieldset className="choices">
@@ -205,18 +211,11 @@ export function RecurrenceFields({
               />
               {t.hybrid}
             </label>
-            {f.hybrid ? (
-              <div className="row">
-                {interval(t.usageInterval)}
-                <SelectField
-                  label={t.unit}
-                  name="usageUnit"
-                  value={f.usageUnit}
-                  onChange={(e) => set({ usageUnit: e.target.value as RepeatFields["usageUnit"] })}
-                  options={USAGE_UNITS.map((u) => [u, t.units[u]] as const)}
-                />
-              </div>
-            ) : null}
+            {f.hybrid
+              ? intervalAndUnit(t.usageInterval, "usageUnit", f.usageUnit, USAGE_UNITS, (usageUnit) =>
+                  set({ usageUnit }),
+                )
+              : null}
           </>
         ) : null}
         {f.repeat === "rrule" ? (

@@ -1,13 +1,22 @@
 import Link from "next/link";
 import { strings } from "../strings.ts";
 
-/** The residence's screens: its list, contractors, documents, appliances, members, meters and escalation policy. */
+/** The residence's screens: its list, contractors, documents, appliances, members, meters, escalation policy, home history report and hand-over. */
 export function ResidenceNav({
   residenceId,
   current,
 }: {
   residenceId: string;
-  current: "list" | "contractors" | "documents" | "appliances" | "members" | "meters" | "escalation";
+  current:
+    | "list"
+    | "contractors"
+    | "documents"
+    | "appliances"
+    | "members"
+    | "meters"
+    | "escalation"
+    | "history"
+    | "handover";
 }) {
   const t = strings.residenceNav;
   const links = [
@@ -18,6 +27,8 @@ export function ResidenceNav({
     ["members", `/residences/${residenceId}/members`, t.members],
     ["meters", `/residences/${residenceId}/meters`, t.meters],
     ["escalation", `/residences/${residenceId}/escalation`, t.escalation],
+    ["history", `/residences/${residenceId}/history`, t.history],
+    ["handover", `/residences/${residenceId}/handover`, t.handover],
   ] as const;
   return (
     <nav aria-label={t.label} className="residence-nav">

@@ -2,12 +2,20 @@
 // last completion, every N units of a meter — alone or "or every interval, whichever first"), the plain-words forms the create/edit form offers for them, and the one function that puts
 // a schedule into words everywhere the app shows one (list, detail, the form's live preview).
 // Pure (no React, no server-only): the form's client component and the unit tests import it too.
+import type { paths } from "@honeydue/api-client";
 import { strings } from "../strings.ts";
 
-export type Unit = "day" | "week" | "month" | "year";
+/** A schedule as the API takes it in a task's body: one flat object whose `kind` says which fields count. */
+type ApiRecurrence = NonNullable<
+  paths["/v1/residences/{residenceId}/tasks"]["post"]["requestBody"]["content"]["application/json"]["recurrence"]
+>;
+export type Unit = NonNullable<ApiRecurrence["unit"]>;
 /** A usage schedule's interval counts in these (the API refuses years there). */
 export type UsageUnit = Exclude<Unit, "year">;
 export const USAGE_UNITS: readonly UsageUnit[] = ["day", "week", "month"];
+export const UNITS: readonly Unit[] = ["day", "week", "month", "year"];
+/** "N units after the last completion" counts in these. */
+export const AFTER_UNITS: readonly RepeatFields["afterUnit"][] = ["day", "week", "month"];
 
 /** A meter a usage schedule can count on, as the form lists it. */
 export interface MeterChoice {
@@ -16,11 +24,16 @@ export interface MeterChoice {
   /** In words, plural ("hours", "miles"). */
   unit: string;
 }
+/**
+ * The API's schedule narrowed by its kind, so the form and the words can rely on a usage schedule's meter and
+ * amount; every variant is the API's own type with fewer choices, so it goes into a request body as it is.
+ */
 export type Recurrence =
-  | { kind: "fixed"; interval?: number; unit?: Unit; rrule?: string }
-  | { kind: "afterCompletion"; interval?: number; unit?: Unit; rrule?: string }
+  | (Pick<ApiRecurrence, "interval" | "unit" | "rrule"> & { kind: "fixed" })
+  | (Pick<ApiRecurrence, "interval" | "unit" | "rrule"> & { kind: "afterCompletion" })
   // Counted on a meter (decision 0015): every `every` units, or also every interval, whichever comes first.
-  | { kind: "usage"; meterId: string; every: number; interval?: number; unit?: UsageUnit; rrule?: string }
+  | (Pick<ApiRecurrence, "interval" | "rrule"> &
+      Required<Pick<ApiRecurrence, "meterId" | "every">> & { kind: "usage"; unit?: UsageUnit })
   | null;
 
 /** The ways the form lets a person say how a task repeats; "rrule" is any RFC 5545 rule, for the rest. */

@@ -5,12 +5,13 @@ import { strings } from "../strings.ts";
 import { idempotencyHeader, text } from "./action-kit.ts";
 import { parseMoney } from "./money.ts";
 import {
+  AFTER_UNITS,
   DEFAULT_FIELDS,
   REPEAT_KINDS,
   type RepeatFields,
   type RepeatKind,
   recurrenceFromFields,
-  type Unit,
+  UNITS,
   USAGE_UNITS,
 } from "./recurrence.ts";
 import { uploadFile } from "./uploads.ts";
@@ -18,8 +19,6 @@ import { uploadFile } from "./uploads.ts";
 // The task writes a member can make offline (create, complete, skip, snooze), read from the forms' own fields.
 // The server actions (src/actions/tasks.ts) and the offline queue's replay route (app/api/queue) both call
 // these, so a write replayed from the queue is exactly the write the form would have made (decision 0019).
-
-const UNITS: readonly Unit[] = ["day", "week", "month", "year"];
 
 /** What the API answered (status 0: it could not be reached), or `invalid`: the form itself was wrong. */
 export type WriteResult<T> =
@@ -49,7 +48,7 @@ function repeatFields(data: FormData): RepeatFields {
     weekdays: data.getAll("weekdays").filter((v): v is string => typeof v === "string"),
     ordinal: text(data, "ordinal") || DEFAULT_FIELDS.ordinal,
     weekday: text(data, "weekday") || DEFAULT_FIELDS.weekday,
-    afterUnit: oneOf(text(data, "afterUnit"), ["day", "week", "month"] as const, "day"),
+    afterUnit: oneOf(text(data, "afterUnit"), AFTER_UNITS, "day"),
     rrule: text(data, "rrule"),
     meterId: text(data, "meterId"),
     every: text(data, "every"),
@@ -73,7 +72,7 @@ export function taskBody(data: FormData) {
       assigneeId: text(data, "assigneeId") || null,
       contractorId: text(data, "contractorId") || null,
       estimatedCostCents: estimate,
-      recurrence: schedule.recurrence as never,
+      recurrence: schedule.recurrence,
     },
   };
 }

@@ -2,6 +2,7 @@ import Type, { type Static } from "typebox";
 import type { EmailTemplate } from "../template.ts";
 import { applianceRecall } from "./appliance-recall.ts";
 import { dailyDigest } from "./daily-digest.ts";
+import { handoffProposed } from "./handoff-proposed.ts";
 import { handoverOffered } from "./handover-offered.ts";
 import { invite } from "./invite.ts";
 import { passwordChanged } from "./password-changed.ts";
@@ -23,6 +24,7 @@ export const TEMPLATES = {
   "task-escalation": taskEscalation,
   invite,
   "handover-offered": handoverOffered,
+  "handoff-proposed": handoffProposed,
 } satisfies Record<string, EmailTemplate>;
 
 export type TemplateName = keyof typeof TEMPLATES;

@@ -6,6 +6,7 @@ import { notFound, redirect } from "next/navigation";
 import { completeTask, moveTask, undoCompletion } from "../../../src/actions/tasks.ts";
 import { ActionForm } from "../../../src/components/action-form.tsx";
 import { Field } from "../../../src/components/field.tsx";
+import { HandoffSection } from "../../../src/components/handoff-section.tsx";
 import { SelectField, TextAreaField } from "../../../src/components/inputs.tsx";
 import { memberApi } from "../../../src/lib/api.ts";
 import { formatDay, formatMoney } from "../../../src/lib/format.ts";
@@ -34,14 +35,17 @@ export default async function TaskPage({
   const api = await memberApi();
   if (!api) redirect(`/sign-in?next=/tasks/${taskId}`);
   const path = { taskId };
-  const [task, history] = await Promise.all([
+  const [task, history, handoff] = await Promise.all([
     api.GET("/v1/tasks/{taskId}", { params: { path } }),
     api.GET("/v1/tasks/{taskId}/completions", { params: { path, query: { limit: 50 } } }),
+    api.GET("/v1/tasks/{taskId}/handoff-links", { params: { path } }),
   ]);
-  if (!task.data || !history.data) {
+  if (!task.data || !history.data || !handoff.data) {
     if (task.response.status === 401) redirect(`/sign-in?next=/tasks/${taskId}`);
     if (task.response.status < 500) notFound();
-    console.error(`task page: API answered ${task.response.status}/${history.response.status}`);
+    console.error(
+      `task page: API answered ${task.response.status}/${history.response.status}/${handoff.response.status}`,
+    );
     throw new Error(strings.errors.unreachable);
   }
   const context = await residenceContext(api, task.data.residenceId);
@@ -53,6 +57,22 @@ export default async function TaskPage({
   const currency =
     new Intl.DisplayNames(locale, { type: "currency" }).of(residence.currency) ?? residence.currency;
   const today = new Date().toISOString().slice(0, 10);
+  // The invoice a contractor sent with the completion a member accepted from their hand-off link.
+  const invoiceOf = new Map(
+    handoff.data.items.flatMap((l) =>
+      l.decision?.completionId && l.submission?.invoiceFileId
+        ? [[l.decision.completionId, l.submission.invoiceFileId] as const]
+        : [],
+    ),
+  );
+  const notices: Record<string, string> = {
+    undone: t.undone,
+    closed: `${t.completed} ${t.closed}`,
+    "handoff-accepted": strings.handoff.accepted,
+    "handoff-rejected": strings.handoff.rejected,
+    "handoff-revoked": strings.handoff.revoked,
+  };
+  const shownNotice = typeof notice === "string" ? notices[notice] : undefined;
   const open = !item.completedAt && !item.archivedAt;
   const hidden = (
     <>
@@ -68,9 +88,9 @@ export default async function TaskPage({
         <Link href={`/residences/${residence.id}`}>{t.back(residence.name)}</Link>
       </p>
       <h1>{item.title}</h1>
-      {notice === "undone" || notice === "closed" ? (
+      {shownNotice ? (
         <p role="status" className="notice success">
-          {notice === "undone" ? t.undone : `${t.completed} ${t.closed}`}
+          {shownNotice}
         </p>
       ) : null}
       <dl className="facts">
@@ -198,6 +218,18 @@ export default async function TaskPage({
         </div>
       ) : null}
 
+      <HandoffSection
+        taskId={item.id}
+        links={handoff.data.items}
+        locale={locale}
+        timeZone={context.me.timezone}
+        currency={residence.currency}
+        contractors={context.contractors.map((c) => [c.id, c.name] as const)}
+        defaultContractorId={item.contractorId ?? ""}
+        canEdit={canEdit}
+        canMakeLinks={!item.archivedAt && !item.completedAt}
+      />
+
       <section aria-labelledby="history">
         <h2 id="history">{t.history}</h2>
         {history.data.items.length === 0 ? <p>{t.noHistory}</p> : null}
@@ -220,6 +252,11 @@ export default async function TaskPage({
                 </p>
               ) : null}
               {c.notes ? <p className="notes">{c.notes}</p> : null}
+              {invoiceOf.has(c.id) ? (
+                <p>
+                  <a href={`/files/${invoiceOf.get(c.id)}`}>{strings.handoff.invoiceOf}</a>
+                </p>
+              ) : null}
               {c.photoIds.length > 0 ? (
                 <ul className="photos">
                   {c.photoIds.map((id, i) => (

@@ -10,7 +10,8 @@ export type NotificationKind =
   | "task.escalated"
   | "invite.accepted"
   | "warranty.expiring"
-  | "appliance.recalled";
+  | "appliance.recalled"
+  | "handoff.proposed";
 
 export interface NotifyInput {
   userId: string;
@@ -29,7 +30,7 @@ export interface NotifyInput {
 
 /**
  * Kinds that also go out as a push (product: due today, assigned to you, completed by someone else, an
- * overdue task escalated to you, an appliance of yours is recalled).
+ * overdue task escalated to you, an appliance of yours is recalled, a contractor marked work done for you to decide).
  */
 const PUSHED: ReadonlySet<NotificationKind> = new Set([
   "task.assigned",
@@ -37,6 +38,7 @@ const PUSHED: ReadonlySet<NotificationKind> = new Set([
   "task.due_today",
   "task.escalated",
   "appliance.recalled",
+  "handoff.proposed",
 ]);
 
 /**
@@ -90,7 +92,7 @@ interface ReminderRecipient {
 }
 
 /**
- * A reminder (warranty, escalation, recall): an in-app notification (pushed by kind) to the member and, when
+ * A reminder (warranty, escalation, recall, a contractor's proposed completion): an in-app notification (pushed by kind) to the member and, when
  * they take reminder emails, the email too — ids and names only: the address, the links and the unsubscribe
  * link are made at delivery. Same transaction rules as `notify`.
  */

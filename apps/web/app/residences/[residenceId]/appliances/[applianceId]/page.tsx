@@ -3,7 +3,7 @@ import { replacementStatus, wholeYearsBetween } from "@honeydue/domain/appliance
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound, redirect } from "next/navigation";
-import { deleteAppliance } from "../../../../../src/actions/appliances.ts";
+import { addApplianceTasks, deleteAppliance } from "../../../../../src/actions/appliances.ts";
 import { ActionForm } from "../../../../../src/components/action-form.tsx";
 import { ApplianceForm } from "../../../../../src/components/appliance-form.tsx";
 import { memberApi } from "../../../../../src/lib/api.ts";
@@ -16,25 +16,31 @@ export const metadata: Metadata = { title: strings.appliances.title };
 /**
  * One appliance: its photo and facts, where it stands against its expected life and what replacing it may
  * cost, recall notices, its linked documents, contractors and tasks, its service history, and (for members)
- * the edit form and delete.
+ * the jobs its kind calls for (offered right after it is added), the edit form and delete.
  */
 export default async function AppliancePage({
   params,
+  searchParams,
 }: {
   params: Promise<{ residenceId: string; applianceId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { residenceId, applianceId } = await params;
+  const { added } = await searchParams;
   const api = await memberApi();
   if (!api) redirect(`/sign-in?next=/residences/${residenceId}/appliances/${applianceId}`);
   const path = { applianceId };
-  const [context, appliance, history] = await Promise.all([
+  const [context, appliance, history, suggested] = await Promise.all([
     applianceContext(api, residenceId),
     api.GET("/v1/appliances/{applianceId}", { params: { path } }),
     api.GET("/v1/appliances/{applianceId}/service-history", { params: { path } }),
+    api.GET("/v1/appliances/{applianceId}/suggested-tasks", { params: { path } }),
   ]);
-  if (!appliance.data || !history.data) {
+  if (!appliance.data || !history.data || !suggested.data) {
     if (appliance.response.status < 500) notFound();
-    console.error(`appliance page: API answered ${appliance.response.status}/${history.response.status}`);
+    console.error(
+      `appliance page: API answered ${appliance.response.status}/${history.response.status}/${suggested.response.status}`,
+    );
     throw new Error(strings.errors.unreachable);
   }
   if (appliance.data.residenceId !== residenceId) notFound();
@@ -45,6 +51,9 @@ export default async function AppliancePage({
   const today = new Date().toISOString().slice(0, 10);
   const startedOn = a.installedOn ?? a.purchasedOn;
   const status = replacementStatus(a.endOfLifeOn, today);
+  const offers = suggested.data.items;
+  const toAdd = offers.filter((o) => !o.alreadyLinked);
+  const addedCount = typeof added === "string" && /^\d+$/.test(added) ? Number(added) : null;
   const linked = (ids: string[], all: { id: string; label: string }[], href: (id: string) => string) => {
     const names = new Map(all.map((c) => [c.id, c.label]));
     const items = ids.filter((id) => names.has(id));
@@ -116,6 +125,43 @@ export default async function AppliancePage({
         ) : null}
       </dl>
       {a.notes ? <p className="notes">{a.notes}</p> : null}
+
+      {canEdit && offers.length > 0 ? (
+        <section aria-labelledby="suggested-tasks" className="card suggested-jobs">
+          <h2 id="suggested-tasks">{t.suggestedTitle}</h2>
+          {addedCount !== null ? (
+            <p role="status" className="notice success">
+              {t.jobsAdded(addedCount)}
+            </p>
+          ) : null}
+          {toAdd.length === 0 ? (
+            <p>{t.suggestedAllAdded}</p>
+          ) : (
+            <ActionForm action={addApplianceTasks} submit={t.suggestedAdd}>
+              <p className="hint">{t.suggestedLead}</p>
+              <input type="hidden" name="residenceId" value={residenceId} />
+              <input type="hidden" name="applianceId" value={a.id} />
+              <fieldset className="choices jobs">
+                <legend>{t.suggestedJobs}</legend>
+                {toAdd.map((o) => (
+                  <label key={o.templateId}>
+                    <input type="checkbox" name="templateIds" value={o.templateId} defaultChecked />
+                    <span>
+                      {o.title}
+                      <span className="hint job-schedule">
+                        {t.suggestedDue(
+                          o.recurrenceText,
+                          o.firstDueOn ? formatDay(o.firstDueOn, locale) : "—",
+                        )}
+                      </span>
+                    </span>
+                  </label>
+                ))}
+              </fieldset>
+            </ActionForm>
+          )}
+        </section>
+      ) : null}
 
       <section aria-labelledby="replacement" className="card">
         <h2 id="replacement">{t.replacementTitle}</h2>
