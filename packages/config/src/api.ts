@@ -24,8 +24,9 @@ export const apiSettingsSchema = Type.Object({
   }),
   MIGRATE_ON_START: Type.Boolean({ default: true, description: "Apply pending migrations at boot" }),
   COMPILE_VALIDATORS_ON_FIRST_USE: Type.Boolean({
-    default: false,
-    description: "Compile each route's request validators on its first request instead of at boot (tests)",
+    default: true,
+    description:
+      "Compile each route's request validators and response serializer on its first request instead of at boot (half the boot's CPU; false compiles all at boot)",
   }),
   METRICS_HOST: Type.String({
     default: "127.0.0.1",
