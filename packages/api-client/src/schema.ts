@@ -11360,6 +11360,8 @@ export interface paths {
                                         ageYears: number | null;
                                         /** Format: uuid */
                                         applianceId: string;
+                                        /** @description The residence's currency (ISO 4217) of the cost */
+                                        currency: string;
                                         endOfLifeOn: string | null;
                                         expectedLifespanYears: number | null;
                                         /**
@@ -11376,6 +11378,13 @@ export interface paths {
                                     }[];
                                     /** @description Money in integer cents */
                                     totalCostCents: number;
+                                    /** @description The estimated cost per currency (one entry for a residence; none when nothing is planned) */
+                                    totals: {
+                                        /** @description Money in integer cents */
+                                        costCents: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    }[];
                                 };
                                 /**
                                  * @description The caller's role in this residence
@@ -11694,6 +11703,8 @@ export interface paths {
                                     ageYears: number | null;
                                     /** Format: uuid */
                                     applianceId: string;
+                                    /** @description The residence's currency (ISO 4217) of the cost */
+                                    currency: string;
                                     endOfLifeOn: string | null;
                                     expectedLifespanYears: number | null;
                                     /**
@@ -11711,8 +11722,15 @@ export interface paths {
                                 /** @description Within two years of their end of life */
                                 nearingEndOfLife: number;
                                 pastEndOfLife: number;
-                                /** @description Money in integer cents */
+                                /** @description The estimates added up whatever their currency: read `totals` when residences differ */
                                 totalCostCents: number;
+                                /** @description The estimated cost per currency of my residences */
+                                totals: {
+                                    /** @description Money in integer cents */
+                                    costCents: number;
+                                    /** @description ISO 4217 currency code */
+                                    currency: string;
+                                }[];
                             };
                             residences: {
                                 dueSoon: number;
@@ -17440,6 +17458,8 @@ export interface paths {
                                 ageYears: number | null;
                                 /** Format: uuid */
                                 applianceId: string;
+                                /** @description The residence's currency (ISO 4217) of the cost */
+                                currency: string;
                                 endOfLifeOn: string | null;
                                 expectedLifespanYears: number | null;
                                 /**
@@ -17456,6 +17476,13 @@ export interface paths {
                             }[];
                             /** @description Money in integer cents */
                             totalCostCents: number;
+                            /** @description The estimated cost per currency (one entry for a residence; none when nothing is planned) */
+                            totals: {
+                                /** @description Money in integer cents */
+                                costCents: number;
+                                /** @description ISO 4217 currency code */
+                                currency: string;
+                            }[];
                         };
                     };
                 };

@@ -1,22 +1,24 @@
-import { appliances, type Queryable } from "@honeydue/db";
+import { appliances, type Queryable, residences } from "@honeydue/db";
 import { replacementStatus, wholeYearsBetween } from "@honeydue/domain/appliances";
-import { asc, inArray } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import { columns, toAppliance } from "./presenter.ts";
 
 /**
  * Replacement planning: the appliances of these residences that are past, or within two years of, their
- * expected end of life, soonest first, with the estimated cost of replacing them. `todayOf` gives today in
- * each residence's own timezone.
+ * expected end of life, soonest first, with the estimated cost of replacing them: each item in its residence's
+ * currency, and the total per currency (residences may keep their costs in different currencies).
+ * `todayOf` gives today in each residence's own timezone.
  */
 export async function replacementPlan(
   db: Queryable,
   residenceIds: string[],
   todayOf: (residenceId: string) => string,
 ) {
-  if (residenceIds.length === 0) return { items: [], totalCostCents: 0 };
+  if (residenceIds.length === 0) return planOf([]);
   const rows = await db
-    .select(columns)
+    .select({ ...columns, currency: residences.currency })
     .from(appliances)
+    .innerJoin(residences, eq(residences.id, appliances.residenceId))
     .where(inArray(appliances.residenceId, residenceIds))
     .orderBy(asc(appliances.name), asc(appliances.id));
   const items = rows
@@ -33,10 +35,27 @@ export async function replacementPlan(
         expectedLifespanYears: a.expectedLifespanYears,
         endOfLifeOn: a.endOfLifeOn,
         replacementCostCents: a.replacementCostCents,
+        currency: row.currency,
         status: replacementStatus(a.endOfLifeOn, today),
       };
     })
     .filter((i) => i.status === "past_end_of_life" || i.status === "nearing_end_of_life")
     .sort((x, y) => (x.endOfLifeOn! < y.endOfLifeOn! ? -1 : x.endOfLifeOn! > y.endOfLifeOn! ? 1 : 0));
-  return { items, totalCostCents: items.reduce((sum, i) => sum + (i.replacementCostCents ?? 0), 0) };
+  return planOf(items);
+}
+
+type PlanItem = { replacementCostCents: number | null; currency: string };
+
+/** A plan of these items: their estimates added up, in all and per currency. */
+export function planOf<T extends PlanItem>(items: T[]) {
+  const byCurrency = new Map<string, number>();
+  for (const i of items)
+    byCurrency.set(i.currency, (byCurrency.get(i.currency) ?? 0) + (i.replacementCostCents ?? 0));
+  return {
+    items,
+    totalCostCents: items.reduce((sum, i) => sum + (i.replacementCostCents ?? 0), 0),
+    totals: [...byCurrency]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([currency, costCents]) => ({ currency, costCents })),
+  };
 }
