@@ -154,7 +154,7 @@ export async function buildApp(deps: ApiDeps): Promise<App> {
   registerHealthRoutes(app, deps);
   // Route modules: one line each, in the order of the API reference.
   // routes:accounts
-  // One sign-in throttle for sign-in and account deletion (they count towards the same limits).
+  // One password budget for every route that checks a password: sign-in, password change, account deletion.
   const signInThrottle = createSignInThrottle({
     redis: deps.redis,
     settings: deps.settings,

@@ -506,9 +506,11 @@ test("every record in the export is what its own GET answers: the same fields, t
     "contractors",
     "documents",
     "handoffLinks",
+    "handovers",
     "members",
     "meters",
     "replacementPlan",
+    "reportLinks",
     "tasks",
   ]);
 
@@ -530,6 +532,8 @@ test("every record in the export is what its own GET answers: the same fields, t
   assert.equal((house.handoffLinks as Json[]).length, 1);
   assert.equal(((house.handoffLinks as Json[])[0]!.submission as Json).note, "Fixed the drip");
   assert.ok(!JSON.stringify(data).includes(handoffToken), "the export holds the hand-off link's secret");
+  assert.deepEqual(house.reportLinks, (await getJson(`/v1/residences/${home.id}/report-links`)).items);
+  assert.deepEqual(house.handovers, (await getJson(`/v1/residences/${home.id}/handovers`)).items);
 
   const [exportedMeter] = house.meters as Json[];
   const { readings, ...meterFields } = exportedMeter!;

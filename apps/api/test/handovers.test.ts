@@ -132,6 +132,27 @@ test("the buyer accepts: they own the home and its history, the seller's househo
     [[offer.id, "Oak House", "Enjoy the house!"]],
   );
 
+  // The offer is in the owners' export as in their list, and in nobody else's; never in the sync feed.
+  const ownersExport = await ok(seller.owner, "GET", "/v1/me/export");
+  const house = ownersExport.residences.find((x: { id: string }) => x.id === r);
+  assert.deepEqual(house.handovers, (await ok(seller.owner, "GET", `/v1/residences/${r}/handovers`)).items);
+  assert.equal(house.handovers[0].id, offer.id);
+  const membersExport = await ok(seller.member, "GET", "/v1/me/export");
+  assert.deepEqual(membersExport.residences.find((x: { id: string }) => x.id === r).handovers, []);
+  let snapshot = "";
+  for (let since = ""; ; ) {
+    const page = await call(
+      seller.owner,
+      "GET",
+      `/v1/sync${since ? `?since=${encodeURIComponent(since)}` : ""}`,
+    );
+    snapshot += page.body;
+    if (!page.json().hasMore) break;
+    since = page.json().nextCursor;
+  }
+  assert.match(snapshot, new RegExp(r), "the snapshot has the residence");
+  assert.ok(!snapshot.includes(offer.id), "the offer is in the sync feed");
+
   const accepted = await ok(buyer, "POST", `/v1/handovers/${offer.id}/accept`);
   assert.equal(accepted.id, r);
   assert.equal(accepted.role, "owner");

@@ -191,3 +191,74 @@ test("a shared link serves the report without an account until it is revoked", a
   const unknown = await app.inject({ method: "GET", url: `/v1/reports/${"y".repeat(43)}` });
   assert.equal(unknown.statusCode, 404, unknown.body);
 });
+
+test("share links are in the export and the sync feed, never their token", async () => {
+  type Change = { type: string; id: string; op: string; data?: Record<string, unknown> };
+  const get = async (url: string, user = h.viewer) => {
+    const res = await app.inject({ method: "GET", url, headers: user.auth });
+    assert.equal(res.statusCode, 200, `${url}: ${res.body}`);
+    return res;
+  };
+  const syncAll = async (since?: string) => {
+    const changes: Change[] = [];
+    let cursor = since;
+    for (;;) {
+      const page = (await get(`/v1/sync${cursor ? `?since=${encodeURIComponent(cursor)}` : ""}`)).json();
+      changes.push(...page.changes);
+      cursor = page.nextCursor;
+      if (!page.hasMore) return { changes, cursor: cursor as string };
+    }
+  };
+  /** Follows the feed from `since` until the link arrives in a state `wanted` accepts. */
+  const syncUntil = async (since: string, id: string, wanted: (c: Change) => boolean) => {
+    const deadline = Date.now() + 60_000;
+    let cursor = since;
+    for (;;) {
+      const next = await syncAll(cursor);
+      cursor = next.cursor;
+      const change = next.changes.findLast((c) => c.type === "reportLink" && c.id === id);
+      if (change && wanted(change)) return { change, cursor, raw: JSON.stringify(next.changes) };
+      assert.ok(Date.now() < deadline, `the feed did not bring the link: ${JSON.stringify(change)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+
+  const start = await syncAll();
+  const link = await post(
+    `/v1/residences/${h.residence.id}/report-links`,
+    { label: "For the inspector", expiresInDays: 3 },
+    h.member,
+  );
+  const made = await syncUntil(start.cursor, link.id, (c) => c.op === "upsert");
+  assert.equal(made.change.data?.label, "For the inspector");
+  assert.equal(made.change.data?.state, "active");
+  assert.equal(made.change.data?.viewCount, 0);
+  assert.ok(!made.raw.includes(link.token), "the feed carries the token");
+  // A view and a revocation each arrive as the link's new state.
+  const view = await app.inject({ method: "GET", url: `/v1/reports/${link.token}` });
+  assert.equal(view.statusCode, 200, view.body);
+  const viewed = await syncUntil(made.cursor, link.id, (c) => c.data?.viewCount === 1);
+  const revoke = await app.inject({
+    method: "DELETE",
+    url: `/v1/residences/${h.residence.id}/report-links/${link.id}`,
+    headers: h.member.auth,
+  });
+  assert.equal(revoke.statusCode, 204, revoke.body);
+  await syncUntil(viewed.cursor, link.id, (c) => c.data?.state === "revoked");
+  // A fresh snapshot has it too; nobody else's feed does.
+  const again = await syncAll();
+  assert.ok(again.changes.some((c) => c.type === "reportLink" && c.id === link.id));
+  const outsider = await app.inject({ method: "GET", url: "/v1/sync", headers: other.auth });
+  assert.ok(!outsider.body.includes(link.id), "another household's feed has the link");
+
+  // The export, as the list answers: every link of the residence, with its views, without its token.
+  const exported = await get("/v1/me/export");
+  assert.ok(!exported.body.includes(link.token), "the export carries the token");
+  const house = exported.json().residences.find((r: { id: string }) => r.id === h.residence.id);
+  const listed = (await get(`/v1/residences/${h.residence.id}/report-links`)).json().items;
+  assert.deepEqual(house.reportLinks, listed);
+  const entry = house.reportLinks.find((l: { id: string }) => l.id === link.id);
+  assert.equal(entry.state, "revoked");
+  assert.equal(entry.viewCount, 1);
+  assert.deepEqual(house.handovers, [], "a viewer's export has no hand-over offers");
+});

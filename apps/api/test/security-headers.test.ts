@@ -83,6 +83,7 @@ test("a CORS preflight from a foreign origin is refused", async () => {
     },
   });
   assertProblem(res, 403);
+  assertSecurityHeaders(res, "a foreign preflight");
   assert.equal(res.headers["access-control-allow-origin"], undefined);
   // A simple request from there is answered (the browser hides it) but never granted.
   const simple = await app.inject({
@@ -104,6 +105,7 @@ test("a preflight from the web origin is allowed, without credentials", async ()
     },
   });
   assert.equal(res.statusCode, 204);
+  assertSecurityHeaders(res, "the web origin's preflight");
   assert.equal(res.headers["access-control-allow-origin"], WEB);
   assert.equal(res.headers["access-control-allow-credentials"], undefined);
   assert.match(String(res.headers["access-control-allow-headers"]), /authorization/);

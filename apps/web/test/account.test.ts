@@ -101,6 +101,10 @@ test("profile, photo, calendar link, devices, password, export and deleting the 
     .setInputFiles({ name: "me.png", mimeType: "image/png", buffer: photo });
   await page.getByRole("button", { name: "Save photo" }).click();
   await page.getByRole("status").getByText("Your photo is saved.").waitFor();
+  // The chooser is emptied, so a second click does not send the same photo again.
+  await page.waitForFunction(
+    () => document.querySelector<HTMLInputElement>("input[name=avatar]")?.value === "",
+  );
   const avatar = page.getByRole("img", { name: "Your current photo" });
   await avatar.waitFor();
   await page.waitForFunction(() => {

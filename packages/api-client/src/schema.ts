@@ -11052,7 +11052,7 @@ export interface paths {
                                 title: string;
                             }[];
                             profile: components["schemas"]["User"];
-                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links and replacement plan */
+                            /** @description Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links, replacement plan, report share links and (owners) hand-over offers */
                             residences: {
                                 addressLine1: string | null;
                                 addressLine2: string | null;
@@ -11242,6 +11242,31 @@ export interface paths {
                                     taskId: string;
                                     taskTitle: string;
                                 }[];
+                                /** @description Offers to hand the residence over, newest first: in an owner's export only, as the owners' list */
+                                handovers: {
+                                    acceptedAt: string | null;
+                                    address: string | null;
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    email: string;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @description What the seller's household keeps a copy of, in a new residence of its own: tasks, log (the completions, with dates, costs and notes), documents, contractors. Photos and files stay with the home. */
+                                    keep: ("tasks" | "log" | "documents" | "contractors")[];
+                                    message: string | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    residenceName: string;
+                                    /** @enum {unknown} */
+                                    state: "open" | "expired" | "accepted" | "declined" | "revoked";
+                                }[];
                                 /** Format: uuid */
                                 id: string;
                                 memberCount: number;
@@ -11386,6 +11411,28 @@ export interface paths {
                                         currency: string;
                                     }[];
                                 };
+                                /** @description The home history report's share links (never their token) */
+                                reportLinks: {
+                                    /** Format: date-time */
+                                    createdAt: string;
+                                    createdBy: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                    /** Format: date-time */
+                                    expiresAt: string;
+                                    /** Format: uuid */
+                                    id: string;
+                                    label: string | null;
+                                    lastViewedAt: string | null;
+                                    /** Format: uuid */
+                                    residenceId: string;
+                                    revokedAt: string | null;
+                                    /** @enum {unknown} */
+                                    state: "active" | "expired" | "revoked";
+                                    viewCount: number;
+                                }[];
                                 /**
                                  * @description The caller's role in this residence
                                  * @enum {unknown}
@@ -19432,7 +19479,7 @@ export interface paths {
                                 op: "upsert" | "delete";
                                 residenceId: string | null;
                                 /** @enum {unknown} */
-                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "notification";
+                                type: "profile" | "residence" | "member" | "task" | "completion" | "contractor" | "document" | "file" | "appliance" | "meter" | "handoffLink" | "notification" | "reportLink";
                             }[];
                             /** @description More is waiting: ask again right away */
                             hasMore: boolean;

@@ -27,7 +27,7 @@ import type { LoginThrottle } from "./throttle.ts";
 export interface AccountRouteDeps {
   db: Database;
   settings: ApiSettings;
-  /** The sign-in throttle (app.ts builds it once; account deletion shares it). */
+  /** The password budget (app.ts builds it once; sign-in, password change and account deletion share it). */
   throttle: LoginThrottle;
   /** The guessable-code budget (app.ts builds it once; share-code joins share it). */
   codeThrottle: LoginThrottle;

@@ -190,8 +190,8 @@ export function createLoginThrottle(options: {
 }
 
 /**
- * The sign-in throttle with the settings' limits in one-hour windows, built once (app.ts) and shared by
- * sign-in and account deletion: counted in Redis when configured (shared by every API process), with the
+ * The password throttle with the settings' limits in one-hour windows, built once (app.ts) and shared by
+ * every route that checks a password (sign-in, password change, account deletion): counted in Redis when configured (shared by every API process), with the
  * in-memory insurance while Redis is down; in memory otherwise.
  */
 export function createSignInThrottle(options: {

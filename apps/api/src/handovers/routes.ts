@@ -1,9 +1,9 @@
-import { type Database, HANDOVER_KEEP } from "@honeydue/db";
+import type { Database } from "@honeydue/db";
 import Type from "typebox";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { problems } from "../http/responses.ts";
-import { Email, NoContent, Nullable, Timestamp, Uuid } from "../http/schemas.ts";
+import { Email, NoContent, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { loadResidence } from "../residences/presenter.ts";
 import { ResidenceSchema } from "../residences/schemas.ts";
@@ -15,30 +15,10 @@ import {
   offerHandover,
   revokeHandover,
 } from "./actions.ts";
+import { Handover, Keep } from "./schemas.ts";
 
 const tags = ["handover"];
 
-const Keep = Type.Array(Type.Enum([...HANDOVER_KEEP]), {
-  maxItems: HANDOVER_KEEP.length,
-  description:
-    "What the seller's household keeps a copy of, in a new residence of its own: tasks, log (the completions, " +
-    "with dates, costs and notes), documents, contractors. Photos and files stay with the home.",
-});
-
-const Handover = Type.Object({
-  id: Uuid,
-  residenceId: Uuid,
-  residenceName: Type.String(),
-  address: Nullable(Type.String()),
-  email: Type.String(),
-  keep: Keep,
-  message: Nullable(Type.String()),
-  state: Type.Enum(["open", "expired", "accepted", "declined", "revoked"]),
-  expiresAt: Timestamp,
-  createdBy: Nullable(Type.Object({ id: Uuid, name: Type.String() })),
-  createdAt: Timestamp,
-  acceptedAt: Nullable(Timestamp),
-});
 const HandoverList = Type.Object({ items: Type.Array(Handover) });
 const OfferBody = Type.Object(
   {

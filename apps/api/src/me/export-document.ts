@@ -11,6 +11,7 @@ import {
   handoffLinks,
   meters,
   notifications,
+  reportLinks,
   sessions,
   tasks,
   users,
@@ -25,9 +26,11 @@ import { toDevice } from "../devices/presenter.ts";
 import { selectDocuments, toDocument } from "../documents/presenter.ts";
 import { exportFiles } from "../files/export.ts";
 import { loadHandoffLinks } from "../handoff/presenter.ts";
+import { listHandovers } from "../handovers/actions.ts";
 import { unauthorized } from "../http/problem.ts";
 import { loadMeters, readingsOf } from "../meters/presenter.ts";
 import { toNotification } from "../notifications/presenter.ts";
+import { selectReportLinks } from "../reports/presenter.ts";
 import {
   activityColumns,
   listResidences,
@@ -47,7 +50,8 @@ import { toSession, toUser } from "./presenter.ts";
  * What is in it: the profile; every residence the caller belongs to with its members (names and roles
  * only: other people's email addresses are theirs), tasks, completions, contractors, documents, appliances
  * (with their recalls), meters (with every reading), contractor hand-off links (what came through them, never
- * their secret) and the replacement plan; the caller's sessions (never
+ * their secret), the replacement plan, the report's share links (never their token) and, for owners, the
+ * hand-over offers; the caller's sessions (never
  * token hashes); the activity the caller did; push devices (without push tokens), in-app notifications,
  * calendar feeds (without their secret URLs) and the emails sent to the caller. Password hashes, token
  * hashes, push tokens and internal undo state are never included.
@@ -206,10 +210,15 @@ async function residenceSections(
     loadMeters(db, inArray(meters.residenceId, residenceIds)),
     loadHandoffLinks(db, inArray(handoffLinks.residenceId, residenceIds)),
   ]);
-  const readings = await readingsOf(
-    db,
-    meterList.map((m) => m.id),
-  );
+  const [readings, links, offers] = await Promise.all([
+    readingsOf(
+      db,
+      meterList.map((m) => m.id),
+    ),
+    selectReportLinks(db, inArray(reportLinks.residenceId, residenceIds)),
+    // Offers are the owners' to see (they name the new owner's address), as in their own list.
+    Promise.all(homes.filter((h) => h.role === "owner").map((h) => listHandovers(db, h.id))),
+  ]);
   const out = new Map<string, Sections>(
     residenceIds.map((id) => {
       const items = plan.items.filter((i) => i.residenceId === id);
@@ -224,6 +233,8 @@ async function residenceSections(
           appliances: [],
           meters: [],
           handoffLinks: [],
+          reportLinks: [],
+          handovers: [],
           replacementPlan: planOf(items),
         },
       ];
@@ -242,6 +253,8 @@ async function residenceSections(
   for (const m of meterList)
     out.get(m.residenceId)?.meters.push({ ...m, readings: readings.filter((r) => r.meterId === m.id) });
   for (const l of handoffList) out.get(l.residenceId)?.handoffLinks.push(l);
+  for (const l of links) out.get(l.residenceId)?.reportLinks.push(l);
+  for (const h of offers.flat()) out.get(h.residenceId)?.handovers.push(h);
   return out;
 }
 

@@ -5,9 +5,11 @@ import { Device } from "../devices/routes.ts";
 import { Document } from "../documents/schemas.ts";
 import { FileSchema } from "../files/schemas.ts";
 import { HandoffLink } from "../handoff/schemas.ts";
+import { Handover } from "../handovers/schemas.ts";
 import { Nullable, Timestamp, Uuid } from "../http/schemas.ts";
 import { Meter, Reading } from "../meters/schemas.ts";
 import { Notification } from "../notifications/presenter.ts";
+import { ReportLink } from "../reports/presenter.ts";
 import { ActivitySchema, MemberSchema, ResidenceSchema } from "../residences/schemas.ts";
 import { Completion, Task } from "../tasks/schemas.ts";
 import { Session } from "./schemas.ts";
@@ -43,6 +45,13 @@ const ExportedResidence = Type.Object({
       "Contractor hand-off links, newest first, with what was sent through them and the decision (never the link's secret)",
   }),
   replacementPlan: ReplacementPlan,
+  reportLinks: Type.Array(ReportLink, {
+    description: "The home history report's share links (never their token)",
+  }),
+  handovers: Type.Array(Handover, {
+    description:
+      "Offers to hand the residence over, newest first: in an owner's export only, as the owners' list",
+  }),
 });
 
 const ExportedSession = Type.Object({
@@ -86,7 +95,7 @@ export const ExportDocument = Type.Object(
     profile: Type.Ref("User"),
     residences: Type.Array(ExportedResidence, {
       description:
-        "Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links and replacement plan",
+        "Every residence I belong to as its GET answers it, with its members (no email addresses), tasks, completions, contractors, documents, appliances, meters, contractor hand-off links, replacement plan, report share links and (owners) hand-over offers",
     }),
     sessions: Type.Array(ExportedSession, { description: "Every session, ended ones too" }),
     activity: Type.Array(ExportedActivity, { description: "What I did, oldest first" }),

@@ -2,7 +2,7 @@ import { type Database, reportLinks, residences, users } from "@honeydue/db";
 import { todayIn } from "@honeydue/domain";
 import type { Logger } from "@honeydue/observability";
 import type { Storage } from "@honeydue/storage";
-import { and, desc, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { FastifyReply } from "fastify";
 import Type from "typebox";
 import type { LoginThrottle } from "../accounts/throttle.ts";
@@ -11,53 +11,21 @@ import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, principal } from "../http/auth.ts";
 import { HttpProblem, notFound } from "../http/problem.ts";
 import { binaryDownload, problems } from "../http/responses.ts";
-import { NoContent, Nullable, Timestamp, Uuid } from "../http/schemas.ts";
+import { NoContent, Uuid } from "../http/schemas.ts";
 import { requireMembership } from "../residences/access.ts";
 import { recordActivity } from "../residences/activity.ts";
 import { loadHomeHistory, renderHomeHistory } from "./home-history.ts";
+import { ReportLink, selectReportLinks, toReportLink } from "./presenter.ts";
 
 const tags = ["reports"];
 export const REPORT_LINK_DEFAULT_DAYS = 30;
 
-const ReportLink = Type.Object({
-  id: Uuid,
-  residenceId: Uuid,
-  label: Nullable(Type.String()),
-  state: Type.Enum(["active", "expired", "revoked"]),
-  expiresAt: Timestamp,
-  revokedAt: Nullable(Timestamp),
-  viewCount: Type.Integer(),
-  lastViewedAt: Nullable(Timestamp),
-  createdBy: Nullable(Type.Object({ id: Uuid, name: Type.String() })),
-  createdAt: Timestamp,
-});
 const ReportLinkCreated = Type.Object({
   ...ReportLink.properties,
   token: Type.String({ description: "The link's secret: shown once, stored only as a hash" }),
   url: Type.String({ description: "Anyone with this URL reads the report until it expires or is revoked" }),
 });
 const ResidenceParams = Type.Object({ residenceId: Uuid });
-
-type LinkRow = typeof reportLinks.$inferSelect;
-function toReportLink(row: LinkRow & { creatorName: string | null }) {
-  return {
-    id: row.id,
-    residenceId: row.residenceId,
-    label: row.label,
-    state: row.revokedAt
-      ? ("revoked" as const)
-      : row.expiresAt <= new Date()
-        ? ("expired" as const)
-        : ("active" as const),
-    expiresAt: row.expiresAt.toISOString(),
-    revokedAt: row.revokedAt?.toISOString() ?? null,
-    viewCount: row.viewCount,
-    lastViewedAt: row.lastViewedAt?.toISOString() ?? null,
-    createdBy:
-      row.createdBy && row.creatorName !== null ? { id: row.createdBy, name: row.creatorName } : null,
-    createdAt: row.createdAt.toISOString(),
-  };
-}
 
 /** The home history report (a PDF) for members, and revocable links that share it with anyone. */
 export function registerReportRoutes(
@@ -191,13 +159,7 @@ export function registerReportRoutes(
     },
     async (request) => {
       await requireMembership(db, request.params.residenceId, principal(request).userId, "viewer");
-      const rows = await db
-        .select({ link: reportLinks, creatorName: users.name })
-        .from(reportLinks)
-        .leftJoin(users, eq(users.id, reportLinks.createdBy))
-        .where(eq(reportLinks.residenceId, request.params.residenceId))
-        .orderBy(desc(reportLinks.createdAt), desc(reportLinks.id));
-      return { items: rows.map((r) => toReportLink({ ...r.link, creatorName: r.creatorName })) };
+      return { items: await selectReportLinks(db, eq(reportLinks.residenceId, request.params.residenceId)) };
     },
   );
 

@@ -5,9 +5,11 @@ import {
   type Database,
   documents,
   files,
+  handoffLinks,
   meters,
   type Queryable,
   queryRows,
+  reportLinks,
   tasks,
 } from "@honeydue/db";
 import { eq, inArray, sql } from "drizzle-orm";
@@ -17,6 +19,7 @@ import { loadCompletions, selectCompletions, toCompletion } from "../completions
 import { columns as contractorColumns, loadContractors, toContractor } from "../contractors/presenter.ts";
 import { loadDocuments, selectDocuments, toDocument } from "../documents/presenter.ts";
 import { fileView, loadFiles } from "../files/presenter.ts";
+import { loadHandoffLinks } from "../handoff/presenter.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, type Principal, principal } from "../http/auth.ts";
 import { HttpProblem, invalidField } from "../http/problem.ts";
@@ -25,6 +28,7 @@ import { decodeCursor, encodeCursor, Nullable, Uuid } from "../http/schemas.ts";
 import { findUser } from "../me/presenter.ts";
 import { loadMeters } from "../meters/presenter.ts";
 import { loadNotifications } from "../notifications/presenter.ts";
+import { loadReportLinks, selectReportLinks } from "../reports/presenter.ts";
 import { listResidences, loadMembers, type ResidenceView } from "../residences/presenter.ts";
 import { boundsFor } from "../tasks/access.ts";
 import { loadTasks, selectTasks, toTask } from "../tasks/presenter.ts";
@@ -45,7 +49,9 @@ const ENTITIES = [
   "file",
   "appliance",
   "meter",
+  "handoffLink",
   "notification",
+  "reportLink",
 ] as const;
 type Entity = (typeof ENTITIES)[number];
 
@@ -120,6 +126,8 @@ async function residenceSnapshot(
     fileRows,
     applianceItems,
     meterItems,
+    handoffItems,
+    reportLinkItems,
   ] = await Promise.all([
     loadMembers(db, [id]),
     selectTasks(db, b, eq(tasks.residenceId, id)),
@@ -133,6 +141,8 @@ async function residenceSnapshot(
       .where(eq(appliances.residenceId, id))
       .then((rows) => presentAppliances(db, rows)),
     loadMeters(db, eq(meters.residenceId, id)),
+    loadHandoffLinks(db, eq(handoffLinks.residenceId, id)),
+    selectReportLinks(db, eq(reportLinks.residenceId, id)),
   ]);
   const up = (type: Entity, entityId: string, data: Record<string, unknown>): ChangeDto => ({
     type,
@@ -151,6 +161,8 @@ async function residenceSnapshot(
     ...fileRows.map((f) => up("file", f.id, fileView(f))),
     ...applianceItems.map((a) => up("appliance", a.id, a)),
     ...meterItems.map((m) => up("meter", m.id, m)),
+    ...handoffItems.map((l) => up("handoffLink", l.id, l)),
+    ...reportLinkItems.map((l) => up("reportLink", l.id, l)),
   ];
 }
 
@@ -197,7 +209,13 @@ async function present(db: Queryable, rows: ChangeRow[], who: Principal, mine: M
     file: byId(await loadFiles(db, ids("file"))),
     appliance: byId(await loadAppliances(db, ids("appliance"))),
     meter: byId(ids("meter").length ? await loadMeters(db, inArray(meters.id, ids("meter"))) : []),
+    handoffLink: byId(
+      ids("handoffLink").length
+        ? await loadHandoffLinks(db, inArray(handoffLinks.id, ids("handoffLink")))
+        : [],
+    ),
     notification: byId(await loadNotifications(db, ids("notification"), who.userId)),
+    reportLink: byId(await loadReportLinks(db, ids("reportLink"))),
   };
   if (ids("profile").length) found.profile.set(who.userId, await findUser(db, who.userId));
   const memberResidences = [

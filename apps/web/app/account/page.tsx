@@ -130,6 +130,7 @@ export default async function Account() {
           action={changeAvatar}
           submit={t.savePhoto}
           alternative={user.avatarFileId ? { label: t.removePhoto, intent: "remove" } : undefined}
+          resetOnSuccess
         >
           <Field label={t.photo} hint={t.photoHint} name="avatar" type="file" accept="image/*" required />
         </ActionForm>
