@@ -1,7 +1,7 @@
-import { appliances, type Queryable } from "@honeydue/db";
+import { appliances, type Database, prepareRows, type Queryable } from "@honeydue/db";
 import { replacementStatus, wholeYearsBetween } from "@honeydue/domain/appliances";
-import { asc, inArray } from "drizzle-orm";
-import { columns, toAppliance } from "./presenter.ts";
+import { asc, inArray, sql } from "drizzle-orm";
+import { type ApplianceRow, columns, toAppliance } from "./presenter.ts";
 
 /**
  * Replacement planning: the appliances of these residences that are past, or within two years of, their
@@ -19,6 +19,28 @@ export async function replacementPlan(
     .from(appliances)
     .where(inArray(appliances.residenceId, residenceIds))
     .orderBy(asc(appliances.name), asc(appliances.id));
+  return planOf(rows, todayOf);
+}
+
+/** The appliances of the residences `{ ids }` (an array), as `replacementPlan` reads them. */
+export function replacementCandidatesQuery(db: Database) {
+  return db
+    .select(columns)
+    .from(appliances)
+    .where(sql`${appliances.residenceId} = any(${sql.placeholder("ids")}::uuid[])`)
+    .orderBy(asc(appliances.name), asc(appliances.id));
+}
+
+/** `replacementPlan` with its statement prepared once on `db`, for the home screen. */
+export function prepareReplacementPlan(db: Database) {
+  const candidates = prepareRows(db, "home_replacement_candidates", replacementCandidatesQuery(db));
+  return async (residenceIds: string[], todayOf: (residenceId: string) => string) =>
+    residenceIds.length === 0
+      ? { items: [], totalCostCents: 0 }
+      : planOf(await candidates({ ids: residenceIds }), todayOf);
+}
+
+function planOf(rows: ApplianceRow[], todayOf: (residenceId: string) => string) {
   const items = rows
     .map((row) => {
       const a = toAppliance(row);
