@@ -11,10 +11,10 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/node-postgres";
 import Fastify from "fastify";
 import pg from "pg";
-import { dueCountsQuery, myResidencesQuery, toHome } from "../apps/api/src/home/routes.ts";
-import { liveSessionQuery } from "../apps/api/src/http/auth.ts";
+import { prepareReplacementPlan } from "../apps/api/src/appliances/replacement.ts";
+import { dueCountsQuery, toHome } from "../apps/api/src/home/routes.ts";
+import { liveSessionWithMembershipQuery, liveSessionWithResidencesQuery } from "../apps/api/src/http/auth.ts";
 import { encodeCursor } from "../apps/api/src/http/schemas.ts";
-import { membershipQuery } from "../apps/api/src/residences/access.ts";
 import { boundsFor } from "../apps/api/src/tasks/access.ts";
 import { openTasksPageQuery, toTask } from "../apps/api/src/tasks/presenter.ts";
 import * as schema from "../packages/db/src/schema/index.ts";
@@ -23,14 +23,10 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 // The API's own statement text and row shape (prepareRows: pg directly, rows as arrays), under other names.
 const db = drizzle({ client: pool, schema, casing: "snake_case" }) as unknown as Database;
-const session = prepareRows(db, "bare_session", liveSessionQuery(db));
-const membership = prepareRows(
-  db,
-  "bare_membership",
-  membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")),
-);
+const sessionAndResidences = prepareRows(db, "bare_session_residences", liveSessionWithResidencesQuery(db));
+const sessionAndMembership = prepareRows(db, "bare_session_membership", liveSessionWithMembershipQuery(db));
 const tasksPage = prepareRows(db, "bare_tasks", openTasksPageQuery(db));
-const residences = prepareRows(db, "bare_residences", myResidencesQuery(db));
+const replacements = prepareReplacementPlan(db);
 const counts = prepareRows(
   db,
   "bare_counts",
@@ -56,20 +52,17 @@ function claims(header: string | undefined): { userId: string; sessionId: string
   return { userId: String(c.sub), sessionId: String(c.sid) };
 }
 
-async function caller(header: string | undefined) {
-  const c = claims(header);
-  if (!c) return null;
-  const [row] = await session({ ...c, now: new Date() });
-  return row ? { userId: c.userId, dueSoonDays: row.dueSoonDays } : null;
-}
-
 const app = Fastify({ logger: false });
 app.get("/v1/residences/:residenceId/tasks", async (request, reply) => {
-  const who = await caller(request.headers.authorization);
-  if (!who) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  const c = claims(request.headers.authorization);
   const { residenceId } = request.params as { residenceId: string };
-  const [access] = await membership({ residenceId, userId: who.userId });
-  if (!access) return reply.code(404).type("application/problem+json").send(NOT_FOUND);
+  // The session and the membership in one statement, as the API's `requiredWithResidence` reads them.
+  const [row] = c ? await sessionAndMembership({ ...c, now: new Date(), residenceId }) : [];
+  if (!c || !row) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  if (!row.role || !row.residenceTimezone)
+    return reply.code(404).type("application/problem+json").send(NOT_FOUND);
+  const who = { userId: c.userId, dueSoonDays: row.dueSoonDays };
+  const access = { timezone: row.residenceTimezone };
   const limit = Number((request.query as { limit?: string }).limit ?? 50);
   const b = boundsFor(access.timezone, who, new Date());
   const rows = await tasksPage({ residenceId, today: b.today, soonEnd: b.soonEnd, limit: limit + 1 });
@@ -82,23 +75,37 @@ app.get("/v1/residences/:residenceId/tasks", async (request, reply) => {
   });
 });
 app.get("/v1/me/home", async (request, reply) => {
-  const who = await caller(request.headers.authorization);
-  if (!who) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  const c = claims(request.headers.authorization);
+  // The session and the caller's residences in one statement, as the API's `requiredWithResidences`.
+  const rows = c ? await sessionAndResidences({ ...c, now: new Date() }) : [];
+  if (!c || rows.length === 0) return reply.code(401).type("application/problem+json").send(UNAUTHORIZED);
+  const who = { userId: c.userId, dueSoonDays: rows[0]!.dueSoonDays };
   const now = new Date();
-  const list = (await residences({ userId: who.userId })).map((r) => ({
-    ...r,
-    ...boundsFor(r.timezone, who, now),
-  }));
-  const rows = list.length
-    ? await counts({
-        ids: list.map((r) => r.id),
-        todays: list.map((r) => r.today),
-        soonEnds: list.map((r) => r.soonEnd),
-      })
-    : [];
-  const byId = new Map(rows.map((r) => [r.residenceId, r]));
+  const list = rows
+    .filter((r) => r.residenceId !== null)
+    .map((r) => ({
+      id: r.residenceId!,
+      name: r.residenceName!,
+      timezone: r.residenceTimezone!,
+      ...boundsFor(r.residenceTimezone!, who, now),
+    }));
+  const todayOf = new Map(list.map((r) => [r.id, r.today]));
+  const [counted, plan] = await Promise.all([
+    list.length
+      ? counts({
+          ids: list.map((r) => r.id),
+          todays: list.map((r) => r.today),
+          soonEnds: list.map((r) => r.soonEnd),
+        })
+      : [],
+    replacements(
+      list.map((r) => r.id),
+      (id) => todayOf.get(id)!,
+    ),
+  ]);
+  const byId = new Map(counted.map((r) => [r.residenceId, r]));
   reply.type("application/json");
-  return JSON.stringify(toHome(list, byId, who.dueSoonDays));
+  return JSON.stringify(toHome(list, byId, who.dueSoonDays, plan));
 });
 
 process.on("SIGTERM", async () => {

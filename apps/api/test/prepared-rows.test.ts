@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { prepareRows } from "@honeydue/db";
-import { sql } from "drizzle-orm";
-import { dueCountsQuery, myResidencesQuery } from "../src/home/routes.ts";
-import { liveSessionQuery } from "../src/http/auth.ts";
+import { prepareRows, sessions } from "@honeydue/db";
+import { eq, sql } from "drizzle-orm";
+import { replacementCandidatesQuery } from "../src/appliances/replacement.ts";
+import { dueCountsQuery } from "../src/home/routes.ts";
+import {
+  liveSessionQuery,
+  liveSessionWithMembershipQuery,
+  liveSessionWithResidencesQuery,
+} from "../src/http/auth.ts";
 import { membershipQuery } from "../src/residences/access.ts";
 import { openTasksPageQuery } from "../src/tasks/presenter.ts";
-import { createHousehold, createResidence, type TestUser } from "./fixtures.ts";
+import { createHousehold, createResidence, createUser, type TestUser } from "./fixtures.ts";
 import { startTestApi } from "./support.ts";
 
 // The hot reads skip Drizzle's row mapping on PostgreSQL (prepareRows): each must give exactly the rows
@@ -16,6 +21,7 @@ const skip = database.url ? false : "prepareRows takes Drizzle's own path on PGl
 
 const home = await createHousehold(deps, { name: "Maple House", timezone: "America/Chicago" });
 await createResidence(deps, home.owner.id, { name: "Cabin", timezone: "Pacific/Auckland" });
+const outsider = (await createHousehold(deps, { name: "Elsewhere", timezone: "Europe/Paris" })).owner;
 
 async function created(method: string, url: string, as: TestUser, payload: object) {
   const res = await app.inject({ method: method as "POST", url, headers: as.auth, payload });
@@ -57,6 +63,19 @@ test("the hot reads give Drizzle's rows, field for field, from pg directly", { s
     userId: home.owner.id,
     now: new Date(),
   });
+  for (const who of [home.owner, home.viewer])
+    await same("auth_live_session_membership", liveSessionWithMembershipQuery(deps.db), {
+      sessionId: who.sessionId,
+      userId: who.id,
+      now: new Date(),
+      residenceId: home.residence.id,
+    });
+  await same("auth_live_session_membership", liveSessionWithMembershipQuery(deps.db), {
+    sessionId: outsider.sessionId,
+    userId: outsider.id,
+    now: new Date(),
+    residenceId: home.residence.id,
+  });
   await same(
     "membership_check",
     membershipQuery(deps.db, sql.placeholder("residenceId"), sql.placeholder("userId")),
@@ -68,7 +87,31 @@ test("the hot reads give Drizzle's rows, field for field, from pg directly", { s
     soonEnd: today,
     limit: 51,
   });
-  await same("home_residences", myResidencesQuery(deps.db), { userId: home.owner.id });
+  const homeSession = (who: TestUser) => ({ sessionId: who.sessionId, userId: who.id, now: new Date() });
+  await same(
+    "auth_live_session_residences",
+    liveSessionWithResidencesQuery(deps.db),
+    homeSession(home.owner),
+  );
+  const owned = await prepareRows(
+    deps.db,
+    "owned",
+    liveSessionWithResidencesQuery(deps.db),
+  )(homeSession(home.owner));
+  assert.deepEqual(
+    owned.map((r) => r.residenceName),
+    ["Cabin", "Maple House"],
+    "one row per residence, by name",
+  );
+  await created("POST", `${r}/appliances`, home.member, {
+    name: "Furnace",
+    kind: "furnace",
+    installedOn: "2004-10-01",
+    replacementCostCents: 650_000,
+  });
+  await same("home_replacement_candidates", replacementCandidatesQuery(deps.db), {
+    ids: [home.residence.id],
+  });
   await same(
     "home_due_counts",
     dueCountsQuery(deps.db, sql.placeholder("ids"), sql.placeholder("todays"), sql.placeholder("soonEnds")),
@@ -96,4 +139,48 @@ test("a selection with a fixed parameter is refused (it could not be prepared on
       prepareRows(deps.db, "fixed", membershipQuery(deps.db, home.residence.id, sql.placeholder("userId"))),
     /fixed parameter/,
   );
+});
+
+// The task list reads the caller's membership in the session's statement (auth.requiredWithResidence):
+// every answer it gave when the two were separate statements must stay the same.
+test("the task list: members and viewers read it; others 404, ended sessions 401, bad ids 400", async () => {
+  const url = `/v1/residences/${home.residence.id}/tasks?limit=50`;
+  const list = (as: TestUser, path = url) => app.inject({ method: "GET", url: path, headers: as.auth });
+  for (const who of [home.owner, home.member, home.viewer]) {
+    const res = await list(who);
+    assert.equal(res.statusCode, 200, `${res.statusCode} ${res.body}`);
+    assert.ok(Array.isArray(res.json().items));
+  }
+  const foreign = await list(outsider);
+  assert.equal(foreign.statusCode, 404);
+  assert.equal(foreign.json().detail, "Residence not found");
+  const unknown = await list(home.owner, `/v1/residences/${crypto.randomUUID()}/tasks`);
+  assert.equal(unknown.statusCode, 404);
+  const malformed = await list(home.owner, "/v1/residences/not-a-uuid/tasks");
+  assert.equal(malformed.statusCode, 400, malformed.body);
+  const anonymous = await app.inject({ method: "GET", url });
+  assert.equal(anonymous.statusCode, 401);
+  const ended = await createHousehold(deps, { name: "Ended", timezone: "UTC" });
+  const endedUrl = `/v1/residences/${ended.residence.id}/tasks`;
+  assert.equal((await list(ended.owner, endedUrl)).statusCode, 200);
+  const homeOf = (as: TestUser) => app.inject({ method: "GET", url: "/v1/me/home", headers: as.auth });
+  assert.deepEqual(
+    (await homeOf(ended.owner)).json().residences.map((x: { name: string }) => x.name),
+    ["Ended"],
+  );
+  await deps.db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, ended.owner.sessionId));
+  const revoked = await list(ended.owner, endedUrl);
+  assert.equal(revoked.statusCode, 401, revoked.body);
+  assert.match(revoked.json().detail, /session has ended/);
+  // The home screen reads the caller's residences with the session (auth.requiredWithResidences).
+  const ownHome = await homeOf(home.owner);
+  assert.deepEqual(
+    ownHome.json().residences.map((x: { name: string }) => x.name),
+    ["Cabin", "Maple House"],
+  );
+  assert.equal((await homeOf(ended.owner)).statusCode, 401, "an ended session has no home screen");
+  const empty = await homeOf(await createUser(deps));
+  assert.equal(empty.statusCode, 200, empty.body);
+  assert.deepEqual(empty.json().residences, []);
+  assert.equal(empty.json().overdue, 0);
 });

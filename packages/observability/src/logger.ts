@@ -43,6 +43,9 @@ export function loggerOptions(options: { level: string; role: string; mixin?: ()
   };
 }
 
+/** How long an asynchronous logger holds a line at most before writing it out. */
+export const LOG_FLUSH_MS = 250;
+
 /**
  * The process logger. `async: true` (the API) writes through a buffered asynchronous destination, so a log
  * line never blocks the event loop on a write to stdout; `flushLogSync` empties that buffer before the
@@ -55,8 +58,12 @@ export function createLogger(options: {
   async?: boolean;
 }): Logger {
   if (!options.async) return pino(loggerOptions(options));
-  // Each write takes every line gathered while the previous one was in flight: one write per burst.
-  return pino(loggerOptions(options), pino.destination({ dest: 1, sync: false }));
+  // Lines are gathered up to 4 KiB per write (a write per request line was 5-8 % of a hot request's CPU)
+  // and whatever is gathered goes out at least every LOG_FLUSH_MS, so a quiet API's lines are not held.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => destination.flush(), LOG_FLUSH_MS).unref();
+  destination.on("close", () => clearInterval(timer));
+  return pino(loggerOptions(options), destination);
 }
 
 /** Writes out whatever an asynchronous logger still holds (no-op for a synchronous one). */

@@ -1,7 +1,11 @@
-import { appliances, type Queryable, residences } from "@honeydue/db";
+import { appliances, type Database, prepareRows, type Queryable, residences } from "@honeydue/db";
 import { replacementStatus, wholeYearsBetween } from "@honeydue/domain/appliances";
-import { asc, eq, inArray } from "drizzle-orm";
-import { columns, toAppliance } from "./presenter.ts";
+import { asc, eq, inArray, sql } from "drizzle-orm";
+import { type ApplianceRow, columns, toAppliance } from "./presenter.ts";
+
+/** An appliance as replacement planning reads it: with its residence's currency, the currency of its cost. */
+const candidateColumns = { ...columns, currency: residences.currency };
+type Candidate = ApplianceRow & { currency: string };
 
 /**
  * Replacement planning: the appliances of these residences that are past, or within two years of, their
@@ -16,12 +20,36 @@ export async function replacementPlan(
 ) {
   if (residenceIds.length === 0) return planOf([]);
   const rows = await db
-    .select({ ...columns, currency: residences.currency })
+    .select(candidateColumns)
     .from(appliances)
     .innerJoin(residences, eq(residences.id, appliances.residenceId))
     .where(inArray(appliances.residenceId, residenceIds))
     .orderBy(asc(appliances.name), asc(appliances.id));
-  const items = rows
+  return planOf(plannedItems(rows, todayOf));
+}
+
+/** The appliances of the residences `{ ids }` (an array), as `replacementPlan` reads them. */
+export function replacementCandidatesQuery(db: Database) {
+  return db
+    .select(candidateColumns)
+    .from(appliances)
+    .innerJoin(residences, eq(residences.id, appliances.residenceId))
+    .where(sql`${appliances.residenceId} = any(${sql.placeholder("ids")}::uuid[])`)
+    .orderBy(asc(appliances.name), asc(appliances.id));
+}
+
+/** `replacementPlan` with its statement prepared once on `db`, for the home screen. */
+export function prepareReplacementPlan(db: Database) {
+  const candidates = prepareRows(db, "home_replacement_candidates", replacementCandidatesQuery(db));
+  return async (residenceIds: string[], todayOf: (residenceId: string) => string) =>
+    residenceIds.length === 0
+      ? planOf([])
+      : planOf(plannedItems(await candidates({ ids: residenceIds }), todayOf));
+}
+
+/** The appliances past or nearing their end of life, soonest first. */
+function plannedItems(rows: Candidate[], todayOf: (residenceId: string) => string) {
+  return rows
     .map((row) => {
       const a = toAppliance(row);
       const today = todayOf(row.residenceId);
@@ -41,7 +69,6 @@ export async function replacementPlan(
     })
     .filter((i) => i.status === "past_end_of_life" || i.status === "nearing_end_of_life")
     .sort((x, y) => (x.endOfLifeOn! < y.endOfLifeOn! ? -1 : x.endOfLifeOn! > y.endOfLifeOn! ? 1 : 0));
-  return planOf(items);
 }
 
 type PlanItem = { replacementCostCents: number | null; currency: string };

@@ -1,10 +1,10 @@
-import { type Database, memberships, prepareRows, residences } from "@honeydue/db";
-import { asc, eq, type Param, type Placeholder, sql } from "drizzle-orm";
+import { type Database, prepareRows } from "@honeydue/db";
+import { type Param, type Placeholder, sql } from "drizzle-orm";
 import Type from "typebox";
-import { replacementPlan } from "../appliances/replacement.ts";
+import { prepareReplacementPlan } from "../appliances/replacement.ts";
 import { CostTotal, ReplacementItem } from "../appliances/schemas.ts";
 import type { App } from "../http/app-type.ts";
-import { type AuthGuard, bearer, principal } from "../http/auth.ts";
+import { type AuthGuard, bearer, prefetchedResidences, principal } from "../http/auth.ts";
 import { problems } from "../http/responses.ts";
 import { Uuid } from "../http/schemas.ts";
 import { boundsFor } from "../tasks/access.ts";
@@ -115,27 +115,18 @@ export function prepareCountDue(db: Database) {
   };
 }
 
-/** The caller's residences ({ userId }), by name. */
-export function myResidencesQuery(db: Database) {
-  return db
-    .select({ id: residences.id, name: residences.name, timezone: residences.timezone })
-    .from(memberships)
-    .innerJoin(residences, eq(residences.id, memberships.residenceId))
-    .where(eq(memberships.userId, sql.placeholder("userId")))
-    .orderBy(asc(residences.name), asc(residences.id));
-}
-
 export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
   const { db, auth } = deps;
   // The home screen is the app's first request: its statements are prepared once (reads, outside any
   // write transaction, so on the database itself).
   const countDue = prepareCountDue(db);
-  const myResidences = prepareRows(db, "home_residences", myResidencesQuery(db));
+  const replacements = prepareReplacementPlan(db);
 
   app.get(
     "/v1/me/home",
     {
-      onRequest: auth.required,
+      // The caller's residences come with the session check, in one statement.
+      onRequest: auth.requiredWithResidences,
       schema: {
         tags: ["home"],
         summary: "The home screen: overdue, due today and due soon across all my residences",
@@ -146,35 +137,31 @@ export function registerHomeRoutes(app: App, deps: HomeRouteDeps) {
     async (request) => {
       const who = principal(request);
       const now = deps.now();
-      const mine = await myResidences({ userId: who.userId });
-      const list = mine.map((r) => ({ ...r, ...boundsFor(r.timezone, who, now) }));
+      const list = prefetchedResidences(request).map((r) => ({ ...r, ...boundsFor(r.timezone, who, now) }));
       const todayOf = new Map(list.map((r) => [r.id, r.today]));
       const [counts, plan] = await Promise.all([
         countDue(list),
-        replacementPlan(
-          db,
+        replacements(
           list.map((r) => r.id),
           (id) => todayOf.get(id)!,
         ),
       ]);
-      return {
-        ...toHome(list, counts, who.dueSoonDays),
-        replacement: {
-          pastEndOfLife: plan.items.filter((i) => i.status === "past_end_of_life").length,
-          nearingEndOfLife: plan.items.filter((i) => i.status === "nearing_end_of_life").length,
-          totalCostCents: plan.totalCostCents,
-          totals: plan.totals,
-          items: plan.items.slice(0, HOME_REPLACEMENTS),
-        },
-      };
+      return toHome(list, counts, who.dueSoonDays, plan);
     },
   );
 }
 
 type DueCounts = { overdue: number; dueToday: number; dueSoon: number };
 
-/** The home screen as the API returns it: per residence and summed. */
-export function toHome(list: ResidenceBounds[], counts: Map<string, DueCounts>, dueSoonDays: number) {
+type ReplacementPlan = Awaited<ReturnType<ReturnType<typeof prepareReplacementPlan>>>;
+
+/** The home screen as the API returns it: per residence and summed, and the replacement summary. */
+export function toHome(
+  list: ResidenceBounds[],
+  counts: Map<string, DueCounts>,
+  dueSoonDays: number,
+  plan: ReplacementPlan,
+) {
   const items = list.map((r) => ({
     id: r.id,
     name: r.name,
@@ -189,5 +176,12 @@ export function toHome(list: ResidenceBounds[], counts: Map<string, DueCounts>, 
     dueSoon: sum("dueSoon"),
     dueSoonDays,
     residences: items,
+    replacement: {
+      pastEndOfLife: plan.items.filter((i) => i.status === "past_end_of_life").length,
+      nearingEndOfLife: plan.items.filter((i) => i.status === "nearing_end_of_life").length,
+      totalCostCents: plan.totalCostCents,
+      totals: plan.totals,
+      items: plan.items.slice(0, HOME_REPLACEMENTS),
+    },
   };
 }

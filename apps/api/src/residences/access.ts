@@ -40,7 +40,8 @@ export function membershipQuery(
 
 /**
  * `requireMembership` as a named prepared statement on `db` (SQL built once, planned once per connection),
- * for hot read routes that run outside a write transaction.
+ * for hot read routes that run outside a write transaction. A membership already read with the session
+ * (`prefetchedMembership` of http/auth.ts: the row, or null for none) is checked without a query.
  */
 export function prepareMembershipCheck(db: Database) {
   const query = prepareRows(
@@ -48,7 +49,13 @@ export function prepareMembershipCheck(db: Database) {
     "membership_check",
     membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")),
   );
-  return async (residenceId: string, userId: string, atLeast: Role = "viewer"): Promise<ResidenceAccess> => {
+  return async (
+    residenceId: string,
+    userId: string,
+    atLeast: Role = "viewer",
+    prefetched?: { role: Role; timezone: string } | null,
+  ): Promise<ResidenceAccess> => {
+    if (prefetched !== undefined) return checkedAccess(prefetched ?? undefined, residenceId, atLeast);
     const [row] = await query({ residenceId, userId });
     return checkedAccess(row, residenceId, atLeast);
   };

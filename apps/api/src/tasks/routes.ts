@@ -2,7 +2,7 @@ import { completions, type Database, tasks, users } from "@honeydue/db";
 import { and, eq, ilike, or, type SQL, sql } from "drizzle-orm";
 import { selectCompletions, toCompletion } from "../completions/presenter.ts";
 import type { App } from "../http/app-type.ts";
-import { type AuthGuard, bearer, type Principal, principal } from "../http/auth.ts";
+import { type AuthGuard, bearer, type Principal, prefetchedMembership, principal } from "../http/auth.ts";
 import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
@@ -76,7 +76,7 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
   app.get(
     "/v1/residences/:residenceId/tasks",
     {
-      onRequest: auth.required,
+      onRequest: auth.requiredWithResidence,
       // state=overdue,dueToday is the same as state=overdue&state=dueToday
       preValidation: async (request) => {
         const query = request.query as { state?: string | string[] };
@@ -98,7 +98,12 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { residenceId } = request.params;
-      const access = await membershipOf(residenceId, who.userId, "viewer");
+      const access = await membershipOf(
+        residenceId,
+        who.userId,
+        "viewer",
+        prefetchedMembership(request, residenceId, who.userId),
+      );
       const q = request.query;
       const b = boundsFor(access.timezone, who, deps.now());
       const cursor = decodeCursor(q.cursor, isTaskCursor);
