@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { activity, completions, contractors, documents, files, tasks } from "@honeydue/db";
+import {
+  activity,
+  appliances,
+  completions,
+  contractors,
+  documents,
+  files,
+  memberships,
+  residences,
+  tasks,
+} from "@honeydue/db";
 import { and, eq } from "drizzle-orm";
 import { jpegWithGps, multipart, pendingJobs } from "./files-support.ts";
 import { createHousehold } from "./fixtures.ts";
@@ -401,7 +411,9 @@ test("replacement planning: what is past or near its end of life, soonest first,
   assert.ok(plan.items[0].ageYears >= 35);
   assert.equal(plan.items[0].ageYears, 36);
   assert.equal(plan.items[1].endOfLifeOn, "2027-01-01");
+  assert.equal(plan.items[0].currency, "USD");
   assert.equal(plan.totalCostCents, 1_500_000);
+  assert.deepEqual(plan.totals, [{ currency: "USD", costCents: 1_500_000 }]);
   deps.clock = undefined;
 });
 
@@ -511,6 +523,9 @@ test("appliances are in search, the export (JSON and CSV, with the replacement p
   const planned = mine.replacementPlan.items.find((i: { applianceId: string }) => i.applianceId === a.id);
   assert.equal(planned.status, "past_end_of_life");
   assert.ok(mine.replacementPlan.totalCostCents >= 90_000);
+  assert.deepEqual(mine.replacementPlan.totals, [
+    { currency: "USD", costCents: mine.replacementPlan.totalCostCents },
+  ]);
   const csv = await get("/v1/me/export?format=csv&kind=appliances", home.member);
   assert.equal(csv.statusCode, 200);
   assert.match(String(csv.headers["content-type"]), /^text\/csv/);
@@ -608,6 +623,43 @@ test("the home screen sums up the replacement plan across my residences, soonest
       [soon.id, "nearing_end_of_life"],
     ],
   );
+  assert.deepEqual(r.totals, [{ currency: "USD", costCents: 1_350_000 }]);
+
+  // A second residence of mine keeps its costs in euros: each item says its currency, the totals are per currency.
+  const [euroHome] = await deps.db
+    .update(residences)
+    .set({ currency: "EUR" })
+    .where(eq(residences.id, (await createHousehold(deps, { name: "Euro House" })).residence.id))
+    .returning();
+  await deps.db
+    .insert(memberships)
+    .values({ residenceId: euroHome!.id, userId: mine.viewer.id, role: "viewer" });
+  await deps.db.insert(appliances).values({
+    residenceId: euroHome!.id,
+    name: "Euro boiler",
+    kind: "water_heater",
+    installedOn: "2000-01-01",
+    replacementCostCents: 300_000,
+  });
+  const both = (await get("/v1/me/home", mine.viewer)).json().replacement;
+  assert.deepEqual(both.totals, [
+    { currency: "EUR", costCents: 300_000 },
+    { currency: "USD", costCents: 1_350_000 },
+  ]);
+  assert.deepEqual(
+    both.items.map((i: { name: string; currency: string }) => [i.name, i.currency]),
+    [
+      ["Euro boiler", "EUR"],
+      ["Old roof", "USD"],
+      ["Water heater", "USD"],
+    ],
+  );
   const empty = (await get("/v1/me/home", (await createHousehold(deps)).owner)).json().replacement;
-  assert.deepEqual(empty, { pastEndOfLife: 0, nearingEndOfLife: 0, totalCostCents: 0, items: [] });
+  assert.deepEqual(empty, {
+    pastEndOfLife: 0,
+    nearingEndOfLife: 0,
+    totalCostCents: 0,
+    totals: [],
+    items: [],
+  });
 });

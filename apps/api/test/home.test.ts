@@ -39,7 +39,7 @@ test("an empty home is all zeros", async () => {
     dueSoon: 0,
     dueSoonDays: 7,
     residences: [],
-    replacement: { pastEndOfLife: 0, nearingEndOfLife: 0, totalCostCents: 0, items: [] },
+    replacement: { pastEndOfLife: 0, nearingEndOfLife: 0, totalCostCents: 0, totals: [], items: [] },
   });
 });
 

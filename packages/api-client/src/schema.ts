@@ -11385,6 +11385,8 @@ export interface paths {
                                         ageYears: number | null;
                                         /** Format: uuid */
                                         applianceId: string;
+                                        /** @description The residence's currency (ISO 4217) of the cost */
+                                        currency: string;
                                         endOfLifeOn: string | null;
                                         expectedLifespanYears: number | null;
                                         /**
@@ -11401,6 +11403,13 @@ export interface paths {
                                     }[];
                                     /** @description Money in integer cents */
                                     totalCostCents: number;
+                                    /** @description The estimated cost per currency (one entry for a residence; none when nothing is planned) */
+                                    totals: {
+                                        /** @description Money in integer cents */
+                                        costCents: number;
+                                        /** @description ISO 4217 currency code */
+                                        currency: string;
+                                    }[];
                                 };
                                 /** @description The home history report's share links (never their token) */
                                 reportLinks: {
@@ -11741,6 +11750,8 @@ export interface paths {
                                     ageYears: number | null;
                                     /** Format: uuid */
                                     applianceId: string;
+                                    /** @description The residence's currency (ISO 4217) of the cost */
+                                    currency: string;
                                     endOfLifeOn: string | null;
                                     expectedLifespanYears: number | null;
                                     /**
@@ -11758,8 +11769,15 @@ export interface paths {
                                 /** @description Within two years of their end of life */
                                 nearingEndOfLife: number;
                                 pastEndOfLife: number;
-                                /** @description Money in integer cents */
+                                /** @description The estimates added up whatever their currency: read `totals` when residences differ */
                                 totalCostCents: number;
+                                /** @description The estimated cost per currency of my residences */
+                                totals: {
+                                    /** @description Money in integer cents */
+                                    costCents: number;
+                                    /** @description ISO 4217 currency code */
+                                    currency: string;
+                                }[];
                             };
                             residences: {
                                 dueSoon: number;
@@ -17487,6 +17505,8 @@ export interface paths {
                                 ageYears: number | null;
                                 /** Format: uuid */
                                 applianceId: string;
+                                /** @description The residence's currency (ISO 4217) of the cost */
+                                currency: string;
                                 endOfLifeOn: string | null;
                                 expectedLifespanYears: number | null;
                                 /**
@@ -17503,6 +17523,13 @@ export interface paths {
                             }[];
                             /** @description Money in integer cents */
                             totalCostCents: number;
+                            /** @description The estimated cost per currency (one entry for a residence; none when nothing is planned) */
+                            totals: {
+                                /** @description Money in integer cents */
+                                costCents: number;
+                                /** @description ISO 4217 currency code */
+                                currency: string;
+                            }[];
                         };
                     };
                 };

@@ -155,7 +155,16 @@ export const ReplacementItem = Type.Object({
   expectedLifespanYears: Nullable(Type.Integer()),
   endOfLifeOn: Nullable(Type.String({ format: "date" })),
   replacementCostCents: Nullable(Cents),
+  currency: Type.String({
+    pattern: "^[A-Z]{3}$",
+    description: "The residence's currency (ISO 4217) of the cost",
+  }),
   status: Type.Enum(["past_end_of_life", "nearing_end_of_life", "ok", "unknown"]),
+});
+
+export const CostTotal = Type.Object({
+  currency: Type.String({ pattern: "^[A-Z]{3}$", description: "ISO 4217 currency code" }),
+  costCents: Cents,
 });
 
 export const ReplacementPlan = Type.Object({
@@ -163,6 +172,9 @@ export const ReplacementPlan = Type.Object({
     description: "Appliances past or within two years of their expected end of life, soonest first",
   }),
   totalCostCents: Cents,
+  totals: Type.Array(CostTotal, {
+    description: "The estimated cost per currency (one entry for a residence; none when nothing is planned)",
+  }),
 });
 
 export const ResidenceRecall = Type.Object({

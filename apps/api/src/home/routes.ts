@@ -2,11 +2,11 @@ import { type Database, prepareRows } from "@honeydue/db";
 import { type Param, type Placeholder, sql } from "drizzle-orm";
 import Type from "typebox";
 import { prepareReplacementPlan } from "../appliances/replacement.ts";
-import { ReplacementItem } from "../appliances/schemas.ts";
+import { CostTotal, ReplacementItem } from "../appliances/schemas.ts";
 import type { App } from "../http/app-type.ts";
 import { type AuthGuard, bearer, prefetchedResidences, principal } from "../http/auth.ts";
 import { problems } from "../http/responses.ts";
-import { Cents, Uuid } from "../http/schemas.ts";
+import { Uuid } from "../http/schemas.ts";
 import { boundsFor } from "../tasks/access.ts";
 import type { StateBounds } from "../tasks/queries.ts";
 
@@ -39,7 +39,11 @@ const Home = Type.Object({
     {
       pastEndOfLife: Count,
       nearingEndOfLife: Type.Integer({ minimum: 0, description: "Within two years of their end of life" }),
-      totalCostCents: Cents,
+      totalCostCents: Type.Integer({
+        minimum: 0,
+        description: "The estimates added up whatever their currency: read `totals` when residences differ",
+      }),
+      totals: Type.Array(CostTotal, { description: "The estimated cost per currency of my residences" }),
       items: Type.Array(ReplacementItem, { maxItems: 5, description: "The five soonest" }),
     },
     {
@@ -176,6 +180,7 @@ export function toHome(
       pastEndOfLife: plan.items.filter((i) => i.status === "past_end_of_life").length,
       nearingEndOfLife: plan.items.filter((i) => i.status === "nearing_end_of_life").length,
       totalCostCents: plan.totalCostCents,
+      totals: plan.totals,
       items: plan.items.slice(0, HOME_REPLACEMENTS),
     },
   };

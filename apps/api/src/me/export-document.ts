@@ -19,7 +19,7 @@ import {
 import { todayIn } from "@honeydue/domain";
 import { asc, desc, eq, inArray } from "drizzle-orm";
 import { columns as applianceColumns, presentAppliances } from "../appliances/presenter.ts";
-import { replacementPlan } from "../appliances/replacement.ts";
+import { planOf, replacementPlan } from "../appliances/replacement.ts";
 import { selectCompletions, toCompletion } from "../completions/presenter.ts";
 import { columns as contractorColumns, toContractor } from "../contractors/presenter.ts";
 import { toDevice } from "../devices/presenter.ts";
@@ -235,10 +235,7 @@ async function residenceSections(
           handoffLinks: [],
           reportLinks: [],
           handovers: [],
-          replacementPlan: {
-            items,
-            totalCostCents: items.reduce((sum, i) => sum + (i.replacementCostCents ?? 0), 0),
-          },
+          replacementPlan: planOf(items),
         },
       ];
     }),

@@ -12,13 +12,15 @@ export const metadata: Metadata = { title: strings.notifications.title };
 
 const PAGE = 25;
 
-/** Where a notification leads: its task, or its residence's list. */
+/** Where a notification leads: its task (a contractor's proposal: its part of the page), or the residence's list. */
 function subjectLink(n: {
+  kind: string;
   subjectType: string | null;
   subjectId: string | null;
   residenceId: string | null;
 }) {
-  if (n.subjectType === "task" && n.subjectId) return `/tasks/${n.subjectId}`;
+  if (n.subjectType === "task" && n.subjectId)
+    return `/tasks/${n.subjectId}${n.kind === "handoff.proposed" ? "#handoff" : ""}`;
   return n.residenceId ? `/residences/${n.residenceId}` : null;
 }
 

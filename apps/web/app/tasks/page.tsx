@@ -10,27 +10,22 @@ export const metadata: Metadata = { title: strings.tasks.title };
 export default async function Tasks() {
   const api = await memberApi();
   if (!api) redirect("/sign-in?next=/tasks");
-  const [me, home, residences, offers] = await Promise.all([
+  const [me, home, offers] = await Promise.all([
     api.GET("/v1/me"),
     api.GET("/v1/me/home"),
-    api.GET("/v1/residences"),
     api.GET("/v1/me/handovers"),
   ]);
   if (me.response.status === 401) redirect("/sign-in?next=/tasks");
-  if (!me.data || !home.data || !residences.data) {
-    console.error(
-      `tasks page: API answered ${me.response.status}/${home.response.status}/${residences.response.status}`,
-    );
+  if (!me.data || !home.data) {
+    console.error(`tasks page: API answered ${me.response.status}/${home.response.status}`);
     throw new Error(strings.errors.unreachable);
   }
   if (!offers.data) console.error(`tasks page: offered homes answered ${offers.response.status}`);
   const t = strings.tasks;
   const locale = me.data.locale || "en";
-  const currencyOf = new Map(residences.data.items.map((r) => [r.id, r.currency]));
-  const currencies = new Set(currencyOf.values());
-  // The plan's total adds up every residence's estimates: shown only when they are all in one currency.
-  const [onlyCurrency] = currencies.size === 1 ? [...currencies] : [];
   const replacement = home.data.replacement;
+  // Residences may keep their costs in different currencies: a total per currency.
+  const totals = replacement.totals.map((c) => formatMoney(c.costCents, locale, c.currency)).join(" + ");
   return (
     <section>
       <h1>{t.title}</h1>
@@ -79,31 +74,24 @@ export default async function Tasks() {
               formatCount(replacement.nearingEndOfLife, locale),
             )}
           </p>
-          {onlyCurrency ? (
-            <p>
-              <strong>
-                {t.replacementTotal(formatMoney(replacement.totalCostCents, locale, onlyCurrency))}
-              </strong>
-            </p>
-          ) : null}
+          <p>
+            <strong>{t.replacementTotal(totals)}</strong>
+          </p>
           <h3>{t.replacementSoonest}</h3>
           <ul>
-            {replacement.items.map((item) => {
-              const currency = currencyOf.get(item.residenceId);
-              return (
-                <li key={item.applianceId}>
-                  <Link href={`/residences/${item.residenceId}/appliances/${item.applianceId}`}>
-                    {item.name}
-                  </Link>
-                  {" — "}
-                  {strings.appliances.status[item.status]}
-                  {item.endOfLifeOn ? ` (${formatDay(item.endOfLifeOn, locale)})` : null}
-                  {item.replacementCostCents !== null && currency
-                    ? ` · ${formatMoney(item.replacementCostCents, locale, currency)}`
-                    : null}
-                </li>
-              );
-            })}
+            {replacement.items.map((item) => (
+              <li key={item.applianceId}>
+                <Link href={`/residences/${item.residenceId}/appliances/${item.applianceId}`}>
+                  {item.name}
+                </Link>
+                {" — "}
+                {strings.appliances.status[item.status]}
+                {item.endOfLifeOn ? ` (${formatDay(item.endOfLifeOn, locale)})` : null}
+                {item.replacementCostCents !== null
+                  ? ` · ${formatMoney(item.replacementCostCents, locale, item.currency)}`
+                  : null}
+              </li>
+            ))}
           </ul>
         </section>
       ) : null}
