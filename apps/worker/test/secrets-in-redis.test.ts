@@ -34,6 +34,24 @@ function containsSecret(dump: string, secret: string): boolean {
   return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`).test(dump);
 }
 
+/** A test database, an SMTP sink and a worker on its own queue prefix, and a Redis client to read them. */
+async function startStack(name: string) {
+  const database = await createTestDatabase();
+  const smtp = await startSmtpServer();
+  const prefix = `${name}${randomBytes(4).toString("hex")}`;
+  const worker = await startWorker(
+    workerSettings({
+      DATABASE_URL: database.url!,
+      REDIS_URL: TEST_REDIS_URL,
+      SMTP_URL: smtp.url,
+      QUEUE_PREFIX: prefix,
+      RUN_SCHEDULES: "false",
+    }),
+    log,
+  );
+  return { database, smtp, prefix, worker, redis: new Redis(TEST_REDIS_URL) };
+}
+
 /** Every value of every key under `prefix`, whatever its type (job hashes, lists, sets, streams...). */
 async function dumpKeys(redis: Redis, prefix: string): Promise<{ keys: string[]; dump: string }> {
   const keys: string[] = [];
@@ -68,21 +86,8 @@ async function dumpKeys(redis: Redis, prefix: string): Promise<{ keys: string[];
 test("no token, code or unsubscribe link of any email ever reaches Redis: waiting, completed or failed jobs", {
   skip,
 }, async () => {
-  const database = await createTestDatabase();
+  const { database, smtp, prefix, worker, redis } = await startStack("secrets");
   const db = database.handle.db;
-  const smtp = await startSmtpServer();
-  const prefix = `secrets${randomBytes(4).toString("hex")}`;
-  const worker = await startWorker(
-    workerSettings({
-      DATABASE_URL: database.url!,
-      REDIS_URL: TEST_REDIS_URL,
-      SMTP_URL: smtp.url,
-      QUEUE_PREFIX: prefix,
-      RUN_SCHEDULES: "false",
-    }),
-    log,
-  );
-  const redis = new Redis(TEST_REDIS_URL);
   try {
     // The jobs the API and the ticks write, each the way its writer does (ids only): a verification email,
     // a password reset, an invitation, a daily digest with its unsubscribe link, and one reset whose
@@ -214,20 +219,7 @@ test("through the real API and worker: no secret the API issued is in any key Bu
   // to this worker's BullMQ queues) and the worker on one database and one Redis. Every flow that issues a
   // secret is driven through the API's routes; afterwards every key under the run's two prefixes (the
   // queues' and the API's own throttle keys) is read and searched for each secret.
-  const database = await createTestDatabase();
-  const smtp = await startSmtpServer();
-  const prefix = `secrets-api${randomBytes(4).toString("hex")}`;
-  const worker = await startWorker(
-    workerSettings({
-      DATABASE_URL: database.url!,
-      REDIS_URL: TEST_REDIS_URL,
-      SMTP_URL: smtp.url,
-      QUEUE_PREFIX: prefix,
-      RUN_SCHEDULES: "false",
-    }),
-    log,
-  );
-  const redis = new Redis(TEST_REDIS_URL);
+  const { database, smtp, prefix, worker, redis } = await startStack("secrets-api");
   try {
     const api = await spawnApiProcess({
       DATABASE_URL: database.url!,

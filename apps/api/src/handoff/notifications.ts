@@ -1,6 +1,5 @@
-import { memberships, type Queryable, residences, users } from "@honeydue/db";
-import { remind } from "@honeydue/jobs";
-import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { Queryable } from "@honeydue/db";
+import { actingMembersOf, remind } from "@honeydue/jobs";
 
 /**
  * A contractor marked the work of a hand-off link done: everyone who can accept or reject it (owners and
@@ -17,23 +16,7 @@ export async function notifyHandoffProposed(
     contractorName: string;
   },
 ): Promise<void> {
-  const deciders = await tx
-    .select({
-      id: users.id,
-      digest_enabled: users.digestEnabled,
-      verified: sql<boolean>`${users.emailVerifiedAt} IS NOT NULL`,
-      residenceName: residences.name,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(residences, eq(residences.id, memberships.residenceId))
-    .where(
-      and(
-        eq(memberships.residenceId, e.residenceId),
-        inArray(memberships.role, ["owner", "member"]),
-        isNull(users.disabledAt),
-      ),
-    );
+  const deciders = await actingMembersOf(tx, e.residenceId);
   for (const member of deciders) {
     await remind(
       tx,

@@ -1,7 +1,8 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import type { CalendarFeedState } from "../actions/account.ts";
 import { strings } from "../strings.ts";
+import { CopyableLink } from "./copyable-link.tsx";
 
 /**
  * The private calendar link: made (or made anew, which turns the old one off) and shown once, with a copy
@@ -17,29 +18,13 @@ export function CalendarFeed({
 }) {
   const t = strings.account;
   const [state, formAction, pending] = useActionState(action, undefined);
-  const [copied, setCopied] = useState<{ url: string; message: string }>();
   const url = state?.url ?? "";
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied({ url, message: t.copied });
-    } catch {
-      setCopied({ url, message: t.copyFailed });
-    }
-  };
   return (
     <div className="stack">
       <p>{madeAt ? t.calendarOn(madeAt) : t.calendarOff}</p>
       {url ? (
         <div className="field">
-          <label htmlFor="calendar-url">{t.calendarUrl}</label>
-          <input id="calendar-url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-          <p className="actions">
-            <button type="button" onClick={copy}>
-              {t.copy}
-            </button>
-            <span role="status">{copied?.url === url ? copied.message : ""}</span>
-          </p>
+          <CopyableLink id="calendar-url" label={t.calendarUrl} url={url} words={t} />
         </div>
       ) : null}
       {state?.error ? (

@@ -1,7 +1,8 @@
 "use client";
-import { useActionState, useState } from "react";
+import { useActionState } from "react";
 import type { HandoffLinkState } from "../actions/handoff.ts";
 import { strings } from "../strings.ts";
+import { CopyableLink } from "./copyable-link.tsx";
 
 /**
  * Makes a contractor's hand-off link for one task and shows it once, with a copy button: the API keeps only
@@ -20,16 +21,7 @@ export function HandoffLinkMaker({
 }) {
   const t = strings.handoff;
   const [state, formAction, pending] = useActionState(action, undefined);
-  const [copied, setCopied] = useState<{ url: string; message: string }>();
   const url = state?.url ?? "";
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied({ url, message: t.copied });
-    } catch {
-      setCopied({ url, message: t.copyFailed });
-    }
-  };
   return (
     <div className="stack">
       <form action={formAction} className="stack">
@@ -69,15 +61,7 @@ export function HandoffLinkMaker({
       </form>
       {url ? (
         <div className="field notice success">
-          <label htmlFor="handoff-url">{t.linkLabel}</label>
-          <input id="handoff-url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-          <p className="hint">{t.shownOnce}</p>
-          <p className="actions">
-            <button type="button" onClick={copy}>
-              {t.copy}
-            </button>
-            <span role="status">{copied?.url === url ? copied.message : ""}</span>
-          </p>
+          <CopyableLink id="handoff-url" label={t.linkLabel} url={url} hint={t.shownOnce} words={t} />
         </div>
       ) : null}
     </div>

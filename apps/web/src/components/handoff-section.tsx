@@ -5,6 +5,7 @@ import { strings } from "../strings.ts";
 import { ActionForm } from "./action-form.tsx";
 import { HandoffLinkMaker } from "./handoff-link-maker.tsx";
 import { SelectField, TextAreaField } from "./inputs.tsx";
+import { PhotoThumbnails } from "./photo-thumbnails.tsx";
 
 type HandoffLink =
   paths["/v1/tasks/{taskId}/handoff-links"]["get"]["responses"][200]["content"]["application/json"]["items"][number];
@@ -89,24 +90,7 @@ export function HandoffSection({
                       <p className="notes">{s.note}</p>
                     </>
                   ) : null}
-                  {s.photoIds.length > 0 ? (
-                    <ul className="photos">
-                      {s.photoIds.map((id, i) => (
-                        <li key={id}>
-                          <a href={`/files/${id}`}>
-                            {/* biome-ignore lint/performance/noImgElement: a member's private file through /files, not optimisable by next/image */}
-                            <img
-                              src={`/files/${id}?variant=thumbnail`}
-                              alt={t.photo(i + 1)}
-                              width={160}
-                              height={160}
-                              loading="lazy"
-                            />
-                          </a>
-                        </li>
-                      ))}
-                    </ul>
-                  ) : null}
+                  <PhotoThumbnails ids={s.photoIds} alt={(i) => t.photo(i + 1)} />
                   {canEdit ? (
                     <div className="task-forms">
                       <ActionForm action={acceptHandoff} submit={t.accept}>

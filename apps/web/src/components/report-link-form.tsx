@@ -1,7 +1,8 @@
 "use client";
-import { type FormEvent, startTransition, useActionState, useState } from "react";
+import { type FormEvent, startTransition, useActionState } from "react";
 import type { ReportLinkState } from "../actions/handover.ts";
 import { strings } from "../strings.ts";
+import { CopyableLink } from "./copyable-link.tsx";
 
 /**
  * Makes a share link of the home history report and shows it once, with a copy button: the API keeps only
@@ -16,16 +17,7 @@ export function ReportLinkForm({
 }) {
   const t = strings.homeHistory;
   const [state, formAction, pending] = useActionState(action, undefined);
-  const [copied, setCopied] = useState<{ url: string; message: string }>();
   const url = state?.url ?? "";
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(url);
-      setCopied({ url, message: t.copied });
-    } catch {
-      setCopied({ url, message: t.copyFailed });
-    }
-  };
   // Sent by hand so that the typed label stays after a refused number of days (React resets a form posted
   // through its `action` prop); without JavaScript the form still posts to the action.
   const submit = (event: FormEvent<HTMLFormElement>) => {
@@ -69,14 +61,7 @@ export function ReportLinkForm({
       {url ? (
         <div className="field notice success">
           <p role="status">{t.made}</p>
-          <label htmlFor="report-url">{t.url}</label>
-          <input id="report-url" readOnly value={url} onFocus={(e) => e.currentTarget.select()} />
-          <p className="actions">
-            <button type="button" onClick={copy}>
-              {t.copy}
-            </button>
-            <span role="status">{copied?.url === url ? copied.message : ""}</span>
-          </p>
+          <CopyableLink id="report-url" label={t.url} url={url} words={t} />
         </div>
       ) : null}
     </div>

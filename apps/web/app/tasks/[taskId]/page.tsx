@@ -8,6 +8,7 @@ import { ActionForm } from "../../../src/components/action-form.tsx";
 import { Field } from "../../../src/components/field.tsx";
 import { HandoffSection } from "../../../src/components/handoff-section.tsx";
 import { SelectField, TextAreaField } from "../../../src/components/inputs.tsx";
+import { PhotoThumbnails } from "../../../src/components/photo-thumbnails.tsx";
 import { memberApi } from "../../../src/lib/api.ts";
 import { formatDay, formatMoney } from "../../../src/lib/format.ts";
 import { describeRecurrence, type Recurrence } from "../../../src/lib/recurrence.ts";
@@ -257,24 +258,10 @@ export default async function TaskPage({
                   <a href={`/files/${invoiceOf.get(c.id)}`}>{strings.handoff.invoiceOf}</a>
                 </p>
               ) : null}
-              {c.photoIds.length > 0 ? (
-                <ul className="photos">
-                  {c.photoIds.map((id, i) => (
-                    <li key={id}>
-                      <a href={`/files/${id}`}>
-                        {/* biome-ignore lint/performance/noImgElement: a member's private file through /files, not optimisable by next/image */}
-                        <img
-                          src={`/files/${id}?variant=thumbnail`}
-                          alt={t.photo(i + 1, formatDay(c.completedOn, locale))}
-                          width={160}
-                          height={160}
-                          loading="lazy"
-                        />
-                      </a>
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
+              <PhotoThumbnails
+                ids={c.photoIds}
+                alt={(i) => t.photo(i + 1, formatDay(c.completedOn, locale))}
+              />
             </li>
           ))}
         </ol>

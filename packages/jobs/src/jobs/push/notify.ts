@@ -1,6 +1,6 @@
-import { notifications, type Queryable } from "@honeydue/db";
+import { memberships, notifications, type Queryable, residences, users } from "@honeydue/db";
 import type { EmailJob } from "@honeydue/email";
-import { sql } from "drizzle-orm";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { enqueueJob } from "../../runtime/outbox.ts";
 
 export type NotificationKind =
@@ -89,6 +89,27 @@ interface ReminderRecipient {
   id: string;
   digest_enabled: boolean;
   verified: boolean;
+}
+
+/**
+ * Who acts on a residence's reminders (a recall, a contractor's proposed completion): its owners and
+ * members (a viewer only reads), not disabled, each as `remind` takes them and with the residence's name.
+ */
+export function actingMembersOf(tx: Queryable, residenceId: string) {
+  return tx
+    .select({
+      id: users.id,
+      digest_enabled: users.digestEnabled,
+      verified: sql<boolean>`${users.emailVerifiedAt} IS NOT NULL`,
+      residenceName: residences.name,
+    })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .innerJoin(residences, eq(residences.id, memberships.residenceId))
+    .where(
+      and(eq(memberships.residenceId, residenceId), ne(memberships.role, "viewer"), isNull(users.disabledAt)),
+    )
+    .orderBy(asc(users.id));
 }
 
 /**

@@ -2,17 +2,14 @@ import {
   applianceRecalls,
   appliances,
   type Database,
-  memberships,
   type Queryable,
   recallNotices,
   recallSources,
-  residences,
-  users,
 } from "@honeydue/db";
 import { recallCovers } from "@honeydue/domain/appliances";
 import type { Logger } from "@honeydue/observability";
-import { and, asc, eq, gt, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
-import { remind } from "../push/notify.ts";
+import { and, asc, eq, gt, inArray, isNotNull, sql } from "drizzle-orm";
+import { actingMembersOf, remind } from "../push/notify.ts";
 import type { RecallNotice, RecallSource } from "./sources.ts";
 
 export interface RecallCheckSettings {
@@ -271,25 +268,8 @@ async function notifyMembers(
   appliance: { id: string; residenceId: string; name: string },
   notice: StoredNotice,
 ) {
-  const recipients = await tx
-    .select({
-      id: users.id,
-      digest_enabled: users.digestEnabled,
-      verified: sql<boolean>`${users.emailVerifiedAt} IS NOT NULL`,
-      residence: residences.name,
-    })
-    .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .innerJoin(residences, eq(residences.id, memberships.residenceId))
-    // Owners and members: a viewer (a guest who only reads) is not asked to act on a recall.
-    .where(
-      and(
-        eq(memberships.residenceId, appliance.residenceId),
-        ne(memberships.role, "viewer"),
-        isNull(users.disabledAt),
-      ),
-    )
-    .orderBy(asc(users.id));
+  // Owners and members: a viewer (a guest who only reads) is not asked to act on a recall.
+  const recipients = await actingMembersOf(tx, appliance.residenceId);
   for (const member of recipients) {
     await remind(
       tx,
@@ -308,7 +288,7 @@ async function notifyMembers(
         template: "appliance-recall",
         userId: member.id,
         applianceName: appliance.name,
-        residenceName: member.residence,
+        residenceName: member.residenceName,
         recallTitle: notice.title,
         remedy: notice.remedy ?? "",
         recallUrl: notice.url ?? "",
