@@ -12,7 +12,7 @@ import {
 import { membershipQuery } from "../src/residences/access.ts";
 import { openTasksPageQuery } from "../src/tasks/presenter.ts";
 import { createHousehold, createResidence, createUser, type TestUser } from "./fixtures.ts";
-import { startTestApi } from "./support.ts";
+import { startTestApi, type TestApi } from "./support.ts";
 
 // The hot reads skip Drizzle's row mapping on PostgreSQL (prepareRows): each must give exactly the rows
 // Drizzle's own prepared statement gives, column types included (Date, parsed JSON, DATE text, numbers).
@@ -143,7 +143,10 @@ test("a selection with a fixed parameter is refused (it could not be prepared on
 
 // The task list reads the caller's membership in the session's statement (auth.requiredWithResidence):
 // every answer it gave when the two were separate statements must stay the same.
-test("the task list: members and viewers read it; others 404, ended sessions 401, bad ids 400", async () => {
+async function hotRoutesAnswer(app: TestApi["app"], deps: TestApi["deps"]) {
+  const home = await createHousehold(deps, { name: "Maple House", timezone: "America/Chicago" });
+  await createResidence(deps, home.owner.id, { name: "Cabin", timezone: "Pacific/Auckland" });
+  const outsider = (await createHousehold(deps, { name: "Elsewhere", timezone: "Europe/Paris" })).owner;
   const url = `/v1/residences/${home.residence.id}/tasks?limit=50`;
   const list = (as: TestUser, path = url) => app.inject({ method: "GET", url: path, headers: as.auth });
   for (const who of [home.owner, home.member, home.viewer]) {
@@ -183,4 +186,13 @@ test("the task list: members and viewers read it; others 404, ended sessions 401
   assert.equal(empty.statusCode, 200, empty.body);
   assert.deepEqual(empty.json().residences, []);
   assert.equal(empty.json().overdue, 0);
+}
+
+test("the task list: members and viewers read it; others 404, ended sessions 401, bad ids 400", () =>
+  hotRoutesAnswer(app, deps));
+
+// `npm start` runs on PGlite, where prepareRows takes Drizzle's own prepared statements: the same answers.
+test("the same answers on the embedded database (PGlite) that npm start runs on", async () => {
+  const embedded = await startTestApi({ embedded: true });
+  await hotRoutesAnswer(embedded.app, embedded.deps);
 });

@@ -59,9 +59,19 @@ export interface TestApiOptions {
   log?: ApiDeps["log"];
   /** Migrate and use this PostgreSQL (e.g. testkit's startPostgresServer) instead of a fresh test database. */
   databaseUrl?: string;
+  /** Run on the embedded PGlite in memory, as `npm start` does without DATABASE_URL, even when PostgreSQL is up. */
+  embedded?: boolean;
 }
 
-const OPTION_KEYS = new Set(["env", "smtp", "redis", "log", "databaseUrl"]);
+const OPTION_KEYS = new Set(["env", "smtp", "redis", "log", "databaseUrl", "embedded"]);
+
+/** The embedded database `npm start` runs on (PGlite), in memory and migrated. */
+async function embeddedDatabase(): Promise<TestDatabase> {
+  const handle = await openDatabase({ url: undefined, pgliteDir: "memory://" });
+  await migrate(handle);
+  after(() => handle.close().catch(() => {}));
+  return { handle, url: undefined };
+}
 
 /**
  * The real API on a fresh database of its own (PostgreSQL when available, else PGlite), driven through
@@ -81,7 +91,11 @@ export async function startTestApi(
   });
   const smtp = options.smtp ? await startSmtpServer() : undefined;
   if (smtp) env.SMTP_URL = smtp.url;
-  const database = options.databaseUrl ? await ownDatabase(options.databaseUrl) : await createTestDatabase();
+  const database = options.embedded
+    ? await embeddedDatabase()
+    : options.databaseUrl
+      ? await ownDatabase(options.databaseUrl)
+      : await createTestDatabase();
   const settings: ApiSettings = loadApiSettings({
     NODE_ENV: "test",
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
