@@ -169,7 +169,9 @@ async function stop(child: ChildProcess) {
 async function heapUsedMb(metricsPort: number): Promise<number> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})?\s+(\S+)/m.exec(text)?.[1] ?? Number.NaN) / 2 ** 20;
+    return (
+      Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})?\s+(\S+)/m.exec(text)?.[1] ?? Number.NaN) / 2 ** 20
+    );
   } catch {
     return Number.NaN;
   }
