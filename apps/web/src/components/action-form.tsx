@@ -15,6 +15,15 @@ import { strings } from "../strings.ts";
 /** What an action answers when it does not redirect: a message for the person, or what went wrong. */
 export type FormState = { error?: string; message?: string } | undefined;
 
+/** What went wrong with a form's action, announced to screen readers; nothing when all is well. */
+export function ErrorNotice({ error }: { error: string | undefined }) {
+  return error ? (
+    <p role="alert" className="notice error">
+      {error}
+    </p>
+  ) : null;
+}
+
 /** A write this form may make offline: queued on the device and replayed later (decision 0019). */
 export interface OfflineWrite {
   act: OfflineAct;
@@ -135,11 +144,7 @@ export function ActionForm({
   return (
     <form ref={form} action={formAction} onSubmit={submitKeepingValues} className="stack">
       {children}
-      {shown?.error ? (
-        <p role="alert" className="notice error">
-          {shown.error}
-        </p>
-      ) : null}
+      <ErrorNotice error={shown?.error} />
       <button
         type="submit"
         className={secondary ? undefined : "primary"}

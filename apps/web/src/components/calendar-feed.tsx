@@ -2,6 +2,7 @@
 import { useActionState } from "react";
 import type { CalendarFeedState } from "../actions/account.ts";
 import { strings } from "../strings.ts";
+import { ErrorNotice } from "./action-form.tsx";
 import { CopyableLink } from "./copyable-link.tsx";
 
 /**
@@ -27,11 +28,7 @@ export function CalendarFeed({
           <CopyableLink id="calendar-url" label={t.calendarUrl} url={url} words={t} />
         </div>
       ) : null}
-      {state?.error ? (
-        <p role="alert" className="notice error">
-          {state.error}
-        </p>
-      ) : null}
+      <ErrorNotice error={state?.error} />
       {state?.message ? (
         <p role="status" className="notice success">
           {state.message}

@@ -2,6 +2,7 @@
 import { useActionState } from "react";
 import type { HandoffLinkState } from "../actions/handoff.ts";
 import { strings } from "../strings.ts";
+import { ErrorNotice } from "./action-form.tsx";
 import { CopyableLink } from "./copyable-link.tsx";
 
 /**
@@ -50,11 +51,7 @@ export function HandoffLinkMaker({
             ))}
           </select>
         </div>
-        {state?.error ? (
-          <p role="alert" className="notice error">
-            {state.error}
-          </p>
-        ) : null}
+        <ErrorNotice error={state?.error} />
         <button type="submit" className="primary" disabled={pending} aria-busy={pending}>
           {t.create}
         </button>

@@ -2,6 +2,7 @@
 import { type FormEvent, startTransition, useActionState } from "react";
 import type { ReportLinkState } from "../actions/handover.ts";
 import { strings } from "../strings.ts";
+import { ErrorNotice } from "./action-form.tsx";
 import { CopyableLink } from "./copyable-link.tsx";
 
 /**
@@ -49,11 +50,7 @@ export function ReportLinkForm({
             {t.expiresHint}
           </p>
         </div>
-        {state?.error ? (
-          <p role="alert" className="notice error">
-            {state.error}
-          </p>
-        ) : null}
+        <ErrorNotice error={state?.error} />
         <button type="submit" className="primary" disabled={pending} aria-busy={pending}>
           {t.create}
         </button>
