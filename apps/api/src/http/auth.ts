@@ -227,15 +227,17 @@ export function createAuthGuard(deps: { db: Database; keys: Pick<KeyRing, "acces
 
 /**
  * The membership `requiredWithResidence` read with the session for this residence and caller: the
- * membership, null (not a member), or undefined when it was not read (then the route checks it itself).
+ * membership, or null (not a member).
  */
 export function prefetchedMembership(
   request: FastifyRequest,
   residenceId: string,
   userId: string,
-): PrefetchedMembership | null | undefined {
+): PrefetchedMembership | null {
   const read = memberships_.get(request);
-  if (!read || read.residenceId !== residenceId || read.userId !== userId) return undefined;
+  // The hook reads it for every well-formed id, and a malformed one is refused by validation first.
+  if (!read || read.residenceId !== residenceId || read.userId !== userId)
+    throw new Error("prefetchedMembership: the route is not guarded by auth.requiredWithResidence");
   return read.membership;
 }
 

@@ -1,5 +1,5 @@
-import { type Database, memberships, prepareRows, type Queryable, type Role, residences } from "@honeydue/db";
-import { and, eq, type Placeholder, sql } from "drizzle-orm";
+import { memberships, type Queryable, type Role, residences } from "@honeydue/db";
+import { and, eq, type Placeholder } from "drizzle-orm";
 import { forbidden, HttpProblem, notFound } from "../http/problem.ts";
 
 const RANK: Record<Role, number> = { viewer: 0, member: 1, owner: 2 };
@@ -39,26 +39,15 @@ export function membershipQuery(
 }
 
 /**
- * `requireMembership` as a named prepared statement on `db` (SQL built once, planned once per connection),
- * for hot read routes that run outside a write transaction. A membership already read with the session
- * (`prefetchedMembership` of http/auth.ts: the row, or null for none) is checked without a query.
+ * `requireMembership`'s answers for a membership already read with the session (`prefetchedMembership` of
+ * http/auth.ts: the row, or null for none), without a query: the task list's hot path.
  */
-export function prepareMembershipCheck(db: Database) {
-  const query = prepareRows(
-    db,
-    "membership_check",
-    membershipQuery(db, sql.placeholder("residenceId"), sql.placeholder("userId")),
-  );
-  return async (
-    residenceId: string,
-    userId: string,
-    atLeast: Role = "viewer",
-    prefetched?: { role: Role; timezone: string } | null,
-  ): Promise<ResidenceAccess> => {
-    if (prefetched !== undefined) return checkedAccess(prefetched ?? undefined, residenceId, atLeast);
-    const [row] = await query({ residenceId, userId });
-    return checkedAccess(row, residenceId, atLeast);
-  };
+export function checkedMembership(
+  membership: { role: Role; timezone: string } | null,
+  residenceId: string,
+  atLeast: Role = "viewer",
+): ResidenceAccess {
+  return checkedAccess(membership ?? undefined, residenceId, atLeast);
 }
 
 function checkedAccess(

@@ -6,7 +6,7 @@ import { type AuthGuard, bearer, type Principal, prefetchedMembership, principal
 import { invalidField, notFound } from "../http/problem.ts";
 import { problems } from "../http/responses.ts";
 import { decodeCursor, encodeCursor, NoContent } from "../http/schemas.ts";
-import { prepareMembershipCheck, requireMembership } from "../residences/access.ts";
+import { checkedMembership, requireMembership } from "../residences/access.ts";
 import { containsPattern } from "../search/text.ts";
 import { boundsFor, requireTaskAccess } from "./access.ts";
 import {
@@ -50,9 +50,8 @@ const tags = ["tasks"];
 
 export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
   const { db, auth } = deps;
-  // The list's hot path (the default view's first page): statements prepared once. Reads outside any
-  // write transaction, so they are prepared on the database itself.
-  const membershipOf = prepareMembershipCheck(db);
+  // The list's hot path (the default view's first page): its statement prepared once. Reads outside any
+  // write transaction, so it is prepared on the database itself; the membership comes with the session.
   const openTasksPage = prepareOpenTasksPage(db);
 
   /** The task as the caller sees it now (state in the residence's local date, the caller's horizon). */
@@ -98,11 +97,10 @@ export function registerTaskRoutes(app: App, deps: TaskRouteDeps) {
     async (request) => {
       const who = principal(request);
       const { residenceId } = request.params;
-      const access = await membershipOf(
-        residenceId,
-        who.userId,
-        "viewer",
+      const access = checkedMembership(
         prefetchedMembership(request, residenceId, who.userId),
+        residenceId,
+        "viewer",
       );
       const q = request.query;
       const b = boundsFor(access.timezone, who, deps.now());
