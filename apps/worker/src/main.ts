@@ -1,9 +1,12 @@
 // The worker process: read the settings, start tracing, then load and start the relay, the queue workers
 // and the schedules (worker.ts).
 import { loadWorkerSettings, settingsOrExit } from "@honeydue/config";
+import { registerModuleResolutionHooks } from "@honeydue/db/module-hooks";
 import { startTracing } from "@honeydue/observability/tracing";
 import type { RunningWorker } from "./worker.ts";
 
+// Before drizzle-orm is imported (by worker.ts, below): see module-hooks.ts.
+registerModuleResolutionHooks();
 const settings = settingsOrExit(() => loadWorkerSettings());
 
 // Before pg, ioredis and bullmq are imported: instrumentation patches modules as they load.

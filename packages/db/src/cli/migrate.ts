@@ -1,7 +1,11 @@
 // `npm run migrate` and the deploy's migrate Job: applies pending migrations to DATABASE_URL (or the embedded
 // database) and exits. Reads only the migrate role's settings: no AUTH_SECRET or other secret is needed.
 import { loadMigrateSettings, settingsOrExit } from "@honeydue/config";
-import { migrate, openDatabase } from "../index.ts";
+import { registerModuleResolutionHooks } from "../module-hooks.ts";
+
+// Before drizzle-orm is imported (by index.ts, below): see module-hooks.ts.
+registerModuleResolutionHooks();
+const { migrate, openDatabase } = await import("../index.ts");
 
 const settings = settingsOrExit(() => loadMigrateSettings());
 const handle = await openDatabase({ url: settings.databaseUrl, dataDir: settings.dataDir, poolMax: 1 });
