@@ -12,8 +12,9 @@
 // - a relative `.js`/`.mjs` import inside node_modules, in a package whose nearest package.json says
 //   `"type": "module"`, resolves to the file next to its parent as an ES module (anything else, a missing
 //   file included, goes to Node's resolver, which gives its own answer or error);
-// - a bare specifier resolves once per (parent directory, conditions): every file of a directory sees the
-//   same node_modules chain, so the answer cannot differ between them.
+// - a bare specifier resolves once per lookup scope: the enclosing package (a package may import itself by
+//   name) and the node_modules folders that exist on the way up, with the import conditions. Files with the
+//   same scope get the same answer from Node, so it is asked once (~30 ms of a start).
 import { existsSync, readFileSync } from "node:fs";
 import { registerHooks } from "node:module";
 import path from "node:path";
@@ -29,16 +30,43 @@ function inModuleScope(directory: string): boolean {
   if (cached !== undefined) return cached;
   const manifest = path.join(directory, "package.json");
   let result: boolean;
-  if (existsSync(manifest)) {
-    // Node's rule: the nearest package.json is the scope, whatever it declares.
+  // Node stops at a node_modules folder: no package scope there or above it.
+  if (path.basename(directory) === "node_modules") result = false;
+  // Node's rule: the nearest package.json is the scope, whatever it declares.
+  else if (existsSync(manifest))
     result = (JSON.parse(readFileSync(manifest, "utf8")) as { type?: unknown }).type === "module";
-  } else {
+  else {
     const parent = path.dirname(directory);
-    // Node stops at a node_modules folder: a package.json above it is not this package's scope.
-    result = parent !== directory && path.basename(directory) !== "node_modules" && inModuleScope(parent);
+    result = parent !== directory && inModuleScope(parent);
   }
   moduleScope.set(directory, result);
   return result;
+}
+
+const lookupScopes = new Map<string, string>();
+
+/**
+ * What a bare specifier's resolution from a file in `directory` depends on: the nearest package.json's
+ * folder (self-reference by the package's name) and every node_modules folder that exists from `directory`
+ * up (Node looks in each, nearest first).
+ */
+function lookupScopeOf(directory: string): string {
+  const cached = lookupScopes.get(directory);
+  if (cached !== undefined) return cached;
+  const folders: string[] = [];
+  let packageRoot: string | undefined;
+  for (let dir = directory; ; dir = path.dirname(dir)) {
+    if (packageRoot === undefined) {
+      // The package scope ends at a node_modules folder, as in inModuleScope.
+      if (path.basename(dir) === "node_modules") packageRoot = "";
+      else if (existsSync(path.join(dir, "package.json"))) packageRoot = dir;
+    }
+    if (existsSync(path.join(dir, "node_modules"))) folders.push(path.join(dir, "node_modules"));
+    if (path.dirname(dir) === dir) break;
+  }
+  const scope = `${packageRoot ?? ""}\0${folders.join("\0")}`;
+  lookupScopes.set(directory, scope);
+  return scope;
 }
 
 const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
@@ -65,7 +93,8 @@ export function registerModuleResolutionHooks(): void {
         return nextResolve(specifier, context);
       }
       if (!isBare(specifier)) return nextResolve(specifier, context);
-      const key = `${specifier}\0${new URL(".", parentURL).href}\0${context.conditions.join(",")}`;
+      const scope = lookupScopeOf(path.dirname(fileURLToPath(parentURL)));
+      const key = `${specifier}\0${scope}\0${context.conditions.join(",")}`;
       const cached = bareResolutions.get(key);
       if (cached) return cached;
       const resolved = nextResolve(specifier, context);

@@ -77,7 +77,16 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   await write("node_modules/mixed/lib/c.js", "exports.c = 3;");
   await write("node_modules/mixed/d.cjs", "exports.d = 4;");
 
-  for (const specifiers of [["esm-missing"], ["untyped", "mixed"]]) {
+  // The same bare specifier from two folders, one with its own node_modules: two different packages.
+  await write("node_modules/dep/package.json", '{ "name": "dep", "type": "module" }');
+  await write("node_modules/dep/index.js", "export const where = 'top';");
+  await write("a/node_modules/dep/package.json", '{ "name": "dep", "type": "module" }');
+  await write("a/node_modules/dep/index.js", "export const where = 'a';");
+  await write("a/index.js", 'export { where } from "dep";');
+  await write("b/index.js", 'export { where } from "dep";');
+  const inFolders = [join(root, "a/index.js"), join(root, "b/index.js")];
+
+  for (const specifiers of [["esm-missing"], ["untyped", "mixed"], inFolders]) {
     const [without, withHooks] = await Promise.all([
       importInChild(specifiers, root, false),
       importInChild(specifiers, root, true),
@@ -99,5 +108,14 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   assert.ok(
     mixed.loaded.some((l) => l.endsWith("/untyped/cjs.js commonjs")),
     mixed.loaded.join("\n"),
+  );
+  const folders = await importInChild(inFolders, root, true);
+  assert.ok(
+    folders.loaded.some((l) => l.endsWith("/a/node_modules/dep/index.js module")),
+    folders.loaded.join("\n"),
+  );
+  assert.ok(
+    folders.loaded.some((l) => l.endsWith(`${root}/node_modules/dep/index.js module`)),
+    folders.loaded.join("\n"),
   );
 });
