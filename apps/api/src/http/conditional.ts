@@ -57,13 +57,22 @@ export const preconditionFailed = (etag: string | undefined) =>
     ...(etag ? { extensions: { currentETag: etag } } : {}),
   });
 
-async function tagResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
-  if (reply.statusCode !== 200) return payload;
+// Callback-style: an async hook costs every GET a promise.
+function tagResponse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  payload: unknown,
+  done: (error: null, payload: unknown) => void,
+) {
+  if (reply.statusCode !== 200) return done(null, payload);
   // A route may set its own validator (a streamed file); otherwise the bytes are hashed.
   let etag = reply.getHeader("etag") as string | undefined;
+  let body = payload;
   if (!etag) {
-    if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return payload;
-    etag = etagOf(payload);
+    if (typeof payload !== "string" && !Buffer.isBuffer(payload)) return done(null, payload);
+    // Encoded once: the bytes hashed are the bytes written (a string would be encoded again for the socket).
+    body = typeof payload === "string" ? Buffer.from(payload) : payload;
+    etag = etagOf(body as Buffer);
     reply.header("etag", etag);
   }
   const ifNoneMatch = request.headers["if-none-match"];
@@ -71,11 +80,11 @@ async function tagResponse(request: FastifyRequest, reply: FastifyReply, payload
     reply.code(304);
     reply.removeHeader("content-length");
     // A stream that will not be sent must still be closed.
-    if (payload && typeof (payload as { destroy?: () => void }).destroy === "function")
-      (payload as { destroy: () => void }).destroy();
-    return "";
+    if (body && typeof (body as { destroy?: () => void }).destroy === "function")
+      (body as { destroy: () => void }).destroy();
+    return done(null, "");
   }
-  return payload;
+  done(null, body);
 }
 
 /**
