@@ -6,7 +6,7 @@
 // every module resolved, nothing cached. drizzle-orm's package.json is 179 KB, almost all `exports`, so
 // each of its ~70 modules (and each `import … from "drizzle-orm…"` of ours) parsed it anew: importing
 // drizzle-orm took ~200 ms and left ~80 MiB of garbage, which grew V8's young generation to its 128 MiB
-// maximum at boot (and V8 keeps it committed). docs/performance.md, "Cold start".
+// maximum at boot (and V8 keeps it committed). docs/performance.md, "Third round: cold start and resident memory".
 //
 // The hooks answer what the default resolver would, without asking for the package scope per module:
 // - a relative `.js`/`.mjs` import inside node_modules, in a package whose nearest package.json says
@@ -15,10 +15,10 @@
 // - a bare specifier resolves once per lookup scope: the enclosing package (a package may import itself by
 //   name) and the node_modules folders that exist on the way up, with the import conditions. Files with the
 //   same scope get the same answer from Node, so it is asked once (~30 ms of a start).
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { registerHooks } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 type ResolveResult = { url: string; format?: string | null | undefined; shortCircuit?: boolean };
 
@@ -69,6 +69,15 @@ function lookupScopeOf(directory: string): string {
   return scope;
 }
 
+/** The file's canonical path, or undefined when there is no such file (Node's resolver then says why). */
+function realPathOf(file: string): string | undefined {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    return undefined;
+  }
+}
+
 const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
 const isBare = (specifier: string) =>
   !isRelative(specifier) &&
@@ -86,8 +95,10 @@ export function registerModuleResolutionHooks(): void {
         const url = new URL(specifier, parentURL);
         if (url.search === "" && url.hash === "" && /\.m?js$/.test(url.pathname)) {
           const file = fileURLToPath(url);
-          if ((url.pathname.endsWith(".mjs") || inModuleScope(path.dirname(file))) && existsSync(file)) {
-            return { url: url.href, format: "module", shortCircuit: true };
+          if (url.pathname.endsWith(".mjs") || inModuleScope(path.dirname(file))) {
+            // Node answers with the file's real path (a symlinked file is loaded once, under its target).
+            const real = realPathOf(file);
+            if (real) return { url: pathToFileURL(real).href, format: "module", shortCircuit: true };
           }
         }
         return nextResolve(specifier, context);

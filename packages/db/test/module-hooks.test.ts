@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -76,6 +76,13 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   await write("node_modules/mixed/lib/package.json", '{ "type": "commonjs" }');
   await write("node_modules/mixed/lib/c.js", "exports.c = 3;");
   await write("node_modules/mixed/d.cjs", "exports.d = 4;");
+  // A symlinked file: Node loads it under its target's path, once.
+  await write("node_modules/mixed/target.js", "export const e = 5;");
+  await symlink("target.js", join(root, "node_modules/mixed/linked.js"));
+  await write(
+    "node_modules/mixed/both.js",
+    'export { e } from "./linked.js"; export { e as f } from "./target.js";',
+  );
 
   // The same bare specifier from two folders, one with its own node_modules: two different packages.
   await write("node_modules/dep/package.json", '{ "name": "dep", "type": "module" }');
@@ -86,7 +93,11 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   await write("b/index.js", 'export { where } from "dep";');
   const inFolders = [join(root, "a/index.js"), join(root, "b/index.js")];
 
-  for (const specifiers of [["esm-missing"], ["untyped", "mixed"], inFolders]) {
+  for (const specifiers of [
+    ["esm-missing"],
+    ["untyped", "mixed", join(root, "node_modules/mixed/both.js")],
+    inFolders,
+  ]) {
     const [without, withHooks] = await Promise.all([
       importInChild(specifiers, root, false),
       importInChild(specifiers, root, true),
@@ -95,7 +106,11 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   }
   const missing = await importInChild(["esm-missing"], root, true);
   assert.equal(missing.error, "ERR_MODULE_NOT_FOUND");
-  const mixed = await importInChild(["untyped", "mixed"], root, true);
+  const mixed = await importInChild(
+    ["untyped", "mixed", join(root, "node_modules/mixed/both.js")],
+    root,
+    true,
+  );
   assert.equal(mixed.error, undefined);
   assert.ok(
     mixed.loaded.some((l) => l.endsWith("/mixed/lib/c.js commonjs")),
