@@ -15,7 +15,7 @@
 // - a bare specifier resolves once per lookup scope: the enclosing package (a package may import itself by
 //   name) and the node_modules folders that exist on the way up, with the import conditions. Files with the
 //   same scope get the same answer from Node, so it is asked once (~30 ms of a start).
-import { existsSync, readFileSync, realpathSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, realpathSync } from "node:fs";
 import { registerHooks } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -69,13 +69,27 @@ function lookupScopeOf(directory: string): string {
   return scope;
 }
 
-/** The file's canonical path, or undefined when there is no such file (Node's resolver then says why). */
-function realPathOf(file: string): string | undefined {
-  try {
-    return realpathSync.native(file);
-  } catch {
-    return undefined;
+const realDirectories = new Map<string, string | null>();
+
+/**
+ * The file's canonical path, as Node's resolver answers (a symlinked file is loaded once, under its target),
+ * or undefined when it is not a regular file there: missing, a directory or a symlink, left to Node, which
+ * gives its own answer or error. The directory's real path is looked up once; the file costs one lstat.
+ */
+function realFileOf(file: string): string | undefined {
+  const directory = path.dirname(file);
+  let real = realDirectories.get(directory);
+  if (real === undefined) {
+    try {
+      real = realpathSync.native(directory);
+    } catch {
+      real = null; // no such directory: Node's resolver reports it
+    }
+    realDirectories.set(directory, real);
   }
+  if (real === null) return undefined;
+  const target = real === directory ? file : path.join(real, path.basename(file));
+  return lstatSync(target, { throwIfNoEntry: false })?.isFile() ? target : undefined;
 }
 
 const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
@@ -96,9 +110,13 @@ export function registerModuleResolutionHooks(): void {
         if (url.search === "" && url.hash === "" && /\.m?js$/.test(url.pathname)) {
           const file = fileURLToPath(url);
           if (url.pathname.endsWith(".mjs") || inModuleScope(path.dirname(file))) {
-            // Node answers with the file's real path (a symlinked file is loaded once, under its target).
-            const real = realPathOf(file);
-            if (real) return { url: pathToFileURL(real).href, format: "module", shortCircuit: true };
+            const real = realFileOf(file);
+            if (real)
+              return {
+                url: real === file ? url.href : pathToFileURL(real).href,
+                format: "module",
+                shortCircuit: true,
+              };
           }
         }
         return nextResolve(specifier, context);

@@ -79,9 +79,12 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   // A symlinked file: Node loads it under its target's path, once.
   await write("node_modules/mixed/target.js", "export const e = 5;");
   await symlink("target.js", join(root, "node_modules/mixed/linked.js"));
+  // And a symlinked folder: its files load under the folder's real path.
+  await write("node_modules/mixed/real-dir/g.js", "export const g = 6;");
+  await symlink("real-dir", join(root, "node_modules/mixed/linked-dir"));
   await write(
     "node_modules/mixed/both.js",
-    'export { e } from "./linked.js"; export { e as f } from "./target.js";',
+    'export { e } from "./linked.js"; export { e as f } from "./target.js"; export { g } from "./linked-dir/g.js";',
   );
 
   // The same bare specifier from two folders, one with its own node_modules: two different packages.
@@ -122,6 +125,11 @@ test("with the hooks, packages outside the shortcut resolve and fail as Node dec
   );
   assert.ok(
     mixed.loaded.some((l) => l.endsWith("/untyped/cjs.js commonjs")),
+    mixed.loaded.join("\n"),
+  );
+  assert.ok(!mixed.loaded.some((l) => l.includes("/mixed/linked")), mixed.loaded.join("\n"));
+  assert.ok(
+    mixed.loaded.some((l) => l.endsWith("/mixed/real-dir/g.js module")),
     mixed.loaded.join("\n"),
   );
   const folders = await importInChild(inFolders, root, true);
