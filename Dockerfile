@@ -59,7 +59,15 @@ COPY --from=deps /app /app
 COPY packages packages
 COPY apps/api apps/api
 COPY apps/worker apps/worker
+# Node's compile cache, written here once by the uid the processes run as (Node names the cache's folder
+# after the uid), read-only at run time: a new pod loads the modules' compiled code and stripped types
+# instead of compiling ~2,300 modules (cold start ~1.1 s -> ~0.8 s; docs/performance.md, "Third round").
+# Importing the entry points' modules starts nothing. A miss (another file, other V8 flags) is compiled as
+# without a cache; Node writes nothing back when what it read was current.
+ENV NODE_COMPILE_CACHE=/app/.node-compile-cache
+RUN mkdir /app/.node-compile-cache && chown 10001:10001 /app/.node-compile-cache
 USER 10001:10001
+RUN node --input-type=module -e "await import('./apps/api/src/start.ts'); await import('./apps/worker/src/worker.ts')"
 
 # The admin panel: env PORT, HOSTNAME, ADMIN_API_URL (the API inside the cluster).
 FROM base AS admin

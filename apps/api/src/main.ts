@@ -2,9 +2,9 @@
 import { enableCompileCache } from "node:module";
 
 // Node's compile cache (<tmpdir>/node-compile-cache): a start after the first reuses the type-stripped
-// sources and V8's code of the ~2,300 modules instead of compiling them again (development, tests). Not in
-// production by default: the pods' /tmp is a small emptyDir shared with upload scratch files, and a new pod
-// starts without a cache anyway; NODE_COMPILE_CACHE=<dir> turns it on there (Node reads it itself).
+// sources and V8's code of the ~2,300 modules instead of compiling them again (development, tests). Not
+// enabled here in production: the image carries a cache written at build time (NODE_COMPILE_CACHE in the
+// Dockerfile, read by Node itself), and a pod's /tmp is a small emptyDir a new pod starts without.
 // Enabled before anything else is imported, so every module below is cached.
 if (process.env.NODE_ENV !== "production") enableCompileCache();
 // Before drizzle-orm is imported: a Node 24 resolver cost of ~200 ms and ~80 MiB of garbage (module-hooks.ts).
