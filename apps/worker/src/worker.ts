@@ -2,23 +2,20 @@ import { deriveKeyRing, type WorkerSettings } from "@honeydue/config";
 import { type DatabaseHandle, openDatabase } from "@honeydue/db";
 import { createMailTransport } from "@honeydue/email";
 import {
-  createQueues,
   jobOptions,
   OUTBOX_KICK_CHANNEL,
   outboxStats,
-  producerConnection,
   QUEUE_NAMES,
   type QueueName,
-  type Queues,
   queueOf,
   type Reconciler,
   type Relay,
   SCHEDULES,
-  startQueueWorkers,
   startReconciler,
   startRelay,
 } from "@honeydue/jobs";
 import { createJobHandlers } from "@honeydue/jobs/handlers";
+import { createQueues, producerConnection, type Queues, startQueueWorkers } from "@honeydue/jobs/queues";
 import { createErrorSink, createMetrics, type HoneydueMetrics, type Logger } from "@honeydue/observability";
 import { createPushProviders } from "@honeydue/push";
 import { createStorage } from "@honeydue/storage";

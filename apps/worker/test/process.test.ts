@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { emailMessages, memberships, residences, tasks, users } from "@honeydue/db";
-import { createQueues, enqueueJob, producerConnection, QUEUE_NAMES } from "@honeydue/jobs";
+import { enqueueJob, QUEUE_NAMES } from "@honeydue/jobs";
+import { createQueues, producerConnection } from "@honeydue/jobs/queues";
 import { createErrorSink, createLogger } from "@honeydue/observability";
 import {
   createTestDatabase,

@@ -5,9 +5,9 @@ import { test } from "node:test";
 import { createErrorSink, createLogger, createMetrics } from "@honeydue/observability";
 import { freePort, REDIS_SKIP_REASON, redisReachable, TEST_REDIS_URL } from "@honeydue/testkit";
 import pino from "pino";
+import { jobOptions } from "../src/runtime/queue-contract.ts";
 import {
   createQueues,
-  jobOptions,
   producerConnection,
   startQueueWorkers,
   workerConnection,

@@ -2,7 +2,8 @@ import { type Database, queryRows } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
-import { isPermanentError, type JobObserver } from "./queues.ts";
+import { isPermanentError } from "./queue-contract.ts";
+import type { JobObserver } from "./queues.ts";
 import { assertHandlers, handlerFor, isJobName, JOBS, type JobHandlers, parsePayload } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 

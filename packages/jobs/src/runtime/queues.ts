@@ -1,9 +1,15 @@
 import type { Database } from "@honeydue/db";
 import { type Logger, SpanKind, withExtractedContext, withSpan } from "@honeydue/observability";
-import { type JobsOptions, Queue, type Job as QueueJob, UnrecoverableError, Worker } from "bullmq";
-import { sql } from "drizzle-orm";
+import { Queue, type Job as QueueJob, UnrecoverableError, Worker } from "bullmq";
 import { Redis, type RedisOptions } from "ioredis";
-import type { JobDefinition } from "./definition.ts";
+import {
+  finishOutboxRow,
+  isOutboxJobId,
+  isPermanentError,
+  QUEUE_NAMES,
+  type QueueName,
+  splitJobData,
+} from "./queue-contract.ts";
 import {
   assertHandlers,
   handlerFor,
@@ -15,63 +21,6 @@ import {
   parsePayload,
 } from "./registry.ts";
 import { runWithTimeout, settlesWithin } from "./timeout.ts";
-
-export type QueueName = JobDefinition["queue"];
-export const QUEUE_NAMES: readonly QueueName[] = ["email", "push", "reminders", "housekeeping", "files"];
-
-/**
- * Key of the trace context (W3C traceparent/tracestate) the relay adds to a job's data; the worker takes it
- * out again before validating the payload and runs the job's span in that context.
- */
-export const TRACE_CONTEXT_KEY = "_traceContext";
-
-/** Job data for BullMQ: the payload, plus the outbox row's trace context when it has one. */
-export function jobData(payload: unknown, traceContext: Record<string, string> | null | undefined): unknown {
-  if (!traceContext || payload === null || typeof payload !== "object" || Array.isArray(payload))
-    return payload;
-  return { ...payload, [TRACE_CONTEXT_KEY]: traceContext };
-}
-
-/** Splits BullMQ job data into the payload and the trace context the relay added (if any). */
-export function splitJobData(data: unknown): {
-  payload: unknown;
-  traceContext: Record<string, string> | null;
-} {
-  if (data === null || typeof data !== "object" || !(TRACE_CONTEXT_KEY in data)) {
-    return { payload: data, traceContext: null };
-  }
-  const { [TRACE_CONTEXT_KEY]: traceContext, ...payload } = data as Record<string, unknown>;
-  return {
-    payload,
-    traceContext:
-      traceContext !== null && typeof traceContext === "object"
-        ? (traceContext as Record<string, string>)
-        : null,
-  };
-}
-
-/** Failed jobs are kept for inspection and retry, bounded by count and age. */
-export const FAILED_JOBS_KEPT = { count: 5000, age: 30 * 24 * 3600 };
-/**
- * Completed jobs are removed, after an hour: while a completed job id is still known, a relay that publishes
- * the same outbox row again (it crashed between `add` and marking the row) adds nothing.
- */
-export const COMPLETED_JOBS_KEPT = { age: 3600, count: 10_000 };
-
-/** BullMQ options of a job: its registry attempts, exponential backoff from 2 s, bounded retention. */
-export function jobOptions(name: JobName, jobId?: string): JobsOptions {
-  return {
-    ...(jobId ? { jobId } : {}),
-    attempts: JOBS[name].attempts,
-    backoff: { type: "exponential", delay: 2000 },
-    removeOnComplete: COMPLETED_JOBS_KEPT,
-    removeOnFail: FAILED_JOBS_KEPT,
-  };
-}
-
-export function queueOf(name: JobName): QueueName {
-  return JOBS[name].queue;
-}
 
 /**
  * Where the errors of connections, queues and workers go, by source (they have no caller to throw to): the
@@ -137,44 +86,6 @@ export function createQueues(connection: Redis, prefix: string, errors: ErrorSin
       ).catch(closeErrors);
     },
   };
-}
-
-/**
- * Errors no retry can fix: BullMQ's UnrecoverableError, errors that say so (`permanent: true`, e.g. an
- * unknown email template or missing template data) and 5xx refusals of an SMTP server.
- */
-export function isPermanentError(error: unknown): boolean {
-  if (error instanceof UnrecoverableError) return true;
-  if (error === null || typeof error !== "object") return false;
-  const { permanent, responseCode } = error as { permanent?: unknown; responseCode?: unknown };
-  return (
-    permanent === true || (typeof responseCode === "number" && responseCode >= 500 && responseCode < 600)
-  );
-}
-
-const OUTBOX_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Jobs the relay published carry their outbox id as job id; scheduler ticks have none. */
-export const isOutboxJobId = (id: string | undefined): id is string => !!id && OUTBOX_ID.test(id);
-
-/**
- * Records a job's end on its outbox row: the row is finished only now (the reconciler re-publishes rows
- * published but never finished). Done before BullMQ is told, so a Redis that lost the job meanwhile
- * costs nothing; a failure here fails the attempt and the (idempotent) handler runs again.
- */
-export async function finishOutboxRow(
-  db: Database,
-  id: string,
-  outcome: { processed: true } | { failed: string; attempts: number },
-): Promise<void> {
-  if ("processed" in outcome) {
-    await db.execute(
-      sql`UPDATE outbox SET processed_at = now(), last_error = NULL WHERE id = ${id}::uuid AND processed_at IS NULL`,
-    );
-  } else {
-    await db.execute(sql`UPDATE outbox SET failed_at = now(), last_error = ${outcome.failed.slice(0, 1000)},
-      attempts = ${outcome.attempts} WHERE id = ${id}::uuid AND processed_at IS NULL`);
-  }
 }
 
 export interface JobObserver {

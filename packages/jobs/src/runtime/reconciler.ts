@@ -3,7 +3,8 @@ import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import type { Redis } from "ioredis";
 import { startPollLoop } from "./poll-loop.ts";
-import { finishOutboxRow, jobData, jobOptions, type Queues, queueOf } from "./queues.ts";
+import { finishOutboxRow, jobData, jobOptions, queueOf } from "./queue-contract.ts";
+import type { Queues } from "./queues.ts";
 import { isJobName } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 

@@ -2,7 +2,8 @@ import { type Database, queryRows } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import { startPollLoop } from "./poll-loop.ts";
-import { jobData, jobOptions, type QueueName, type Queues, queueOf } from "./queues.ts";
+import { jobData, jobOptions, type QueueName, queueOf } from "./queue-contract.ts";
+import type { Queues } from "./queues.ts";
 import { isJobName, parsePayload } from "./registry.ts";
 import { runWithTimeout } from "./timeout.ts";
 

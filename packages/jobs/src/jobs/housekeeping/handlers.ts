@@ -2,7 +2,8 @@ import { changedRows, type Database } from "@honeydue/db";
 import type { Logger } from "@honeydue/observability";
 import { sql } from "drizzle-orm";
 import type { HandlersOf } from "../../runtime/definition.ts";
-import { QUEUE_NAMES, type Queues } from "../../runtime/queues.ts";
+import { QUEUE_NAMES } from "../../runtime/queue-contract.ts";
+import type { Queues } from "../../runtime/queues.ts";
 import type { HOUSEKEEPING_JOBS } from "./definitions.ts";
 
 export interface HousekeepingDeps {
